@@ -1,0 +1,235 @@
+/* Data files: YAML/JSON/CSV → a list of group maps.  See data.h. */
+#include "data.h"
+
+#include <glib.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "loader-private.h"
+#include "wslimits.h"
+#include "wsyaml.h"
+
+struct ws_dataset {
+	const char *path;  /* interned */
+	GPtrArray *groups; /* of ws_value* (group maps), owned references */
+	GHashTable *by_id; /* group_id text → group map (borrowed from `groups`) */
+};
+
+static const char *extension(const char *name)
+{
+	const char *base = strrchr(name, '/');
+	const char *dot = strrchr(base ? base + 1 : name, '.');
+	return dot ? dot : "";
+}
+
+typedef enum data_format { FORMAT_UNKNOWN, FORMAT_YAML, FORMAT_CSV } data_format;
+
+static data_format format_of(const char *name)
+{
+	const char *ext = extension(name);
+	if (g_ascii_strcasecmp(ext, ".yaml") == 0 || g_ascii_strcasecmp(ext, ".yml") == 0 ||
+	    g_ascii_strcasecmp(ext, ".json") == 0)
+		return FORMAT_YAML;
+	if (g_ascii_strcasecmp(ext, ".csv") == 0)
+		return FORMAT_CSV;
+	return FORMAT_UNKNOWN;
+}
+
+static bool is_scalar(const ws_value *v)
+{
+	ws_value_type t = ws_value_get_type(v);
+	return t == WS_VALUE_STRING || t == WS_VALUE_NUMBER || t == WS_VALUE_BOOL;
+}
+
+/* Adds `group` (a map) to the dataset after checking its group_id.
+ * `at` is where the group starts. */
+static int add_group(ws_dataset *ds, ws_value *group, ws_diags *diags)
+{
+	ws_loc at = ws_value_loc(group);
+	if (ws_value_get_type(group) != WS_VALUE_MAP)
+		return ws_error_at(diags, at, "a group must be a map of group fields, not a %s",
+		                   ws_value_type_name(ws_value_get_type(group)));
+	if (ds->groups->len >= WS_LIMIT_GROUPS)
+		return ws_diag_add(diags, WS_SEVERITY_ERROR, at, "limit", NULL,
+		                   "more than %u groups in one file", (unsigned)WS_LIMIT_GROUPS);
+	ws_value *id = ws_value_map_get(group, "group_id");
+	if (!id || ws_value_is_null(id))
+		return ws_error_at(diags, id ? ws_value_loc(id) : at, "group has no group_id");
+	if (!is_scalar(id) || ws_value_text_len(id) == 0)
+		return ws_error_at(diags, ws_value_loc(id), "group_id must be text, not a %s",
+		                   ws_value_type_name(ws_value_get_type(id)));
+	ws_value *first = g_hash_table_lookup(ds->by_id, ws_value_text(id));
+	if (first) {
+		ws_error_at(diags, ws_value_loc(id), "duplicate group_id '%s'", ws_value_text(id));
+		ws_diag_add(diags, WS_SEVERITY_NOTE, ws_value_loc(ws_value_map_get(first, "group_id")),
+		            NULL, NULL, "group '%s' was first defined here", ws_value_text(id));
+		return WS_EINPUT;
+	}
+	g_ptr_array_add(ds->groups, ws_value_ref(group));
+	g_hash_table_insert(ds->by_id, (gpointer)ws_value_text(id), group);
+	return WS_OK;
+}
+
+/* Checks the top level of a YAML/JSON data file and collects its groups.
+ * Every problem is reported, not only the first. */
+static int collect_yaml(ws_dataset *ds, const ws_value *root, ws_diags *diags)
+{
+	if (ws_value_get_type(root) != WS_VALUE_MAP) {
+		if (ws_value_is_null(root))
+			return ws_error_at(diags, ws_value_loc(root),
+			                   "the data file is empty (expected 'group:' or 'groups:')");
+		return ws_error_at(diags, ws_value_loc(root),
+		                   "a data file must be a map with 'group:' or 'groups:', not a %s",
+		                   ws_value_type_name(ws_value_get_type(root)));
+	}
+	int rc = WS_OK;
+	size_t which = SIZE_MAX; /* index of the 'group' or 'groups' entry */
+	for (size_t i = 0; i < ws_value_length(root); i++) {
+		const char *key = ws_value_map_key_at(root, i);
+		ws_loc kat = ws_value_map_key_loc(root, i);
+		if (strcmp(key, "group") != 0 && strcmp(key, "groups") != 0) {
+			rc = ws_error_at(diags, kat, "unknown top-level key '%s' (expected 'group' or 'groups')",
+			                 key);
+			continue;
+		}
+		if (which != SIZE_MAX) {
+			rc = ws_error_at(diags, kat, "a data file holds either 'group:' or 'groups:', not both");
+			ws_diag_add(diags, WS_SEVERITY_NOTE, ws_value_map_key_loc(root, which), NULL,
+			            NULL, "'%s' is here", ws_value_map_key_at(root, which));
+			continue;
+		}
+		which = i;
+	}
+	if (which == SIZE_MAX) {
+		ws_error_at(diags, ws_value_loc(root), "a data file needs 'group:' or 'groups:'");
+		return WS_EINPUT;
+	}
+	if (rc != WS_OK)
+		return rc;
+	const char *key = ws_value_map_key_at(root, which);
+	ws_value *val = ws_value_map_value_at(root, which);
+	if (strcmp(key, "group") == 0) {
+		if (ws_value_get_type(val) != WS_VALUE_MAP)
+			return ws_error_at(diags, ws_value_loc(val),
+			                   "'group' must be a map of group fields, not a %s",
+			                   ws_value_type_name(ws_value_get_type(val)));
+		return add_group(ds, val, diags);
+	}
+	if (ws_value_get_type(val) != WS_VALUE_LIST)
+		return ws_error_at(diags, ws_value_loc(val), "'groups' must be a list of groups, not a %s",
+		                   ws_value_type_name(ws_value_get_type(val)));
+	if (ws_value_length(val) == 0)
+		return ws_error_at(diags, ws_value_loc(val), "'groups' is empty");
+	if (ws_value_length(val) > WS_LIMIT_GROUPS)
+		return ws_diag_add(diags, WS_SEVERITY_ERROR, ws_value_loc(val), "limit", NULL,
+		                   "more than %u groups in one file", (unsigned)WS_LIMIT_GROUPS);
+	for (size_t i = 0; i < ws_value_length(val); i++) {
+		int r = add_group(ds, ws_value_list_at(val, i), diags);
+		if (r != WS_OK)
+			rc = r;
+	}
+	return rc;
+}
+
+static ws_dataset *dataset_new(const char *path)
+{
+	ws_dataset *ds = g_new0(ws_dataset, 1);
+	ds->path = g_intern_string(path);
+	ds->groups = g_ptr_array_new_with_free_func((GDestroyNotify)ws_value_unref);
+	ds->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	return ds;
+}
+
+void ws_dataset_free(ws_dataset *ds)
+{
+	if (!ds)
+		return;
+	g_hash_table_unref(ds->by_id);
+	g_ptr_array_unref(ds->groups);
+	g_free(ds);
+}
+
+int ws_data_load_buffer(ws_dataset **out, const char *buf, size_t len, const char *name,
+                        ws_diags *diags)
+{
+	*out = NULL;
+	if (!name || (!buf && len))
+		return WS_EUSAGE;
+	const char *file = g_intern_string(name);
+	ws_loc at = {file, 0, 0};
+	data_format fmt = format_of(name);
+	if (fmt == FORMAT_UNKNOWN)
+		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
+		                   ".json or .csv)", extension(name));
+
+	ws_dataset *ds = dataset_new(name);
+	int rc;
+	if (fmt == FORMAT_YAML) {
+		ws_value *root = NULL;
+		rc = ws_yaml_load_buffer(&root, buf, len, name, diags);
+		if (rc == WS_OK)
+			rc = collect_yaml(ds, root, diags);
+		ws_value_unref(root);
+	} else {
+		const char *text = buf ? buf : "";
+		size_t skip = 0;
+		ws_value *groups = NULL;
+		rc = ws__check_text(text, len, file, &skip, diags);
+		if (rc == WS_OK)
+			rc = ws__csv_load_groups(&groups, text + skip, len - skip, file, diags);
+		for (size_t i = 0; rc == WS_OK && i < ws_value_length(groups); i++)
+			rc = add_group(ds, ws_value_list_at(groups, i), diags);
+		ws_value_unref(groups);
+	}
+	if (rc != WS_OK) {
+		ws_dataset_free(ds);
+		return rc;
+	}
+	*out = ds;
+	return WS_OK;
+}
+
+int ws_data_load_file(ws_dataset **out, const char *path, ws_diags *diags)
+{
+	*out = NULL;
+	if (!path)
+		return WS_EUSAGE;
+	if (format_of(path) == FORMAT_UNKNOWN) {
+		/* Refuse before opening, so the message names the real problem. */
+		ws_loc at = {g_intern_string(path), 0, 0};
+		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
+		                   ".json or .csv)", extension(path));
+	}
+	char *buf;
+	size_t len;
+	int rc = ws__read_file(path, WS_LIMIT_FILE_SIZE, &buf, &len, diags);
+	if (rc != WS_OK)
+		return rc;
+	rc = ws_data_load_buffer(out, buf, len, path, diags);
+	g_free(buf);
+	return rc;
+}
+
+size_t ws_dataset_count(const ws_dataset *ds)
+{
+	return ds ? ds->groups->len : 0;
+}
+
+ws_value *ws_dataset_group(const ws_dataset *ds, size_t i)
+{
+	if (!ds || i >= ds->groups->len)
+		return NULL;
+	return g_ptr_array_index(ds->groups, i);
+}
+
+ws_value *ws_dataset_find(const ws_dataset *ds, const char *group_id)
+{
+	if (!ds || !group_id)
+		return NULL;
+	return g_hash_table_lookup(ds->by_id, group_id);
+}
+
+const char *ws_dataset_path(const ws_dataset *ds)
+{
+	return ds ? ds->path : NULL;
+}
