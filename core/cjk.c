@@ -1,0 +1,738 @@
+/* Chinese typography on top of Pango (DOMAIN.md §2, W3C clreq).
+ *
+ * How Pango 1.50.12 applies letter spacing (measured, Noto Serif CJK SC
+ * 16 pt, 72 dpi, metric hinting off):
+ *  - a letter-spacing value LS on a grapheme adds LS/2 before and LS/2
+ *    after it (3000 units on "三" alone: "三" drawn 1.465 pt later, "四"
+ *    2.93 pt later);
+ *  - at the start and end of a line the outer half is removed;
+ *  - but line breaking measures each grapheme with its full LS: ten 16 pt
+ *    hanzi with LS 2 pt need a 180 pt wide layout, although they end at 178;
+ *  - an LS that is an odd multiple of PANGO_SCALE is split unevenly
+ *    (1024 → 1024 before, 0 after).
+ * So the extra space of the gap between graphemes b−1 and b is
+ * (LS[b−1] + LS[b]) / 2.  To set chosen gaps e[b] on a line we solve that
+ * chain from the line start (LS[0] = e[1], LS[b] = 2·e[b] − LS[b−1]); the
+ * halves that stick out at both ends are dropped by Pango.  Because Pango's
+ * measurement would then disagree with the drawing, each adjusted line is
+ * frozen: PANGO_ATTR_ALLOW_BREAKS=FALSE over its interior keeps Pango from
+ * breaking it anywhere else.
+ *
+ * The work is done in two phases:
+ *  A. break-affecting rules, iterated with relayout (at most
+ *     WS_CJK_MAX_PASSES): L3/L4 forbidden breaks, L7 and L6 compression,
+ *     grid spacing (L11), an approximate L9 width, L14 orphans;
+ *  B. with the breaks known: L8, exact L9, L10/L13 gaps, then freeze.
+ */
+#include "cjk.h"
+
+#include <math.h>
+#include <string.h>
+#include <hb.h>
+#include <hb-ot.h>
+
+/* Bound on relayout passes in phase A: an L6 trial needs two passes to
+ * settle, an L14 fix two more; the bound keeps a pathological paragraph
+ * from looping (each mark is tried once, each orphan twice). */
+#define WS_CJK_MAX_PASSES 6
+
+typedef struct cjk_state {
+	PangoLayout *layout;
+	ws_cjk_options o;
+	const char *text;
+	int n;                   /* characters */
+	int *off;                /* byte offset of each character, off[n] = length */
+	gunichar *ch;
+	PangoAttrList *orig;     /* owned copy of the caller's attributes, or NULL */
+	int *ls_base;            /* Pango units: caller's letter spacing + L11 grid */
+	int *ls_l9;              /* Pango units: phase-A estimate of L9 */
+	int *ls_orphan;          /* Pango units: L14 spacing of a tightened line */
+	bool *halt;              /* set half width with the `halt` feature */
+	bool *l6;                /* halt[] set by L6 (line end), re-decided each pass */
+	bool *l6_tried;          /* L6 already tried to pull this mark up a line */
+	bool *nobreak_before;    /* L3/L4: no line break before this character */
+	bool *cursor;            /* grapheme starts */
+	int size;                /* Pango units: font size of the layout's description */
+} cjk_state;
+
+static bool is_closing(gunichar c)
+{
+	/* GB/T 15834 marks whose blank half is on the right in mainland (SC)
+	 * glyphs: stops, pauses, closing brackets and quotes. */
+	switch (c) {
+	case 0xFF0C: case 0x3002: case 0x3001: case 0xFF1B: case 0xFF1A:
+	case 0xFF1F: case 0xFF01: case 0xFF09: case 0x300B: case 0x300D:
+	case 0x300F: case 0x3011: case 0x3015: case 0x3017: case 0x3009:
+	case 0x201D: case 0x2019: case 0xFF3D: case 0xFF5D: case 0xFF0E:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool is_opening(gunichar c)
+{
+	/* Opening brackets and quotes: blank half on the left. */
+	switch (c) {
+	case 0xFF08: case 0x300A: case 0x300C: case 0x300E: case 0x3010:
+	case 0x3014: case 0x3016: case 0x3008: case 0x201C: case 0x2018:
+	case 0xFF3B: case 0xFF5B:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* 开明 style keeps the sentence-end marks 。？！ full width (clreq §3.1.6). */
+static bool is_sentence_end(gunichar c)
+{
+	return c == 0x3002 || c == 0xFF1F || c == 0xFF01 || c == 0xFF0E;
+}
+
+static bool is_han(gunichar c)
+{
+	switch (g_unichar_get_script(c)) {
+	case G_UNICODE_SCRIPT_HAN:
+	case G_UNICODE_SCRIPT_HIRAGANA:
+	case G_UNICODE_SCRIPT_KATAKANA:
+	case G_UNICODE_SCRIPT_BOPOMOFO:
+		return g_unichar_isalpha(c) || g_unichar_type(c) == G_UNICODE_LETTER_NUMBER;
+	default:
+		return false;
+	}
+}
+
+/* L9 partners: Latin/Greek/Cyrillic letters and digits, but not the
+ * full-width forms (U+FF00–U+FFEF), which already sit on the CJK grid. */
+static bool is_western(gunichar c)
+{
+	if (c >= 0xFF00 && c <= 0xFFEF)
+		return false;
+	if (c < 0x80)
+		return g_ascii_isalnum((char)c);
+	switch (g_unichar_get_script(c)) {
+	case G_UNICODE_SCRIPT_LATIN:
+	case G_UNICODE_SCRIPT_GREEK:
+	case G_UNICODE_SCRIPT_CYRILLIC:
+		return g_unichar_isalnum(c);
+	default:
+		return false;
+	}
+}
+
+/* L3: interpuncts that must stay with the previous character. */
+static bool is_l3_nonstarter(gunichar c)
+{
+	return c == 0x00B7 || c == 0x30FB || c == 0x2027;
+}
+
+static bool is_white(gunichar c)
+{
+	return g_unichar_isspace(c) || c == 0x2028 || c == 0x2029;
+}
+
+/* The two halves Pango gives a letter spacing are equal except for odd
+ * multiples of PANGO_SCALE (see top of file); one unit (1/1024 pt) off
+ * keeps the chain of gaps exact. */
+static int even_split(int ls)
+{
+	if (ls != 0 && ls % PANGO_SCALE == 0 && (ls / PANGO_SCALE) % 2 != 0)
+		return ls + 1;
+	return ls;
+}
+
+static void insert(PangoAttrList *l, PangoAttribute *a, int start, int end)
+{
+	a->start_index = (guint)start;
+	a->end_index = (guint)end;
+	pango_attr_list_insert(l, a);
+}
+
+/* Letter spacing as runs of equal values, so equal neighbours share an item
+ * and keep their kerning and shaping context. */
+static void insert_spacing(cjk_state *s, PangoAttrList *l, const int *ls)
+{
+	int i = 0;
+	while (i < s->n) {
+		int j = i + 1;
+		while (j < s->n && ls[j] == ls[i])
+			j++;
+		insert(l, pango_attr_letter_spacing_new(even_split(ls[i])), s->off[i], s->off[j]);
+		i = j;
+	}
+}
+
+static PangoAttrList *base_attrs(cjk_state *s)
+{
+	PangoAttrList *l = s->orig ? pango_attr_list_copy(s->orig) : pango_attr_list_new();
+	for (int i = 0; i < s->n; i++) {
+		if (s->halt[i])
+			insert(l, pango_attr_font_features_new("halt 1"), s->off[i], s->off[i + 1]);
+		/* ALLOW_BREAKS=FALSE on [previous, this] removes only the break
+		 * between them (Pango leaves the range's edges breakable). */
+		if (s->nobreak_before[i] && i > 0)
+			insert(l, pango_attr_allow_breaks_new(FALSE), s->off[i - 1], s->off[i + 1]);
+	}
+	return l;
+}
+
+static void set_attrs(cjk_state *s, PangoAttrList *l)
+{
+	pango_layout_set_attributes(s->layout, l);
+	pango_attr_list_unref(l);
+}
+
+static int char_at(const cjk_state *s, int byte)
+{
+	int lo = 0, hi = s->n;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		if (s->off[mid] < byte)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* One laid-out line as grapheme indices [first, last] (characters),
+ * trailing white space excluded.  n = 0 for an empty line. */
+typedef struct line_info {
+	int first_char, end_char; /* characters [first_char, end_char) of the line */
+	int *clusters;            /* owned: character index of each grapheme */
+	int n;
+	bool para_start, para_end;
+	int avail;                /* Pango units: width available to the line */
+	int width;                /* Pango units: logical width as laid out */
+	int start_byte;
+} line_info;
+
+static line_info *get_lines(cjk_state *s, int *count)
+{
+	GSList *lines = pango_layout_get_lines_readonly(s->layout);
+	int nl = (int)g_slist_length(lines);
+	line_info *li = g_new0(line_info, nl > 0 ? nl : 1);
+	int width = pango_layout_get_width(s->layout);
+	int indent = pango_layout_get_indent(s->layout);
+	int k = 0;
+	for (GSList *p = lines; p; p = p->next, k++) {
+		PangoLayoutLine *line = p->data;
+		line_info *L = &li[k];
+		L->start_byte = line->start_index;
+		L->first_char = char_at(s, line->start_index);
+		L->end_char = char_at(s, line->start_index + line->length);
+		L->para_start = line->is_paragraph_start;
+		int e = L->end_char;
+		while (e > L->first_char && is_white(s->ch[e - 1]))
+			e--;
+		L->clusters = g_new(int, e - L->first_char + 1);
+		for (int i = L->first_char; i < e; i++)
+			if (s->cursor[i] || i == L->first_char)
+				L->clusters[L->n++] = i;
+		PangoRectangle log;
+		pango_layout_line_get_extents(line, NULL, &log);
+		L->width = log.width;
+		/* Pango's indent (L12) narrows the first line (positive indent) or
+		 * the others (negative, hanging). */
+		int cut = L->para_start ? MAX(indent, 0) : MAX(-indent, 0);
+		L->avail = width < 0 ? -1 : width - cut;
+	}
+	for (int i = 0; i < nl; i++)
+		li[i].para_end = (i + 1 == nl) || li[i + 1].para_start;
+	*count = nl;
+	return li;
+}
+
+static void free_lines(line_info *li, int n)
+{
+	for (int i = 0; i < n; i++)
+		g_free(li[i].clusters);
+	g_free(li);
+}
+
+/* Does the font carry the OpenType `halt` feature (DOMAIN.md §3: Noto CJK
+ * yes; AR PL, WenQuanYi, LXGW, cwTeX no)? */
+static bool font_has_halt(PangoFont *font, GHashTable *cache)
+{
+	if (!font)
+		return false;
+	hb_font_t *hb = pango_font_get_hb_font(font);
+	if (!hb)
+		return false;
+	hb_face_t *face = hb_font_get_face(hb);
+	gpointer v;
+	if (g_hash_table_lookup_extended(cache, face, NULL, &v))
+		return GPOINTER_TO_INT(v);
+	hb_tag_t want[] = {HB_TAG('h', 'a', 'l', 't'), HB_TAG_NONE};
+	hb_set_t *found = hb_set_create();
+	hb_ot_layout_collect_features(face, HB_OT_TAG_GPOS, NULL, NULL, want, found);
+	bool has = !hb_set_is_empty(found);
+	hb_set_destroy(found);
+	g_hash_table_insert(cache, face, GINT_TO_POINTER(has));
+	return has;
+}
+
+/* Natural advance of every grapheme (Pango units, on its first character)
+ * with the current compression but no letter spacing, and whether the
+ * font of each character has `halt`. */
+static void measure(cjk_state *s, int *adv, bool *has_halt)
+{
+	PangoLayout *m = pango_layout_copy(s->layout);
+	PangoAttrList *l = base_attrs(s);
+	insert(l, pango_attr_letter_spacing_new(0), 0, s->off[s->n]);
+	pango_layout_set_attributes(m, l);
+	pango_attr_list_unref(l);
+	pango_layout_set_width(m, -1);
+	pango_layout_set_indent(m, 0);
+	memset(adv, 0, sizeof(int) * (size_t)s->n);
+	GHashTable *cache = g_hash_table_new(g_direct_hash, g_direct_equal);
+	PangoLayoutIter *it = pango_layout_get_iter(m);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		bool h = font_has_halt(run->item->analysis.font, cache);
+		int first = char_at(s, run->item->offset);
+		int last = char_at(s, run->item->offset + run->item->length);
+		for (int i = first; i < last; i++)
+			has_halt[i] = h;
+		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+			int c = char_at(s, run->item->offset + run->glyphs->log_clusters[g]);
+			while (c > 0 && !s->cursor[c])
+				c--;
+			adv[c] += run->glyphs->glyphs[g].geometry.width;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	g_hash_table_destroy(cache);
+	g_object_unref(m);
+}
+
+static bool compressible(const cjk_state *s, int i)
+{
+	return is_closing(s->ch[i]) || is_opening(s->ch[i]);
+}
+
+/* Punctuation widths that do not depend on line breaks: L7 (GB) or the
+ * whole 开明/half style. */
+static void static_compression(cjk_state *s)
+{
+	for (int i = 0; i < s->n; i++) {
+		gunichar c = s->ch[i];
+		switch (s->o.punct) {
+		case WS_PUNCT_HALF:
+			s->halt[i] = compressible(s, i);
+			break;
+		case WS_PUNCT_KAIMING:
+			s->halt[i] = compressible(s, i) && !is_sentence_end(c);
+			break;
+		case WS_PUNCT_GB:
+			/* L7: of two adjacent marks the inner blanks meet; trim the
+			 * closing mark's right blank, or the second opening mark's
+			 * left blank ("。”" and "（“" become 1.5 em). */
+			if (i + 1 < s->n && is_closing(c) && compressible(s, i + 1))
+				s->halt[i] = true;
+			if (i > 0 && is_opening(c) && is_opening(s->ch[i - 1]))
+				s->halt[i] = true;
+			break;
+		case WS_PUNCT_FULL:
+			break;
+		}
+	}
+}
+
+/* L6 for the current breaks: a closing mark ending a line loses its blank.
+ * Returns whether anything changed. */
+static bool line_end_compression(cjk_state *s, line_info *li, int nl)
+{
+	bool changed = false;
+	bool *want = g_new0(bool, s->n);
+	for (int k = 0; k < nl; k++) {
+		if (li[k].n == 0)
+			continue;
+		int last = li[k].clusters[li[k].n - 1];
+		if (is_closing(s->ch[last]))
+			want[last] = true;
+		/* L1 carried a character down with the mark after it; half the
+		 * mark's width may be what the previous line lacked.  Try once;
+		 * the next pass drops the halt if the mark did not move up. */
+		if (k > 0 && li[k].n > 1 && !li[k].para_start) {
+			int mark = li[k].clusters[1];
+			if (is_closing(s->ch[mark]) && !s->l6_tried[mark] && !s->halt[mark]) {
+				s->l6_tried[mark] = true;
+				want[mark] = true;
+			}
+		}
+	}
+	for (int i = 0; i < s->n; i++) {
+		if (want[i] == s->l6[i])
+			continue;
+		/* A mark L7 already compresses stays compressed. */
+		if (!want[i] && s->halt[i] && !s->l6[i])
+			continue;
+		if (want[i] && s->halt[i])
+			continue;
+		s->l6[i] = want[i];
+		s->halt[i] = want[i];
+		changed = true;
+	}
+	g_free(want);
+	return changed;
+}
+
+/* Graphemes of the line that are not punctuation. */
+static int count_non_punct(const cjk_state *s, const line_info *L)
+{
+	int c = 0;
+	for (int j = 0; j < L->n; j++) {
+		gunichar ch = s->ch[L->clusters[j]];
+		if (!g_unichar_ispunct(ch) && !compressible(s, L->clusters[j]))
+			c++;
+	}
+	return c;
+}
+
+/* L14: a paragraph's last line holding a single character (+ marks) pulls
+ * one more character down: the previous line gets just enough extra
+ * spacing that its last grapheme no longer fits.  Returns whether a line
+ * was changed. */
+static bool fix_orphans(cjk_state *s, line_info *li, int nl, int *tries)
+{
+	bool changed = false;
+	for (int k = 1; k < nl; k++) {
+		line_info *L = &li[k], *P = &li[k - 1];
+		if (!L->para_end || L->para_start || P->avail < 0 || P->n < 3)
+			continue;
+		if (count_non_punct(s, L) != 1 || tries[k] >= 2)
+			continue;
+		tries[k]++;
+		/* δ·n > slack makes the whole line too wide, while n−1 graphemes
+		 * with δ each still fit since δ < one grapheme's width. */
+		int slack = P->avail - P->width;
+		int delta = slack / P->n + 2;
+		for (int i = P->first_char; i < P->end_char; i++)
+			s->ls_orphan[i] += delta;
+		changed = true;
+	}
+	return changed;
+}
+
+static void phase_a_attrs(cjk_state *s)
+{
+	PangoAttrList *l = base_attrs(s);
+	int *ls = g_new(int, s->n);
+	for (int i = 0; i < s->n; i++)
+		ls[i] = s->ls_base[i] + s->ls_l9[i] + s->ls_orphan[i];
+	insert_spacing(s, l, ls);
+	g_free(ls);
+	set_attrs(s, l);
+}
+
+static bool l9_boundary(const cjk_state *s, int a, int b)
+{
+	return (is_han(s->ch[a]) && is_western(s->ch[b])) ||
+	       (is_western(s->ch[a]) && is_han(s->ch[b]));
+}
+
+/* Phase B on one line: gaps e[1..n−1] → letter spacing chain (see top). */
+static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
+                         const bool *has_halt, int *ls, PangoAttrList *freeze)
+{
+	int n = L->n;
+	if (n == 0)
+		return;
+	const int *c = L->clusters;
+	bool stretch = s->o.distribute || (s->o.justify && !L->para_end);
+	if (n == 1) {
+		ls[c[0]] = s->ls_base[c[0]];
+		return;
+	}
+	double *e = g_new0(double, n);
+	double natural = 0;
+	for (int j = 0; j < n; j++)
+		natural += adv[c[j]];
+	for (int b = 1; b < n; b++) {
+		int pa = c[b - 1], pb = c[b];
+		e[b] = (s->ls_base[pa] + s->ls_base[pb]) / 2.0;
+		if (!stretch)
+			e[b] += (s->ls_orphan[pa] + s->ls_orphan[pb]) / 2.0;
+		/* L9: a quarter of the Han character's em; only inside the line, so
+		 * never at its edges, and never next to punctuation. */
+		if (s->o.han_latin_space && l9_boundary(s, pa, pb)) {
+			int han = is_han(s->ch[pa]) ? pa : pb;
+			e[b] += adv[han] / 4.0;
+		}
+		/* L7 in a font without `halt`: take the blank half away from the
+		 * gap on its side instead. */
+		if (s->halt[pa] && !has_halt[pa] && is_closing(s->ch[pa]))
+			e[b] -= adv[pa] / 2.0;
+		if (s->halt[pb] && !has_halt[pb] && is_opening(s->ch[pb]))
+			e[b] -= adv[pb] / 2.0;
+		natural += e[b];
+	}
+	if (stretch && L->avail > 0) {
+		double target = L->avail;
+		int last = c[n - 1];
+		/* L6 in a font without `halt`: the blank half may overhang. */
+		if (s->halt[last] && !has_halt[last] && is_closing(s->ch[last]))
+			target += adv[last] / 2.0;
+		double g = (target - natural) / (n - 1);
+		for (int b = 1; b < n; b++)
+			e[b] += g;
+	}
+	/* Round the cumulative position, not each gap, so rounding errors do
+	 * not add up along the line. */
+	int *gap = g_new(int, n);
+	double pos = 0;
+	int ipos = 0;
+	for (int b = 1; b < n; b++) {
+		pos += e[b];
+		int r = (int)lround(pos);
+		gap[b] = r - ipos;
+		ipos = r;
+	}
+	/* The chain has one free value, LS of the first grapheme; every
+	 * choice a gives LS[j] = chain0[j] + (−1)^j·a.  A Latin word keeps its
+	 * kerning only if all its letters share one item, i.e. one LS equal to
+	 * its inner gap; pick the a that most letters of the line agree on
+	 * (without words: LS[0] = first gap, so plain hanzi share one value). */
+	int *chain0 = g_new(int, n);
+	chain0[0] = 0;
+	for (int b = 1; b < n; b++)
+		chain0[b] = 2 * gap[b] - chain0[b - 1];
+	int a = gap[1], best = 0;
+	for (int j = 0; j < n;) {
+		int k = j;
+		while (k + 1 < n && is_western(s->ch[c[k + 1]]) && is_western(s->ch[c[j]]) &&
+		       gap[k + 1] == gap[j + 1])
+			k++;
+		if (k > j) {
+			int sign = (j % 2 == 0) ? 1 : -1;
+			int want = sign * (gap[j + 1] - chain0[j]);
+			int votes = 0;
+			for (int m = 0; m < n;) {
+				int q = m;
+				while (q + 1 < n && is_western(s->ch[c[q + 1]]) && is_western(s->ch[c[m]]) &&
+				       gap[q + 1] == gap[m + 1])
+					q++;
+				if (q > m && ((m % 2 == 0) ? 1 : -1) * (gap[m + 1] - chain0[m]) == want)
+					votes += q - m + 1;
+				m = q + 1;
+			}
+			if (votes > best) {
+				best = votes;
+				a = want;
+			}
+		}
+		j = k + 1;
+	}
+	for (int j = 0; j < n; j++)
+		ls[c[j]] = chain0[j] + ((j % 2 == 0) ? a : -a);
+	g_free(chain0);
+	for (int j = 0; j < n; j++) {
+		int end = j + 1 < n ? c[j + 1] : L->end_char;
+		for (int i = c[j] + 1; i < end; i++)
+			ls[i] = ls[c[j]];
+	}
+	insert(freeze, pango_attr_allow_breaks_new(FALSE), s->off[c[0]], s->off[c[n - 1] + 1]);
+	g_free(gap);
+	g_free(e);
+}
+
+static int *line_starts(cjk_state *s, int *count)
+{
+	GSList *lines = pango_layout_get_lines_readonly(s->layout);
+	*count = (int)g_slist_length(lines);
+	int *st = g_new(int, *count + 1);
+	int k = 0;
+	for (GSList *p = lines; p; p = p->next)
+		st[k++] = ((PangoLayoutLine *)p->data)->start_index;
+	return st;
+}
+
+static void phase_b(cjk_state *s)
+{
+	int nl;
+	line_info *li = get_lines(s, &nl);
+	int nb;
+	int *before = line_starts(s, &nb);
+
+	/* L8: an opening mark starting a line loses its leading blank. */
+	if (s->o.punct == WS_PUNCT_GB)
+		for (int k = 0; k < nl; k++)
+			if (li[k].n > 0 && is_opening(s->ch[li[k].clusters[0]]))
+				s->halt[li[k].clusters[0]] = true;
+
+	int *adv = g_new(int, s->n);
+	bool *has_halt = g_new0(bool, s->n);
+	measure(s, adv, has_halt);
+
+	PangoAttrList *saved = pango_layout_get_attributes(s->layout);
+	if (saved)
+		pango_attr_list_ref(saved);
+
+	int *ls = g_new(int, s->n);
+	for (int i = 0; i < s->n; i++)
+		ls[i] = s->ls_base[i] + s->ls_orphan[i];
+	PangoAttrList *l = base_attrs(s);
+	PangoAttrList *freeze = pango_attr_list_new();
+	for (int k = 0; k < nl; k++)
+		line_spacing(s, &li[k], adv, has_halt, ls, freeze);
+	insert_spacing(s, l, ls);
+	GSList *fl = pango_attr_list_get_attributes(freeze);
+	for (GSList *p = fl; p; p = p->next)
+		pango_attr_list_insert(l, p->data);
+	g_slist_free(fl);
+	pango_attr_list_unref(freeze);
+	set_attrs(s, l);
+
+	/* The freeze must have kept every break; if Pango still moved one (a
+	 * line whose new measure lets the next grapheme in), fall back to the
+	 * phase-A result, which is correct but not justified. */
+	int na;
+	int *after = line_starts(s, &na);
+	bool same = na == nb && memcmp(before, after, sizeof(int) * (size_t)nb) == 0;
+	if (!same)
+		pango_layout_set_attributes(s->layout, saved);
+	if (saved)
+		pango_attr_list_unref(saved);
+	g_free(after);
+	g_free(before);
+	g_free(ls);
+	g_free(has_halt);
+	g_free(adv);
+	free_lines(li, nl);
+}
+
+static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *o)
+{
+	memset(s, 0, sizeof(*s));
+	s->layout = layout;
+	s->o = *o;
+	s->text = pango_layout_get_text(layout);
+	s->n = (int)g_utf8_strlen(s->text, -1);
+	s->off = g_new(int, s->n + 1);
+	s->ch = g_new(gunichar, s->n + 1);
+	const char *p = s->text;
+	for (int i = 0; i < s->n; i++, p = g_utf8_next_char(p)) {
+		s->off[i] = (int)(p - s->text);
+		s->ch[i] = g_utf8_get_char(p);
+	}
+	s->off[s->n] = (int)(p - s->text);
+	PangoAttrList *orig = pango_layout_get_attributes(layout);
+	s->orig = orig ? pango_attr_list_copy(orig) : NULL;
+	s->ls_base = g_new0(int, s->n + 1);
+	s->ls_l9 = g_new0(int, s->n + 1);
+	s->ls_orphan = g_new0(int, s->n + 1);
+	s->halt = g_new0(bool, s->n + 1);
+	s->l6 = g_new0(bool, s->n + 1);
+	s->l6_tried = g_new0(bool, s->n + 1);
+	s->nobreak_before = g_new0(bool, s->n + 1);
+	s->cursor = g_new0(bool, s->n + 1);
+
+	int nattrs;
+	const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(layout, &nattrs);
+	for (int i = 0; i < s->n && i < nattrs; i++)
+		s->cursor[i] = la[i].is_cursor_position;
+
+	const PangoFontDescription *d = pango_layout_get_font_description(layout);
+	if (!d)
+		d = pango_context_get_font_description(pango_layout_get_context(layout));
+	s->size = d ? pango_font_description_get_size(d) : 0;
+
+	/* The caller's own letter spacing is the base every rule adds to. */
+	if (s->orig) {
+		PangoAttrIterator *it = pango_attr_list_get_iterator(s->orig);
+		do {
+			int a, b;
+			pango_attr_iterator_range(it, &a, &b);
+			PangoAttribute *ls = pango_attr_iterator_get(it, PANGO_ATTR_LETTER_SPACING);
+			if (ls)
+				for (int i = char_at(s, a); i < s->n && s->off[i] < b; i++)
+					s->ls_base[i] = ((PangoAttrInt *)ls)->value;
+		} while (pango_attr_iterator_next(it));
+		pango_attr_iterator_destroy(it);
+	}
+}
+
+static void state_free(cjk_state *s)
+{
+	if (s->orig)
+		pango_attr_list_unref(s->orig);
+	g_free(s->off);
+	g_free(s->ch);
+	g_free(s->ls_base);
+	g_free(s->ls_l9);
+	g_free(s->ls_orphan);
+	g_free(s->halt);
+	g_free(s->l6);
+	g_free(s->l6_tried);
+	g_free(s->nobreak_before);
+	g_free(s->cursor);
+}
+
+int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
+{
+	static const ws_cjk_options defaults = WS_CJK_OPTIONS_INIT;
+	if (!layout)
+		return WS_EUSAGE;
+	if (!opts)
+		opts = &defaults;
+	if (opts->version != WS_CJK_OPTIONS_VERSION)
+		return WS_EUSAGE;
+	if (opts->grid_pitch < 0 || !isfinite(opts->grid_pitch))
+		return WS_EUSAGE;
+
+	cjk_state s;
+	state_init(&s, layout, opts);
+	if (s.n == 0) {
+		state_free(&s);
+		return WS_OK;
+	}
+
+	/* L11: pitch − size, floored: rounding up makes 28 × 15.79 pt exceed
+	 * 156 mm and costs a character per line (DOMAIN.md §2, measured). */
+	if (opts->grid_pitch > 0) {
+		int grid = (int)floor(opts->grid_pitch * PANGO_SCALE) - s.size;
+		for (int i = 0; i < s.n; i++)
+			s.ls_base[i] = grid;
+	}
+	for (int i = 0; i < s.n; i++) {
+		if (is_l3_nonstarter(s.ch[i]))
+			s.nobreak_before[i] = true;
+		/* L4 strict set: —— and …… never start a line. */
+		if (opts->strict_breaks && i + 1 < s.n && s.ch[i] == s.ch[i + 1] &&
+		    (s.ch[i] == 0x2014 || s.ch[i] == 0x2026))
+			s.nobreak_before[i] = true;
+		/* L9 estimate for breaking: a quarter em per boundary, carried by
+		 * the western character next to the hanzi. */
+		if (opts->han_latin_space && is_western(s.ch[i])) {
+			if (i > 0 && is_han(s.ch[i - 1]))
+				s.ls_l9[i] += s.size / 4;
+			if (i + 1 < s.n && is_han(s.ch[i + 1]))
+				s.ls_l9[i] += s.size / 4;
+		}
+	}
+	static_compression(&s);
+
+	/* A layout never has more lines than characters + 1. */
+	int *tries = g_new0(int, s.n + 2);
+	for (int pass = 0; pass < WS_CJK_MAX_PASSES; pass++) {
+		phase_a_attrs(&s);
+		int nl;
+		line_info *li = get_lines(&s, &nl);
+		bool changed = false;
+		if (opts->punct == WS_PUNCT_GB)
+			changed |= line_end_compression(&s, li, nl);
+		if (!changed && opts->avoid_orphans)
+			changed |= fix_orphans(&s, li, nl, tries);
+		free_lines(li, nl);
+		if (!changed)
+			break;
+	}
+	g_free(tries);
+	phase_a_attrs(&s);
+	phase_b(&s);
+	state_free(&s);
+	return WS_OK;
+}

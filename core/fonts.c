@@ -1,0 +1,305 @@
+/* Fonts: private fontconfig configuration, role families, coverage checks. */
+#include "fonts.h"
+
+#include <string.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include "ws-config.h"
+
+struct ws_fonts {
+	FcConfig *config;     /* owned (one reference) */
+	PangoFontMap *map;    /* owned */
+};
+
+/* L17: print geometry is in points, so the font map works at 72 dpi and a
+ * 16 pt glyph is 16 units wide (DOMAIN.md §0.4). */
+#define WS_FONTS_DPI 72.0
+
+static char *default_conf_file(void)
+{
+	const char *env = g_getenv("FONTCONFIG_FILE");
+	if (env && *env)
+		return g_strdup(env);
+	char *src = g_build_filename(WS_SOURCE_DIR, "fonts", "fonts.conf", NULL);
+	if (g_file_test(src, G_FILE_TEST_IS_REGULAR))
+		return src;
+	g_free(src);
+	return g_build_filename(WS_DATA_INSTALL_DIR, "fonts", "fonts.conf", NULL);
+}
+
+int ws_fonts_new(ws_fonts **out, const char *conf_file, const char *const *extra_dirs,
+                 ws_diags *diags)
+{
+	if (!out)
+		return WS_EUSAGE;
+	*out = NULL;
+
+	char *path = conf_file ? g_strdup(conf_file) : default_conf_file();
+	ws_loc loc = {g_intern_string(path), 0, 0};
+	if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+		ws_error_at(diags, loc, "font configuration not found");
+		g_free(path);
+		return WS_EIO;
+	}
+
+	FcConfig *config = FcConfigCreate();
+	if (!config) {
+		g_free(path);
+		return WS_ENOMEM;
+	}
+	/* complain=FcTrue: a malformed file is an error, not an empty config. */
+	if (!FcConfigParseAndLoad(config, (const FcChar8 *)path, FcTrue)) {
+		ws_error_at(diags, loc, "cannot load font configuration");
+		FcConfigDestroy(config);
+		g_free(path);
+		return WS_EIO;
+	}
+	for (const char *const *d = extra_dirs; d && *d; d++) {
+		if (!g_file_test(*d, G_FILE_TEST_IS_DIR) ||
+		    !FcConfigAppFontAddDir(config, (const FcChar8 *)*d)) {
+			ws_error_at(diags, loc, "cannot add font folder '%s'", *d);
+			FcConfigDestroy(config);
+			g_free(path);
+			return WS_EIO;
+		}
+	}
+	if (!FcConfigBuildFonts(config)) {
+		ws_error_at(diags, loc, "cannot build the font list");
+		FcConfigDestroy(config);
+		g_free(path);
+		return WS_ENOMEM;
+	}
+	g_free(path);
+
+	ws_fonts *f = g_new0(ws_fonts, 1);
+	f->config = config;
+	f->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+	if (!f->map) {
+		FcConfigDestroy(config);
+		g_free(f);
+		return WS_EINTERNAL;
+	}
+	/* The font map takes its own reference on the configuration. */
+	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
+	pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(f->map), WS_FONTS_DPI);
+	*out = f;
+	return WS_OK;
+}
+
+void ws_fonts_free(ws_fonts *f)
+{
+	if (!f)
+		return;
+	g_object_unref(f->map);
+	FcConfigDestroy(f->config);
+	g_free(f);
+}
+
+PangoFontMap *ws_fonts_font_map(ws_fonts *f)
+{
+	return f ? f->map : NULL;
+}
+
+PangoContext *ws_fonts_create_context(ws_fonts *f)
+{
+	if (!f)
+		return NULL;
+	PangoContext *ctx = pango_font_map_create_context(f->map);
+	cairo_font_options_t *opt = cairo_font_options_create();
+	/* L17: unhinted metrics, else a 16 pt CJK advance becomes 21 px instead
+	 * of 21.33 (DOMAIN.md §0.4). */
+	cairo_font_options_set_hint_metrics(opt, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(opt, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_antialias(opt, CAIRO_ANTIALIAS_GRAY);
+	pango_cairo_context_set_font_options(ctx, opt);
+	cairo_font_options_destroy(opt);
+	pango_cairo_context_set_resolution(ctx, WS_FONTS_DPI);
+	/* L11: the GB/T 9704 grid pitch (15.79 pt) is fractional; rounded glyph
+	 * positions would drift by up to 0.5 pt per character. */
+	pango_context_set_round_glyph_positions(ctx, FALSE);
+	/* L16: mainland punctuation positions come from zh-cn (locl). */
+	pango_context_set_language(ctx, pango_language_from_string("zh-cn"));
+	pango_context_set_base_dir(ctx, PANGO_DIRECTION_LTR);
+	return ctx;
+}
+
+static bool font_has_family(FcPattern *font, const char *family)
+{
+	FcChar8 *s;
+	for (int i = 0; FcPatternGetString(font, FC_FAMILY, i, &s) == FcResultMatch; i++)
+		if (FcStrCmpIgnoreCase(s, (const FcChar8 *)family) == 0)
+			return true;
+	return false;
+}
+
+int ws_fonts_resolve_role(ws_fonts *f, const char *role, char **family_out,
+                          char **file_out, bool *is_fallback)
+{
+	if (family_out)
+		*family_out = NULL;
+	if (file_out)
+		*file_out = NULL;
+	if (is_fallback)
+		*is_fallback = false;
+	if (!f || !role)
+		return WS_EUSAGE;
+
+	FcPattern *pat = FcPatternCreate();
+	if (!pat)
+		return WS_ENOMEM;
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)role);
+	FcPatternAddString(pat, FC_LANG, (const FcChar8 *)"zh-cn");
+	FcConfigSubstitute(f->config, pat, FcMatchPattern);
+	FcDefaultSubstitute(pat);
+	/* After substitution the role's strong alias has put its preferred
+	 * families in front: element 0 is the first choice. */
+	FcChar8 *first = NULL;
+	FcPatternGetString(pat, FC_FAMILY, 0, &first);
+	char *first_choice = g_strdup(first ? (const char *)first : role);
+
+	FcResult res;
+	FcPattern *match = FcFontMatch(f->config, pat, &res);
+	FcPatternDestroy(pat);
+	if (!match) {
+		g_free(first_choice);
+		return WS_EINPUT;
+	}
+	FcChar8 *family = NULL, *file = NULL;
+	FcPatternGetString(match, FC_FAMILY, 0, &family);
+	FcPatternGetString(match, FC_FILE, 0, &file);
+	if (family_out)
+		*family_out = g_strdup((const char *)family);
+	if (file_out)
+		*file_out = g_strdup((const char *)file);
+	if (is_fallback)
+		*is_fallback = !font_has_family(match, first_choice);
+	FcPatternDestroy(match);
+	g_free(first_choice);
+	return WS_OK;
+}
+
+static bool is_visible(gunichar ch)
+{
+	if (g_unichar_isspace(ch))
+		return false;
+	switch (g_unichar_type(ch)) {
+	case G_UNICODE_CONTROL:
+	case G_UNICODE_FORMAT:
+	case G_UNICODE_LINE_SEPARATOR:
+	case G_UNICODE_PARAGRAPH_SEPARATOR:
+	case G_UNICODE_NON_SPACING_MARK:
+	case G_UNICODE_ENCLOSING_MARK:
+		return false;
+	default:
+		return true;
+	}
+}
+
+/* The family of the font Pango picks for `desc` as a whole: the font that
+ * serves the request, against which per-glyph fallback is judged. */
+static char *primary_family(PangoContext *ctx, const PangoFontDescription *desc)
+{
+	PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, desc);
+	if (!font)
+		return NULL;
+	PangoFontDescription *d = pango_font_describe(font);
+	char *fam = g_strdup(pango_font_description_get_family(d));
+	pango_font_description_free(d);
+	g_object_unref(font);
+	return fam;
+}
+
+static void describe_char(gunichar ch, char buf[8])
+{
+	int n = g_unichar_to_utf8(ch, buf);
+	buf[n] = '\0';
+}
+
+int ws_fonts_check_layout(PangoLayout *layout, ws_loc loc, const char *path,
+                          ws_diags *diags)
+{
+	if (!layout)
+		return WS_EUSAGE;
+	const char *text = pango_layout_get_text(layout);
+	PangoContext *ctx = pango_layout_get_context(layout);
+	const PangoFontDescription *layout_desc = pango_layout_get_font_description(layout);
+	PangoFontDescription *base = pango_font_description_copy(
+		layout_desc ? layout_desc : pango_context_get_font_description(ctx));
+	PangoAttrList *attrs = pango_layout_get_attributes(layout);
+
+	GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+	GHashTable *primaries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	int missing = 0;
+
+	PangoLayoutIter *it = pango_layout_get_iter(layout);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoItem *item = run->item;
+		PangoFontDescription *want = pango_font_description_copy(base);
+		if (attrs) {
+			PangoAttrIterator *ai = pango_attr_list_get_iterator(attrs);
+			do {
+				int s, e;
+				pango_attr_iterator_range(ai, &s, &e);
+				if (item->offset >= s && item->offset < e) {
+					pango_attr_iterator_get_font(ai, want, NULL, NULL);
+					break;
+				}
+			} while (pango_attr_iterator_next(ai));
+			pango_attr_iterator_destroy(ai);
+		}
+		char *key = pango_font_description_to_string(want);
+		const char *primary = g_hash_table_lookup(primaries, key);
+		if (!primary) {
+			char *fam = primary_family(ctx, want);
+			primary = fam ? fam : "";
+			g_hash_table_insert(primaries, key, fam ? fam : g_strdup(""));
+		} else {
+			g_free(key);
+		}
+		pango_font_description_free(want);
+
+		char *actual = NULL;
+		if (item->analysis.font) {
+			PangoFontDescription *d = pango_font_describe(item->analysis.font);
+			actual = g_strdup(pango_font_description_get_family(d));
+			pango_font_description_free(d);
+		}
+
+		PangoGlyphString *gs = run->glyphs;
+		for (int i = 0; i < gs->num_glyphs; i++) {
+			/* The first glyph of each cluster names the cluster's text. */
+			if (i > 0 && gs->log_clusters[i] == gs->log_clusters[i - 1])
+				continue;
+			const char *p = text + item->offset + gs->log_clusters[i];
+			gunichar ch = g_utf8_get_char(p);
+			if (!is_visible(ch) || g_hash_table_contains(seen, GUINT_TO_POINTER(ch)))
+				continue;
+			PangoGlyph g = gs->glyphs[i].glyph;
+			char buf[8];
+			describe_char(ch, buf);
+			if ((g & PANGO_GLYPH_UNKNOWN_FLAG) || g == PANGO_GLYPH_EMPTY) {
+				g_hash_table_add(seen, GUINT_TO_POINTER(ch));
+				missing++;
+				ws_diag_add(diags, WS_SEVERITY_ERROR, loc, NULL, path,
+				            "character U+%04X '%s' is not in any installed font",
+				            (unsigned)ch, buf);
+			} else if (actual && *primary && g_ascii_strcasecmp(actual, primary) != 0) {
+				g_hash_table_add(seen, GUINT_TO_POINTER(ch));
+				ws_diag_add(diags, WS_SEVERITY_WARNING, loc, NULL, path,
+				            "character U+%04X '%s' drawn from fallback font '%s'",
+				            (unsigned)ch, buf, actual);
+			}
+		}
+		g_free(actual);
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+
+	g_hash_table_destroy(primaries);
+	g_hash_table_destroy(seen);
+	pango_font_description_free(base);
+	return missing;
+}

@@ -1,0 +1,397 @@
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+#include "cjk.h"
+#include "fonts.h"
+
+static ws_fonts *F;
+static PangoContext *C;
+
+#define EM 16.0
+#define PT(u) ((double)(u) / PANGO_SCALE)
+
+static void setup(void)
+{
+	cr_assert_eq(ws_fonts_new(&F, NULL, NULL, NULL), WS_OK);
+	C = ws_fonts_create_context(F);
+}
+
+static void teardown(void)
+{
+	g_object_unref(C);
+	ws_fonts_free(F);
+}
+
+static PangoLayout *make(const char *text, double width_pt)
+{
+	PangoLayout *l = pango_layout_new(C);
+	PangoFontDescription *fd = pango_font_description_from_string("Wenshu Song 16");
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(l, text, -1);
+	pango_layout_set_width(l, width_pt < 0 ? -1 : (int)lround(width_pt * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	return l;
+}
+
+/* Where each character is drawn: the pen position of its first glyph
+ * (run position + advances + x_offset), in pt, and its line. */
+typedef struct pos {
+	gunichar ch;
+	double x;
+	int line;
+} pos;
+
+static pos *positions(PangoLayout *l, int *n)
+{
+	const char *t = pango_layout_get_text(l);
+	int nc = (int)g_utf8_strlen(t, -1);
+	pos *p = g_new0(pos, nc + 1);
+	for (int i = 0; i < nc; i++)
+		p[i].x = NAN;
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int line = 0;
+	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
+	do {
+		if (pango_layout_iter_get_line_readonly(it) != cur) {
+			cur = pango_layout_iter_get_line_readonly(it);
+			line++;
+		}
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoRectangle r;
+		pango_layout_iter_get_run_extents(it, NULL, &r);
+		int x = r.x;
+		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+			const char *s = t + run->item->offset + run->glyphs->log_clusters[g];
+			int ci = (int)g_utf8_pointer_to_offset(t, s);
+			if (isnan(p[ci].x)) {
+				p[ci].x = PT(x + run->glyphs->glyphs[g].geometry.x_offset);
+				p[ci].ch = g_utf8_get_char(s);
+				p[ci].line = line;
+			}
+			x += run->glyphs->glyphs[g].geometry.width;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	*n = nc;
+	return p;
+}
+
+static double line_width(PangoLayout *l, int k)
+{
+	PangoRectangle log;
+	pango_layout_line_get_extents(pango_layout_get_line_readonly(l, k), NULL, &log);
+	return PT(log.width);
+}
+
+/* First character of each line. */
+static gunichar line_first(PangoLayout *l, int k)
+{
+	return g_utf8_get_char(pango_layout_get_text(l) + pango_layout_get_line_readonly(l, k)->start_index);
+}
+
+static int line_chars(PangoLayout *l, int k)
+{
+	PangoLayoutLine *line = pango_layout_get_line_readonly(l, k);
+	return (int)g_utf8_strlen(pango_layout_get_text(l) + line->start_index, line->length);
+}
+
+Test(cjk, l9_quarter_em_between_han_and_latin, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("护照号码E12345678已核验", -1);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	int n;
+	pos *p = positions(l, &n);
+	/* 码 is char 3 (ends at 4 em), E char 4; 8 char 12, 已 char 13. */
+	cr_expect_float_eq(p[4].x - (p[3].x + EM), EM / 4, 0.02 * EM, "码|E gap %f", p[4].x - p[3].x - EM);
+	double eight_end = p[13].x - EM / 4;
+	PangoLayout *plain = make("E12345678", -1);
+	PangoRectangle r;
+	pango_layout_get_extents(plain, NULL, &r);
+	cr_expect_float_eq(eight_end - p[4].x, PT(r.width), 0.02 * EM, "8|已 gap");
+	/* Han–Han spacing untouched. */
+	cr_expect_float_eq(p[1].x - p[0].x, EM, 1e-3);
+	cr_expect_float_eq(p[14].x - p[13].x, EM, 1e-3);
+	g_free(p);
+	g_object_unref(plain);
+	g_object_unref(l);
+}
+
+Test(cjk, l9_none_at_line_edges_or_next_to_punctuation, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("AB护照，CD", -1);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	int n;
+	pos *p = positions(l, &n);
+	cr_expect_float_eq(p[0].x, 0, 1e-3, "line starts with the Latin letter");
+	cr_expect_float_eq(p[3].x - p[2].x, EM, 1e-3);
+	/* No gap between ， and C: C starts where the full-width comma ends. */
+	cr_expect_float_eq(p[5].x - p[4].x, EM, 1e-3);
+	/* B|护 has the quarter em. */
+	PangoLayout *ab = make("AB", -1);
+	PangoRectangle r;
+	pango_layout_get_extents(ab, NULL, &r);
+	cr_expect_float_eq(p[2].x, PT(r.width) + EM / 4, 0.02 * EM);
+	g_free(p);
+	g_object_unref(ab);
+	g_object_unref(l);
+
+	/* Latin at the end of a wrapped line: no trailing quarter em counted. */
+	l = make("一二三四五六七八九AB", -1);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	p = positions(l, &n);
+	PangoRectangle all;
+	pango_layout_get_extents(l, NULL, &all);
+	cr_expect_float_eq(PT(all.width), 9 * EM + EM / 4 + PT(r.width), 0.02);
+	g_free(p);
+	g_object_unref(l);
+}
+
+Test(cjk, l6_line_end_full_stop_is_half_width, .init = setup, .fini = teardown)
+{
+	/* Width 10.5 em: "十。" only fits when the 。 is half width; without L6
+	 * Pango carries 十 down (L1). */
+	PangoLayout *l = make("一二三四五六七八九十。一二三", 10.5 * EM);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	cr_assert_eq(pango_layout_get_line_count(l), 2);
+	cr_expect_eq(line_chars(l, 0), 11);
+	cr_expect_float_eq(line_width(l, 0), 10.5 * EM, 1e-3);
+
+	/* The FULL style keeps the mark full width, so 十 moves down. */
+	g_object_unref(l);
+	l = make("一二三四五六七八九十。一二三", 10.5 * EM);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.punct = WS_PUNCT_FULL;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_expect_eq(line_chars(l, 0), 9);
+	g_object_unref(l);
+}
+
+Test(cjk, l6_mark_ending_a_line_loses_its_blank, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("一二三四五六七八九，十一二", 10 * EM);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	cr_assert_eq(line_chars(l, 0), 10);
+	cr_expect_float_eq(line_width(l, 0), 9.5 * EM, 1e-3);
+	g_object_unref(l);
+}
+
+Test(cjk, l7_adjacent_marks_take_one_and_a_half_em, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("他说：“好。”然后（“签证”）走了", -1);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	int n;
+	pos *p = positions(l, &n);
+	/* 。” : 。 char 5, ” char 6, 然 char 7. */
+	cr_expect_float_eq(p[7].x - p[5].x, 1.5 * EM, 1e-3);
+	/* ：“ : ： char 2, “ char 3, 好 char 4. */
+	cr_expect_float_eq(p[4].x - p[2].x, 1.5 * EM, 1e-3);
+	/* （“ : 后 char 8 ends at +16; （ char 9, “ char 10, 签 char 11. */
+	cr_expect_float_eq(p[11].x - (p[8].x + EM), 1.5 * EM, 1e-3);
+	/* ”） : 证 char 12, ” 13, ） 14, 走 15. */
+	cr_expect_float_eq(p[15].x - (p[12].x + EM), 1.5 * EM, 1e-3);
+	g_free(p);
+	g_object_unref(l);
+}
+
+Test(cjk, l3_middle_dot_never_starts_a_line, .init = setup, .fini = teardown)
+{
+	/* · is 5.232 pt wide: without the rule Pango breaks before it. */
+	PangoLayout *l = make("申请人约翰·史密斯先生", 5.2 * EM);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	int lines = pango_layout_get_line_count(l);
+	cr_assert_geq(lines, 2);
+	for (int k = 0; k < lines; k++)
+		cr_expect_neq(line_first(l, k), 0x00B7, "line %d starts with ·", k);
+	g_object_unref(l);
+
+	PangoLayout *raw = make("申请人约翰·史密斯先生", 5.2 * EM);
+	cr_expect_eq(line_first(raw, 1), 0x00B7, "premise: Pango alone breaks before ·");
+	g_object_unref(raw);
+}
+
+Test(cjk, l4_strict_dashes_never_start_a_line, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("一二三四五六七八九——十一", 10 * EM);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.strict_breaks = true;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	for (int k = 0; k < pango_layout_get_line_count(l); k++)
+		cr_expect_neq(line_first(l, k), 0x2014);
+	g_object_unref(l);
+}
+
+Test(cjk, l14_no_single_character_last_line, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("一二三四五六七八九十百", 10 * EM);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.avoid_orphans = false;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_assert_eq(line_chars(l, 1), 1, "premise: an orphan without L14");
+	g_object_unref(l);
+
+	l = make("一二三四五六七八九十百", 10 * EM);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	cr_assert_eq(pango_layout_get_line_count(l), 2);
+	cr_expect_eq(line_chars(l, 1), 2);
+	g_object_unref(l);
+
+	/* One character plus its full stop is an orphan too. */
+	l = make("一二三四五六七八九十百。", 10 * EM);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	cr_expect_geq(line_chars(l, pango_layout_get_line_count(l) - 1), 3);
+	g_object_unref(l);
+}
+
+static const char *mixed =
+	"申请人张伟的护照号码为E12345678，预约时间为2025年3月5日上午九点，"
+	"请准时到达美国驻华大使馆签证处。面谈时请携带DS-160确认页、护照及缴费收据。";
+
+Test(cjk, l10_justified_lines_have_equal_gaps_and_flush_edges, .init = setup, .fini = teardown)
+{
+	const double W = 300;
+	PangoLayout *l = make(mixed, W);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.justify = true;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	int lines = pango_layout_get_line_count(l);
+	cr_assert_geq(lines, 3);
+	int n;
+	pos *p = positions(l, &n);
+	for (int k = 0; k < lines - 1; k++) {
+		cr_expect_float_eq(line_width(l, k), W, 0.01, "line %d width %f", k, line_width(l, k));
+		/* Pitch between neighbouring hanzi is the same along the line. */
+		double pitch = NAN;
+		for (int i = 1; i < n; i++) {
+			if (p[i].line != k || p[i - 1].line != k)
+				continue;
+			if (g_unichar_get_script(p[i].ch) != G_UNICODE_SCRIPT_HAN ||
+			    g_unichar_get_script(p[i - 1].ch) != G_UNICODE_SCRIPT_HAN)
+				continue;
+			double d = p[i].x - p[i - 1].x;
+			if (isnan(pitch))
+				pitch = d;
+			cr_expect_float_eq(d, pitch, 0.01, "line %d char %d", k, i);
+		}
+		cr_expect(!isnan(pitch));
+		cr_expect_geq(pitch, EM);
+	}
+	/* Line starts are flush left. */
+	for (int i = 0; i < n; i++)
+		if (i == 0 || p[i].line != p[i - 1].line)
+			cr_expect_float_eq(p[i].x, 0, 1e-3);
+	/* The last line keeps natural spacing. */
+	cr_expect_lt(line_width(l, lines - 1), W - 1);
+	g_free(p);
+	g_object_unref(l);
+}
+
+Test(cjk, l11_grid_gives_28_hanzi_per_156mm_line, .init = setup, .fini = teardown)
+{
+	/* GB/T 9704 §4.2.3: 156 mm type area, 28 characters of 3号 (16 pt). */
+	const double W = 156.0 / 25.4 * 72.0;
+	GString *s = g_string_new(NULL);
+	for (int i = 0; i < 28 * 3; i++)
+		g_string_append(s, "文");
+	PangoLayout *l = make(s->str, W);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.grid_pitch = W / 28;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_assert_eq(pango_layout_get_line_count(l), 3);
+	for (int k = 0; k < 3; k++)
+		cr_expect_eq(line_chars(l, k), 28);
+	int n;
+	pos *p = positions(l, &n);
+	/* Floored letter spacing: pitch is W/28 minus under 1/1024 pt. */
+	cr_expect_float_eq(p[27].x - p[0].x, 27 * (W / 28), 27.0 / PANGO_SCALE + 1e-6);
+	cr_expect_float_eq(p[28].x, 0, 1e-3);
+	g_free(p);
+	g_string_free(s, TRUE);
+	g_object_unref(l);
+}
+
+Test(cjk, l13_distribute_puts_first_at_0_and_last_flush_right, .init = setup, .fini = teardown)
+{
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.distribute = true;
+	PangoLayout *l = make("王伟", 3 * EM);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_assert_eq(pango_layout_get_line_count(l), 1);
+	int n;
+	pos *p = positions(l, &n);
+	cr_expect_float_eq(p[0].x, 0, 1e-3);
+	cr_expect_float_eq(p[1].x + EM, 3 * EM, 0.01);
+	g_free(p);
+	g_object_unref(l);
+
+	l = make("出生日期", 6 * EM);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	p = positions(l, &n);
+	cr_expect_float_eq(p[0].x, 0, 1e-3);
+	cr_expect_float_eq(p[3].x + EM, 6 * EM, 0.01);
+	cr_expect_float_eq(p[2].x - p[1].x, p[1].x - p[0].x, 0.01);
+	cr_expect_float_eq(p[1].x - p[0].x, EM + 2 * EM / 3, 0.01);
+	g_free(p);
+	g_object_unref(l);
+}
+
+Test(cjk, kaiming_and_half_styles, .init = setup, .fini = teardown)
+{
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.punct = WS_PUNCT_KAIMING;
+	PangoLayout *l = make("好，走。来", -1);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	int n;
+	pos *p = positions(l, &n);
+	cr_expect_float_eq(p[2].x - p[1].x, EM / 2, 1e-3, "，half in 开明 style");
+	cr_expect_float_eq(p[4].x - p[3].x, EM, 1e-3, "。full in 开明 style");
+	g_free(p);
+	g_object_unref(l);
+
+	o.punct = WS_PUNCT_HALF;
+	l = make("好，走。来", -1);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	p = positions(l, &n);
+	cr_expect_float_eq(p[4].x - p[3].x, EM / 2, 1e-3);
+	g_free(p);
+	g_object_unref(l);
+}
+
+Test(cjk, caller_attributes_are_kept, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = make("签证ABC", -1);
+	PangoAttrList *a = pango_attr_list_new();
+	pango_attr_list_insert(a, pango_attr_weight_new(PANGO_WEIGHT_BOLD));
+	pango_layout_set_attributes(l, a);
+	pango_attr_list_unref(a);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	PangoAttrIterator *it = pango_attr_list_get_iterator(pango_layout_get_attributes(l));
+	bool bold = false;
+	do {
+		PangoAttribute *w = pango_attr_iterator_get(it, PANGO_ATTR_WEIGHT);
+		bold |= w && ((PangoAttrInt *)w)->value == PANGO_WEIGHT_BOLD;
+	} while (pango_attr_iterator_next(it));
+	pango_attr_iterator_destroy(it);
+	cr_expect(bold);
+	g_object_unref(l);
+}
+
+Test(cjk, rejects_bad_arguments, .init = setup, .fini = teardown)
+{
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	cr_expect_eq(ws_cjk_apply(NULL, &o), WS_EUSAGE);
+	PangoLayout *l = make("文", -1);
+	o.version = 99;
+	cr_expect_eq(ws_cjk_apply(l, &o), WS_EUSAGE);
+	o.version = WS_CJK_OPTIONS_VERSION;
+	o.grid_pitch = -1;
+	cr_expect_eq(ws_cjk_apply(l, &o), WS_EUSAGE);
+	PangoLayout *empty = make("", 100);
+	cr_expect_eq(ws_cjk_apply(empty, NULL), WS_OK);
+	g_object_unref(empty);
+	g_object_unref(l);
+}
