@@ -1,0 +1,300 @@
+/* Atomic file writing (see atomicfile.h). */
+#include "atomicfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <limits.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BUF_SIZE (64 * 1024)
+#define TMP_PREFIX "."
+#define TMP_SUFFIX ".tmp"
+#define TMP_RANDOM "XXXXXX"
+
+/* Linux NAME_MAX; the temporary name must fit in one path component. */
+#define NAME_LIMIT 255
+
+/* ---- The signal-cleanup registry -------------------------------------
+ *
+ * A signal handler may run at any instruction of any thread, so it can
+ * neither lock nor follow heap pointers that another thread might free.
+ * Each slot therefore holds the folder's descriptor and the temporary
+ * file's name inline, and a state word moves through
+ *     FREE --(claim by writer)--> FILLING --(publish)--> LIVE
+ *     LIVE --(release by writer)--> FREE
+ *     LIVE --(handler)--> CLEANED (kept forever: the process is dying)
+ * by compare-and-swap, so the handler reads a name only while it is LIVE
+ * and owned by nobody else. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the signal registry needs lock-free ints");
+
+enum { SLOT_FREE, SLOT_FILLING, SLOT_LIVE, SLOT_CLEANED };
+
+typedef struct slot {
+	atomic_int state;
+	int dirfd;
+	char name[NAME_LIMIT + 1];
+} slot;
+
+static slot registry[WS_ATOMIC_MAX_REGISTERED];
+
+static int registry_add(int dirfd, const char *name)
+{
+	for (int i = 0; i < WS_ATOMIC_MAX_REGISTERED; i++) {
+		int expected = SLOT_FREE;
+		if (atomic_compare_exchange_strong(&registry[i].state, &expected, SLOT_FILLING)) {
+			registry[i].dirfd = dirfd;
+			g_strlcpy(registry[i].name, name, sizeof registry[i].name);
+			atomic_store(&registry[i].state, SLOT_LIVE);
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* Returns FALSE when a signal handler has already taken the slot. */
+static gboolean registry_remove(int i)
+{
+	if (i < 0)
+		return TRUE;
+	int expected = SLOT_LIVE;
+	return atomic_compare_exchange_strong(&registry[i].state, &expected, SLOT_FREE);
+}
+
+void ws_atomic_cleanup_all(void)
+{
+	int saved = errno;
+	for (int i = 0; i < WS_ATOMIC_MAX_REGISTERED; i++) {
+		int expected = SLOT_LIVE;
+		if (atomic_compare_exchange_strong(&registry[i].state, &expected, SLOT_CLEANED))
+			unlinkat(registry[i].dirfd, registry[i].name, 0);
+	}
+	errno = saved;
+}
+
+/* ---- Files ---------------------------------------------------------- */
+
+struct ws_atomic_file {
+	char *path;      /* owned: the target */
+	char *tmp_path;  /* owned: full path of the temporary file */
+	const char *tmp_name; /* points into tmp_path: its last component */
+	int fd;          /* the temporary file, -1 once closed */
+	int dirfd;       /* the target's folder */
+	int slot;        /* registry index or -1 */
+	int err;         /* first errno seen, 0 if none */
+	size_t used;     /* bytes in buf */
+	unsigned char *buf; /* owned, BUF_SIZE bytes; NULL after sync */
+};
+
+/* The current umask.  umask(2) can only read it by setting it, which
+ * races with other threads creating files, so /proc is asked first. */
+static mode_t process_umask(void)
+{
+	char *status = NULL;
+	if (g_file_get_contents("/proc/self/status", &status, NULL, NULL)) {
+		const char *u = strstr(status, "\nUmask:");
+		if (u) {
+			mode_t mask = (mode_t)strtoul(u + 7, NULL, 8);
+			g_free(status);
+			return mask;
+		}
+		g_free(status);
+	}
+	mode_t mask = umask(022);
+	umask(mask);
+	return mask;
+}
+
+static int report(ws_diags *diags, const char *path, int err)
+{
+	ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL, "cannot write '%s': %s",
+	            path, g_strerror(err));
+	return WS_EIO;
+}
+
+/* ".NAME.XXXXXX.tmp", with NAME cut (at a UTF-8 character boundary where
+ * it is UTF-8) so that the whole stays within one path component. */
+static char *temp_name_template(const char *base)
+{
+	size_t room = NAME_LIMIT - strlen(TMP_PREFIX "." TMP_RANDOM TMP_SUFFIX);
+	size_t len = strlen(base);
+	if (len > room) {
+		len = room;
+		if (g_utf8_validate(base, -1, NULL))
+			while (len > 0 && (base[len] & 0xC0) == 0x80)
+				len--;
+	}
+	return g_strdup_printf(TMP_PREFIX "%.*s." TMP_RANDOM TMP_SUFFIX, (int)len, base);
+}
+
+int ws_atomic_open(ws_atomic_file **out, const char *path, ws_diags *diags)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return report(diags, path ? path : "", ENOENT);
+	size_t plen = strlen(path);
+	if (path[plen - 1] == '/')
+		return report(diags, path, EISDIR);
+
+	char *dir = g_path_get_dirname(path);
+	char *base = g_path_get_basename(path);
+	int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0) {
+		int e = errno;
+		g_free(dir);
+		g_free(base);
+		return report(diags, path, e);
+	}
+	char *name = temp_name_template(base);
+	char *tmp = g_build_filename(dir, name, NULL);
+	g_free(name);
+	g_free(dir);
+	g_free(base);
+
+	int fd = mkostemps(tmp, (int)strlen(TMP_SUFFIX), O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		close(dirfd);
+		g_free(tmp);
+		return report(diags, path, e);
+	}
+	if (fchmod(fd, 0644 & ~process_umask()) != 0) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		close(dirfd);
+		g_free(tmp);
+		return report(diags, path, e);
+	}
+
+	ws_atomic_file *f = g_new0(ws_atomic_file, 1);
+	f->path = g_strdup(path);
+	f->tmp_path = tmp;
+	f->tmp_name = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
+	f->fd = fd;
+	f->dirfd = dirfd;
+	f->buf = g_malloc(BUF_SIZE);
+	f->slot = registry_add(dirfd, f->tmp_name);
+	*out = f;
+	return WS_OK;
+}
+
+static int write_all(ws_atomic_file *f, const unsigned char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(f->fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			f->err = errno;
+			return WS_EIO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return WS_OK;
+}
+
+static int flush(ws_atomic_file *f)
+{
+	if (f->err)
+		return WS_EIO;
+	int rc = write_all(f, f->buf, f->used);
+	f->used = 0;
+	return rc;
+}
+
+int ws_atomic_write(ws_atomic_file *f, const void *data, size_t len)
+{
+	if (f->err)
+		return WS_EIO;
+	if (f->fd < 0) {
+		f->err = EBADF; /* written after ws_atomic_sync(): a caller bug */
+		return WS_EIO;
+	}
+	if (f->used + len <= BUF_SIZE) {
+		memcpy(f->buf + f->used, data, len);
+		f->used += len;
+		return WS_OK;
+	}
+	if (flush(f) != WS_OK)
+		return WS_EIO;
+	if (len >= BUF_SIZE)
+		return write_all(f, data, len);
+	memcpy(f->buf, data, len);
+	f->used = len;
+	return WS_OK;
+}
+
+int ws_atomic_failed(const ws_atomic_file *f)
+{
+	return f->err != 0;
+}
+
+const char *ws_atomic_path(const ws_atomic_file *f)
+{
+	return f->path;
+}
+
+static void destroy(ws_atomic_file *f, gboolean remove_tmp)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	/* A handler that already claimed the slot has unlinked (or is
+	 * unlinking) the file; unlinking again is harmless (ENOENT). */
+	if (remove_tmp)
+		unlinkat(f->dirfd, f->tmp_name, 0);
+	if (registry_remove(f->slot))
+		close(f->dirfd);
+	/* else: the handler may still be using dirfd; leave it open. */
+	g_free(f->buf);
+	g_free(f->tmp_path);
+	g_free(f->path);
+	g_free(f);
+}
+
+void ws_atomic_abort(ws_atomic_file *f)
+{
+	if (f)
+		destroy(f, TRUE);
+}
+
+int ws_atomic_sync(ws_atomic_file *f)
+{
+	if (f->fd < 0)
+		return f->err ? WS_EIO : WS_OK;
+	if (flush(f) == WS_OK && fsync(f->fd) != 0)
+		f->err = errno;
+	int fd = f->fd;
+	f->fd = -1;
+	/* close() can report a deferred write error (NFS, quotas). */
+	if (close(fd) != 0 && errno != EINTR && !f->err)
+		f->err = errno;
+	g_free(f->buf);
+	f->buf = NULL;
+	return f->err ? WS_EIO : WS_OK;
+}
+
+int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags)
+{
+	ws_atomic_sync(f);
+	if (!f->err && rename(f->tmp_path, f->path) != 0)
+		f->err = errno;
+	if (f->err) {
+		int rc = report(diags, f->path, f->err);
+		destroy(f, TRUE);
+		return rc;
+	}
+	/* The file is in place; make the rename durable.  Some file systems
+	 * cannot fsync a folder (EINVAL) and need nothing more. */
+	int rc = WS_OK;
+	if (fsync(f->dirfd) != 0 && errno != EINVAL)
+		rc = report(diags, f->path, errno);
+	destroy(f, FALSE);
+	return rc;
+}

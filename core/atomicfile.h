@@ -1,0 +1,84 @@
+/* Atomic file writing: a file either appears complete at its path or not
+ * at all, and an existing file at that path survives any failed write.
+ *
+ * The data goes to a hidden temporary file ".NAME.XXXXXX.tmp" in the
+ * target's folder (same file system, so the final rename is atomic),
+ * which is flushed and fsync()ed, renamed over the target, and then the
+ * folder is fsync()ed so the rename itself is durable.  Any failure
+ * (ENOSPC, EFBIG from `ulimit -f`, EROFS, EACCES, ...) removes the
+ * temporary file and is reported as
+ *
+ *     error: cannot write 'PATH': <strerror>
+ *
+ * The new file gets mode 0644 minus the process umask.  When PATH is a
+ * symbolic link, the link itself is replaced, not the file it points to.
+ *
+ * Signals: every temporary file is listed in a fixed-size, lock-free
+ * process-wide registry so that a SIGINT/SIGTERM handler can call
+ * ws_atomic_cleanup_all() to remove them before the process dies.
+ *
+ * Thread-safety: a ws_atomic_file belongs to one thread at a time;
+ * different files may be written from different threads at once.
+ */
+#ifndef WS_ATOMICFILE_H
+#define WS_ATOMICFILE_H
+
+#include <stddef.h>
+#include "common.h"
+#include "diag.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ws_atomic_file ws_atomic_file;
+
+/* Creates the temporary file for `path`.  On success *out is a handle the
+ * caller must end with exactly one of ws_atomic_commit() or
+ * ws_atomic_abort(), which free it.  On failure *out is NULL, an error is
+ * added to `diags` (may be NULL) and WS_EIO is returned. */
+WS_EXPORT int ws_atomic_open(ws_atomic_file **out, const char *path, ws_diags *diags);
+
+/* Appends `len` bytes (buffered).  Returns WS_OK, or WS_EIO once any write
+ * has failed; the first error (errno) is kept and reported by
+ * ws_atomic_commit(), so callers that cannot pass diags (Cairo stream
+ * callbacks) may simply stop. */
+WS_EXPORT int ws_atomic_write(ws_atomic_file *f, const void *data, size_t len);
+
+/* Non-zero once a write has failed. */
+WS_EXPORT int ws_atomic_failed(const ws_atomic_file *f);
+
+/* Flushes, fsyncs and closes the temporary file without renaming it, so
+ * that many finished files can wait for a joint commit without holding
+ * their data descriptors or buffers.  Returns WS_OK, or WS_EIO when a write
+ * failed (reported by the later commit).  No further writes are allowed. */
+WS_EXPORT int ws_atomic_sync(ws_atomic_file *f);
+
+/* Flushes, fsyncs and renames the file into place, then fsyncs the folder.
+ * Always frees `f`.  Returns WS_OK, or WS_EIO after adding "cannot write"
+ * to `diags` and removing the temporary file (the old file at the path, if
+ * any, is then untouched). */
+WS_EXPORT int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags);
+
+/* Discards the temporary file and frees `f`; the target is untouched.
+ * NULL is a no-op. */
+WS_EXPORT void ws_atomic_abort(ws_atomic_file *f);
+
+/* Target path given to ws_atomic_open().  Borrowed, valid while `f` lives. */
+WS_EXPORT const char *ws_atomic_path(const ws_atomic_file *f);
+
+/* Unlinks every temporary file still registered.  Async-signal-safe: it
+ * only reads the static registry and calls unlinkat(), so a SIGINT/SIGTERM
+ * handler may call it.  Handles whose file was removed this way fail at
+ * commit; they must still be committed or aborted to be freed. */
+WS_EXPORT void ws_atomic_cleanup_all(void);
+
+/* How many temporary files may be registered for signal cleanup at once.
+ * Beyond this, files are still written atomically, but a signal arriving
+ * mid-write may leave their hidden temporary file behind. */
+#define WS_ATOMIC_MAX_REGISTERED 128
+
+#ifdef __cplusplus
+}
+#endif
+#endif

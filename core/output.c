@@ -1,0 +1,435 @@
+/* Output: documents into PDF, PNG and SVG files (see output.h). */
+#include "output.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <glib.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "atomicfile.h"
+#include "host.h"
+#include "ws-config.h"
+
+static const char *const format_names[] = {"pdf", "png", "svg"};
+
+int ws_format_from_name(const char *name, ws_format *out)
+{
+	if (!name)
+		return WS_EUSAGE;
+	for (size_t i = 0; i < G_N_ELEMENTS(format_names); i++) {
+		if (g_ascii_strcasecmp(name, format_names[i]) == 0) {
+			*out = (ws_format)i;
+			return WS_OK;
+		}
+	}
+	return WS_EUSAGE;
+}
+
+int ws_format_from_path(const char *path, ws_format *out)
+{
+	if (!path)
+		return WS_EUSAGE;
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		return WS_EUSAGE;
+	return ws_format_from_name(dot + 1, out);
+}
+
+const char *ws_format_name(ws_format format)
+{
+	if ((unsigned)format < G_N_ELEMENTS(format_names))
+		return format_names[format];
+	return "unknown";
+}
+
+/* ---- Pages and file names ------------------------------------------- */
+
+static size_t total_pages(ws_document *const *docs, size_t n)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++)
+		if (docs[i])
+			total += ws_document_page_count(docs[i]);
+	return total;
+}
+
+/* Page `k` (1-based) of `total`: see output.h for the rule. */
+static char *page_file_name(const char *path, size_t k, size_t total)
+{
+	if (total == 1)
+		return g_strdup(path);
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	const char *dot = strrchr(base, '.');
+	if (!dot || dot == base) /* no extension, or a dot file such as ".png" */
+		return g_strdup_printf("%s-%zu", path, k);
+	return g_strdup_printf("%.*s-%zu%s", (int)(dot - path), path, k, dot);
+}
+
+static const ws_output_options default_options = WS_OUTPUT_OPTIONS_INIT;
+
+char **ws_output_file_names(ws_document *const *docs, size_t n, const char *path,
+                            const ws_output_options *opts)
+{
+	if (!opts)
+		opts = &default_options;
+	size_t total = total_pages(docs, n);
+	if (opts->format == WS_FORMAT_PDF) {
+		char **v = g_new0(char *, 2);
+		if (total > 0)
+			v[0] = g_strdup(path);
+		return v;
+	}
+	char **v = g_new0(char *, total + 1);
+	for (size_t k = 0; k < total; k++)
+		v[k] = page_file_name(path, k + 1, total);
+	return v;
+}
+
+/* ---- Checks done before anything is allocated or opened --------------- */
+
+typedef struct page_ref {
+	const ws_document *doc;
+	size_t page;
+	double width, height; /* pt */
+} page_ref;
+
+/* Adds an error and returns `status`. */
+static int fail(ws_diags *diags, int status, const char *rule, const char *fmt, ...)
+	WS_PRINTF(4, 5);
+static int fail(ws_diags *diags, int status, const char *rule, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	ws_diag_addv(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, rule, NULL, fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static int check_options(const ws_output_options *opts, ws_diags *diags)
+{
+	if (opts->version != WS_OUTPUT_OPTIONS_VERSION)
+		return fail(diags, WS_EUSAGE, NULL,
+		            "output options version %u is not supported (expected %d)",
+		            opts->version, WS_OUTPUT_OPTIONS_VERSION);
+	if ((unsigned)opts->format >= G_N_ELEMENTS(format_names))
+		return fail(diags, WS_EUSAGE, NULL, "unknown output format %d", (int)opts->format);
+	/* written as a negated range so that NaN is refused too */
+	if (opts->format == WS_FORMAT_PNG &&
+	    !(opts->dpi >= WS_OUTPUT_DPI_MIN && opts->dpi <= WS_OUTPUT_DPI_MAX))
+		return fail(diags, WS_EUSAGE, "limit",
+		            "resolution %g dpi is outside the allowed range %g..%g dpi", opts->dpi,
+		            WS_OUTPUT_DPI_MIN, WS_OUTPUT_DPI_MAX);
+	return WS_OK;
+}
+
+/* Collects every page in output order and checks its size. */
+static int collect_pages(ws_document *const *docs, size_t n, const ws_output_options *opts,
+                         GArray *pages, ws_diags *diags)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!docs[i])
+			continue;
+		size_t count = ws_document_page_count(docs[i]);
+		for (size_t p = 0; p < count; p++) {
+			page_ref r = {docs[i], p, 0, 0};
+			ws_document_page_size(docs[i], p, &r.width, &r.height);
+			size_t k = pages->len + 1;
+			if (!(isfinite(r.width) && isfinite(r.height) && r.width > 0 && r.height > 0))
+				return fail(diags, WS_EUSAGE, NULL, "page %zu has an invalid size %g × %g pt",
+				            k, r.width, r.height);
+			if (opts->format == WS_FORMAT_PNG) {
+				double w = round(r.width / 72.0 * opts->dpi);
+				double h = round(r.height / 72.0 * opts->dpi);
+				if (w > WS_OUTPUT_MAX_SIDE || h > WS_OUTPUT_MAX_SIDE)
+					return fail(diags, WS_ENOMEM, "limit",
+					            "page %zu would be %.0f × %.0f pixels at %g dpi; the limit is %.0f pixels a side",
+					            k, w, h, opts->dpi, WS_OUTPUT_MAX_SIDE);
+				if (w * h > WS_OUTPUT_MAX_PIXELS)
+					return fail(diags, WS_ENOMEM, "limit",
+					            "page %zu would be %.0f × %.0f = %.0f pixels at %g dpi; the limit is %.0f pixels",
+					            k, w, h, w * h, opts->dpi, WS_OUTPUT_MAX_PIXELS);
+			}
+			g_array_append_val(pages, r);
+		}
+	}
+	if (pages->len == 0)
+		return fail(diags, WS_EUSAGE, NULL, "nothing to write: the documents have no pages");
+	return WS_OK;
+}
+
+/* ---- Writing --------------------------------------------------------- */
+
+static cairo_status_t stream_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	return ws_atomic_write(closure, data, len) == WS_OK ? CAIRO_STATUS_SUCCESS
+	                                                    : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Ends the rendering of one file.  A failed write is reported with its
+ * errno by the commit; any other Cairo failure with Cairo's message.  On
+ * success the file stays open (synced) for the caller to commit. */
+static int end_file(ws_atomic_file *f, cairo_status_t status, ws_diags *diags)
+{
+	if (ws_atomic_sync(f) != WS_OK) {
+		ws_atomic_commit(f, diags); /* reports the errno, removes the file */
+		return WS_EIO;
+	}
+	if (status != CAIRO_STATUS_SUCCESS) {
+		fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(f),
+		     cairo_status_to_string(status));
+		ws_atomic_abort(f);
+		return status == CAIRO_STATUS_NO_MEMORY ? WS_ENOMEM : WS_EIO;
+	}
+	return WS_OK;
+}
+
+/* The render time as ISO 8601 in China time, the office's zone (UTC+8,
+ * no daylight saving), as cairo_pdf_surface_set_metadata() wants it. */
+static void render_date(char buf[32])
+{
+	time_t t = (time_t)(ws_host_render_time() + 8 * 3600);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%S+08:00", &tm);
+}
+
+static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key, const char *value)
+{
+	if (value && *value)
+		cairo_pdf_surface_set_metadata(s, key, value);
+}
+
+static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
+                     ws_diags *diags)
+{
+	ws_atomic_file *f;
+	int rc = ws_atomic_open(&f, path, diags);
+	if (rc != WS_OK)
+		return rc;
+	const page_ref *p0 = &g_array_index(pages, page_ref, 0);
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(stream_write, f, p0->width,
+	                                                         p0->height);
+	const ws_document_meta *m = ws_document_get_meta(first);
+	set_meta(s, CAIRO_PDF_METADATA_TITLE, m->title);
+	set_meta(s, CAIRO_PDF_METADATA_AUTHOR, m->author);
+	set_meta(s, CAIRO_PDF_METADATA_SUBJECT, m->subject);
+	set_meta(s, CAIRO_PDF_METADATA_KEYWORDS, m->keywords);
+	set_meta(s, CAIRO_PDF_METADATA_CREATOR, m->creator ? m->creator : "wenshu " WS_VERSION);
+	/* Cairo 1.16 stamps CreationDate with time(NULL) unless told
+	 * otherwise; both dates come from the render time so that
+	 * SOURCE_DATE_EPOCH makes the file reproducible.  (Cairo 1.16 writes
+	 * the dates without the recommended "D:" prefix; readers such as
+	 * poppler parse them all the same, and the prefix cannot be passed
+	 * through this API.)  Nothing else in Cairo 1.16's PDF depends on the
+	 * clock or on addresses: there is no /ID, and font subset tags are
+	 * derived from the subset, which tests/test_output.c checks by
+	 * rendering twice. */
+	char date[32];
+	render_date(date);
+	set_meta(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+	set_meta(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+
+	cairo_t *cr = cairo_create(s);
+	for (guint i = 0; i < pages->len; i++) {
+		const page_ref *r = &g_array_index(pages, page_ref, i);
+		/* must precede any drawing on the page */
+		cairo_pdf_surface_set_size(s, r->width, r->height);
+		ws_document_draw_page(r->doc, r->page, cr);
+		cairo_show_page(cr);
+		if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+			break;
+	}
+	cairo_status_t status = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	rc = end_file(f, status, diags);
+	if (rc != WS_OK)
+		return rc;
+	return ws_atomic_commit(f, diags);
+}
+
+static int render_png(const page_ref *r, double dpi, ws_atomic_file *f)
+{
+	int w = (int)round(r->width / 72.0 * dpi);
+	int h = (int)round(r->height / 72.0 * dpi);
+	/* RGB24: the page is opaque white, so no alpha channel is stored */
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w > 0 ? w : 1,
+	                                                  h > 0 ? h : 1);
+	cairo_status_t status = cairo_surface_status(img);
+	if (status == CAIRO_STATUS_SUCCESS) {
+		cairo_t *cr = cairo_create(img);
+		cairo_save(cr); /* ops start from Cairo's defaults: black source */
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+		cairo_restore(cr);
+		cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+		/* Unhinted outlines and unhinted metrics: glyphs sit where the
+		 * typesetter put them in pt, at any resolution. */
+		cairo_font_options_t *fo = cairo_font_options_create();
+		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+		cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+		cairo_set_font_options(cr, fo);
+		cairo_font_options_destroy(fo);
+		ws_document_draw_page(r->doc, r->page, cr);
+		status = cairo_status(cr);
+		cairo_destroy(cr);
+		cairo_surface_flush(img);
+	}
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_write_to_png_stream(img, stream_write, f);
+	cairo_surface_destroy(img);
+	return status;
+}
+
+static cairo_status_t buffer_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	g_byte_array_append(closure, data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* Cairo names an SVG page group "surfaceN" and an embedded image "imageN"
+ * after a process-wide counter of surfaces created so far, so the same
+ * page would come out differently depending on what the process drew
+ * before.  Every such id (after `id="` or `#`) is renumbered in order of
+ * first appearance, which makes the file depend on the page alone. */
+static void write_svg_renumbered(const GByteArray *svg, ws_atomic_file *f)
+{
+	static const char *const kinds[] = {"surface", "image"};
+	GHashTable *ids[2] = {g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+	                      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+	const char *p = (const char *)svg->data, *end = p + svg->len, *copied = p;
+	while (p < end) {
+		size_t skip = 0;
+		if (*p == '#')
+			skip = 1;
+		else if (end - p >= 4 && memcmp(p, "id=\"", 4) == 0)
+			skip = 4;
+		if (!skip) {
+			p++;
+			continue;
+		}
+		const char *q = p + skip;
+		for (int k = 0; k < 2; k++) {
+			size_t kl = strlen(kinds[k]);
+			const char *digits = q + kl;
+			if ((size_t)(end - q) <= kl || memcmp(q, kinds[k], kl) != 0 ||
+			    !g_ascii_isdigit(*digits))
+				continue;
+			const char *e = digits;
+			while (e < end && g_ascii_isdigit(*e))
+				e++;
+			char *old_id = g_strndup(digits, (gsize)(e - digits));
+			gpointer n = g_hash_table_lookup(ids[k], old_id);
+			if (!n) {
+				n = GUINT_TO_POINTER(g_hash_table_size(ids[k]) + 1);
+				g_hash_table_insert(ids[k], old_id, n);
+			} else {
+				g_free(old_id);
+			}
+			ws_atomic_write(f, copied, (size_t)(digits - copied));
+			char num[16];
+			int nl = snprintf(num, sizeof num, "%u", GPOINTER_TO_UINT(n));
+			ws_atomic_write(f, num, (size_t)nl);
+			copied = e;
+			q = e;
+			break;
+		}
+		p = q > p + skip ? q : p + skip;
+	}
+	ws_atomic_write(f, copied, (size_t)(end - copied));
+	g_hash_table_unref(ids[0]);
+	g_hash_table_unref(ids[1]);
+}
+
+static int render_svg(const page_ref *r, ws_atomic_file *f)
+{
+	GByteArray *svg = g_byte_array_new();
+	cairo_surface_t *s = cairo_svg_surface_create_for_stream(buffer_write, svg, r->width,
+	                                                         r->height);
+	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
+	cairo_t *cr = cairo_create(s);
+	ws_document_draw_page(r->doc, r->page, cr);
+	cairo_status_t status = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_finish(s);
+	if (status == CAIRO_STATUS_SUCCESS)
+		status = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	if (status == CAIRO_STATUS_SUCCESS)
+		write_svg_renumbered(svg, f);
+	g_byte_array_unref(svg);
+	return status;
+}
+
+/* One file per page.  Every page is rendered into its temporary file
+ * first and the files are renamed into place only when all succeeded, so
+ * a failure on page 7 does not leave pages 1–6 of the new run next to
+ * pages 7– of an old one. */
+static int write_per_page(const GArray *pages, const char *path, const ws_output_options *opts,
+                          ws_diags *diags)
+{
+	ws_atomic_file **files = g_new0(ws_atomic_file *, pages->len);
+	int rc = WS_OK;
+	guint done = 0;
+	for (; done < pages->len; done++) {
+		const page_ref *r = &g_array_index(pages, page_ref, done);
+		char *name = page_file_name(path, done + 1, pages->len);
+		rc = ws_atomic_open(&files[done], name, diags);
+		g_free(name);
+		if (rc != WS_OK)
+			break;
+		cairo_status_t status = opts->format == WS_FORMAT_PNG
+		                                ? render_png(r, opts->dpi, files[done])
+		                                : render_svg(r, files[done]);
+		rc = end_file(files[done], status, diags);
+		if (rc != WS_OK) {
+			files[done] = NULL; /* end_file consumed it */
+			break;
+		}
+	}
+	if (rc != WS_OK) {
+		for (guint i = 0; i < done; i++)
+			ws_atomic_abort(files[i]);
+	} else {
+		guint i = 0;
+		for (; i < pages->len && rc == WS_OK; i++)
+			rc = ws_atomic_commit(files[i], diags);
+		for (; i < pages->len; i++)
+			ws_atomic_abort(files[i]);
+	}
+	g_free(files);
+	return rc;
+}
+
+int ws_output_write(ws_document *const *docs, size_t n, const char *path,
+                    const ws_output_options *opts, ws_diags *diags)
+{
+	if (!opts)
+		opts = &default_options;
+	int rc = check_options(opts, diags);
+	if (rc != WS_OK)
+		return rc;
+	if (!path || !*path)
+		return fail(diags, WS_EUSAGE, NULL, "no output path given");
+	GArray *pages = g_array_new(FALSE, FALSE, sizeof(page_ref));
+	rc = collect_pages(docs, n, opts, pages, diags);
+	if (rc == WS_OK) {
+		if (opts->format == WS_FORMAT_PDF)
+			rc = write_pdf(pages, g_array_index(pages, page_ref, 0).doc, path, diags);
+		else
+			rc = write_per_page(pages, path, opts, diags);
+	}
+	g_array_free(pages, TRUE);
+	return rc;
+}
