@@ -1,0 +1,699 @@
+/* The plugin registry (see plugin.h for the checks and their order). */
+#include "plugin.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <glib.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "suggest.h"
+#include "ws-config.h"
+
+#define WS_PLUGIN_NAME_MAX 64
+#define RULE "plugin"
+
+struct ws_plugin {
+	char *path;            /* the resolved file that was opened */
+	void *handle;          /* dlopen() handle */
+	ws_plugin_desc desc;   /* host copy, zero-filled past the plugin's struct_size */
+};
+
+typedef struct entry {
+	const void *desc;      /* ws_kind_desc or ws_element_desc, in the plugin */
+	const char *name;
+	ws_plugin *owner;
+} entry;
+
+struct ws_registry {
+	GPtrArray *dirs;       /* char *, realpath()ed */
+	GPtrArray *plugins;    /* ws_plugin * */
+	GArray *kinds;         /* entry */
+	GArray *elements;      /* entry */
+};
+
+/* What each ABI minor promises to be in ws_plugin_desc: the end of its
+ * last field.  A minor bump appends a line. */
+static const size_t desc_size_for_minor[] = {
+	[0] = offsetof(ws_plugin_desc, n_elements) + sizeof(size_t),
+};
+_Static_assert(sizeof desc_size_for_minor / sizeof desc_size_for_minor[0] ==
+                       WS_PLUGIN_ABI_MINOR + 1,
+               "one entry per ABI minor");
+
+static void plugin_free(ws_plugin *p)
+{
+	if (!p)
+		return;
+	if (p->handle)
+		dlclose(p->handle);
+	g_free(p->path);
+	g_free(p);
+}
+
+int ws_registry_new(ws_registry **out)
+{
+	if (!out)
+		return WS_EUSAGE;
+	ws_registry *r = g_new0(ws_registry, 1);
+	r->dirs = g_ptr_array_new_with_free_func(g_free);
+	r->plugins = g_ptr_array_new();
+	r->kinds = g_array_new(FALSE, FALSE, sizeof(entry));
+	r->elements = g_array_new(FALSE, FALSE, sizeof(entry));
+	*out = r;
+	return WS_OK;
+}
+
+void ws_registry_free(ws_registry *r)
+{
+	if (!r)
+		return;
+	g_array_free(r->kinds, TRUE);
+	g_array_free(r->elements, TRUE);
+	/* close in reverse load order */
+	for (guint i = r->plugins->len; i > 0; i--)
+		plugin_free(g_ptr_array_index(r->plugins, i - 1));
+	g_ptr_array_free(r->plugins, TRUE);
+	g_ptr_array_free(r->dirs, TRUE);
+	g_free(r);
+}
+
+/* ---- names ---------------------------------------------------------- */
+
+bool ws_plugin_name_valid(const char *name)
+{
+	if (!name || !*name || name[0] == '.' || name[0] == '-')
+		return false;
+	size_t n = 0;
+	for (const char *p = name; *p; p++, n++) {
+		char c = *p;
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return n <= WS_PLUGIN_NAME_MAX;
+}
+
+static bool kind_name_valid(const char *name)
+{
+	if (!name || !*name || strlen(name) > WS_PLUGIN_NAME_MAX)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return true;
+}
+
+static bool element_name_valid(const char *name)
+{
+	if (!name || !*name || strlen(name) > WS_PLUGIN_NAME_MAX)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'))
+			return false;
+	return true;
+}
+
+/* ---- directories ---------------------------------------------------- */
+
+static int add_dir(ws_registry *r, const char *dir, ws_diags *diags, ws_severity sev,
+                   const char *origin)
+{
+	const char *from = origin ? origin : "";
+	if (!dir || !*dir) {
+		ws_diag_add(diags, sev, WS_LOC_NONE, RULE, NULL, "%sempty plugin directory refused",
+		            from);
+		return WS_EUSAGE;
+	}
+	if (!g_path_is_absolute(dir)) {
+		ws_diag_add(diags, sev, WS_LOC_NONE, RULE, NULL,
+		            "%splugin directory '%s' refused: not an absolute path "
+		            "(plugins are never loaded from the current directory)", from, dir);
+		return WS_EUSAGE;
+	}
+	char *real = realpath(dir, NULL);
+	struct stat st;
+	if (!real || stat(real, &st) != 0) {
+		int e = errno;
+		free(real);
+		ws_diag_add(diags, sev, WS_LOC_NONE, RULE, NULL,
+		            "%splugin directory '%s' refused: %s", from, dir, g_strerror(e));
+		return WS_EUSAGE;
+	}
+	const char *why = NULL;
+	if (!S_ISDIR(st.st_mode))
+		why = "not a directory";
+	else if (st.st_mode & S_IWOTH)
+		why = "world-writable";
+	if (why) {
+		ws_diag_add(diags, sev, WS_LOC_NONE, RULE, NULL,
+		            "%splugin directory '%s' refused: %s", from, dir, why);
+		free(real);
+		return WS_EUSAGE;
+	}
+	for (guint i = 0; i < r->dirs->len; i++) {
+		if (strcmp(g_ptr_array_index(r->dirs, i), real) == 0) {
+			free(real);
+			return WS_OK;
+		}
+	}
+	g_ptr_array_add(r->dirs, g_strdup(real));
+	free(real);
+	return WS_OK;
+}
+
+int ws_registry_add_dir(ws_registry *r, const char *dir, ws_diags *diags)
+{
+	if (!r)
+		return WS_EUSAGE;
+	return add_dir(r, dir, diags, WS_SEVERITY_ERROR, NULL);
+}
+
+static bool running_from_build_tree(void)
+{
+	char *exe = realpath("/proc/self/exe", NULL);
+	char *build = realpath(WS_BUILD_DIR, NULL);
+	bool inside = false;
+	if (exe && build) {
+		size_t n = strlen(build);
+		inside = strncmp(exe, build, n) == 0 && exe[n] == '/';
+	}
+	free(exe);
+	free(build);
+	return inside;
+}
+
+int ws_registry_add_default_dirs(ws_registry *r, ws_diags *diags)
+{
+	if (!r)
+		return WS_EUSAGE;
+	const char *env = g_getenv("WENSHU_PLUGIN_PATH");
+	if (env && *env) {
+		char **parts = g_strsplit(env, ":", -1);
+		for (char **p = parts; *p; p++)
+			if (**p) /* empty entries ("a::b", trailing ':') are skipped */
+				add_dir(r, *p, diags, WS_SEVERITY_WARNING, "$WENSHU_PLUGIN_PATH: ");
+		g_strfreev(parts);
+	}
+	if (running_from_build_tree()) {
+		char *dir = g_build_filename(WS_BUILD_DIR, "plugins", NULL);
+		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+			add_dir(r, dir, diags, WS_SEVERITY_WARNING, NULL);
+		g_free(dir);
+	}
+	if (g_file_test(WS_PLUGIN_INSTALL_DIR, G_FILE_TEST_IS_DIR))
+		add_dir(r, WS_PLUGIN_INSTALL_DIR, diags, WS_SEVERITY_WARNING, NULL);
+	return WS_OK;
+}
+
+size_t ws_registry_dir_count(const ws_registry *r)
+{
+	return r ? r->dirs->len : 0;
+}
+
+const char *ws_registry_dir_at(const ws_registry *r, size_t i)
+{
+	return r && i < r->dirs->len ? g_ptr_array_index(r->dirs, i) : NULL;
+}
+
+/* ---- lookups -------------------------------------------------------- */
+
+static const entry *find_entry(const GArray *a, const char *name)
+{
+	if (!name)
+		return NULL;
+	for (guint i = 0; i < a->len; i++) {
+		const entry *e = &g_array_index(a, entry, i);
+		if (strcmp(e->name, name) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static ws_plugin *find_plugin(const ws_registry *r, const char *name)
+{
+	for (guint i = 0; i < r->plugins->len; i++) {
+		ws_plugin *p = g_ptr_array_index(r->plugins, i);
+		if (strcmp(p->desc.name, name) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+const ws_kind_desc *ws_registry_find_kind(const ws_registry *r, const char *kind)
+{
+	const entry *e = r ? find_entry(r->kinds, kind) : NULL;
+	return e ? e->desc : NULL;
+}
+
+const ws_element_desc *ws_registry_find_element(const ws_registry *r, const char *name)
+{
+	const entry *e = r ? find_entry(r->elements, name) : NULL;
+	return e ? e->desc : NULL;
+}
+
+const ws_plugin_desc *ws_registry_kind_plugin(const ws_registry *r, const char *kind)
+{
+	const entry *e = r ? find_entry(r->kinds, kind) : NULL;
+	return e ? &e->owner->desc : NULL;
+}
+
+const ws_plugin_desc *ws_registry_element_plugin(const ws_registry *r, const char *name)
+{
+	const entry *e = r ? find_entry(r->elements, name) : NULL;
+	return e ? &e->owner->desc : NULL;
+}
+
+size_t ws_registry_plugin_count(const ws_registry *r)
+{
+	return r ? r->plugins->len : 0;
+}
+
+const ws_plugin_desc *ws_registry_plugin_at(const ws_registry *r, size_t i)
+{
+	if (!r || i >= r->plugins->len)
+		return NULL;
+	return &((ws_plugin *)g_ptr_array_index(r->plugins, i))->desc;
+}
+
+const char *ws_registry_plugin_path(const ws_registry *r, size_t i)
+{
+	if (!r || i >= r->plugins->len)
+		return NULL;
+	return ((ws_plugin *)g_ptr_array_index(r->plugins, i))->path;
+}
+
+size_t ws_registry_kind_count(const ws_registry *r)
+{
+	return r ? r->kinds->len : 0;
+}
+
+const ws_kind_desc *ws_registry_kind_at(const ws_registry *r, size_t i)
+{
+	return r && i < r->kinds->len ? g_array_index(r->kinds, entry, i).desc : NULL;
+}
+
+size_t ws_registry_element_count(const ws_registry *r)
+{
+	return r ? r->elements->len : 0;
+}
+
+const ws_element_desc *ws_registry_element_at(const ws_registry *r, size_t i)
+{
+	return r && i < r->elements->len ? g_array_index(r->elements, entry, i).desc : NULL;
+}
+
+static const char **entry_names(const GArray *a)
+{
+	const char **names = g_new0(const char *, a->len + 1);
+	for (guint i = 0; i < a->len; i++)
+		names[i] = g_array_index(a, entry, i).name;
+	return names;
+}
+
+const char **ws_registry_kind_names(const ws_registry *r)
+{
+	return r ? entry_names(r->kinds) : g_new0(const char *, 1);
+}
+
+const char **ws_registry_element_names(const ws_registry *r)
+{
+	return r ? entry_names(r->elements) : g_new0(const char *, 1);
+}
+
+const char *ws_registry_suggest(const ws_registry *r, const char *unknown_kind)
+{
+	if (!r)
+		return NULL;
+	const char **names = entry_names(r->kinds);
+	const char *s = ws_suggest(unknown_kind, names, r->kinds->len);
+	g_free(names);
+	return s;
+}
+
+const char *ws_registry_suggest_element(const ws_registry *r, const char *unknown)
+{
+	if (!r)
+		return NULL;
+	const char **names = entry_names(r->elements);
+	const char *s = ws_suggest(unknown, names, r->elements->len);
+	g_free(names);
+	return s;
+}
+
+/* ---- loading one file ----------------------------------------------- */
+
+typedef struct load_ctx {
+	ws_registry *r;
+	ws_diags *diags;
+	ws_severity sev;       /* of refusals */
+	const char *stem;      /* the plugin name the file was found under */
+	const char *path;      /* as found */
+} load_ctx;
+
+static int refuse(const load_ctx *c, const char *fmt, ...) WS_PRINTF(2, 3);
+static int refuse(const load_ctx *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *why = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ws_diag_add(c->diags, c->sev, WS_LOC_NONE, RULE, NULL, "plugin '%s' (%s) refused: %s",
+	            c->stem, c->path, why);
+	g_free(why);
+	return WS_EPLUGIN;
+}
+
+/* Check 1, before anything is opened.  On success *resolved is the file
+ * to open (g_free). */
+static int check_file(const load_ctx *c, const char *trusted, char **resolved)
+{
+	char *real = realpath(c->path, NULL);
+	if (!real)
+		return refuse(c, "cannot resolve the file: %s", g_strerror(errno));
+	size_t n = strlen(trusted);
+	if (strncmp(real, trusted, n) != 0 || real[n] != '/') {
+		int rc = refuse(c, "the file resolves to '%s', outside the trusted directory '%s'",
+		                real, trusted);
+		free(real);
+		return rc;
+	}
+	struct stat st, dst;
+	char *dir = g_path_get_dirname(real);
+	const char *why = NULL;
+	if (stat(real, &st) != 0)
+		why = g_strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		why = "not a regular file";
+	else if (st.st_mode & S_IWOTH)
+		why = "the file is world-writable";
+	else if (stat(dir, &dst) != 0 || (dst.st_mode & S_IWOTH))
+		why = "its directory is world-writable";
+	g_free(dir);
+	if (why) {
+		int rc = refuse(c, "%s", why);
+		free(real);
+		return rc;
+	}
+	*resolved = g_strdup(real);
+	free(real);
+	return WS_OK;
+}
+
+/* Checks 5–8 on the host copy of the descriptor. */
+static int check_desc(const load_ctx *c, const ws_plugin_desc *raw, ws_plugin_desc *copy)
+{
+	if (raw->abi_major != WS_PLUGIN_ABI_MAJOR || raw->abi_minor > WS_PLUGIN_ABI_MINOR)
+		return refuse(c, "it was built for ABI %u.%u, wenshu has %u.%u (field %s)",
+		              (unsigned)raw->abi_major, (unsigned)raw->abi_minor,
+		              (unsigned)WS_PLUGIN_ABI_MAJOR, (unsigned)WS_PLUGIN_ABI_MINOR,
+		              raw->abi_major != WS_PLUGIN_ABI_MAJOR ? "abi_major" : "abi_minor");
+	size_t need = desc_size_for_minor[raw->abi_minor];
+	if (raw->struct_size < need)
+		return refuse(c, "field struct_size is %u, ABI %u.%u needs at least %zu",
+		              (unsigned)raw->struct_size, (unsigned)raw->abi_major,
+		              (unsigned)raw->abi_minor, need);
+	/* Copy what the plugin has; fields of newer minors stay zero. */
+	memset(copy, 0, sizeof *copy);
+	memcpy(copy, raw, MIN((size_t)raw->struct_size, sizeof *copy));
+
+	if (!copy->name || !*copy->name)
+		return refuse(c, "field name is missing");
+	if (strcmp(copy->name, c->stem) != 0)
+		return refuse(c, "field name is '%s', but the file is named '%s'", copy->name,
+		              c->stem);
+	if (!copy->version || !*copy->version)
+		return refuse(c, "field version is missing");
+	if (copy->n_kinds && !copy->kinds)
+		return refuse(c, "field kinds is NULL but n_kinds is %zu", copy->n_kinds);
+	if (copy->n_elements && !copy->elements)
+		return refuse(c, "field elements is NULL but n_elements is %zu", copy->n_elements);
+
+	for (size_t i = 0; i < copy->n_kinds; i++) {
+		const char *k = copy->kinds[i].name;
+		if (!kind_name_valid(k))
+			return refuse(c, "field kinds[%zu].name is %s%s%s (want [a-z0-9-]+)", i,
+			              k ? "'" : "", k ? k : "missing", k ? "'" : "");
+	}
+	for (size_t i = 0; i < copy->n_elements; i++) {
+		const ws_element_desc *el = &copy->elements[i];
+		if (!element_name_valid(el->name))
+			return refuse(c, "field elements[%zu].name is %s%s%s (want [a-z0-9_-]+)", i,
+			              el->name ? "'" : "", el->name ? el->name : "missing",
+			              el->name ? "'" : "");
+		if (!el->draw)
+			return refuse(c, "field elements[%zu].draw is missing (element type '%s')", i,
+			              el->name);
+	}
+
+	/* Duplicates, last: with this plugin itself and with those loaded. */
+	ws_plugin *other = find_plugin(c->r, copy->name);
+	if (other)
+		return refuse(c, "field name: a plugin named '%s' is already loaded from %s",
+		              copy->name, other->path);
+	for (size_t i = 0; i < copy->n_kinds; i++) {
+		const char *k = copy->kinds[i].name;
+		const entry *e = find_entry(c->r->kinds, k);
+		if (e)
+			return refuse(c, "field kinds[%zu].name: kind '%s' is already served by plugin '%s'",
+			              i, k, e->owner->desc.name);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(copy->kinds[j].name, k) == 0)
+				return refuse(c, "field kinds[%zu].name: kind '%s' is listed twice", i, k);
+	}
+	for (size_t i = 0; i < copy->n_elements; i++) {
+		const char *el = copy->elements[i].name;
+		const entry *e = find_entry(c->r->elements, el);
+		if (e)
+			return refuse(c, "field elements[%zu].name: element type '%s' is already added by plugin '%s'",
+			              i, el, e->owner->desc.name);
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(copy->elements[j].name, el) == 0)
+				return refuse(c, "field elements[%zu].name: element type '%s' is listed twice",
+				              i, el);
+	}
+	return WS_OK;
+}
+
+static int load_file(ws_registry *r, const char *trusted, const char *path, const char *stem,
+                     ws_severity sev, ws_diags *diags)
+{
+	load_ctx c = {r, diags, sev, stem, path};
+	char *real = NULL;
+	int rc = check_file(&c, trusted, &real);
+	if (rc != WS_OK)
+		return rc;
+
+	dlerror();
+	void *handle = dlopen(real, RTLD_NOW | RTLD_LOCAL);
+	if (!handle) {
+		const char *err = dlerror();
+		rc = refuse(&c, "cannot open it: %s", err ? err : "unknown error");
+		g_free(real);
+		return rc;
+	}
+	dlerror();
+	void *sym = dlsym(handle, WS_PLUGIN_ENTRY_SYMBOL);
+	if (!sym) {
+		rc = refuse(&c, "entry symbol %s not found", WS_PLUGIN_ENTRY_SYMBOL);
+		goto fail;
+	}
+	ws_plugin_entry_fn entry_fn;
+	/* POSIX guarantees a data pointer from dlsym converts to a function
+	 * pointer; ISO C does not, hence the memcpy. */
+	memcpy(&entry_fn, &sym, sizeof entry_fn);
+	const ws_plugin_desc *raw = entry_fn();
+	if (!raw) {
+		rc = refuse(&c, "entry function %s returned no descriptor", WS_PLUGIN_ENTRY_SYMBOL);
+		goto fail;
+	}
+	ws_plugin *p = g_new0(ws_plugin, 1);
+	rc = check_desc(&c, raw, &p->desc);
+	if (rc != WS_OK) {
+		g_free(p);
+		goto fail;
+	}
+	p->handle = handle;
+	p->path = real;
+	g_ptr_array_add(r->plugins, p);
+	for (size_t i = 0; i < p->desc.n_kinds; i++) {
+		entry e = {&p->desc.kinds[i], p->desc.kinds[i].name, p};
+		g_array_append_val(r->kinds, e);
+	}
+	for (size_t i = 0; i < p->desc.n_elements; i++) {
+		entry e = {&p->desc.elements[i], p->desc.elements[i].name, p};
+		g_array_append_val(r->elements, e);
+	}
+	return WS_OK;
+
+fail:
+	dlclose(handle);
+	g_free(real);
+	return rc;
+}
+
+/* ---- search --------------------------------------------------------- */
+
+/* The candidate files for `name` in `dir`, in search order (g_strfreev). */
+static char **candidates(const char *dir, const char *name)
+{
+	char *so = g_strconcat(name, ".so", NULL);
+	char *libso = g_strconcat("lib", name, ".so", NULL);
+	char **v = g_new0(char *, 5);
+	v[0] = g_build_filename(dir, name, so, NULL);
+	v[1] = g_build_filename(dir, name, libso, NULL);
+	v[2] = g_build_filename(dir, so, NULL);
+	v[3] = g_build_filename(dir, libso, NULL);
+	g_free(so);
+	g_free(libso);
+	return v;
+}
+
+/* The first candidate that exists (lstat: a dangling symlink is still
+ * found, and then refused by check_file), or NULL. */
+static char *find_in_dir(const char *dir, const char *name)
+{
+	char **v = candidates(dir, name);
+	char *found = NULL;
+	struct stat st;
+	for (char **p = v; *p && !found; p++)
+		if (lstat(*p, &st) == 0 && !S_ISDIR(st.st_mode))
+			found = g_strdup(*p);
+	g_strfreev(v);
+	return found;
+}
+
+int ws_registry_load(ws_registry *r, const char *name, ws_diags *diags)
+{
+	if (!r)
+		return WS_EUSAGE;
+	if (!ws_plugin_name_valid(name)) {
+		ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, RULE, NULL,
+		            "'%s' is not a plugin name (plugins are loaded by name from the plugin "
+		            "directories, never by path; a name is [a-z0-9_-]+)",
+		            name ? name : "(null)");
+		return WS_EUSAGE;
+	}
+	if (find_plugin(r, name))
+		return WS_OK;
+	for (guint i = 0; i < r->dirs->len; i++) {
+		const char *dir = g_ptr_array_index(r->dirs, i);
+		char *path = find_in_dir(dir, name);
+		if (!path)
+			continue;
+		int rc = load_file(r, dir, path, name, WS_SEVERITY_ERROR, diags);
+		g_free(path);
+		return rc;
+	}
+	GString *dirs = g_string_new(NULL);
+	for (guint i = 0; i < r->dirs->len; i++)
+		g_string_append_printf(dirs, "%s%s", i ? ", " : "",
+		                       (const char *)g_ptr_array_index(r->dirs, i));
+	ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, RULE, NULL,
+	            "no plugin named '%s' in the plugin directories (%s)", name,
+	            dirs->len ? dirs->str : "none configured");
+	g_string_free(dirs, TRUE);
+	return WS_EPLUGIN;
+}
+
+/* The plugin name a directory entry stands for, or NULL (g_free). */
+static char *entry_stem(const char *dir, const char *ent)
+{
+	char *stem = NULL;
+	if (g_str_has_suffix(ent, ".so")) {
+		size_t n = strlen(ent) - 3;
+		const char *start = ent;
+		if (g_str_has_prefix(ent, "lib") && n > 3) {
+			start += 3;
+			n -= 3;
+		}
+		stem = g_strndup(start, n);
+	} else {
+		char *sub = g_build_filename(dir, ent, NULL);
+		if (g_file_test(sub, G_FILE_TEST_IS_DIR))
+			stem = g_strdup(ent);
+		g_free(sub);
+	}
+	if (stem && !ws_plugin_name_valid(stem)) {
+		g_free(stem);
+		stem = NULL;
+	}
+	return stem;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static gint cmp_str(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int ws_registry_load_all(ws_registry *r, ws_diags *diags)
+{
+	if (!r)
+		return WS_EUSAGE;
+	guint scanned = 0;
+	/* name → path of the file that won, over all directories */
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	for (guint i = 0; i < r->plugins->len; i++) {
+		ws_plugin *p = g_ptr_array_index(r->plugins, i);
+		g_hash_table_insert(seen, g_strdup(p->desc.name), g_strdup(p->path));
+	}
+	for (guint d = 0; d < r->dirs->len; d++) {
+		const char *dir = g_ptr_array_index(r->dirs, d);
+		DIR *dh = opendir(dir);
+		if (!dh) {
+			ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, RULE, NULL,
+			            "cannot scan plugin directory '%s': %s", dir, g_strerror(errno));
+			continue;
+		}
+		scanned++;
+		GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+		struct dirent *de;
+		while ((de = readdir(dh))) {
+			char *stem = entry_stem(dir, de->d_name);
+			if (stem)
+				g_ptr_array_add(names, stem);
+		}
+		closedir(dh);
+		g_ptr_array_sort(names, cmp_str);
+		for (guint i = 0; i < names->len; i++) {
+			const char *name = g_ptr_array_index(names, i);
+			if (i > 0 && strcmp(name, g_ptr_array_index(names, i - 1)) == 0)
+				continue; /* x.so and x/ both seen; find_in_dir picks one */
+			char *path = find_in_dir(dir, name);
+			if (!path)
+				continue; /* a subdirectory without a module */
+			const char *winner = g_hash_table_lookup(seen, name);
+			if (winner) {
+				/* the very file already loaded (say, by name) is no news */
+				if (!same_file(winner, path))
+					ws_diag_add(diags, WS_SEVERITY_NOTE, WS_LOC_NONE, RULE, NULL,
+					            "plugin '%s' (%s) not loaded: shadowed by %s", name,
+					            path, winner);
+				g_free(path);
+				continue;
+			}
+			g_hash_table_insert(seen, g_strdup(name), g_strdup(path));
+			load_file(r, dir, path, name, WS_SEVERITY_WARNING, diags);
+			g_free(path);
+		}
+		g_ptr_array_free(names, TRUE);
+	}
+	g_hash_table_destroy(seen);
+	if (scanned == 0) {
+		ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, RULE, NULL, "%s",
+		            r->dirs->len ? "no plugin directory could be scanned"
+		                         : "no plugin directory configured");
+		return WS_EIO;
+	}
+	return WS_OK;
+}
