@@ -1,0 +1,39 @@
+/* Reading a group record through the host services — private to the visa
+ * library (derive.c, rules.c). */
+#ifndef WS_VISA_RECORD_H
+#define WS_VISA_RECORD_H
+
+#include "visa.h"
+
+/* The value under `key`, or NULL when the key is absent or its value is null. */
+const ws_value *visa_get(const ws_host_services *h, const ws_value *map, const char *key);
+/* The scalar text under `key`; NULL when absent, null, empty, a list or a map. */
+const char *visa_text(const ws_host_services *h, const ws_value *map, const char *key);
+
+/* The group's contact fields: the sample's `contact: {name, mobile,
+ * landline}` map, or the flat contact_name / contact_mobile /
+ * contact_landline of DOMAIN §4.1.  Sets the value pointer (may be NULL)
+ * and, when `path` is given, the data path it came from (static). */
+const ws_value *visa_contact(const ws_host_services *h, const ws_value *group, const char *what,
+                             const char **path);
+
+/* The fee arithmetic of DOMAIN §4.1 / X8, from payment.fee_usd_per_applicant
+ * and payment.cny_per_usd, for n = len(applicants). */
+typedef struct visa_money {
+	int64_t n;                 /* applicants in the group */
+	bool have_fee, have_rate;  /* parsed successfully */
+	int64_t fee_cents;         /* USD cents per applicant */
+	int64_t rate_e4;           /* CNY per USD, in 10^-4 */
+	bool have_totals;          /* fee and rate parsed and the products fit */
+	int64_t total_usd_cents;   /* n × fee */
+	int64_t total_cny_cents;   /* round_half_up(n × fee × rate) */
+	int64_t per_cny_cents;     /* round_half_up(fee × rate) */
+	bool have_mfa;             /* mfa_pickup_fee_cny present and parsed */
+	int64_t mfa_cents;
+} visa_money;
+void visa_money_compute(const ws_host_services *h, const ws_value *group, visa_money *out);
+
+/* Index of the first applicant whose role is "primary", or 0. */
+size_t visa_primary_index(const ws_host_services *h, const ws_value *group);
+
+#endif

@@ -1,0 +1,132 @@
+/* visa — the domain code shared by the six U.S.-visa document plugins
+ * (interview-confirmation, payment-receipt, registration-self,
+ * registration-delegated, note, note-cover).
+ *
+ * Built as a static library that every plugin module links; it reaches the
+ * core only through the ws_host_services table (plugin-abi.h) and never
+ * links libwenshu.  Field names and rules are those of DOMAIN.md §4;
+ * docs/fields.md lists what derive adds, docs/rules.md the rule ids.
+ *
+ * Nothing here prints or exits.  Functions are thread-safe for distinct
+ * groups (the only shared state is the lazily compiled regex cache, guarded
+ * by g_once).
+ */
+#ifndef WS_VISA_H
+#define WS_VISA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "plugin-abi.h"
+
+#define VISA_PLUGIN_VERSION "1.0"
+
+typedef enum visa_kind {
+	VISA_KIND_INTERVIEW_CONFIRMATION = 0,
+	VISA_KIND_PAYMENT_RECEIPT,
+	VISA_KIND_REGISTRATION_SELF,
+	VISA_KIND_REGISTRATION_DELEGATED,
+	VISA_KIND_NOTE,
+	VISA_KIND_NOTE_COVER,
+	VISA_N_KINDS
+} visa_kind;
+
+/* One descriptor per kind, indexed by visa_kind; each plugin module
+ * publishes its own entry through WS_PLUGIN_DEFINE. */
+extern const ws_kind_desc visa_kinds[VISA_N_KINDS];
+
+/* The derive hook shared by all kinds: replaces group.derived and each
+ * applicants[i].derived with freshly computed maps (idempotent). */
+int visa_derive(const ws_host_services *host, ws_value *group, ws_diags *diags);
+
+/* Runs the record rules (§4.1–§4.3, X1–X16) plus the rules specific to
+ * `kind`.  Returns WS_OK even when it reported errors. */
+int visa_validate(const ws_host_services *host, const ws_value *group, ws_diags *diags,
+                  visa_kind kind);
+
+/* ---- dates (ISO YYYY-MM-DD, proleptic Gregorian) ---- */
+typedef struct visa_date {
+	int year, month, day;
+} visa_date;
+
+/* Strict "YYYY-MM-DD" with a real calendar day.  NULL → false. */
+bool visa_date_parse(const char *s, visa_date *out);
+/* Days since 1970-01-01 (negative before). */
+long visa_date_days(visa_date d);
+/* Adds calendar months, clamping the day to the month's length
+ * (2025-08-31 + 6 months → 2026-02-28). */
+visa_date visa_date_add_months(visa_date d, int months);
+/* Formatters; caller frees with g_free(). */
+char *visa_date_iso(visa_date d);   /* 2025-03-05 */
+char *visa_date_slash(visa_date d); /* 2025/03/05 (the system's YYYY/MM/DD) */
+char *visa_date_us(visa_date d);    /* 03/05/2025 (the receipt's MM/DD/YYYY) */
+char *visa_date_zh(visa_date d);    /* 2025年3月5日 (GB/T 9704 §7.3.5.4: no zero padding) */
+char *visa_date_cn(visa_date d);    /* 二〇二五年三月五日 (DOMAIN §1.2) */
+
+/* ---- fixed-point decimals (money in integer cents, no doubles) ---- */
+/* Parses an unsigned decimal with at most `max_decimals` fraction digits
+ * ("185", "185.0", "185.00") into units of 10^-scale (scale ≥ max_decimals).
+ * Rejects signs, exponents, spaces and values over 10^12 units. */
+bool visa_decimal_parse(const char *s, int max_decimals, int scale, int64_t *out);
+/* "1369.00" from 136900.  Caller frees with g_free(). */
+char *visa_cents_format(int64_t cents);
+/* The rate as written on the receipt: at least two decimals, trailing
+ * zeros beyond the second dropped ("7.4000" → "7.40", "7.1234").  Units of
+ * 10^-4.  Caller frees. */
+char *visa_rate_format(int64_t rate_e4);
+/* round_half_up(n × fee × rate, 0.01) in cents, per DOMAIN §4.1 payment.total_cny.
+ * fee in cents, rate in 10^-4.  False on overflow. */
+bool visa_cny_cents(int64_t n, int64_t fee_cents, int64_t rate_e4, int64_t *out);
+
+/* ---- patterns (GRegex compiled once, anchored with $ = end only) ---- */
+typedef struct visa_re {
+	const char *pattern;
+	void *re;    /* GRegex *, compiled on first use */
+	size_t once; /* g_once guard */
+} visa_re;
+#define VISA_RE(p) {(p), NULL, 0}
+bool visa_re_match(visa_re *re, const char *s);
+
+/* ---- text ---- */
+bool visa_has_han(const char *s);              /* any CJK ideograph */
+size_t visa_utf8_len(const char *s);           /* characters */
+/* Length of the longest run of ASCII letters. */
+size_t visa_ascii_letter_run(const char *s);
+
+/* ---- reference tables (DOMAIN §4.4, §4.5) ---- */
+typedef struct visa_post {
+	const char *code;       /* BEIJING */
+	const char *name_zh;    /* 受照机关: 美利坚合众国驻华大使馆 */
+	const char *short_zh;   /* 美国驻华大使馆 */
+	const char *city_zh;    /* 北京 */
+	const char *address_zh;
+	const char *address_en;
+	const char *street_en;  /* 街道地址 */
+	const char *street2_en; /* 街道地址续 */
+	const char *city_postal_en; /* 城市、邮政编码 */
+} visa_post;
+const visa_post *visa_post_find(const char *code);
+
+typedef struct visa_citic {
+	const char *code, *name_zh, *address_zh, *address_en;
+} visa_citic;
+const visa_citic *visa_citic_find(const char *code);
+
+/* Passport types of §4.2, in their Chinese labels (普通/公务普通/公务/外交). */
+const char *visa_passport_type_zh(const char *type);
+/* The passport type a passport number's prefix implies ("PE0000001" →
+ * "official_ordinary"), or NULL when the number fits no known pattern.
+ * *legacy is set when only a pre-2012 pattern matched (warning only). */
+const char *visa_passport_type_of_number(const char *no, bool *legacy);
+
+/* Visa classes (§4.4).  The key upper-cases and drops '-' and spaces, so
+ * "B-1", "b1" and "B1" compare equal.  Caller frees. */
+char *visa_class_key(const char *cls);
+bool visa_class_known(const char *cls);
+bool visa_class_official(const char *cls); /* G-1..G-4, C-3: fee-exempt */
+/* The MRV fee in cents for the class (since 2023-06-17), or -1 when the
+ * fee is not known (T/U: exemption unverified). */
+int64_t visa_class_fee_cents(const char *cls);
+/* "B1" → "B-1", "B1/B2" → "B-1/B-2", "E2C" → "E-2C".  Caller frees. */
+char *visa_class_display(const char *cls);
+
+#endif

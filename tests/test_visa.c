@@ -1,0 +1,685 @@
+/* Tests for the visa plugins' derive and validate hooks (plugins/visa).
+ *
+ * The static library is linked directly and the hooks are called with the
+ * real host-services table; records come from examples/data through the
+ * YAML loader, so every diagnostic is checked with its file line:col.
+ * SOURCE_DATE_EPOCH is pinned to 2025-03-05 (Asia/Shanghai) by meson.
+ */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <gmodule.h>
+#include <string.h>
+
+#include "host.h"
+#include "visa.h"
+#include "wsyaml.h"
+
+static const ws_host_services *H(void)
+{
+	return ws_host_services_get();
+}
+
+/* Loads examples/data/<name>; *root owns the tree, returns the group map. */
+static ws_value *load(const char *name, ws_value **root)
+{
+	char *path = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", name, NULL);
+	ws_diags *d = ws_diags_new();
+	int rc = ws_yaml_load_file(root, path, d);
+	cr_assert_eq(rc, WS_OK, "loading %s failed", path);
+	cr_assert_eq(ws_diags_count(d), 0);
+	ws_diags_free(d);
+	g_free(path);
+	ws_value *g = ws_value_map_get(*root, "group");
+	cr_assert_not_null(g);
+	return g;
+}
+
+static void dump(const ws_diags *d)
+{
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *s = ws_diag_format(ws_diags_at(d, i));
+		cr_log_info("%s", s);
+		g_free(s);
+	}
+}
+
+/* derive + validate for one kind. */
+static ws_diags *run(visa_kind k, ws_value *group)
+{
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(visa_kinds[k].derive(H(), group, d), WS_OK);
+	cr_assert_eq(visa_kinds[k].validate(H(), group, d), WS_OK);
+	return d;
+}
+
+/* The diagnostic with this rule and path (NULL = any path), or NULL. */
+static const ws_diag *find(const ws_diags *d, const char *rule, const char *path)
+{
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		const ws_diag *x = ws_diags_at(d, i);
+		if (g_strcmp0(x->rule, rule) == 0 && (!path || g_strcmp0(x->path, path) == 0))
+			return x;
+	}
+	return NULL;
+}
+
+static void expect(const ws_diags *d, const char *rule, const char *path, ws_severity sev,
+                   unsigned line, unsigned col)
+{
+	const ws_diag *x = find(d, rule, path);
+	if (!x)
+		dump(d);
+	cr_assert_not_null(x, "no [%s] at %s", rule, path);
+	cr_assert_eq(x->severity, sev, "[%s] %s: severity %d", rule, path, x->severity);
+	if (line) {
+		cr_assert_eq(x->loc.line, line, "[%s] %s: line %u, expected %u", rule, path, x->loc.line, line);
+		cr_assert_eq(x->loc.column, col, "[%s] %s: column %u, expected %u", rule, path, x->loc.column, col);
+	}
+	cr_assert_not_null(x->message);
+}
+
+/* ---------------- helpers of the library ---------------- */
+
+Test(visa, dates_format_and_arithmetic)
+{
+	visa_date d;
+	cr_assert(visa_date_parse("2025-03-05", &d));
+	char *s = visa_date_cn(d);
+	cr_assert_str_eq(s, "二〇二五年三月五日");
+	g_free(s);
+	s = visa_date_zh(d);
+	cr_assert_str_eq(s, "2025年3月5日");
+	g_free(s);
+	s = visa_date_slash(d);
+	cr_assert_str_eq(s, "2025/03/05");
+	g_free(s);
+	s = visa_date_us(d);
+	cr_assert_str_eq(s, "03/05/2025");
+	g_free(s);
+	static const struct {
+		const char *iso, *cn;
+	} cn[] = {
+		{"2030-10-10", "二〇三〇年十月十日"},
+		{"2024-12-20", "二〇二四年十二月二十日"},
+		{"2001-11-31", NULL}, /* no 31 November */
+		{"1999-01-31", "一九九九年一月三十一日"},
+		{"2025-02-19", "二〇二五年二月十九日"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cn); i++) {
+		bool ok = visa_date_parse(cn[i].iso, &d);
+		cr_assert_eq(ok, cn[i].cn != NULL, "%s", cn[i].iso);
+		if (!ok)
+			continue;
+		s = visa_date_cn(d);
+		cr_assert_str_eq(s, cn[i].cn);
+		g_free(s);
+	}
+	cr_assert_not(visa_date_parse("2025-3-5", NULL));
+	cr_assert_not(visa_date_parse("2025-02-29", NULL));
+	cr_assert(visa_date_parse("2024-02-29", NULL));
+	cr_assert_not(visa_date_parse("2025-03-05x", NULL));
+	visa_date a = {2025, 8, 31};
+	visa_date b = visa_date_add_months(a, 6);
+	cr_assert(b.year == 2026 && b.month == 2 && b.day == 28);
+	visa_date e = {2025, 4, 27}, st = {2025, 4, 20};
+	cr_assert_eq(visa_date_days(e) - visa_date_days(st) + 1, 8);
+	visa_date epoch = {1970, 1, 1};
+	cr_assert_eq(visa_date_days(epoch), 0);
+}
+
+Test(visa, money_is_fixed_point_and_rounds_half_up)
+{
+	int64_t v;
+	cr_assert(visa_decimal_parse("185.00", 2, 2, &v) && v == 18500);
+	cr_assert(visa_decimal_parse("185", 2, 2, &v) && v == 18500);
+	cr_assert(visa_decimal_parse("7.40", 4, 4, &v) && v == 74000);
+	cr_assert(visa_decimal_parse("7.1235", 4, 4, &v) && v == 71235);
+	cr_assert_not(visa_decimal_parse("185.001", 2, 2, &v));
+	cr_assert_not(visa_decimal_parse("-1.00", 2, 2, &v));
+	cr_assert_not(visa_decimal_parse("1e3", 2, 2, &v));
+	cr_assert_not(visa_decimal_parse("", 2, 2, &v));
+	cr_assert_not(visa_decimal_parse("1.", 2, 2, &v));
+	cr_assert_not(visa_decimal_parse(".5", 2, 2, &v));
+	cr_assert_not(visa_decimal_parse("99999999999999", 2, 2, &v));
+
+	int64_t c;
+	cr_assert(visa_cny_cents(1, 18500, 74000, &c) && c == 136900);
+	cr_assert(visa_cny_cents(3, 18500, 74000, &c) && c == 410700);
+	cr_assert(visa_cny_cents(2, 18500, 74000, &c) && c == 273800);
+	/* 3 × 185.00 × 7.1235 = 3953.5425 → 3953.54 */
+	cr_assert(visa_cny_cents(3, 18500, 71235, &c) && c == 395354);
+	/* 0.50 × 0.0100 = 0.005 → 0.01 (half up) ; 0.49 × 0.0100 = 0.0049 → 0.00 */
+	cr_assert(visa_cny_cents(1, 50, 100, &c) && c == 1);
+	cr_assert(visa_cny_cents(1, 49, 100, &c) && c == 0);
+	/* rounding of the total, not of each applicant: 3 × round(1.005) ≠ round(3.015) */
+	cr_assert(visa_cny_cents(3, 201, 5000, &c) && c == 302);
+
+	char *s = visa_cents_format(410700);
+	cr_assert_str_eq(s, "4107.00");
+	g_free(s);
+	s = visa_cents_format(5);
+	cr_assert_str_eq(s, "0.05");
+	g_free(s);
+	s = visa_rate_format(74000);
+	cr_assert_str_eq(s, "7.40");
+	g_free(s);
+	s = visa_rate_format(71235);
+	cr_assert_str_eq(s, "7.1235");
+	g_free(s);
+}
+
+Test(visa, tables)
+{
+	const visa_post *p = visa_post_find("BEIJING");
+	cr_assert_str_eq(p->name_zh, "美利坚合众国驻华大使馆");
+	cr_assert_str_eq(p->short_zh, "美国驻华大使馆");
+	cr_assert_null(visa_post_find("CHENGDU")); /* closed in 2020 */
+	cr_assert_str_eq(visa_post_find("SHANGHAI")->name_zh, "美利坚合众国驻上海总领事馆");
+	bool legacy;
+	cr_assert_str_eq(visa_passport_type_of_number("PE0000001", &legacy), "official_ordinary");
+	cr_assert_not(legacy);
+	cr_assert_str_eq(visa_passport_type_of_number("EA1234567", &legacy), "ordinary");
+	cr_assert_null(visa_passport_type_of_number("EI1234567", &legacy)); /* no I or O */
+	cr_assert_null(visa_passport_type_of_number("EA12345678", &legacy));
+	cr_assert_str_eq(visa_passport_type_of_number("G12345678", &legacy), "ordinary");
+	cr_assert(legacy);
+	cr_assert_str_eq(visa_passport_type_zh("service"), "公务");
+	cr_assert_str_eq(visa_passport_type_zh("diplomatic"), "外交");
+	cr_assert(visa_class_official("A-2"));
+	cr_assert(visa_class_official("c3"));
+	cr_assert_not(visa_class_official("B1"));
+	cr_assert_eq(visa_class_fee_cents("B1/B2"), 18500);
+	cr_assert_eq(visa_class_fee_cents("H-1B"), 20500);
+	cr_assert_eq(visa_class_fee_cents("E2"), 31500);
+	cr_assert_eq(visa_class_fee_cents("G4"), 0);
+	cr_assert_eq(visa_class_fee_cents("TN"), 18500);
+	cr_assert_eq(visa_class_fee_cents("T-2"), -1);
+	char *s = visa_class_display("B1/B2");
+	cr_assert_str_eq(s, "B-1/B-2");
+	g_free(s);
+	s = visa_class_display("E2C");
+	cr_assert_str_eq(s, "E-2C");
+	g_free(s);
+	s = visa_class_display("C-1");
+	cr_assert_str_eq(s, "C-1");
+	g_free(s);
+}
+
+/* ---------------- derive ---------------- */
+
+static const char *dtext(ws_value *g, const char *path)
+{
+	ws_value *v = ws_value_lookup(g, path);
+	cr_assert_not_null(v, "no %s", path);
+	return ws_value_text(v);
+}
+
+Test(visa, derive_self_beijing)
+{
+	ws_value *root;
+	ws_value *g = load("self-beijing.yaml", &root);
+	ws_diags *d = run(VISA_KIND_INTERVIEW_CONFIRMATION, g);
+	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.applicant_count")), 1);
+	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.stay_days")), 8);
+	cr_assert_str_eq(dtext(g, "derived.total_usd"), "185.00");
+	cr_assert_str_eq(dtext(g, "derived.total_cny"), "1369.00");
+	cr_assert_str_eq(dtext(g, "derived.fee_cny_per_applicant"), "1369.00");
+	cr_assert_str_eq(dtext(g, "derived.total_fee_display"), "1369.00 CNY (185.00 USD)");
+	cr_assert_str_eq(dtext(g, "derived.fee_calc_line"), "(1 @ 185.00 USD) x 7.40 CNY/USD = 1369.00 (185.00 USD)");
+	cr_assert_str_eq(dtext(g, "derived.rate_line"), "1.00 USD = 7.40 CNY");
+	cr_assert_str_eq(dtext(g, "derived.post.name_zh"), "美利坚合众国驻华大使馆");
+	cr_assert_str_eq(dtext(g, "derived.post.street_en"), "No. 55 An Jia Lou Road");
+	cr_assert_str_eq(dtext(g, "derived.note_addressee"), "美利坚合众国驻华大使馆");
+	cr_assert_str_eq(dtext(g, "derived.note_date_cn"), "二〇二五年三月五日");
+	cr_assert_str_eq(dtext(g, "derived.note_date_place_cn"), "二〇二五年三月五日于北京");
+	cr_assert_str_eq(dtext(g, "derived.appointment_date_slash"), "2025/03/18");
+	cr_assert_str_eq(dtext(g, "derived.appointment_datetime_zh"), "2025年3月18日 08:30");
+	cr_assert_str_eq(dtext(g, "derived.receipt_print_date"), "03/03/2025");
+	cr_assert_str_eq(dtext(g, "derived.fill_date_zh"), "2025年3月5日");
+	cr_assert_str_eq(dtext(g, "derived.itinerary_zh"), "华盛顿、纽约");
+	cr_assert_str_eq(dtext(g, "derived.route_zh"), "自行预约");
+	cr_assert_str_eq(dtext(g, "derived.visa_class_display"), "B-1");
+	cr_assert_str_eq(dtext(g, "derived.primary_name_en"), "JIA CESHI");
+	cr_assert_str_eq(dtext(g, "derived.applicant_names_en[0]"), "JIA CESHI");
+	cr_assert_str_eq(dtext(g, "derived.contact_mobile"), "13800000000");
+	cr_assert_str_eq(dtext(g, "applicants[0].derived.gender_zh"), "男");
+	cr_assert_str_eq(dtext(g, "applicants[0].derived.passport_type_zh"), "公务普通");
+	cr_assert_str_eq(dtext(g, "applicants[0].derived.role_zh"), "主申请人");
+	cr_assert_str_eq(dtext(g, "applicants[0].derived.date_of_birth_zh"), "1980年1月1日");
+	/* X15: the self route mails 登记表 + 任务批件原件 + 中文照会 + 取件手续费凭证 */
+	ws_value *cl = ws_value_lookup(g, "derived.checklist");
+	cr_assert_eq(ws_value_length(cl), 4);
+	cr_assert_str_eq(dtext(g, "derived.checklist[0].item"), "自行预约美国签证面谈时间登记表");
+	cr_assert_str_eq(dtext(g, "derived.checklist[0].kind"), "registration-self");
+	cr_assert(ws_value_bool(ws_value_lookup(g, "derived.checklist[0].printed")));
+	cr_assert_str_eq(dtext(g, "derived.checklist[1].item"), "任务批件原件");
+	cr_assert_not(ws_value_bool(ws_value_lookup(g, "derived.checklist[1].printed")));
+	cr_assert_str_eq(dtext(g, "derived.checklist[2].item"), "中文照会");
+	cr_assert_str_eq(dtext(g, "derived.checklist[3].item"), "外交部取件手续费汇款凭证");
+	ws_diags_free(d);
+	ws_value_unref(root);
+}
+
+Test(visa, derive_delegated_fees_and_remittance)
+{
+	ws_value *root;
+	ws_value *g = load("delegated-shanghai.yaml", &root);
+	ws_diags *d = run(VISA_KIND_REGISTRATION_DELEGATED, g);
+	cr_assert_str_eq(dtext(g, "derived.total_usd"), "555.00");
+	cr_assert_str_eq(dtext(g, "derived.total_cny"), "4107.00");
+	cr_assert_str_eq(dtext(g, "derived.remittance_total_cny"), "4107.00");
+	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.mfa_pickup_fee_cny")));
+	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.appointment_date_slash")));
+	cr_assert_str_eq(dtext(g, "derived.route_zh"), "委托护签部预约");
+	cr_assert_str_eq(dtext(g, "derived.post.short_zh"), "美国驻上海总领事馆");
+	cr_assert_str_eq(dtext(g, "derived.checklist[0].item"), "委托护照签证部预约美国签证面谈登记表");
+	cr_assert_str_eq(dtext(g, "derived.checklist[3].item"), "签证费汇款凭证（含外交部取件手续费）");
+	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.dependent_count")), 2);
+	cr_assert_str_eq(dtext(g, "applicants[2].derived.passport_type_zh"), "公务");
+	cr_assert_str_eq(dtext(g, "applicants[2].derived.relation_zh"), "同事");
+	cr_assert_str_eq(dtext(g, "applicants[1].derived.role_zh"), "同行人员");
+	/* the MFA pickup fee joins the remittance (seed 二(一)) */
+	ws_value_map_set(g, "mfa_pickup_fee_cny", ws_value_new_string("30.00", WS_LOC_NONE), WS_LOC_NONE);
+	cr_assert_eq(visa_derive(H(), g, d), WS_OK);
+	cr_assert_str_eq(dtext(g, "derived.remittance_total_cny"), "4137.00");
+	cr_assert_str_eq(dtext(g, "derived.checklist[3].note"), "汇款合计 4137.00 元");
+	ws_diags_free(d);
+	ws_value_unref(root);
+}
+
+Test(visa, derive_is_idempotent_across_kinds)
+{
+	ws_value *root;
+	ws_value *g = load("delegated-shanghai.yaml", &root);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(visa_kinds[VISA_KIND_NOTE].derive(H(), g, d), WS_OK);
+	ws_value *first = ws_value_copy(g);
+	for (int k = 0; k < VISA_N_KINDS; k++) {
+		cr_assert_eq(visa_kinds[k].derive(H(), g, d), WS_OK);
+		cr_assert(ws_value_equal(first, g), "derive for %s changed the tree", visa_kinds[k].name);
+	}
+	cr_assert_eq(ws_diags_count(d), 0, "derive reports nothing");
+	/* the input fields are untouched: only `derived` keys were added */
+	ws_value *root2;
+	ws_value *fresh = load("delegated-shanghai.yaml", &root2);
+	cr_assert_eq(ws_value_length(g), ws_value_length(fresh) + 1);
+	ws_value_unref(first);
+	ws_value_unref(root2);
+	ws_diags_free(d);
+	ws_value_unref(root);
+}
+
+Test(visa, derive_survives_a_bad_record)
+{
+	ws_value *root;
+	ws_value *g = load("invalid.yaml", &root);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(visa_derive(H(), g, d), WS_OK);
+	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.stay_days"))); /* end < start */
+	cr_assert_str_eq(dtext(g, "derived.total_cny"), "2738.00");
+	cr_assert(ws_value_is_null(ws_value_lookup(g, "applicants[1].derived.gender_zh")));
+	/* not a map: nothing to do, no crash */
+	ws_value *s = ws_value_new_string("x", WS_LOC_NONE);
+	cr_assert_eq(visa_derive(H(), s, d), WS_OK);
+	visa_validate(H(), s, d, VISA_KIND_NOTE);
+	cr_assert_not_null(ws_diags_find_rule(d, "F-group"));
+	ws_value_unref(s);
+	ws_diags_free(d);
+	ws_value_unref(root);
+}
+
+/* ---------------- validate: the samples ---------------- */
+
+Test(visa, valid_samples_have_no_errors_and_only_the_expected_warnings)
+{
+	static const struct {
+		const char *file;
+		visa_kind kinds[5];
+		size_t n;
+	} cases[] = {
+		{"self-beijing.yaml", {VISA_KIND_INTERVIEW_CONFIRMATION, VISA_KIND_PAYMENT_RECEIPT,
+		                       VISA_KIND_REGISTRATION_SELF, VISA_KIND_NOTE, VISA_KIND_NOTE_COVER}, 5},
+		{"delegated-shanghai.yaml", {VISA_KIND_PAYMENT_RECEIPT, VISA_KIND_REGISTRATION_DELEGATED,
+		                             VISA_KIND_NOTE, VISA_KIND_NOTE_COVER}, 4},
+	};
+	for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
+		for (size_t k = 0; k < cases[c].n; k++) {
+			ws_value *root;
+			ws_value *g = load(cases[c].file, &root);
+			ws_diags *d = run(cases[c].kinds[k], g);
+			if (ws_diags_has_errors(d))
+				dump(d);
+			cr_assert_not(ws_diags_has_errors(d), "%s / %s", cases[c].file, visa_kinds[cases[c].kinds[k]].name);
+			/* the seed's own delivery address has "B座": X9 warns, no more */
+			bool self = c == 0;
+			expect(d, "X9", "group.delivery.address.street", WS_SEVERITY_WARNING, self ? 38 : 41, 23);
+			/* self: the passport expiring 2026-05-31 is valid past 2025-04-27 + 6 months */
+			cr_assert_null(find(d, "X13", NULL));
+			cr_assert_null(find(d, "X11", NULL));
+			if (self) {
+				cr_assert_eq(ws_diags_count(d), 1);
+			} else {
+				/* the delegated note is dated 2025-03-21, after the pinned today */
+				expect(d, "F-note.date", "group.note.date", WS_SEVERITY_WARNING, 44, 42);
+				cr_assert_eq(ws_diags_count(d), 2);
+			}
+			ws_diags_free(d);
+			ws_value_unref(root);
+		}
+	}
+}
+
+Test(visa, delegated_record_before_scheduling_cannot_print_a_confirmation)
+{
+	ws_value *root;
+	ws_value *g = load("delegated-shanghai.yaml", &root);
+	ws_diags *d = run(VISA_KIND_INTERVIEW_CONFIRMATION, g);
+	/* missing fields are reported at the parent map (appointment: line 24) */
+	expect(d, "F-appointment.date", "group.appointment.date", WS_SEVERITY_ERROR, 24, 5);
+	expect(d, "F-appointment.confirmation_no", "group.appointment.confirmation_no", WS_SEVERITY_ERROR, 24, 5);
+	ws_diags_free(d);
+	ws_value_unref(root);
+}
+
+Test(visa, invalid_sample_reports_every_listed_rule)
+{
+	static const struct {
+		const char *rule, *path;
+		ws_severity sev;
+		unsigned line, col;
+	} want[] = {
+		{"F-mission_approval_no", "group.mission_approval_no", WS_SEVERITY_WARNING, 6, 24},
+		{"F-travel_dates", "group.travel_end_date", WS_SEVERITY_ERROR, 11, 20},
+		{"F-mobile", "group.contact.mobile", WS_SEVERITY_ERROR, 12, 32},
+		{"X12", "group.visa_class", WS_SEVERITY_WARNING, 14, 15},
+		{"X11", "group.appointment.date", WS_SEVERITY_WARNING, 15, 23},
+		{"F-appointment.time", "group.appointment.time", WS_SEVERITY_ERROR, 15, 41},
+		{"X8", "group.payment.applicant_count", WS_SEVERITY_ERROR, 19, 22},
+		{"X8", "group.payment.total_cny", WS_SEVERITY_ERROR, 21, 16},
+		{"X11", "group.payment.date", WS_SEVERITY_WARNING, 22, 11},
+		{"X9", "group.delivery.address.street", WS_SEVERITY_ERROR, 25, 23},
+		{"X9", "group.delivery.address.postal_code", WS_SEVERITY_ERROR, 26, 28},
+		{"X9", "group.delivery.address.country", WS_SEVERITY_ERROR, 26, 46},
+		{"F-note.no", "group.note.no", WS_SEVERITY_WARNING, 27, 14},
+		{"X1", "group.note.addressee", WS_SEVERITY_ERROR, 27, 53},
+		{"X14", "group.note.addressee", WS_SEVERITY_ERROR, 27, 53},
+		{"X4", "group.applicants[0].surname", WS_SEVERITY_ERROR, 33, 16},
+		{"X4", "group.applicants[0].given_name", WS_SEVERITY_ERROR, 34, 19},
+		{"F-date_of_birth", "group.applicants[0].date_of_birth", WS_SEVERITY_ERROR, 36, 22},
+		{"X5", "group.applicants[0].passport_no", WS_SEVERITY_ERROR, 39, 20},
+		{"F-passport_no", "group.applicants[0].passport_no", WS_SEVERITY_ERROR, 39, 20},
+		{"F-passport_expiry_date", "group.applicants[0].passport_expiry_date", WS_SEVERITY_ERROR, 41, 29},
+		{"X3", "group.applicants[0].ds160_confirmation_no", WS_SEVERITY_ERROR, 42, 30},
+		{"X1", "group.applicants[0].ds160_location", WS_SEVERITY_ERROR, 43, 23},
+		{"X2", "group.applicants[0].ds160_visa_class", WS_SEVERITY_ERROR, 44, 25},
+		{"F-email", "group.applicants[0].email", WS_SEVERITY_ERROR, 45, 14},
+		{"F-mobile", "group.applicants[0].mobile_phone", WS_SEVERITY_ERROR, 46, 21},
+		{"F-role", "group.applicants[1].role", WS_SEVERITY_ERROR, 49, 13},
+		{"F-gender", "group.applicants[1].gender", WS_SEVERITY_ERROR, 53, 15},
+		{"X5", "group.applicants[1].passport_no", WS_SEVERITY_ERROR, 57, 20},
+		{"X13", "group.applicants[1].passport_expiry_date", WS_SEVERITY_WARNING, 59, 29},
+		{"X16", "group.applicants[1].mrv_receipt_no", WS_SEVERITY_ERROR, 65, 23},
+	};
+	ws_value *root;
+	ws_value *g = load("invalid.yaml", &root);
+	ws_diags *d = run(VISA_KIND_NOTE, g);
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+		expect(d, want[i].rule, want[i].path, want[i].sev, want[i].line, want[i].col);
+	/* the diagnostics point into the file */
+	const ws_diag *x = find(d, "X3", NULL);
+	cr_assert(g_str_has_suffix(x->loc.file, "examples/data/invalid.yaml"));
+	ws_diags_free(d);
+
+	/* every other kind reports the same record rules; X14 is the note's own */
+	static const char *const record_rules[] = {"X1", "X2", "X3", "X4", "X5", "X8", "X9",
+	                                           "X11", "X12", "X13", "X16"};
+	for (int k = 0; k < VISA_N_KINDS; k++) {
+		d = run((visa_kind)k, g);
+		for (size_t i = 0; i < G_N_ELEMENTS(record_rules); i++)
+			cr_assert_not_null(find(d, record_rules[i], NULL), "%s misses %s", visa_kinds[k].name,
+			                   record_rules[i]);
+		bool note = k == VISA_KIND_NOTE || k == VISA_KIND_NOTE_COVER;
+		cr_assert_eq(find(d, "X14", NULL) != NULL, note, "%s: X14", visa_kinds[k].name);
+		ws_diags_free(d);
+	}
+	ws_value_unref(root);
+}
+
+/* ---------------- validate: one rule at a time ----------------
+ * Each row changes up to two fields of a valid sample and expects the rule
+ * at the changed value's location (the replacement carries line 900+row).
+ * The unchanged sample must not carry that rule at that path. */
+
+#define NULLV "\x01null" /* marker: set the field to null */
+
+typedef struct mutation {
+	const char *file;     /* examples/data/<file> */
+	visa_kind kind;
+	const char *path, *value;       /* "appointment.time", "8:30" */
+	const char *path2, *value2;     /* optional second change */
+	const char *rule;
+	const char *at;                 /* expected diagnostic path */
+	ws_severity sev;
+	bool at_parent;                 /* located at an unchanged value: the parent map of a
+	                                 * missing field, or (X5) the number beside the type */
+} mutation;
+
+#define SB "self-beijing.yaml"
+#define DS "delegated-shanghai.yaml"
+#define E WS_SEVERITY_ERROR
+#define W WS_SEVERITY_WARNING
+#define IC VISA_KIND_INTERVIEW_CONFIRMATION
+#define PR VISA_KIND_PAYMENT_RECEIPT
+#define RS VISA_KIND_REGISTRATION_SELF
+#define RD VISA_KIND_REGISTRATION_DELEGATED
+#define NO VISA_KIND_NOTE
+#define NC VISA_KIND_NOTE_COVER
+
+static const mutation mutations[] = {
+	{SB, IC, "group_id", "bad id!", NULL, NULL, "F-group_id", "group.group_id", E, false},
+	{SB, IC, "route", "mail", NULL, NULL, "F-route", "group.route", E, false},
+	{DS, RD, "route", "self", NULL, NULL, "F-route", "group.route", E, false},
+	{SB, RS, "route", "delegated", NULL, NULL, "F-route", "group.route", E, false},
+	{SB, NO, "group_name", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一", NULL, NULL, "F-group_name", "group.group_name", E, false},
+	{SB, NO, "mission_approval_no", "测外任(2025)1号", NULL, NULL, "F-mission_approval_no", "group.mission_approval_no", W, false},
+	{SB, NO, "mission_approval_no", NULLV, NULL, NULL, "F-mission_approval_no", "group.mission_approval_no", E, true},
+	{SB, NO, "dispatching_unit", "ABC Institute", NULL, NULL, "F-dispatching_unit", "group.dispatching_unit", E, false},
+	{SB, NO, "destination_country", "加拿大", NULL, NULL, "F-destination_country", "group.destination_country", E, false},
+	{SB, NO, "purpose", "测", NULL, NULL, "F-purpose", "group.purpose", E, false},
+	{SB, NO, "travel_end_date", "2025-04-19", NULL, NULL, "F-travel_dates", "group.travel_end_date", E, false},
+	{SB, NO, "travel_start_date", "2025-02-30", NULL, NULL, "F-travel_start_date", "group.travel_start_date", E, false},
+	{SB, NO, "travel_start_date", "2025-03-10", NULL, NULL, "F-travel_dates", "group.travel_start_date", W, false},
+	{SB, NO, "stay_days", "7", NULL, NULL, "F-stay_days", "group.stay_days", E, false},
+	{SB, NO, "us_itinerary", NULLV, NULL, NULL, "F-us_itinerary", "group.us_itinerary", E, true},
+	{SB, NO, "inviting_party", NULLV, NULL, NULL, "F-inviting_party", "group.inviting_party", W, true},
+	{SB, RS, "contact.mobile", "23800000000", NULL, NULL, "F-mobile", "group.contact.mobile", E, false},
+	{SB, RS, "contact.mobile", NULLV, NULL, NULL, "F-contact", "group.contact.mobile", E, true},
+	{SB, RS, "contact.landline", "10-1234", NULL, NULL, "F-landline", "group.contact.landline", E, false},
+	{SB, IC, "interview_post", "CHENGDU", NULL, NULL, "F-interview_post", "group.interview_post", E, false},
+	{SB, IC, "interview_post", "WUHAN", "applicants.0.ds160_location", "WUHAN", "F-interview_post", "group.interview_post", W, false},
+	{SB, IC, "visa_class", "Z9", NULL, NULL, "F-visa_class", "group.visa_class", E, false},
+	{SB, IC, "visa_class", "J", "applicants.0.ds160_visa_class", "J", "F-visa_class", "group.visa_class", W, false},
+	{SB, IC, "visa_type", "Immigrant", NULL, NULL, "F-visa_type", "group.visa_type", E, false},
+	{SB, IC, "appointment.time", "8:30", NULL, NULL, "F-appointment.time", "group.appointment.time", E, false},
+	{SB, IC, "appointment.confirmation_no", "ab", NULL, NULL, "F-appointment.confirmation_no", "group.appointment.confirmation_no", E, false},
+	{SB, IC, "appointment.count", "0", NULL, NULL, "F-appointment.count", "group.appointment.count", E, false},
+	{SB, IC, "appointment.uid", NULLV, NULL, NULL, "F-appointment.uid", "group.appointment.uid", W, true},
+	{SB, NO, "appointment.date", NULLV, NULL, NULL, "F-appointment.date", "group.appointment.date", E, true},
+	{DS, RD, "appointment.preferred_to", "2025-03-01", NULL, NULL, "F-appointment.preferred", "group.appointment.preferred_to", E, false},
+	{DS, RD, "appointment.preferred_from", NULLV, NULL, NULL, "F-appointment.preferred", "group.appointment.preferred_from", E, true},
+	{SB, IC, "appointment.date", "2025-03-01", NULL, NULL, "X11", "group.appointment.date", W, false},
+	{SB, IC, "payment.date", "2024-03-01", NULL, NULL, "X11", "group.payment.date", W, false},
+	{SB, PR, "payment.applicant_count", "2", NULL, NULL, "X8", "group.payment.applicant_count", E, false},
+	{SB, PR, "payment.total_cny", "1369.01", NULL, NULL, "X8", "group.payment.total_cny", E, false},
+	{SB, PR, "payment.total_usd", "370.00", NULL, NULL, "X8", "group.payment.total_usd", E, false},
+	{SB, PR, "applicants.0.mrv_receipt_no", NULLV, NULL, NULL, "X8", "group.applicants[0].mrv_receipt_no", E, true},
+	{SB, PR, "payment", NULLV, NULL, NULL, "F-payment", "group.payment", E, true},
+	{SB, PR, "payment.date", NULLV, NULL, NULL, "F-payment.date", "group.payment.date", E, true},
+	{SB, PR, "payment.fee_usd_per_applicant", "185.001", NULL, NULL, "F-payment.fee_usd_per_applicant", "group.payment.fee_usd_per_applicant", E, false},
+	{SB, PR, "payment.fee_usd_per_applicant", "205.00", "payment.total_usd", "205.00", "F-payment.fee_usd_per_applicant", "group.payment.fee_usd_per_applicant", W, false},
+	{SB, PR, "payment.cny_per_usd", "0", NULL, NULL, "F-payment.cny_per_usd", "group.payment.cny_per_usd", E, false},
+	{SB, PR, "mfa_pickup_fee_cny", "thirty", NULL, NULL, "F-mfa_pickup_fee_cny", "group.mfa_pickup_fee_cny", E, false},
+	{SB, PR, "visa_class", "A2", "applicants.0.ds160_visa_class", "A2", "X12", "group.visa_class", W, false},
+	{SB, PR, "applicants.0.passport_type", "diplomatic", "applicants.0.passport_no", "DE0000001", "X12", "group.applicants[0].passport_type", W, false},
+	{SB, IC, "delivery.address.street", "Room 1101 北京市朝阳区", NULL, NULL, "X9", "group.delivery.address.street", E, false},
+	{SB, IC, "delivery.address.street", "朝阳区北京市朝阳门外大街18号", NULL, NULL, "X9", "group.delivery.address.street", E, false},
+	{SB, IC, "delivery.address.street", "北京市香港路1号", NULL, NULL, "X9", "group.delivery.address.street", E, false},
+	{SB, IC, "delivery.address.postal_code", "10002", NULL, NULL, "X9", "group.delivery.address.postal_code", E, false},
+	{SB, IC, "delivery.address.country", "HONG KONG", NULL, NULL, "X9", "group.delivery.address.country", E, false},
+	{SB, IC, "delivery.address.city", "Beijing", NULL, NULL, "X9", "group.delivery.address.city", E, false},
+	{SB, IC, "delivery.address.state", "河北省", NULL, NULL, "X9", "group.delivery.address.state", W, false},
+	{SB, IC, "delivery.address", NULLV, NULL, NULL, "X9", "group.delivery.address", E, true},
+	{SB, IC, "delivery.option", "drone", NULL, NULL, "F-delivery.option", "group.delivery.option", E, false},
+	{SB, IC, "delivery.option", "pick_up", NULL, NULL, "F-delivery.citic_location", "group.delivery.citic_location", E, true},
+	{SB, IC, "delivery", NULLV, NULL, NULL, "F-delivery", "group.delivery", E, true},
+	{DS, RD, "fao_return_address", NULLV, NULL, NULL, "F-fao_return_address", "group.fao_return_address", E, true},
+	{DS, RD, "fao_return_address.postal_code", "31000", NULL, NULL, "F-address", "group.fao_return_address.postal_code", E, false},
+	{SB, NO, "note.no", "2025-1", NULL, NULL, "F-note.no", "group.note.no", W, false},
+	{SB, NO, "note.date", "2025-03-06", NULL, NULL, "F-note.date", "group.note.date", W, false},
+	{SB, IC, "note.addressee", "美利坚合众国驻上海总领事馆", NULL, NULL, "X1", "group.note.addressee", E, false},
+	{SB, NC, "note.addressee", "美利坚合众国驻上海总领事馆", NULL, NULL, "X14", "group.note.addressee", E, false},
+	{SB, NO, "purpose", "请贵馆协助办理签证", NULL, NULL, "X14", "group.purpose", W, false},
+	{SB, NO, "note.issuer", "我们外交部", NULL, NULL, "X14", "group.note.issuer", W, false},
+	{SB, IC, "applicants.0.applicant_id", NULLV, NULL, NULL, "F-applicant_id", "group.applicants[0].applicant_id", E, true},
+	{SB, IC, "applicants.0.role", "leader", NULL, NULL, "F-role", "group.applicants[0].role", E, false},
+	{DS, NO, "applicants.1.role", "primary", NULL, NULL, "F-role", "group.applicants[1].role", E, false},
+	{SB, IC, "applicants.0.name_zh", "Jia", NULL, NULL, "F-name_zh", "group.applicants[0].name_zh", E, false},
+	{SB, IC, "applicants.0.surname", "Jia", NULL, NULL, "X4", "group.applicants[0].surname", E, false},
+	{SB, IC, "applicants.0.given_name", "CE  SHI", NULL, NULL, "X4", "group.applicants[0].given_name", E, false},
+	{SB, IC, "applicants.0.gender", "X", NULL, NULL, "F-gender", "group.applicants[0].gender", E, false},
+	{SB, IC, "applicants.0.date_of_birth", "2026-01-01", NULL, NULL, "F-date_of_birth", "group.applicants[0].date_of_birth", E, false},
+	{SB, IC, "applicants.0.date_of_birth", "2015-01-01", NULL, NULL, "F-age", "group.applicants[0].date_of_birth", W, false},
+	{SB, IC, "applicants.0.nationality", "JAPAN", NULL, NULL, "F-nationality", "group.applicants[0].nationality", E, false},
+	{SB, IC, "applicants.0.passport_type", "diplomatic", NULL, NULL, "X5", "group.applicants[0].passport_no", E, true},
+	{SB, IC, "applicants.0.passport_type", "consular", NULL, NULL, "F-passport_type", "group.applicants[0].passport_type", E, false},
+	{SB, IC, "applicants.0.passport_no", "PE000001", NULL, NULL, "F-passport_no", "group.applicants[0].passport_no", E, false},
+	{SB, IC, "applicants.0.passport_no", "P1234567", NULL, NULL, "F-passport_no", "group.applicants[0].passport_no", W, false},
+	{SB, IC, "applicants.0.passport_issue_date", "2025-04-01", NULL, NULL, "F-passport_issue_date", "group.applicants[0].passport_issue_date", E, false},
+	{SB, IC, "applicants.0.passport_expiry_date", "2021-05-01", NULL, NULL, "F-passport_expiry_date", "group.applicants[0].passport_expiry_date", E, false},
+	{SB, IC, "applicants.0.passport_expiry_date", "2025-10-26", NULL, NULL, "X13", "group.applicants[0].passport_expiry_date", W, false},
+	{DS, RD, "applicants.0.passport_place_of_issue", NULLV, NULL, NULL, "F-passport_place_of_issue", "group.applicants[0].passport_place_of_issue", E, true},
+	{SB, IC, "applicants.0.ds160_confirmation_no", "AB00TEST01", NULL, NULL, "X3", "group.applicants[0].ds160_confirmation_no", E, false},
+	{SB, IC, "applicants.0.ds160_location", "SHANGHAI", NULL, NULL, "X1", "group.applicants[0].ds160_location", E, false},
+	{SB, IC, "applicants.0.ds160_visa_class", "B2", NULL, NULL, "X2", "group.applicants[0].ds160_visa_class", E, false},
+	{SB, IC, "applicants.0.email", "x@y", NULL, NULL, "F-email", "group.applicants[0].email", E, false},
+	{DS, RD, "applicants.1.email", NULLV, NULL, NULL, "F-email", "group.applicants[1].email", E, true},
+	{SB, IC, "applicants.0.mobile_phone", "+8613800000000", NULL, NULL, "F-mobile", "group.applicants[0].mobile_phone", E, false},
+	{SB, IC, "applicants.0.home_phone", "12345", NULL, NULL, "F-landline", "group.applicants[0].home_phone", E, false},
+	{SB, IC, "applicants.0.mrv_receipt_no", "#1", NULL, NULL, "F-mrv_receipt_no", "group.applicants[0].mrv_receipt_no", E, false},
+	{SB, NO, "applicants.0.employer", NULLV, NULL, NULL, "F-employer", "group.applicants[0].employer", E, true},
+	{SB, RS, "applicants.0.position", NULLV, NULL, NULL, "F-position", "group.applicants[0].position", E, true},
+	{SB, NO, "applicants.0.relationship_to_primary", "同事", NULL, NULL, "F-relationship_to_primary", "group.applicants[0].relationship_to_primary", W, false},
+	{DS, RD, "applicants.2.relationship_to_primary", NULLV, NULL, NULL, "F-relationship_to_primary", "group.applicants[2].relationship_to_primary", W, true},
+	{DS, IC, "applicants.1.ds160_confirmation_no", "AA00TEST02", NULL, NULL, "X16", "group.applicants[1].ds160_confirmation_no", E, false},
+	{DS, PR, "applicants.2.mrv_receipt_no", "TESTRCPT0002", NULL, NULL, "X16", "group.applicants[2].mrv_receipt_no", E, false},
+	{DS, PR, "applicants.1.applicant_id", "B1", NULL, NULL, "F-applicant_id", "group.applicants[1].applicant_id", E, false},
+	{SB, NO, "previous_interview_post", "SHANGHAI", "applicants.0.previous_ds160_confirmation_no", "AA00TEST01", "X6", "group.applicants[0].ds160_confirmation_no", E, true},
+};
+
+/* Sets `path` (dotted, list indices as numbers) under `group`; returns the
+ * new value's location, or the parent's when the value is null. */
+static ws_loc mutate(ws_value *group, const char *path, const char *value, unsigned line)
+{
+	char *parent_path = g_strdup(path);
+	char *dot = strrchr(parent_path, '.');
+	ws_value *parent = group;
+	const char *key = path;
+	if (dot) {
+		*dot = '\0';
+		parent = ws_value_lookup(group, parent_path);
+		key = dot + 1;
+	}
+	cr_assert_not_null(parent, "no parent for %s", path);
+	ws_loc loc = {g_intern_string("mutation"), line, 7};
+	ws_value *v = strcmp(value, NULLV) == 0 ? ws_value_new_null(loc) : ws_value_new_string(value, loc);
+	ws_value_map_set(parent, key, v, loc);
+	ws_loc ploc = ws_value_loc(parent);
+	g_free(parent_path);
+	return strcmp(value, NULLV) == 0 ? ploc : loc;
+}
+
+Test(visa, each_rule_passes_when_valid_and_fires_when_broken)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(mutations); i++) {
+		const mutation *m = &mutations[i];
+		ws_value *root;
+		ws_value *g = load(m->file, &root);
+		/* valid: the untouched sample does not carry the rule there (at that
+		 * severity: the seed address's "B座" is an X9 warning, not an error) */
+		ws_diags *d = run(m->kind, g);
+		const ws_diag *y = find(d, m->rule, m->at);
+		cr_assert(!y || y->severity != m->sev, "row %zu: [%s] %s fires on the valid sample", i, m->rule, m->at);
+		ws_diags_free(d);
+		/* broken: the rule fires at the changed value (or its parent map) */
+		unsigned line = 900 + (unsigned)i;
+		ws_loc loc = mutate(g, m->path, m->value, line);
+		if (m->path2)
+			mutate(g, m->path2, m->value2, 1900 + (unsigned)i);
+		d = run(m->kind, g);
+		const ws_diag *x = find(d, m->rule, m->at);
+		if (!x)
+			dump(d);
+		cr_assert_not_null(x, "row %zu: no [%s] at %s after %s = %s", i, m->rule, m->at, m->path, m->value);
+		cr_assert_eq(x->severity, m->sev, "row %zu: [%s] severity %d", i, m->rule, x->severity);
+		if (!strcmp(m->value, NULLV)) {
+			cr_assert_eq(x->loc.line, loc.line, "row %zu: [%s] at line %u, parent map at %u", i, m->rule,
+			             x->loc.line, loc.line);
+		} else if (m->at_parent) {
+			/* a field the change made necessary: at its (unchanged) parent map */
+			cr_assert(x->loc.line > 0 && x->loc.line < 900, "row %zu: [%s] at line %u", i, m->rule, x->loc.line);
+		} else {
+			cr_assert_str_eq(x->loc.file, "mutation", "row %zu: [%s] located in %s:%u", i, m->rule,
+			                 x->loc.file ? x->loc.file : "(none)", x->loc.line);
+			cr_assert_eq(x->loc.line, line, "row %zu: [%s] line %u", i, m->rule, x->loc.line);
+			cr_assert_eq(x->loc.column, 7);
+		}
+		cr_assert(strlen(x->message) > 10);
+		ws_diags_free(d);
+		ws_value_unref(root);
+	}
+}
+
+/* ---------------- the modules ---------------- */
+
+Test(visa, each_module_publishes_its_kind)
+{
+	for (int k = 0; k < VISA_N_KINDS; k++) {
+		const char *name = visa_kinds[k].name;
+		char *file = g_strdup_printf("%s.so", name);
+		char *path = g_build_filename(WS_TEST_BUILD_DIR, "plugins", name, file, NULL);
+		GModule *mod = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+		cr_assert_not_null(mod, "%s: %s", path, g_module_error());
+		gpointer sym = NULL;
+		cr_assert(g_module_symbol(mod, WS_PLUGIN_ENTRY_SYMBOL, &sym));
+		ws_plugin_entry_fn entry;
+		memcpy(&entry, &sym, sizeof entry); /* ISO C: no object→function pointer cast */
+		const ws_plugin_desc *desc = entry();
+		cr_assert_eq(desc->abi_major, WS_PLUGIN_ABI_MAJOR);
+		cr_assert_eq(desc->struct_size, sizeof(ws_plugin_desc));
+		cr_assert_str_eq(desc->name, name);
+		cr_assert_eq(desc->n_kinds, 1);
+		cr_assert_str_eq(desc->kinds[0].name, name);
+		cr_assert_str_eq(desc->kinds[0].title, visa_kinds[k].title);
+		char *layout = g_strdup_printf("%s.yaml", name);
+		cr_assert_str_eq(desc->kinds[0].layout, layout);
+		cr_assert_not_null(desc->kinds[0].derive);
+		cr_assert_not_null(desc->kinds[0].validate);
+		/* the module's own copy of the hooks works through the host table */
+		ws_value *root;
+		ws_value *g = load("invalid.yaml", &root);
+		ws_diags *d = ws_diags_new();
+		cr_assert_eq(desc->kinds[0].derive(H(), g, d), WS_OK);
+		cr_assert_eq(desc->kinds[0].validate(H(), g, d), WS_OK);
+		cr_assert_not_null(find(d, "X3", "group.applicants[0].ds160_confirmation_no"));
+		cr_assert_str_eq(dtext(g, "derived.total_cny"), "2738.00");
+		ws_diags_free(d);
+		ws_value_unref(root);
+		/* hidden visibility: the library's functions are not exported */
+		cr_assert_not(g_module_symbol(mod, "visa_validate", &sym));
+		cr_assert_not(g_module_symbol(mod, "visa_kinds", &sym));
+		g_free(layout);
+		g_module_close(mod);
+		g_free(path);
+		g_free(file);
+	}
+}
