@@ -1,0 +1,259 @@
+/* The batch runner: render many groups, in parallel worker processes.
+ *
+ * Why processes and not threads: Pango's font map and fontconfig are not
+ * thread-safe, and a forked worker inherits the loaded engine (plugins,
+ * fonts, parsed layout) for free, copy-on-write.  Each worker renders the
+ * items i ≡ k (mod jobs) and reports one line per item on a pipe; the
+ * output files are the same whatever the number of jobs.
+ */
+#include <errno.h>
+#include <glib.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct result {
+	int status;      /* ws_status; 1 = not done */
+	char *reason;    /* first error, for the summary */
+} result;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+typedef struct progress {
+	bool on;
+	size_t total, done;
+	double start;
+	double last_draw;
+} progress;
+
+static void progress_draw(progress *p, bool final)
+{
+	if (!p->on)
+		return;
+	double t = now_s();
+	if (!final && t - p->last_draw < 0.1)
+		return;
+	p->last_draw = t;
+	double el = t - p->start;
+	double rate = el > 0 ? p->done / el : 0;
+	double left = rate > 0 ? (p->total - p->done) / rate : 0;
+	int width = 30;
+	int fill = p->total ? (int)(width * p->done / p->total) : width;
+	char bar[64];
+	for (int i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[width] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu  %.1f/s  %d:%02d left ", bar, p->done, p->total, rate,
+	        (int)left / 60, (int)left % 60);
+	if (final)
+		fputc('\n', stderr);
+	fflush(stderr);
+}
+
+static char *first_error(const ws_diags *d)
+{
+	for (size_t i = 0; i < ws_diags_count(d); i++)
+		if (ws_diags_at(d, i)->severity == WS_SEVERITY_ERROR)
+			return ws_diag_format(ws_diags_at(d, i));
+	return NULL;
+}
+
+/* Renders one item; prints its diagnostics; returns the status and the
+ * first error (caller g_free()s). */
+static int render_one(ws_engine *engine, const ws_layout *layout, const ws_dataset *data,
+                      const ws_batch_item *it, const ws_output_options *oo, size_t n_oo, char **reason)
+{
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = NULL;
+	int rc = ws_engine_render(engine, layout, ws_dataset_group(data, it->group_index), &doc, d);
+	for (size_t f = 0; rc == WS_OK && f < n_oo; f++)
+		rc = ws_output_write(&doc, 1, it->outputs[f], &oo[f], d);
+	ws_document_free(doc);
+	ws_cli_print_diags(d, true);
+	*reason = rc == WS_OK ? NULL : first_error(d);
+	if (rc != WS_OK && !*reason)
+		*reason = g_strdup(ws_status_name(rc));
+	ws_diags_free(d);
+	return rc;
+}
+
+static void worker(int k, int jobs, int fd, ws_engine *engine, const ws_layout *layout,
+                   const ws_dataset *data, ws_batch_item *items, size_t n, const ws_output_options *oo,
+                   size_t n_oo)
+{
+	for (size_t i = (size_t)k; i < n; i += (size_t)jobs) {
+		if (ws_cli_interrupted)
+			break;
+		char *reason = NULL;
+		int rc = render_one(engine, layout, data, &items[i], oo, n_oo, &reason);
+		/* Reasons are single lines; tabs and newlines would break the record. */
+		if (reason)
+			g_strdelimit(reason, "\t\n", ' ');
+		char *line = g_strdup_printf("%zu\t%d\t%s\n", i, rc, reason ? reason : "");
+		size_t len = strlen(line), off = 0;
+		while (off < len) {
+			ssize_t w = write(fd, line + off, len - off);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		g_free(line);
+		g_free(reason);
+	}
+}
+
+static void parse_records(GString *buf, result *res, size_t n, progress *p)
+{
+	char *nl;
+	while ((nl = memchr(buf->str, '\n', buf->len))) {
+		*nl = '\0';
+		char **f = g_strsplit(buf->str, "\t", 3);
+		if (f[0] && f[1]) {
+			size_t i = (size_t)g_ascii_strtoull(f[0], NULL, 10);
+			if (i < n) {
+				res[i].status = (int)g_ascii_strtoll(f[1], NULL, 10);
+				res[i].reason = f[2] && *f[2] ? g_strdup(f[2]) : NULL;
+				p->done++;
+			}
+		}
+		g_strfreev(f);
+		g_string_erase(buf, 0, nl - buf->str + 1);
+	}
+}
+
+int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_dataset *data,
+                     ws_batch_item *items, size_t n, const ws_output_options *oo, size_t n_oo,
+                     int jobs)
+{
+	result *res = g_new0(result, n);
+	for (size_t i = 0; i < n; i++)
+		res[i].status = 1;
+	progress p = {.on = isatty(STDERR_FILENO) && n > 1, .total = n, .start = now_s()};
+	if (jobs < 1)
+		jobs = 1;
+	if ((size_t)jobs > n)
+		jobs = (int)MAX(n, 1);
+
+	if (jobs == 1) {
+		for (size_t i = 0; i < n && !ws_cli_interrupted; i++) {
+			res[i].status = render_one(engine, layout, data, &items[i], oo, n_oo, &res[i].reason);
+			p.done++;
+			progress_draw(&p, false);
+		}
+	} else {
+		int *fds = g_new(int, jobs);
+		pid_t *pids = g_new(pid_t, jobs);
+		GString **bufs = g_new(GString *, jobs);
+		fflush(stdout);
+		fflush(stderr);
+		for (int k = 0; k < jobs; k++) {
+			int pfd[2];
+			if (pipe(pfd) != 0) {
+				fprintf(stderr, "wenshu: cannot create a pipe: %s\n", g_strerror(errno));
+				jobs = k;
+				break;
+			}
+			pid_t pid = fork();
+			if (pid == 0) {
+				close(pfd[0]);
+				for (int j = 0; j < k; j++)
+					close(fds[j]);
+				worker(k, jobs, pfd[1], engine, layout, data, items, n, oo, n_oo);
+				close(pfd[1]);
+				_exit(0);
+			}
+			close(pfd[1]);
+			if (pid < 0) {
+				fprintf(stderr, "wenshu: cannot start a worker: %s\n", g_strerror(errno));
+				close(pfd[0]);
+				jobs = k;
+				break;
+			}
+			fds[k] = pfd[0];
+			pids[k] = pid;
+			bufs[k] = g_string_new(NULL);
+		}
+		int open_fds = jobs;
+		struct pollfd *pf = g_new0(struct pollfd, jobs);
+		while (open_fds > 0) {
+			for (int k = 0; k < jobs; k++) {
+				pf[k].fd = fds[k];
+				pf[k].events = POLLIN;
+			}
+			int r = poll(pf, (nfds_t)jobs, 200);
+			if (r < 0 && errno != EINTR)
+				break;
+			for (int k = 0; k < jobs; k++) {
+				if (fds[k] < 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR)))
+					continue;
+				char chunk[4096];
+				ssize_t got = read(fds[k], chunk, sizeof chunk);
+				if (got > 0) {
+					g_string_append_len(bufs[k], chunk, got);
+					parse_records(bufs[k], res, n, &p);
+				} else if (got == 0 || errno != EINTR) {
+					close(fds[k]);
+					fds[k] = -1;
+					open_fds--;
+				}
+			}
+			progress_draw(&p, false);
+		}
+		for (int k = 0; k < jobs; k++) {
+			int st;
+			while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
+				;
+			if (WIFSIGNALED(st))
+				fprintf(stderr, "wenshu: worker %d died of signal %d\n", k, WTERMSIG(st));
+			g_string_free(bufs[k], TRUE);
+		}
+		g_free(pf);
+		g_free(fds);
+		g_free(pids);
+		g_free(bufs);
+	}
+	progress_draw(&p, true);
+
+	size_t ok = 0, failed = 0, skipped = 0;
+	int worst = WS_OK;
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].status == 1)
+			skipped++;
+		else if (res[i].status == WS_OK)
+			ok++;
+		else {
+			failed++;
+			if (worst == WS_OK || res[i].status != WS_EINPUT)
+				worst = res[i].status;
+		}
+	}
+	if (n > 1 || failed || skipped) {
+		fprintf(stderr, "wenshu: %zu of %zu group(s) rendered", ok, n);
+		if (failed)
+			fprintf(stderr, ", %zu failed", failed);
+		if (skipped)
+			fprintf(stderr, ", %zu not started (interrupted; run again to finish)", skipped);
+		fputc('\n', stderr);
+		for (size_t i = 0; i < n; i++)
+			if (res[i].status != WS_OK && res[i].status != 1)
+				fprintf(stderr, "  %s: %s\n", items[i].label, res[i].reason ? res[i].reason : "failed");
+	}
+	for (size_t i = 0; i < n; i++)
+		g_free(res[i].reason);
+	g_free(res);
+	if (skipped || ws_cli_interrupted)
+		return WS_EINTERRUPTED;
+	return worst;
+}

@@ -1,0 +1,455 @@
+/* render, check, preview and list. */
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ws-config.h"
+
+int ws_cli_engine_open(ws_engine **out, bool prepare_fonts)
+{
+	ws_engine_options opts = WS_ENGINE_OPTIONS_INIT;
+	opts.prepare_fonts = prepare_fonts;
+	ws_diags *d = ws_diags_new();
+	int rc = ws_engine_new(out, &opts, d);
+	ws_cli_print_diags(d, true);
+	ws_diags_free(d);
+	return rc;
+}
+
+/* Parses "pdf", "png,pdf" ... into output options.  Returns the count, 0 on error. */
+static size_t parse_formats(const char *list, double dpi, ws_output_options *out, size_t max)
+{
+	char **parts = g_strsplit(list, ",", -1);
+	size_t n = 0;
+	for (char **p = parts; *p; p++) {
+		ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
+		if (n >= max || ws_format_from_name(g_strstrip(*p), &o.format) != WS_OK) {
+			fprintf(stderr, "wenshu: unknown format '%s' (use pdf, png or svg)\n", *p);
+			g_strfreev(parts);
+			return 0;
+		}
+		o.dpi = dpi;
+		out[n++] = o;
+	}
+	g_strfreev(parts);
+	return n;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static int load_data(const char *path, ws_dataset **out)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = ws_data_load_file(out, path, d);
+	ws_cli_print_diags(d, false);
+	ws_diags_free(d);
+	return rc;
+}
+
+/* Replaces the extension of `path` by `ext` when the template ends in an
+ * extension of another format. */
+static char *with_extension(const char *path, const char *ext)
+{
+	const char *slash = strrchr(path, '/');
+	const char *dot = strrchr(path, '.');
+	if (dot && (!slash || dot > slash)) {
+		ws_format f;
+		if (ws_format_from_path(path, &f) == WS_OK)
+			return g_strdup_printf("%.*s.%s", (int)(dot - path), path, ext);
+	}
+	return g_strdup_printf("%s.%s", path, ext);
+}
+
+int ws_cli_render(int argc, char **argv)
+{
+	char *data_path = NULL, *out_tmpl = NULL, *format = NULL, *merge = NULL;
+	double dpi = 150;
+	int jobs = 0;
+	gboolean no_fontprep = FALSE;
+	GOptionEntry entries[] = {
+		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data (YAML, JSON or CSV)", "FILE"},
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_tmpl,
+		 "Output name template (default out/{group.group_id}-{kind}.{format})", "TEMPLATE"},
+		{"format", 'f', 0, G_OPTION_ARG_STRING, &format, "pdf, png, svg, or a list such as pdf,png", "FORMAT"},
+		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "PNG resolution (default 150)", "N"},
+		{"jobs", 'j', 0, G_OPTION_ARG_INT, &jobs, "Parallel workers (default: number of cores)", "N"},
+		{"merge", 0, 0, G_OPTION_ARG_FILENAME, &merge, "Write every group into this one PDF", "FILE"},
+		{"no-font-cache", 0, 0, G_OPTION_ARG_NONE, &no_fontprep, "Embed the stock fonts (slower, larger)", NULL},
+		{NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - render every group of a data file");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	GError *gerr = NULL;
+	int status = 2;
+	ws_engine *engine = NULL;
+	ws_layout *layout = NULL;
+	ws_dataset *data = NULL;
+	ws_batch_item *items = NULL;
+	size_t n_items = 0;
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+		fprintf(stderr, "wenshu render: %s\n", gerr->message);
+		g_error_free(gerr);
+		goto out;
+	}
+	if (argc != 2 || !data_path) {
+		fprintf(stderr, "wenshu render: give one LAYOUT or KIND and --data FILE\n"
+		                "usage: wenshu render LAYOUT|KIND --data FILE [-o TEMPLATE] [--format pdf,png]\n");
+		goto out;
+	}
+	if (jobs < 0 || jobs > 256) {
+		fprintf(stderr, "wenshu render: --jobs must be between 1 and 256\n");
+		goto out;
+	}
+	if (jobs == 0)
+		jobs = (int)g_get_num_processors();
+	if (!(dpi >= WS_OUTPUT_DPI_MIN && dpi <= WS_OUTPUT_DPI_MAX)) {
+		fprintf(stderr, "wenshu render: --dpi must be between %g and %g\n", WS_OUTPUT_DPI_MIN, WS_OUTPUT_DPI_MAX);
+		goto out;
+	}
+	ws_output_options oo[3];
+	size_t n_oo;
+	if (format) {
+		n_oo = parse_formats(format, dpi, oo, 3);
+	} else {
+		ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
+		o.dpi = dpi;
+		if (out_tmpl && ws_format_from_path(out_tmpl, &o.format) != WS_OK)
+			o.format = WS_FORMAT_PDF;
+		if (merge)
+			o.format = WS_FORMAT_PDF;
+		oo[0] = o;
+		n_oo = 1;
+	}
+	if (n_oo == 0)
+		goto out;
+
+	status = 3;
+	if (ws_cli_engine_open(&engine, !no_fontprep) != WS_OK)
+		goto out;
+	ws_diags *d = ws_diags_new();
+	int rc = ws_engine_load_layout(engine, argv[1], &layout, d);
+	ws_cli_print_diags(d, false);
+	ws_diags_free(d);
+	if (rc != WS_OK) {
+		status = ws_cli_exit_status(rc);
+		goto out;
+	}
+	rc = load_data(data_path, &data);
+	if (rc != WS_OK) {
+		status = ws_cli_exit_status(rc);
+		goto out;
+	}
+	n_items = ws_dataset_count(data);
+	const char *kind = ws_layout_kind(layout);
+
+	if (merge) {
+		/* One PDF for all groups: fonts embedded once. */
+		if (same_file(merge, data_path) || same_file(merge, ws_layout_path(layout))) {
+			fprintf(stderr, "wenshu render: --merge would overwrite an input file: %s\n", merge);
+			status = 2;
+			goto out;
+		}
+		GPtrArray *docs = g_ptr_array_new_with_free_func((GDestroyNotify)ws_document_free);
+		int worst = WS_OK;
+		for (size_t i = 0; i < n_items && !ws_cli_interrupted; i++) {
+			ws_diags *gd = ws_diags_new();
+			ws_document *doc = NULL;
+			rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
+			ws_cli_print_diags(gd, true);
+			ws_diags_free(gd);
+			if (rc == WS_OK)
+				g_ptr_array_add(docs, doc);
+			else
+				worst = rc;
+		}
+		if (ws_cli_interrupted) {
+			g_ptr_array_free(docs, TRUE);
+			status = 4;
+			goto out;
+		}
+		ws_diags *wd = ws_diags_new();
+		oo[0].format = WS_FORMAT_PDF;
+		rc = docs->len ? ws_output_write((ws_document *const *)docs->pdata, docs->len, merge, &oo[0], wd)
+		               : WS_EINPUT;
+		ws_cli_print_diags(wd, false);
+		ws_diags_free(wd);
+		fprintf(stderr, "wenshu: %u of %zu group(s) merged into %s\n", docs->len, n_items, merge);
+		g_ptr_array_free(docs, TRUE);
+		status = ws_cli_exit_status(rc != WS_OK ? rc : worst);
+		goto out;
+	}
+
+	/* Every output name is known, and checked, before anything is written. */
+	const char *tmpl = out_tmpl ? out_tmpl : "out/{group.group_id}-{kind}.{format}";
+	items = g_new0(ws_batch_item, n_items);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	bool names_ok = true;
+	for (size_t i = 0; i < n_items; i++) {
+		const ws_value *group = ws_dataset_group(data, i);
+		const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
+		items[i].group_index = i;
+		items[i].label = g_strdup(id && *id ? id : "(no group_id)");
+		items[i].outputs = g_new0(char *, n_oo + 1);
+		for (size_t f = 0; f < n_oo; f++) {
+			ws_diags *nd = ws_diags_new();
+			const char *fname = ws_format_name(oo[f].format);
+			char *name = ws_cli_expand_name(tmpl, group, kind, fname, i, nd);
+			ws_cli_print_diags(nd, false);
+			ws_diags_free(nd);
+			if (!name) {
+				names_ok = false;
+				continue;
+			}
+			/* Several formats from one name: each gets its own extension. */
+			if (n_oo > 1 || !strstr(tmpl, "{format}")) {
+				ws_format f2;
+				if (n_oo > 1 || ws_format_from_path(name, &f2) != WS_OK) {
+					char *x = with_extension(name, fname);
+					g_free(name);
+					name = x;
+				}
+			}
+			if (same_file(name, data_path) || same_file(name, ws_layout_path(layout))) {
+				fprintf(stderr, "wenshu render: %s: the output would overwrite an input file\n", name);
+				names_ok = false;
+			}
+			if (g_hash_table_contains(seen, name)) {
+				fprintf(stderr,
+				        "wenshu render: two groups would be written to the same file %s (group %s); put {group.group_id} in -o\n",
+				        name, items[i].label);
+				names_ok = false;
+			} else {
+				g_hash_table_add(seen, g_strdup(name));
+			}
+			items[i].outputs[f] = name;
+		}
+	}
+	g_hash_table_unref(seen);
+	if (!names_ok) {
+		status = 2;
+		goto out;
+	}
+	/* Create the output folders the template names. */
+	for (size_t i = 0; i < n_items; i++)
+		for (size_t f = 0; f < n_oo; f++) {
+			char *dir = g_path_get_dirname(items[i].outputs[f]);
+			if (g_mkdir_with_parents(dir, 0755) != 0) {
+				fprintf(stderr, "wenshu render: cannot create the folder %s: %s\n", dir, g_strerror(errno));
+				g_free(dir);
+				status = 3;
+				goto out;
+			}
+			g_free(dir);
+		}
+	rc = ws_cli_run_batch(engine, layout, data, items, n_items, oo, n_oo, jobs);
+	status = ws_cli_exit_status(rc);
+	if (rc == WS_OK && n_items == 1)
+		for (size_t f = 0; f < n_oo; f++)
+			printf("%s\n", items[0].outputs[f]);
+out:
+	for (size_t i = 0; i < n_items && items; i++) {
+		g_free(items[i].label);
+		g_strfreev(items[i].outputs);
+	}
+	g_free(items);
+	ws_dataset_free(data);
+	ws_layout_free(layout);
+	ws_engine_free(engine);
+	g_option_context_free(ctx);
+	g_free(data_path);
+	g_free(out_tmpl);
+	g_free(format);
+	g_free(merge);
+	return status;
+}
+
+int ws_cli_check(int argc, char **argv)
+{
+	char *data_path = NULL;
+	GOptionEntry entries[] = {
+		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data to check against the layout", "FILE"},
+		{NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	GOptionContext *ctx = g_option_context_new(
+		"LAYOUT|KIND - check a layout, and data against it: layout errors, data rules, overflow, missing glyphs, font fallbacks");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	GError *gerr = NULL;
+	int status = 2;
+	ws_engine *engine = NULL;
+	ws_layout *layout = NULL;
+	ws_dataset *data = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+		fprintf(stderr, "wenshu check: %s\n", gerr->message);
+		g_error_free(gerr);
+		goto out;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: wenshu check LAYOUT|KIND [--data FILE]\n");
+		goto out;
+	}
+	status = 3;
+	if (ws_cli_engine_open(&engine, false) != WS_OK)
+		goto out;
+	ws_diags *d = ws_diags_new();
+	int worst = ws_engine_load_layout(engine, argv[1], &layout, d);
+	if (worst == WS_OK)
+		ws_engine_report_fonts(engine, d);
+	ws_cli_print_diags(d, true);
+	ws_diags_free(d);
+	if (worst == WS_OK && data_path) {
+		worst = load_data(data_path, &data);
+		for (size_t i = 0; data && i < ws_dataset_count(data); i++) {
+			ws_diags *gd = ws_diags_new();
+			ws_document *doc = NULL;
+			/* Typesetting too: overflow and missing glyphs are found only there. */
+			int rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
+			ws_document_free(doc);
+			ws_cli_print_diags(gd, false);
+			size_t ne = ws_diags_count_severity(gd, WS_SEVERITY_ERROR);
+			size_t nw = ws_diags_count_severity(gd, WS_SEVERITY_WARNING);
+			const char *id = ws_value_text(ws_value_map_get(ws_dataset_group(data, i), "group_id"));
+			fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", id && *id ? id : "group", ne, nw);
+			ws_diags_free(gd);
+			if (rc != WS_OK && (worst == WS_OK || rc != WS_EINPUT))
+				worst = rc;
+		}
+	}
+	status = ws_cli_exit_status(worst);
+	if (status == 0)
+		fprintf(stderr, "%s: OK\n", argv[1]);
+out:
+	ws_dataset_free(data);
+	ws_layout_free(layout);
+	ws_engine_free(engine);
+	g_option_context_free(ctx);
+	g_free(data_path);
+	return status;
+}
+
+static time_t mtime_of(const char *path)
+{
+	struct stat st;
+	return path && stat(path, &st) == 0 ? st.st_mtime : 0;
+}
+
+int ws_cli_preview(int argc, char **argv)
+{
+	/* A preview is a PNG render into a preview folder, optionally repeated
+	 * whenever the layout or the data changes. */
+	char *data_path = NULL, *out_dir = NULL;
+	gboolean watch = FALSE;
+	double dpi = 100;
+	GOptionEntry entries[] = {
+		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data", "FILE"},
+		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the PNGs (default out/preview)", "DIR"},
+		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "Resolution (default 100)", "N"},
+		{"watch", 'w', 0, G_OPTION_ARG_NONE, &watch, "Render again whenever the layout or data changes", NULL},
+		{NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - render PNG previews");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	GError *gerr = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr) || argc != 2 || !data_path) {
+		fprintf(stderr, "usage: wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]%s%s\n",
+		        gerr ? ": " : "", gerr ? gerr->message : "");
+		g_clear_error(&gerr);
+		g_option_context_free(ctx);
+		return 2;
+	}
+	char *tmpl = g_build_filename(out_dir ? out_dir : "out/preview", "{group.group_id}-{kind}.png", NULL);
+	char dpi_s[32];
+	g_snprintf(dpi_s, sizeof dpi_s, "%g", dpi);
+	char *args[] = {argv[0], argv[1], "--data", data_path, "-o", tmpl, "--format", "png", "--dpi", dpi_s, NULL};
+	char **a = g_strdupv(args);
+	int status = ws_cli_render(10, a);
+	g_strfreev(a);
+	if (watch) {
+		/* Polling keeps this portable and simple; a clerk saves every few seconds at most. */
+		char *layout_path = NULL;
+		ws_engine *engine = NULL;
+		if (ws_cli_engine_open(&engine, true) == WS_OK) {
+			ws_diags *d = ws_diags_new();
+			ws_engine_find_layout(engine, argv[1], &layout_path, d);
+			ws_diags_free(d);
+		}
+		ws_engine_free(engine);
+		time_t lm = mtime_of(layout_path), dm = mtime_of(data_path);
+		fprintf(stderr, "watching %s and %s (Ctrl-C to stop)\n", layout_path ? layout_path : argv[1], data_path);
+		while (!ws_cli_interrupted) {
+			g_usleep(500 * 1000);
+			time_t l2 = mtime_of(layout_path), d2 = mtime_of(data_path);
+			if (l2 != lm || d2 != dm) {
+				lm = l2;
+				dm = d2;
+				a = g_strdupv(args);
+				status = ws_cli_render(10, a);
+				g_strfreev(a);
+			}
+		}
+		g_free(layout_path);
+		status = 0;
+	}
+	g_free(tmpl);
+	g_free(data_path);
+	g_free(out_dir);
+	g_option_context_free(ctx);
+	return status;
+}
+
+int ws_cli_list(int argc, char **argv)
+{
+	const char *what = argc > 1 ? argv[1] : "kinds";
+	if (strcmp(what, "filters") == 0) {
+		for (const char *const *f = ws_expr_filter_names(); *f; f++)
+			printf("%s\n", *f);
+		return 0;
+	}
+	ws_engine *engine = NULL;
+	if (ws_cli_engine_open(&engine, strcmp(what, "fonts") != 0) != WS_OK)
+		return 3;
+	const ws_registry *r = ws_engine_registry(engine);
+	int status = 0;
+	if (strcmp(what, "kinds") == 0) {
+		for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
+			const ws_kind_desc *k = ws_registry_kind_at(r, i);
+			printf("%-24s %s\n", k->name, k->title ? k->title : "");
+		}
+	} else if (strcmp(what, "plugins") == 0) {
+		for (size_t i = 0; i < ws_registry_plugin_count(r); i++) {
+			const ws_plugin_desc *p = ws_registry_plugin_at(r, i);
+			printf("%-24s %-8s %s\n   %s\n", p->name, p->version, p->description ? p->description : "",
+			       ws_registry_plugin_path(r, i));
+			for (size_t k = 0; k < p->n_kinds; k++)
+				printf("   kind     %s\n", p->kinds[k].name);
+			for (size_t k = 0; k < p->n_elements; k++)
+				printf("   element  %s\n", p->elements[k].name);
+		}
+	} else if (strcmp(what, "layouts") == 0) {
+		char **l = ws_engine_list_layouts(engine);
+		for (char **p = l; *p; p++)
+			printf("%s\n", *p);
+		g_strfreev(l);
+	} else if (strcmp(what, "fonts") == 0) {
+		ws_diags *d = ws_diags_new();
+		ws_engine_report_fonts(engine, d);
+		for (size_t i = 0; i < ws_diags_count(d); i++)
+			printf("%s%s\n", ws_diags_at(d, i)->severity == WS_SEVERITY_WARNING ? "warning: " : "",
+			       ws_diags_at(d, i)->message);
+		ws_diags_free(d);
+	} else {
+		fprintf(stderr, "usage: wenshu list [kinds|layouts|plugins|fonts|filters]\n");
+		status = 2;
+	}
+	ws_engine_free(engine);
+	return status;
+}

@@ -1,0 +1,119 @@
+/* wenshu — the command line.
+ *
+ *   wenshu render  LAYOUT|KIND --data FILE [-o TEMPLATE] [--format pdf|png|svg] [--dpi N] [--jobs N] [--merge FILE]
+ *   wenshu check   LAYOUT|KIND [--data FILE]
+ *   wenshu packet  --data FILE [-o DIR]
+ *   wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]
+ *   wenshu list    [kinds|layouts|plugins|fonts|filters]
+ *
+ * Exit status: 0 success, 1 the input has problems (reported), 2 the
+ * command line is wrong, 3 an internal or I/O failure, 4 interrupted.
+ * This is the only place that prints or exits; the library reports.
+ */
+#include <errno.h>
+#include <glib.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ws-config.h"
+
+static const char usage_text[] =
+	"Usage: wenshu COMMAND [OPTIONS]\n"
+	"\n"
+	"Typesets visa paperwork from YAML layouts and group data into PDF and PNG.\n"
+	"\n"
+	"Commands:\n"
+	"  render  LAYOUT|KIND --data FILE   render every group of FILE\n"
+	"  check   LAYOUT|KIND [--data FILE] check a layout, and the data against it\n"
+	"  packet  --data FILE [-o DIR]      the mailing packet of each group's route\n"
+	"  preview LAYOUT|KIND --data FILE   render PNG previews (--watch re-renders on change)\n"
+	"  list    [kinds|layouts|plugins|fonts|filters]\n"
+	"\n"
+	"Run 'wenshu COMMAND --help' for a command's options.\n"
+	"Exit status: 0 success, 1 input problems, 2 usage, 3 internal or I/O failure, 4 interrupted.\n";
+
+volatile sig_atomic_t ws_cli_interrupted;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	ws_cli_interrupted = 1;
+}
+
+int ws_cli_exit_status(int rc)
+{
+	switch (rc) {
+	case WS_OK:
+		return 0;
+	case WS_EINPUT:
+		return 1;
+	case WS_EUSAGE:
+		return 2;
+	case WS_EINTERRUPTED:
+		return 4;
+	default:
+		return 3;
+	}
+}
+
+void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
+{
+	GString *buf = g_string_new(NULL);
+	for (size_t i = 0; i < ws_diags_count(diags); i++) {
+		const ws_diag *d = ws_diags_at(diags, i);
+		if (quiet_notes && d->severity == WS_SEVERITY_NOTE)
+			continue;
+		char *s = ws_diag_format(d);
+		g_string_append_printf(buf, "%s\n", s);
+		g_free(s);
+	}
+	/* One write, so parallel workers never interleave inside a message. */
+	if (buf->len)
+		(void)!write(STDERR_FILENO, buf->str, buf->len);
+	g_string_free(buf, TRUE);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("wenshu %s\n", WS_VERSION);
+		return 0;
+	}
+	/* A half-written file never stays behind: SIGINT/SIGTERM stop the batch
+	 * between groups; SIGXFSZ (ulimit -f) becomes an EFBIG write error. */
+	struct sigaction sa = {0};
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+
+	int sub_argc = argc - 1;
+	char **sub_argv = argv + 1;
+	if (strcmp(cmd, "render") == 0)
+		return ws_cli_render(sub_argc, sub_argv);
+	if (strcmp(cmd, "check") == 0)
+		return ws_cli_check(sub_argc, sub_argv);
+	if (strcmp(cmd, "packet") == 0)
+		return ws_cli_packet(sub_argc, sub_argv);
+	if (strcmp(cmd, "preview") == 0)
+		return ws_cli_preview(sub_argc, sub_argv);
+	if (strcmp(cmd, "list") == 0)
+		return ws_cli_list(sub_argc, sub_argv);
+	fprintf(stderr, "wenshu: unknown command '%s'\n\n%s", cmd, usage_text);
+	return 2;
+}

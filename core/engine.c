@@ -1,0 +1,266 @@
+/* The engine: registry + fonts + layouts + the per-group pipeline. */
+#include "engine.h"
+
+#include <fontconfig/fontconfig.h>
+#include <glib.h>
+#include <pango/pangofc-fontmap.h>
+#include <string.h>
+
+#include "fontprep.h"
+#include "fonts.h"
+#include "host.h"
+#include "layout-private.h"
+#include "typeset.h"
+#include "ws-config.h"
+
+struct ws_engine {
+	ws_registry *registry;
+	ws_fonts *fonts;
+	ws_fontprep *fontprep;   /* NULL when preparation is off or impossible */
+	PangoContext *pango;
+	GPtrArray *layout_dirs;  /* of char*, absolute */
+};
+
+/* The role families whose CJK faces are worth preparing: every document
+ * uses them, and they are the CFF fonts Cairo 1.16 embeds slowly. */
+static const char *const prepared_families[] = {
+	"Noto Serif CJK SC", "Noto Sans CJK SC", NULL,
+};
+
+static void add_layout_dir(ws_engine *e, const char *dir)
+{
+	if (!dir || !*dir || !g_path_is_absolute(dir) || !g_file_test(dir, G_FILE_TEST_IS_DIR))
+		return;
+	for (guint i = 0; i < e->layout_dirs->len; i++)
+		if (strcmp(g_ptr_array_index(e->layout_dirs, i), dir) == 0)
+			return;
+	g_ptr_array_add(e->layout_dirs, g_strdup(dir));
+}
+
+/* True when this process runs from the build tree (tests, quick start):
+ * then the source tree's layouts and fonts are the ones to use. */
+static bool running_from_build_tree(void)
+{
+	return g_file_test(WS_BUILD_DIR "/build.ninja", G_FILE_TEST_EXISTS) &&
+	       g_file_test(WS_SOURCE_DIR "/layouts", G_FILE_TEST_IS_DIR);
+}
+
+int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diags)
+{
+	ws_engine_options defaults = WS_ENGINE_OPTIONS_INIT;
+	if (!opts)
+		opts = &defaults;
+	*out = NULL;
+	ws_engine *e = g_new0(ws_engine, 1);
+	e->layout_dirs = g_ptr_array_new_with_free_func(g_free);
+	int rc = ws_registry_new(&e->registry);
+	if (rc != WS_OK)
+		goto fail;
+	for (const char *const *d = opts->plugin_dirs; d && *d; d++)
+		if ((rc = ws_registry_add_dir(e->registry, *d, diags)) != WS_OK)
+			goto fail;
+	ws_registry_add_default_dirs(e->registry, diags);
+	ws_registry_load_all(e->registry, diags);
+
+	const char *conf = opts->fonts_conf;
+	char *conf_owned = NULL;
+	if (!conf && !g_getenv("FONTCONFIG_FILE")) {
+		if (running_from_build_tree())
+			conf = conf_owned = g_build_filename(WS_SOURCE_DIR, "fonts", "fonts.conf", NULL);
+		else if (g_file_test(WS_DATA_INSTALL_DIR "/fonts/fonts.conf", G_FILE_TEST_EXISTS))
+			conf = conf_owned = g_strdup(WS_DATA_INSTALL_DIR "/fonts/fonts.conf");
+	}
+	rc = ws_fonts_new(&e->fonts, conf, NULL, diags);
+	g_free(conf_owned);
+	if (rc != WS_OK)
+		goto fail;
+	if (opts->prepare_fonts && !g_getenv("WENSHU_NO_FONTPREP")) {
+		ws_diags *prep = ws_diags_new();
+		if (ws_fontprep_new(&e->fontprep, opts->cache_dir, prep) == WS_OK &&
+		    ws_fontprep_apply(e->fontprep, pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts))), prepared_families, prep) == WS_OK) {
+			pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
+		}
+		/* Preparation is an optimisation: its problems are warnings. */
+		for (size_t i = 0; i < ws_diags_count(prep); i++) {
+			const ws_diag *d = ws_diags_at(prep, i);
+			ws_diag_add(diags, d->severity == WS_SEVERITY_ERROR ? WS_SEVERITY_WARNING : d->severity, d->loc,
+			            d->rule, d->path, "%s", d->message);
+		}
+		ws_diags_free(prep);
+	}
+	e->pango = ws_fonts_create_context(e->fonts);
+
+	for (const char *const *d = opts->layout_dirs; d && *d; d++) {
+		char *abs = g_canonicalize_filename(*d, NULL);
+		add_layout_dir(e, abs);
+		g_free(abs);
+	}
+	const char *env = g_getenv("WENSHU_LAYOUT_PATH");
+	if (env) {
+		char **parts = g_strsplit(env, ":", -1);
+		for (char **p = parts; *p; p++)
+			add_layout_dir(e, *p);
+		g_strfreev(parts);
+	}
+	if (running_from_build_tree())
+		add_layout_dir(e, WS_SOURCE_DIR "/layouts");
+	add_layout_dir(e, WS_DATA_INSTALL_DIR "/layouts");
+	*out = e;
+	return WS_OK;
+fail:
+	ws_engine_free(e);
+	return rc != WS_OK ? rc : WS_EINTERNAL;
+}
+
+void ws_engine_free(ws_engine *e)
+{
+	if (!e)
+		return;
+	if (e->pango)
+		g_object_unref(e->pango);
+	ws_fonts_free(e->fonts);
+	ws_fontprep_free(e->fontprep);
+	ws_registry_free(e->registry);
+	g_ptr_array_free(e->layout_dirs, TRUE);
+	g_free(e);
+}
+
+const ws_registry *ws_engine_registry(const ws_engine *e)
+{
+	return e->registry;
+}
+
+static bool looks_like_path(const char *s)
+{
+	return strchr(s, '/') || g_str_has_suffix(s, ".yaml") || g_str_has_suffix(s, ".yml");
+}
+
+int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *diags)
+{
+	*path = NULL;
+	if (looks_like_path(arg)) {
+		if (!g_file_test(arg, G_FILE_TEST_IS_REGULAR)) {
+			ws_diag_add(diags, WS_SEVERITY_ERROR, (ws_loc){g_intern_string(arg), 0, 0}, NULL, NULL,
+			            "no such layout file");
+			return WS_EIO;
+		}
+		*path = g_strdup(arg);
+		return WS_OK;
+	}
+	const ws_kind_desc *kind = ws_registry_find_kind(e->registry, arg);
+	if (!kind) {
+		const char *hint = ws_registry_suggest(e->registry, arg);
+		if (hint)
+			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+			            "'%s' is neither a layout file nor a known kind (did you mean '%s'?)", arg, hint);
+		else
+			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+			            "'%s' is neither a layout file nor a known kind (see 'wenshu list kinds')", arg);
+		return WS_EUSAGE;
+	}
+	char *name = kind->layout ? g_strdup(kind->layout) : g_strdup_printf("%s.yaml", kind->name);
+	for (guint i = 0; i < e->layout_dirs->len; i++) {
+		char *p = g_build_filename(g_ptr_array_index(e->layout_dirs, i), name, NULL);
+		if (g_file_test(p, G_FILE_TEST_IS_REGULAR)) {
+			*path = p;
+			g_free(name);
+			return WS_OK;
+		}
+		g_free(p);
+	}
+	ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+	            "no layout '%s' for the kind '%s' in the layout directories", name, arg);
+	g_free(name);
+	return WS_EINPUT;
+}
+
+int ws_engine_load_layout(ws_engine *e, const char *arg, ws_layout **out, ws_diags *diags)
+{
+	char *path = NULL;
+	*out = NULL;
+	int rc = ws_engine_find_layout(e, arg, &path, diags);
+	if (rc != WS_OK)
+		return rc;
+	rc = ws_layout_load_file(out, path, e->registry, diags);
+	g_free(path);
+	return rc;
+}
+
+char **ws_engine_list_layouts(ws_engine *e)
+{
+	GPtrArray *out = g_ptr_array_new();
+	for (guint i = 0; i < e->layout_dirs->len; i++) {
+		const char *dir = g_ptr_array_index(e->layout_dirs, i);
+		GDir *d = g_dir_open(dir, 0, NULL);
+		if (!d)
+			continue;
+		GPtrArray *names = g_ptr_array_new();
+		const char *n;
+		while ((n = g_dir_read_name(d)))
+			if (g_str_has_suffix(n, ".yaml"))
+				g_ptr_array_add(names, g_build_filename(dir, n, NULL));
+		g_dir_close(d);
+		g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+		for (guint k = 0; k < names->len; k++)
+			g_ptr_array_add(out, g_ptr_array_index(names, k));
+		g_ptr_array_free(names, TRUE);
+	}
+	g_ptr_array_add(out, NULL);
+	return (char **)g_ptr_array_free(out, FALSE);
+}
+
+int ws_engine_prepare(ws_engine *e, const ws_layout *layout, ws_value *group, ws_diags *diags)
+{
+	const ws_kind_desc *kind = layout->kind ? ws_registry_find_kind(e->registry, layout->kind) : NULL;
+	const ws_host_services *host = ws_host_services_get();
+	ws_diags *mine = ws_diags_new();
+	if (kind && kind->derive)
+		kind->derive(host, group, mine);
+	ws_layout_check_fields(layout, group, mine);
+	if (kind && kind->validate)
+		kind->validate(host, group, mine);
+	bool failed = ws_diags_has_errors(mine);
+	ws_diags_move(diags, mine);
+	ws_diags_free(mine);
+	return failed ? WS_EINPUT : WS_OK;
+}
+
+int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *group, ws_document **out,
+                     ws_diags *diags)
+{
+	*out = NULL;
+	ws_value *copy = group ? ws_value_copy(group) : ws_value_new_map(WS_LOC_NONE);
+	int rc = ws_engine_prepare(e, layout, copy, diags);
+	if (rc == WS_OK) {
+		ws_typeset_env env = {.version = WS_TYPESET_ENV_VERSION, .pango = e->pango, .registry = e->registry};
+		rc = ws_typeset(layout, copy, &env, out, diags);
+	}
+	ws_value_unref(copy);
+	return rc;
+}
+
+static const char *const roles[] = {
+	"Wenshu Song", "Wenshu Hei", "Wenshu Kai", "Wenshu FangSong", "Wenshu Title", NULL,
+};
+
+int ws_engine_report_fonts(ws_engine *e, ws_diags *diags)
+{
+	for (const char *const *r = roles; *r; r++) {
+		char *family = NULL, *file = NULL;
+		bool fallback = false;
+		if (ws_fonts_resolve_role(e->fonts, *r, &family, &file, &fallback) != WS_OK) {
+			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, "font", NULL, "no font serves the role '%s'", *r);
+			continue;
+		}
+		if (fallback)
+			ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, "font", NULL,
+			            "role '%s' falls back to '%s' (%s): its preferred fonts are not installed; drop a licensed font into fonts/ to use it",
+			            *r, family, file ? file : "?");
+		else
+			ws_diag_add(diags, WS_SEVERITY_NOTE, WS_LOC_NONE, "font", NULL, "role '%s' is served by '%s' (%s)", *r,
+			            family, file ? file : "?");
+		g_free(family);
+		g_free(file);
+	}
+	return WS_OK;
+}

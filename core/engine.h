@@ -1,0 +1,77 @@
+/* The engine: everything a render needs, set up once and shared by every
+ * group of a batch — the plugin registry, the fonts (with prepared copies
+ * of the CJK fonts, see fontprep.h), the Pango context and the search
+ * paths for layouts.
+ *
+ * Per group the engine copies the data, runs the kind's derive hook, checks
+ * the layout's field rules and the kind's validate hook, and typesets.
+ *
+ * Thread-safety: an engine is used by one thread at a time (Pango's font
+ * map is not thread-safe).  The command line runs parallel jobs as forked
+ * worker processes, each with the engine it inherited.
+ */
+#ifndef WS_ENGINE_H
+#define WS_ENGINE_H
+
+#include "common.h"
+#include "diag.h"
+#include "document.h"
+#include "layout.h"
+#include "plugin.h"
+#include "value.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ws_engine ws_engine;
+
+typedef struct ws_engine_options {
+	unsigned int version;
+	const char *fonts_conf;          /* NULL: $FONTCONFIG_FILE or the project's fonts/fonts.conf */
+	const char *const *plugin_dirs;  /* NULL-terminated extra trusted dirs, searched first; may be NULL */
+	const char *const *layout_dirs;  /* NULL-terminated extra layout dirs, searched first; may be NULL */
+	bool prepare_fonts;              /* desubroutinized font copies (fontprep.h) */
+	const char *cache_dir;           /* NULL: $XDG_CACHE_HOME/wenshu */
+} ws_engine_options;
+
+#define WS_ENGINE_OPTIONS_VERSION 1
+#define WS_ENGINE_OPTIONS_INIT {WS_ENGINE_OPTIONS_VERSION, NULL, NULL, NULL, true, NULL}
+
+/* Caller frees with ws_engine_free().  Plugins that are refused are
+ * reported as warnings in `diags`; the engine still starts. */
+WS_EXPORT int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diags);
+WS_EXPORT void ws_engine_free(ws_engine *engine);
+
+/* Borrowed, valid while the engine lives. */
+WS_EXPORT const ws_registry *ws_engine_registry(const ws_engine *engine);
+
+/* Finds the layout file for LAYOUT|KIND: an existing file path is taken as
+ * it is; a kind name is looked up as <dir>/<kind>.yaml in the layout
+ * directories ($WENSHU_LAYOUT_PATH, the source tree's layouts/ when run from
+ * the build tree, the installed data dir).  Caller g_free()s *path. */
+WS_EXPORT int ws_engine_find_layout(ws_engine *engine, const char *layout_or_kind, char **path,
+                                    ws_diags *diags);
+WS_EXPORT int ws_engine_load_layout(ws_engine *engine, const char *layout_or_kind,
+                                    ws_layout **out, ws_diags *diags);
+/* Every layout file in the layout directories (for `wenshu list layouts`).
+ * Caller g_strfreev()s. */
+WS_EXPORT char **ws_engine_list_layouts(ws_engine *engine);
+
+/* Derive + field rules + validation for one group.  `group` is modified
+ * (derived fields are added): pass a copy when the data is shared. */
+WS_EXPORT int ws_engine_prepare(ws_engine *engine, const ws_layout *layout, ws_value *group,
+                                ws_diags *diags);
+/* Prepares a copy of `group` and typesets it.  *out: caller frees with
+ * ws_document_free().  Returns WS_EINPUT when errors were reported. */
+WS_EXPORT int ws_engine_render(ws_engine *engine, const ws_layout *layout, const ws_value *group,
+                               ws_document **out, ws_diags *diags);
+
+/* Font roles and what serves them, for `wenshu list fonts` and `check`:
+ * reports a note per role, and a warning for a role served by a fallback. */
+WS_EXPORT int ws_engine_report_fonts(ws_engine *engine, ws_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

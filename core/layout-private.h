@@ -1,0 +1,193 @@
+/* The layout model, shared by the loader, the binder and the typesetter.
+ * Not installed: plugins and users see only layout.h. */
+#ifndef WS_LAYOUT_PRIVATE_H
+#define WS_LAYOUT_PRIVATE_H
+
+#include <glib.h>
+#include "layout.h"
+#include "expr.h"
+#include "cjk.h"
+#include "plugin-abi.h"
+
+/* Lengths that may be left open. */
+#define WS_AUTO (-1.0)
+
+typedef enum ws_align {
+	WS_ALIGN_LEFT = 0,
+	WS_ALIGN_CENTER,
+	WS_ALIGN_RIGHT,
+	WS_ALIGN_JUSTIFY,     /* L10: equal gaps, last line left */
+	WS_ALIGN_DISTRIBUTE,  /* L13 均排: every line spread, first and last flush */
+} ws_align;
+
+typedef enum ws_valign { WS_VALIGN_TOP = 0, WS_VALIGN_MIDDLE, WS_VALIGN_BOTTOM } ws_valign;
+typedef enum ws_fit { WS_FIT_WRAP = 0, WS_FIT_SHRINK, WS_FIT_ERROR } ws_fit;
+
+/* A text style.  Fields marked "set" bits tell which were given, so that
+ * inheritance (style → parent style → element overrides) merges correctly. */
+typedef struct ws_style {
+	char *font;            /* owned: fontconfig family (role already resolved) */
+	double size;           /* pt */
+	int weight;            /* PangoWeight */
+	bool italic;
+	ws_color color;
+	ws_align align;
+	ws_valign valign;
+	double line_height;    /* pt, absolute pitch; 0 = font's natural */
+	double line_height_factor; /* × size when > 0 (used when line_height is 0) */
+	double indent;         /* pt, first line */
+	double indent_em;      /* first-line indent in em (× size), added to indent */
+	double letter_spacing; /* pt */
+	double min_size;       /* pt, for fit: shrink */
+	ws_fit fit;
+	bool grid;             /* L11: use the layout's character grid */
+	ws_cjk_options cjk;
+	unsigned int set;      /* WS_STYLE_SET_* bits */
+} ws_style;
+
+enum {
+	WS_STYLE_SET_FONT = 1u << 0,
+	WS_STYLE_SET_SIZE = 1u << 1,
+	WS_STYLE_SET_WEIGHT = 1u << 2,
+	WS_STYLE_SET_ITALIC = 1u << 3,
+	WS_STYLE_SET_COLOR = 1u << 4,
+	WS_STYLE_SET_ALIGN = 1u << 5,
+	WS_STYLE_SET_VALIGN = 1u << 6,
+	WS_STYLE_SET_LINE_HEIGHT = 1u << 7,
+	WS_STYLE_SET_INDENT = 1u << 8,
+	WS_STYLE_SET_LETTER_SPACING = 1u << 9,
+	WS_STYLE_SET_MIN_SIZE = 1u << 10,
+	WS_STYLE_SET_FIT = 1u << 11,
+	WS_STYLE_SET_GRID = 1u << 12,
+	WS_STYLE_SET_HAN_LATIN = 1u << 13,
+	WS_STYLE_SET_PUNCT = 1u << 14,
+	WS_STYLE_SET_ORPHANS = 1u << 15,
+	WS_STYLE_SET_STRICT = 1u << 16,
+};
+
+typedef enum ws_elem_type {
+	WS_ELEM_TEXT,
+	WS_ELEM_RECT,
+	WS_ELEM_LINE,
+	WS_ELEM_TABLE,
+	WS_ELEM_CHECKBOX,
+	WS_ELEM_IMAGE,
+	WS_ELEM_GROUP,       /* `elements:` with optional `each:` / `when:` */
+	WS_ELEM_PAGE_BREAK,
+	WS_ELEM_SPACE,       /* vertical space in the flow */
+	WS_ELEM_PLUGIN,      /* an element type a plugin adds */
+} ws_elem_type;
+
+typedef struct ws_elem ws_elem;
+
+/* A table cell as written in the layout. */
+typedef struct ws_cell {
+	ws_template *text;     /* owned */
+	ws_style style;        /* resolved: table cell style + cell overrides */
+	int colspan;           /* ≥ 1 */
+	ws_loc loc;
+} ws_cell;
+
+typedef struct ws_row {
+	GPtrArray *cells;      /* of ws_cell* (owned) */
+	ws_loc loc;
+} ws_row;
+
+struct ws_elem {
+	ws_elem_type type;
+	ws_loc loc;              /* where the element starts */
+	char *type_name;         /* owned: "text", "table", "barcode", ... */
+	ws_template *when;       /* owned or NULL */
+	ws_template *each;       /* owned or NULL (groups and tables) */
+	char *each_as;           /* owned: loop variable name, default "it" */
+
+	/* Placement.  With a box the element sits at absolute page
+	 * coordinates; without one it flows in the content frame. */
+	bool has_box;
+	ws_rect box;             /* pt; height may be WS_AUTO */
+	double width;            /* pt, flow elements; WS_AUTO = frame width */
+	double height;           /* pt, flow elements; WS_AUTO = natural */
+	double x_offset;         /* pt, flow elements: indent from the frame's left */
+	double space_before, space_after; /* pt */
+
+	/* text, checkbox label */
+	ws_template *text;       /* owned */
+	ws_style style;          /* resolved */
+
+	/* rect, line, checkbox, table borders */
+	ws_color stroke;
+	ws_color fill;           /* a = 0: none */
+	double stroke_width;     /* pt */
+	double *dash;            /* owned, n_dash entries, pt */
+	int n_dash;
+	double radius;           /* pt */
+	double x2, y2;           /* line end (absolute), pt */
+	ws_template *checked;    /* checkbox: condition */
+	double box_size;         /* checkbox square side, pt */
+
+	/* image */
+	char *src;               /* owned: resolved absolute path inside the layout's folder */
+
+	/* table */
+	double *col_spec;        /* owned: >0 pt, <0 fraction (−n fr) */
+	int n_cols;
+	GPtrArray *header_rows;  /* of ws_row* */
+	GPtrArray *body_rows;    /* of ws_row*: repeated per `each` item */
+	GPtrArray *footer_rows;  /* of ws_row* */
+	double padding[4];       /* pt: top right bottom left */
+	ws_style header_style;
+	char *borders;           /* owned: all | outer | horizontal | none */
+	double min_row_height;   /* pt */
+
+	/* group */
+	GPtrArray *children;     /* of ws_elem* (owned) */
+
+	/* plugin element */
+	const ws_element_desc *plugin;   /* borrowed from the registry */
+	GPtrArray *prop_keys;            /* of char* (owned) */
+	GPtrArray *prop_templates;       /* of ws_template* (owned); NULL entry = non-string value */
+	GPtrArray *prop_values;          /* of ws_value* (owned): the raw values */
+};
+
+typedef struct ws_field_rule {
+	char *path;              /* owned: data path relative to group */
+	ws_loc loc;
+	bool required;
+	char *type;              /* owned or NULL: string | number | date | list | map */
+	GRegex *pattern;         /* owned or NULL */
+	char *pattern_text;      /* owned or NULL */
+	GPtrArray *enum_values;  /* of char*, owned, or NULL */
+	char *message;           /* owned or NULL: custom text */
+	bool warning;            /* level: warning instead of error */
+} ws_field_rule;
+
+struct ws_layout {
+	char *path;              /* owned */
+	char *dir;               /* owned: folder of the layout (asset confinement) */
+	char *kind;              /* owned */
+	char *title;             /* owned */
+	char *author, *subject;  /* owned or NULL */
+	double page_w, page_h;   /* pt */
+	double margin[4];        /* pt: top right bottom left */
+	int grid_chars, grid_lines; /* 0 = no grid */
+	GHashTable *fonts;       /* role → family (owned strings) */
+	GHashTable *styles;      /* name → ws_style* (owned) */
+	ws_style base_style;     /* defaults for every text */
+	GPtrArray *elements;     /* of ws_elem* (owned): the flow */
+	GPtrArray *every_page;   /* of ws_elem* (owned): drawn on every page */
+	GPtrArray *fields;       /* of ws_field_rule* (owned) */
+	ws_value *source;        /* owned: the parsed YAML (keeps locations alive) */
+};
+
+void ws_elem_free(ws_elem *e);
+void ws_style_free_contents(ws_style *s);
+void ws_style_copy(ws_style *dst, const ws_style *src);
+
+/* Content frame of a page, in pt. */
+static inline ws_rect ws_layout_frame(const ws_layout *l)
+{
+	return (ws_rect){l->margin[3], l->margin[0], l->page_w - l->margin[1] - l->margin[3],
+	                 l->page_h - l->margin[0] - l->margin[2]};
+}
+
+#endif

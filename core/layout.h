@@ -1,0 +1,51 @@
+/* Layouts: a document form described in YAML (format v1, docs/layout-format.md).
+ *
+ * ws_layout_load_file() reads and checks a layout completely — unknown keys
+ * and element types, bad lengths, colours and styles, template syntax — so
+ * that every mistake is reported with its file:line:col before any data is
+ * seen.  A loaded layout is immutable and may be shared by worker threads.
+ */
+#ifndef WS_LAYOUT_H
+#define WS_LAYOUT_H
+
+#include "common.h"
+#include "diag.h"
+#include "value.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ws_layout ws_layout;
+struct ws_registry;
+
+/* Loads the layout at `path`.  `registry` (may be NULL) supplies the
+ * element types that plugins add; without it only built-in elements are
+ * known.  Caller frees with ws_layout_free(). */
+WS_EXPORT int ws_layout_load_file(ws_layout **out, const char *path,
+                                  const struct ws_registry *registry, ws_diags *diags);
+WS_EXPORT int ws_layout_load_buffer(ws_layout **out, const char *buf, size_t len,
+                                    const char *name, const struct ws_registry *registry,
+                                    ws_diags *diags);
+WS_EXPORT void ws_layout_free(ws_layout *layout);
+
+/* Borrowed, valid while the layout lives. */
+WS_EXPORT const char *ws_layout_kind(const ws_layout *layout);
+WS_EXPORT const char *ws_layout_title(const ws_layout *layout);
+WS_EXPORT const char *ws_layout_path(const ws_layout *layout);
+/* Page size in points, after orientation. */
+WS_EXPORT void ws_layout_page_size(const ws_layout *layout, double *width, double *height);
+
+/* Checks the layout's `fields:` rules against a group; reports into diags
+ * with the data value's location.  Returns WS_OK (errors are counted by the caller). */
+WS_EXPORT int ws_layout_check_fields(const ws_layout *layout, const ws_value *group,
+                                     ws_diags *diags);
+
+/* Parses a length ("20mm", "10.5pt", "1.2cm", "0.5in", "三号", "小四").
+ * Returns false when the text is not a length. */
+WS_EXPORT bool ws_length_parse(const char *text, double *points);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1069 @@
+/* Typesetting: layout + group → pages of drawing operations.  See typeset.h. */
+#include "typeset.h"
+
+#include <librsvg/rsvg.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "bind.h"
+#include "cjk.h"
+#include "fonts.h"
+#include "host.h"
+#include "layout-private.h"
+#include "plugin.h"
+#include "wslimits.h"
+
+#define PT(units) ((double)(units) / PANGO_SCALE)
+#define UNITS(pt) ((int)lround((pt) * PANGO_SCALE))
+
+/* Text that does not fit a box is shrunk in steps of this size (pt). */
+#define SHRINK_STEP 0.25
+
+typedef struct ts {
+	const ws_layout *l;
+	const ws_typeset_env *env;
+	ws_diags *diags;
+	ws_document *doc;
+	ws_value *scope;
+	ws_rect frame;       /* content frame of every page, pt */
+	size_t page;         /* current page (0-based) */
+	double y;            /* flow cursor, pt from the page top */
+	bool page_has_flow;  /* something flowed onto the current page */
+	bool aborted;        /* a limit was hit: stop placing */
+} ts;
+
+/* ------------------------------------------------------------ draw ops */
+
+typedef struct text_op {
+	PangoLayout *layout; /* owned reference */
+	int n;               /* lines drawn */
+	int *lines;          /* line indices */
+	double *x, *y;       /* pt: line origin at the baseline */
+	ws_color color;
+} text_op;
+
+static void text_op_draw(cairo_t *cr, void *data)
+{
+	text_op *op = data;
+	cairo_save(cr);
+	cairo_set_source_rgba(cr, op->color.r, op->color.g, op->color.b, op->color.a);
+	for (int i = 0; i < op->n; i++) {
+		PangoLayoutLine *line = pango_layout_get_line_readonly(op->layout, op->lines[i]);
+		cairo_move_to(cr, op->x[i], op->y[i]);
+		pango_cairo_show_layout_line(cr, line);
+	}
+	cairo_restore(cr);
+}
+
+static void text_op_free(void *data)
+{
+	text_op *op = data;
+	g_object_unref(op->layout);
+	g_free(op->lines);
+	g_free(op->x);
+	g_free(op->y);
+	g_free(op);
+}
+
+typedef struct shape_op {
+	ws_elem_type type;   /* RECT, LINE or CHECKBOX */
+	ws_rect r;           /* rect; for lines (x, y) → (x + width, y + height) */
+	ws_color stroke, fill;
+	double stroke_width;
+	double dash[8];
+	int n_dash;
+	double radius;
+	bool checked;
+} shape_op;
+
+static void path_rounded_rect(cairo_t *cr, ws_rect r, double rad)
+{
+	if (rad <= 0) {
+		cairo_rectangle(cr, r.x, r.y, r.width, r.height);
+		return;
+	}
+	rad = MIN(rad, MIN(r.width, r.height) / 2);
+	cairo_new_sub_path(cr);
+	cairo_arc(cr, r.x + r.width - rad, r.y + rad, rad, -G_PI / 2, 0);
+	cairo_arc(cr, r.x + r.width - rad, r.y + r.height - rad, rad, 0, G_PI / 2);
+	cairo_arc(cr, r.x + rad, r.y + r.height - rad, rad, G_PI / 2, G_PI);
+	cairo_arc(cr, r.x + rad, r.y + rad, rad, G_PI, 3 * G_PI / 2);
+	cairo_close_path(cr);
+}
+
+static void shape_op_draw(cairo_t *cr, void *data)
+{
+	shape_op *op = data;
+	cairo_save(cr);
+	cairo_set_line_width(cr, op->stroke_width);
+	if (op->n_dash)
+		cairo_set_dash(cr, op->dash, op->n_dash, 0);
+	if (op->type == WS_ELEM_LINE) {
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+		cairo_move_to(cr, op->r.x, op->r.y);
+		cairo_line_to(cr, op->r.x + op->r.width, op->r.y + op->r.height);
+		cairo_set_source_rgba(cr, op->stroke.r, op->stroke.g, op->stroke.b, op->stroke.a);
+		cairo_stroke(cr);
+	} else {
+		path_rounded_rect(cr, op->r, op->radius);
+		if (op->fill.a > 0) {
+			cairo_set_source_rgba(cr, op->fill.r, op->fill.g, op->fill.b, op->fill.a);
+			cairo_fill_preserve(cr);
+		}
+		if (op->stroke.a > 0 && op->stroke_width > 0) {
+			cairo_set_source_rgba(cr, op->stroke.r, op->stroke.g, op->stroke.b, op->stroke.a);
+			cairo_stroke(cr);
+		}
+		cairo_new_path(cr);
+		if (op->type == WS_ELEM_CHECKBOX && op->checked) {
+			/* A drawn tick, so the box never depends on a font having ✓. */
+			ws_rect r = op->r;
+			cairo_set_line_width(cr, MAX(op->stroke_width * 1.6, r.width * 0.12));
+			cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+			cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+			cairo_move_to(cr, r.x + r.width * 0.2, r.y + r.height * 0.55);
+			cairo_line_to(cr, r.x + r.width * 0.42, r.y + r.height * 0.78);
+			cairo_line_to(cr, r.x + r.width * 0.82, r.y + r.height * 0.22);
+			cairo_set_source_rgba(cr, op->stroke.r, op->stroke.g, op->stroke.b, op->stroke.a);
+			cairo_stroke(cr);
+		}
+	}
+	cairo_restore(cr);
+}
+
+typedef struct image_op {
+	ws_rect box;
+	cairo_surface_t *png;   /* owned, or NULL */
+	RsvgHandle *svg;        /* owned, or NULL */
+	double w, h;            /* intrinsic size */
+} image_op;
+
+static void image_op_draw(cairo_t *cr, void *data)
+{
+	image_op *op = data;
+	/* Contain: the whole image, centred, aspect kept. */
+	double s = MIN(op->box.width / op->w, op->box.height / op->h);
+	double dw = op->w * s, dh = op->h * s;
+	double x = op->box.x + (op->box.width - dw) / 2, y = op->box.y + (op->box.height - dh) / 2;
+	cairo_save(cr);
+	if (op->png) {
+		cairo_translate(cr, x, y);
+		cairo_scale(cr, s, s);
+		cairo_set_source_surface(cr, op->png, 0, 0);
+		cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+		cairo_rectangle(cr, 0, 0, op->w, op->h);
+		cairo_fill(cr);
+	} else if (op->svg) {
+		RsvgRectangle vp = {x, y, dw, dh};
+		rsvg_handle_render_document(op->svg, cr, &vp, NULL);
+	}
+	cairo_restore(cr);
+}
+
+static void image_op_free(void *data)
+{
+	image_op *op = data;
+	if (op->png)
+		cairo_surface_destroy(op->png);
+	if (op->svg)
+		g_object_unref(op->svg);
+	g_free(op);
+}
+
+typedef struct plugin_op {
+	const ws_element_desc *desc;
+	ws_rect box;
+	ws_value *props; /* owned */
+} plugin_op;
+
+static void plugin_op_draw(cairo_t *cr, void *data)
+{
+	plugin_op *op = data;
+	cairo_save(cr);
+	op->desc->draw(ws_host_services_get(), cr, op->box, op->props, NULL);
+	cairo_restore(cr);
+}
+
+static void plugin_op_free(void *data)
+{
+	plugin_op *op = data;
+	ws_value_unref(op->props);
+	g_free(op);
+}
+
+/* ------------------------------------------------------------ pages */
+
+static bool new_page(ts *t)
+{
+	if (ws_document_page_count(t->doc) >= WS_LIMIT_PAGES) {
+		if (!t->aborted)
+			ws_diag_add(t->diags, WS_SEVERITY_ERROR, (ws_loc){t->l->path, 0, 0}, "limit", NULL,
+			            "the document would have more than %d pages", WS_LIMIT_PAGES);
+		t->aborted = true;
+		return false;
+	}
+	t->page = ws_document_add_page(t->doc, t->l->page_w, t->l->page_h);
+	t->y = t->frame.y;
+	t->page_has_flow = false;
+	ws_bind_set_page(t->scope, t->page + 1, 0);
+	return true;
+}
+
+static double frame_bottom(const ts *t)
+{
+	return t->frame.y + t->frame.height;
+}
+
+/* Makes room for `h` pt of flow; starts a new page when the current one
+ * has flow already and the block does not fit.  A block taller than a
+ * whole frame goes on a fresh page anyway (and is reported by the caller). */
+static bool ensure_room(ts *t, double h)
+{
+	if (t->y + h <= frame_bottom(t) + 0.01 || !t->page_has_flow)
+		return true;
+	return new_page(t);
+}
+
+/* ------------------------------------------------------------ text */
+
+static double style_line_pitch(const ts *t, const ws_style *st, double size)
+{
+	if (st->grid && t->l->grid_lines > 0)
+		return t->frame.height / t->l->grid_lines;
+	if (st->line_height > 0)
+		return st->line_height;
+	return (st->line_height_factor > 0 ? st->line_height_factor : 1.4) * size;
+}
+
+/* Creates a Pango layout for one paragraph in `st` at `size` pt, `width`
+ * pt wide (≤ 0: no wrapping), with the Chinese rules applied. */
+static PangoLayout *make_layout(ts *t, const char *text, const ws_style *st, double size,
+                                double width)
+{
+	PangoLayout *lay = pango_layout_new(t->env->pango);
+	PangoFontDescription *fd = pango_font_description_new();
+	pango_font_description_set_family(fd, st->font ? st->font : "Wenshu Song");
+	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+	pango_font_description_set_weight(fd, (PangoWeight)(st->weight ? st->weight : PANGO_WEIGHT_NORMAL));
+	pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+	pango_layout_set_font_description(lay, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(lay, text, -1);
+	if (width > 0) {
+		pango_layout_set_width(lay, UNITS(width));
+		pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+	}
+	switch (st->align) {
+	case WS_ALIGN_CENTER:
+		pango_layout_set_alignment(lay, PANGO_ALIGN_CENTER);
+		break;
+	case WS_ALIGN_RIGHT:
+		pango_layout_set_alignment(lay, PANGO_ALIGN_RIGHT);
+		break;
+	default:
+		pango_layout_set_alignment(lay, PANGO_ALIGN_LEFT);
+		break;
+	}
+	double indent = st->indent + st->indent_em * size;
+	if (indent != 0)
+		pango_layout_set_indent(lay, UNITS(indent));
+	PangoAttrList *attrs = pango_attr_list_new();
+	pango_attr_list_insert(attrs, pango_attr_language_new(pango_language_from_string("zh-cn")));
+	pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(UNITS(style_line_pitch(t, st, size))));
+	if (st->letter_spacing != 0)
+		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(UNITS(st->letter_spacing)));
+	pango_layout_set_attributes(lay, attrs);
+	pango_attr_list_unref(attrs);
+
+	ws_cjk_options o = st->cjk;
+	o.version = WS_CJK_OPTIONS_VERSION;
+	o.justify = st->align == WS_ALIGN_JUSTIFY && width > 0;
+	o.distribute = st->align == WS_ALIGN_DISTRIBUTE && width > 0;
+	o.grid_pitch = st->grid && t->l->grid_chars > 0 ? t->frame.width / t->l->grid_chars : 0;
+	ws_cjk_apply(lay, &o);
+	return lay;
+}
+
+/* Line metrics of a laid-out paragraph, in pt relative to its top. */
+typedef struct line_info {
+	double top, height, baseline, x;
+} line_info;
+
+static line_info *layout_lines(PangoLayout *lay, int *n_out)
+{
+	int n = pango_layout_get_line_count(lay);
+	line_info *li = g_new0(line_info, n > 0 ? n : 1);
+	PangoLayoutIter *it = pango_layout_get_iter(lay);
+	int i = 0;
+	do {
+		PangoRectangle logical;
+		pango_layout_iter_get_line_extents(it, NULL, &logical);
+		li[i].top = PT(logical.y);
+		li[i].height = PT(logical.height);
+		li[i].baseline = PT(pango_layout_iter_get_baseline(it));
+		li[i].x = PT(logical.x);
+		i++;
+	} while (i < n && pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	*n_out = i;
+	return li;
+}
+
+static void record_line_text(ts *t, PangoLayout *lay, int index, ws_rect box)
+{
+	PangoLayoutLine *line = pango_layout_get_line_readonly(lay, index);
+	const char *text = pango_layout_get_text(lay);
+	char *s = g_strndup(text + line->start_index, (gsize)line->length);
+	ws_document_add_text_run(t->doc, t->page, box, s);
+	g_free(s);
+}
+
+/* Adds lines [first, last) of `lay` to the current page with the
+ * paragraph's top at (x, top). */
+static void place_lines(ts *t, PangoLayout *lay, const line_info *li, int first, int last,
+                        double x, double top, ws_color color)
+{
+	if (last <= first)
+		return;
+	text_op *op = g_new0(text_op, 1);
+	op->layout = g_object_ref(lay);
+	op->n = last - first;
+	op->lines = g_new(int, op->n);
+	op->x = g_new(double, op->n);
+	op->y = g_new(double, op->n);
+	op->color = color;
+	double shift = li[first].top;
+	for (int i = first; i < last; i++) {
+		int k = i - first;
+		op->lines[k] = i;
+		op->x[k] = x + li[i].x;
+		op->y[k] = top + li[i].baseline - shift;
+		PangoRectangle ext;
+		pango_layout_line_get_extents(pango_layout_get_line_readonly(lay, i), NULL, &ext);
+		record_line_text(t, lay, i,
+		                 (ws_rect){x + li[i].x + PT(ext.x), top + li[i].top - shift, PT(ext.width), li[i].height});
+	}
+	ws_document_add_op(t->doc, t->page, text_op_draw, op, text_op_free);
+}
+
+static char **split_paragraphs(const char *text)
+{
+	/* Data may carry Windows line ends; a paragraph is a line of text. */
+	char *norm = g_strdup(text);
+	for (char *p = norm; *p; p++)
+		if (*p == '\r')
+			*p = p[1] == '\n' ? ' ' : '\n';
+	char **paras = g_strsplit(norm, "\n", -1);
+	g_free(norm);
+	for (char **p = paras; *p; p++)
+		g_strchomp(*p);
+	return paras;
+}
+
+static void check_glyphs(ts *t, const ws_elem *e, PangoLayout *lay)
+{
+	ws_fonts_check_layout(lay, e->loc, e->text ? ws_template_source(e->text) : NULL, t->diags);
+}
+
+/* A set of paragraphs laid out at one size. */
+typedef struct para_set {
+	int n;
+	PangoLayout **lays;
+	line_info **lines;
+	int *n_lines;
+	double height;
+} para_set;
+
+static void para_set_free(para_set *ps)
+{
+	for (int i = 0; i < ps->n; i++) {
+		g_object_unref(ps->lays[i]);
+		g_free(ps->lines[i]);
+	}
+	g_free(ps->lays);
+	g_free(ps->lines);
+	g_free(ps->n_lines);
+	memset(ps, 0, sizeof *ps);
+}
+
+static void para_set_make(ts *t, para_set *ps, char **paras, const ws_style *st, double size,
+                          double width)
+{
+	ps->n = (int)g_strv_length(paras);
+	ps->lays = g_new0(PangoLayout *, ps->n);
+	ps->lines = g_new0(line_info *, ps->n);
+	ps->n_lines = g_new0(int, ps->n);
+	ps->height = 0;
+	for (int i = 0; i < ps->n; i++) {
+		ps->lays[i] = make_layout(t, paras[i], st, size, width);
+		ps->lines[i] = layout_lines(ps->lays[i], &ps->n_lines[i]);
+		PangoRectangle logical;
+		pango_layout_get_extents(ps->lays[i], NULL, &logical);
+		ps->height += PT(logical.height);
+	}
+}
+
+/* The widest line's logical width, pt. */
+static double para_set_width(const para_set *ps)
+{
+	double w = 0;
+	for (int i = 0; i < ps->n; i++) {
+		PangoRectangle logical;
+		pango_layout_get_extents(ps->lays[i], NULL, &logical);
+		w = MAX(w, PT(logical.width));
+	}
+	return w;
+}
+
+static void report_overflow(ts *t, const ws_elem *e, ws_severity sev, double over_pt, const char *what)
+{
+	ws_diag_add(t->diags, sev, e->loc, "overflow", e->text ? ws_template_source(e->text) : NULL,
+	            "%s overflows its box by %.1f mm", what, over_pt * 25.4 / 72);
+}
+
+/* Text in a fixed box: wrap, shrink or refuse, then align vertically. */
+static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect box)
+{
+	const ws_style *st = &e->style;
+	char **paras = split_paragraphs(text);
+	double size = st->size;
+	para_set ps = {0};
+	para_set_make(t, &ps, paras, st, size, box.width);
+	bool fixed_h = box.height != WS_AUTO;
+	if (fixed_h && st->fit == WS_FIT_SHRINK) {
+		double min = st->min_size > 0 ? MIN(st->min_size, size) : size;
+		while ((ps.height > box.height + 0.01 || para_set_width(&ps) > box.width + 0.01) &&
+		       size - SHRINK_STEP >= min - 1e-9) {
+			size -= SHRINK_STEP;
+			para_set_free(&ps);
+			para_set_make(t, &ps, paras, st, size, box.width);
+		}
+	}
+	if (fixed_h && ps.height > box.height + 0.01) {
+		ws_severity sev = st->fit == WS_FIT_ERROR ? WS_SEVERITY_ERROR : WS_SEVERITY_WARNING;
+		report_overflow(t, e, sev, ps.height - box.height,
+		                st->fit == WS_FIT_SHRINK ? "text (shrunk to its minimum size)" : "text");
+	}
+	double top = box.y;
+	if (fixed_h && ps.height < box.height) {
+		if (st->valign == WS_VALIGN_MIDDLE)
+			top += (box.height - ps.height) / 2;
+		else if (st->valign == WS_VALIGN_BOTTOM)
+			top += box.height - ps.height;
+	}
+	for (int i = 0; i < ps.n; i++) {
+		check_glyphs(t, e, ps.lays[i]);
+		place_lines(t, ps.lays[i], ps.lines[i], 0, ps.n_lines[i], box.x, top, st->color);
+		PangoRectangle logical;
+		pango_layout_get_extents(ps.lays[i], NULL, &logical);
+		top += PT(logical.height);
+	}
+	para_set_free(&ps);
+	g_strfreev(paras);
+}
+
+/* Text in the flow: paragraphs break across pages line by line. */
+static void place_text_flow(ts *t, const ws_elem *e, const char *text, double x, double width)
+{
+	const ws_style *st = &e->style;
+	char **paras = split_paragraphs(text);
+	for (char **p = paras; *p && !t->aborted; p++) {
+		PangoLayout *lay = make_layout(t, *p, st, st->size, width);
+		check_glyphs(t, e, lay);
+		int n;
+		line_info *li = layout_lines(lay, &n);
+		int first = 0;
+		while (first < n && !t->aborted) {
+			int last = first;
+			double start_top = li[first].top;
+			while (last < n && t->y + (li[last].top + li[last].height - start_top) <= frame_bottom(t) + 0.01)
+				last++;
+			if (last == first) {
+				if (t->page_has_flow) {
+					if (!new_page(t))
+						break;
+					continue;
+				}
+				/* A single line taller than the frame: place it and say so. */
+				report_overflow(t, e, WS_SEVERITY_WARNING, li[first].height - (frame_bottom(t) - t->y), "a line");
+				last = first + 1;
+			}
+			place_lines(t, lay, li, first, last, x, t->y, st->color);
+			t->y += li[last - 1].top + li[last - 1].height - start_top;
+			t->page_has_flow = true;
+			first = last;
+			if (first < n && !new_page(t))
+				break;
+		}
+		g_free(li);
+		g_object_unref(lay);
+	}
+	g_strfreev(paras);
+}
+
+/* ------------------------------------------------------------ tables */
+
+typedef struct cell_box {
+	PangoLayout **lays;  /* paragraphs */
+	line_info **lines;
+	int *n_lines;
+	int n;
+	double height;       /* text height, pt */
+	const ws_cell *cell;
+	int col;
+	double x, width;     /* pt, relative to the table's left */
+} cell_box;
+
+typedef struct row_box {
+	GArray *cells;       /* of cell_box */
+	double height;
+	bool header;
+} row_box;
+
+static void row_box_free(row_box *r)
+{
+	for (guint i = 0; i < r->cells->len; i++) {
+		cell_box *c = &g_array_index(r->cells, cell_box, i);
+		for (int k = 0; k < c->n; k++) {
+			g_object_unref(c->lays[k]);
+			g_free(c->lines[k]);
+		}
+		g_free(c->lays);
+		g_free(c->lines);
+		g_free(c->n_lines);
+	}
+	g_array_unref(r->cells);
+}
+
+static void table_columns(const ws_elem *e, double width, double *cols)
+{
+	double fixed = 0, fr = 0;
+	for (int i = 0; i < e->n_cols; i++) {
+		if (e->col_spec[i] >= 0)
+			fixed += e->col_spec[i];
+		else
+			fr += -e->col_spec[i];
+	}
+	double rest = MAX(0, width - fixed);
+	for (int i = 0; i < e->n_cols; i++)
+		cols[i] = e->col_spec[i] >= 0 ? e->col_spec[i] : rest * (-e->col_spec[i]) / fr;
+}
+
+static bool measure_row(ts *t, const ws_elem *e, const ws_row *row, const double *cols, bool header,
+                        row_box *out)
+{
+	out->cells = g_array_new(FALSE, TRUE, sizeof(cell_box));
+	out->header = header;
+	out->height = e->min_row_height;
+	int col = 0;
+	double x = 0;
+	for (guint i = 0; i < row->cells->len; i++) {
+		const ws_cell *c = g_ptr_array_index(row->cells, i);
+		cell_box cb = {0};
+		cb.cell = c;
+		cb.col = col;
+		cb.x = x;
+		for (int k = 0; k < c->colspan && col + k < e->n_cols; k++)
+			cb.width += cols[col + k];
+		col += c->colspan;
+		x += cb.width;
+		char *text = NULL;
+		if (ws_bind_text(c->text, t->scope, &text, t->diags) != WS_OK)
+			text = g_strdup("");
+		char **paras = split_paragraphs(text);
+		cb.n = (int)g_strv_length(paras);
+		cb.lays = g_new0(PangoLayout *, cb.n);
+		cb.lines = g_new0(line_info *, cb.n);
+		cb.n_lines = g_new0(int, cb.n);
+		double inner = MAX(1, cb.width - e->padding[1] - e->padding[3]);
+		for (int k = 0; k < cb.n; k++) {
+			cb.lays[k] = make_layout(t, paras[k], &c->style, c->style.size, inner);
+			ws_fonts_check_layout(cb.lays[k], c->loc, ws_template_source(c->text), t->diags);
+			cb.lines[k] = layout_lines(cb.lays[k], &cb.n_lines[k]);
+			PangoRectangle logical;
+			pango_layout_get_extents(cb.lays[k], NULL, &logical);
+			cb.height += PT(logical.height);
+		}
+		g_strfreev(paras);
+		g_free(text);
+		out->height = MAX(out->height, cb.height + e->padding[0] + e->padding[2]);
+		g_array_append_val(out->cells, cb);
+	}
+	return true;
+}
+
+static void add_shape(ts *t, ws_elem_type type, ws_rect r, ws_color stroke, ws_color fill, double sw)
+{
+	shape_op *op = g_new0(shape_op, 1);
+	op->type = type;
+	op->r = r;
+	op->stroke = stroke;
+	op->fill = fill;
+	op->stroke_width = sw;
+	ws_document_add_op(t->doc, t->page, shape_op_draw, op, g_free);
+}
+
+static void draw_row(ts *t, const ws_elem *e, const row_box *r, double x0, double y, double width)
+{
+	bool all = strcmp(e->borders, "all") == 0;
+	bool horizontal = strcmp(e->borders, "horizontal") == 0;
+	if (r->header && e->fill.a > 0)
+		add_shape(t, WS_ELEM_RECT, (ws_rect){x0, y, width, r->height}, (ws_color){0, 0, 0, 0}, e->fill, 0);
+	for (guint i = 0; i < r->cells->len; i++) {
+		const cell_box *c = &g_array_index(r->cells, cell_box, i);
+		const ws_style *st = &c->cell->style;
+		double inner_h = r->height - e->padding[0] - e->padding[2];
+		double top = y + e->padding[0];
+		if (st->valign == WS_VALIGN_MIDDLE)
+			top += (inner_h - c->height) / 2;
+		else if (st->valign == WS_VALIGN_BOTTOM)
+			top += inner_h - c->height;
+		for (int k = 0; k < c->n; k++) {
+			place_lines(t, c->lays[k], c->lines[k], 0, c->n_lines[k], x0 + c->x + e->padding[3], top,
+			            st->color);
+			PangoRectangle logical;
+			pango_layout_get_extents(c->lays[k], NULL, &logical);
+			top += PT(logical.height);
+		}
+		if (all)
+			add_shape(t, WS_ELEM_RECT, (ws_rect){x0 + c->x, y, c->width, r->height}, e->stroke,
+			          (ws_color){0, 0, 0, 0}, e->stroke_width);
+	}
+	if (horizontal)
+		add_shape(t, WS_ELEM_LINE, (ws_rect){x0, y + r->height, width, 0}, e->stroke, (ws_color){0, 0, 0, 0},
+		          e->stroke_width);
+}
+
+static void outer_border(ts *t, const ws_elem *e, double x, double top, double width, double bottom)
+{
+	if (strcmp(e->borders, "outer") == 0 && bottom > top)
+		add_shape(t, WS_ELEM_RECT, (ws_rect){x, top, width, bottom - top}, e->stroke, (ws_color){0, 0, 0, 0},
+		          e->stroke_width);
+}
+
+static void place_table(ts *t, const ws_elem *e, double x, double width)
+{
+	double *cols = g_new(double, e->n_cols);
+	table_columns(e, width, cols);
+	GArray *headers = g_array_new(FALSE, TRUE, sizeof(row_box));
+	for (guint i = 0; i < e->header_rows->len; i++) {
+		row_box rb;
+		measure_row(t, e, g_ptr_array_index(e->header_rows, i), cols, true, &rb);
+		g_array_append_val(headers, rb);
+	}
+	double header_h = 0;
+	for (guint i = 0; i < headers->len; i++)
+		header_h += g_array_index(headers, row_box, i).height;
+
+	/* The body: rows once, or once per item of `each`. */
+	GArray *body = g_array_new(FALSE, TRUE, sizeof(row_box));
+	ws_value *items = NULL;
+	size_t n_items = 1;
+	if (e->each) {
+		if (ws_bind_list(e->each, t->scope, &items, t->diags) != WS_OK)
+			n_items = 0;
+		else
+			n_items = ws_value_length(items);
+	}
+	for (size_t k = 0; k < n_items; k++) {
+		ws_value *prev = NULL, *prev_loop = NULL;
+		if (items) {
+			prev = ws_bind_push(t->scope, e->each_as, ws_value_ref(ws_value_list_at(items, k)));
+			prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
+			ws_bind_set_loop(t->scope, k, n_items);
+		}
+		for (guint i = 0; i < e->body_rows->len; i++) {
+			row_box rb;
+			measure_row(t, e, g_ptr_array_index(e->body_rows, i), cols, false, &rb);
+			g_array_append_val(body, rb);
+		}
+		if (items) {
+			ws_bind_restore(t->scope, e->each_as, prev);
+			ws_bind_restore(t->scope, "loop", prev_loop);
+		}
+	}
+	ws_value_unref(items);
+	for (guint i = 0; i < e->footer_rows->len; i++) {
+		row_box rb;
+		measure_row(t, e, g_ptr_array_index(e->footer_rows, i), cols, false, &rb);
+		g_array_append_val(body, rb);
+	}
+
+	/* Place: the header and at least the first row must share a page. */
+	double first_h = header_h + (body->len ? g_array_index(body, row_box, 0).height : 0);
+	ensure_room(t, first_h);
+	double top = t->y;
+	for (guint i = 0; i < headers->len; i++) {
+		row_box *rb = &g_array_index(headers, row_box, i);
+		draw_row(t, e, rb, x, t->y, width);
+		t->y += rb->height;
+	}
+	t->page_has_flow = true;
+	for (guint i = 0; i < body->len && !t->aborted; i++) {
+		row_box *rb = &g_array_index(body, row_box, i);
+		if (t->y + rb->height > frame_bottom(t) + 0.01 && t->y > top + header_h + 0.01) {
+			/* Rows never split: the row moves to the next page under a repeated header. */
+			outer_border(t, e, x, top, width, t->y);
+			if (!new_page(t))
+				break;
+			top = t->y;
+			for (guint h = 0; h < headers->len; h++) {
+				row_box *hb = &g_array_index(headers, row_box, h);
+				draw_row(t, e, hb, x, t->y, width);
+				t->y += hb->height;
+			}
+			t->page_has_flow = true;
+		}
+		if (t->y + rb->height > frame_bottom(t) + 0.01)
+			ws_diag_add(t->diags, WS_SEVERITY_WARNING, e->loc, "overflow", NULL,
+			            "a table row is taller than the page (%.1f mm)", rb->height * 25.4 / 72);
+		draw_row(t, e, rb, x, t->y, width);
+		t->y += rb->height;
+	}
+	outer_border(t, e, x, top, width, t->y);
+	for (guint i = 0; i < headers->len; i++)
+		row_box_free(&g_array_index(headers, row_box, i));
+	for (guint i = 0; i < body->len; i++)
+		row_box_free(&g_array_index(body, row_box, i));
+	g_array_unref(headers);
+	g_array_unref(body);
+	g_free(cols);
+}
+
+/* ------------------------------------------------------------ other elements */
+
+static void place_shape(ts *t, const ws_elem *e, ws_rect r)
+{
+	shape_op *op = g_new0(shape_op, 1);
+	op->type = e->type;
+	op->r = r;
+	op->stroke = e->stroke;
+	op->fill = e->fill;
+	op->stroke_width = e->stroke_width;
+	op->radius = e->radius;
+	op->n_dash = MIN(e->n_dash, 8);
+	for (int i = 0; i < op->n_dash; i++)
+		op->dash[i] = e->dash[i];
+	ws_document_add_op(t->doc, t->page, shape_op_draw, op, g_free);
+}
+
+static void place_checkbox(ts *t, const ws_elem *e, ws_rect r)
+{
+	bool checked = false;
+	if (e->checked && ws_bind_condition(e->checked, t->scope, &checked, t->diags) != WS_OK)
+		return;
+	double side = e->box_size > 0 ? e->box_size : e->style.size * 0.85;
+	double pitch = style_line_pitch(t, &e->style, e->style.size);
+	double line_h = MAX(side, pitch);
+	shape_op *op = g_new0(shape_op, 1);
+	op->type = WS_ELEM_CHECKBOX;
+	op->r = (ws_rect){r.x, r.y + (line_h - side) / 2, side, side};
+	op->stroke = e->stroke;
+	op->stroke_width = e->stroke_width;
+	op->checked = checked;
+	ws_document_add_op(t->doc, t->page, shape_op_draw, op, g_free);
+	if (e->text) {
+		char *label = NULL;
+		if (ws_bind_text(e->text, t->scope, &label, t->diags) == WS_OK && *label) {
+			double gap = side * 0.6;
+			ws_rect lb = {r.x + side + gap, r.y, MAX(1, r.width - side - gap), WS_AUTO};
+			/* the label is the checkbox's own text: same location and style */
+			place_text_box(t, e, label, lb);
+		}
+		g_free(label);
+	}
+}
+
+static double checkbox_height(const ts *t, const ws_elem *e)
+{
+	double side = e->box_size > 0 ? e->box_size : e->style.size * 0.85;
+	return MAX(side, style_line_pitch(t, &e->style, e->style.size));
+}
+
+static void place_image(ts *t, const ws_elem *e, ws_rect r)
+{
+	if (!e->src)
+		return;
+	image_op *op = g_new0(image_op, 1);
+	op->box = r;
+	if (g_str_has_suffix(e->src, ".svg")) {
+		GError *gerr = NULL;
+		op->svg = rsvg_handle_new_from_file(e->src, &gerr);
+		if (!op->svg) {
+			ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL, "cannot read SVG '%s': %s", e->src,
+			            gerr ? gerr->message : "unknown error");
+			g_clear_error(&gerr);
+			g_free(op);
+			return;
+		}
+		gdouble w = 0, h = 0;
+		if (!rsvg_handle_get_intrinsic_size_in_pixels(op->svg, &w, &h) || w <= 0 || h <= 0) {
+			w = r.width;
+			h = r.height;
+		}
+		op->w = w;
+		op->h = h;
+	} else {
+		op->png = cairo_image_surface_create_from_png(e->src);
+		if (cairo_surface_status(op->png) != CAIRO_STATUS_SUCCESS) {
+			ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL, "cannot read PNG '%s': %s", e->src,
+			            cairo_status_to_string(cairo_surface_status(op->png)));
+			cairo_surface_destroy(op->png);
+			g_free(op);
+			return;
+		}
+		op->w = cairo_image_surface_get_width(op->png);
+		op->h = cairo_image_surface_get_height(op->png);
+	}
+	if (op->w <= 0 || op->h <= 0 || r.width <= 0 || r.height <= 0) {
+		image_op_free(op);
+		return;
+	}
+	ws_document_add_op(t->doc, t->page, image_op_draw, op, image_op_free);
+}
+
+static void place_plugin(ts *t, const ws_elem *e, ws_rect r)
+{
+	ws_value *props = ws_value_new_map(e->loc);
+	for (guint i = 0; i < e->prop_keys->len; i++) {
+		ws_template *tpl = g_ptr_array_index(e->prop_templates, i);
+		ws_value *raw = g_ptr_array_index(e->prop_values, i);
+		ws_value *v = NULL;
+		if (tpl) {
+			if (ws_template_eval(tpl, t->scope, &v, t->diags) != WS_OK) {
+				ws_value_unref(props);
+				return;
+			}
+		} else {
+			v = ws_value_ref(raw);
+		}
+		ws_value_map_set(props, g_ptr_array_index(e->prop_keys, i), v, ws_value_loc(raw));
+	}
+	const ws_host_services *host = ws_host_services_get();
+	if (e->plugin->check) {
+		ws_diags *mine = ws_diags_new();
+		e->plugin->check(host, props, mine);
+		bool bad = ws_diags_has_errors(mine);
+		ws_diags_move(t->diags, mine);
+		ws_diags_free(mine);
+		if (bad) {
+			ws_value_unref(props);
+			return;
+		}
+	}
+	plugin_op *op = g_new0(plugin_op, 1);
+	op->desc = e->plugin;
+	op->box = r;
+	op->props = props;
+	ws_document_add_op(t->doc, t->page, plugin_op_draw, op, plugin_op_free);
+}
+
+/* ------------------------------------------------------------ placement */
+
+static void place_list(ts *t, const GPtrArray *elems, bool absolute_only);
+
+/* Height an element takes in the flow, before placing (0 when unknown). */
+static double fixed_flow_height(const ts *t, const ws_elem *e)
+{
+	switch (e->type) {
+	case WS_ELEM_RECT:
+	case WS_ELEM_IMAGE:
+	case WS_ELEM_PLUGIN:
+		return e->height == WS_AUTO ? 0 : e->height;
+	case WS_ELEM_LINE:
+		return e->stroke_width;
+	case WS_ELEM_CHECKBOX:
+		return checkbox_height(t, e);
+	default:
+		return 0;
+	}
+}
+
+static void place_element(ts *t, const ws_elem *e, bool absolute_only)
+{
+	if (t->aborted)
+		return;
+	bool show = true;
+	if (ws_bind_condition(e->when, t->scope, &show, t->diags) != WS_OK || !show)
+		return;
+
+	if (e->type == WS_ELEM_GROUP) {
+		if (!e->each) {
+			place_list(t, e->children, absolute_only);
+			return;
+		}
+		ws_value *items = NULL;
+		if (ws_bind_list(e->each, t->scope, &items, t->diags) != WS_OK)
+			return;
+		size_t n = ws_value_length(items);
+		for (size_t k = 0; k < n && !t->aborted; k++) {
+			ws_value *prev = ws_bind_push(t->scope, e->each_as, ws_value_ref(ws_value_list_at(items, k)));
+			ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
+			ws_bind_set_loop(t->scope, k, n);
+			place_list(t, e->children, absolute_only);
+			ws_bind_restore(t->scope, e->each_as, prev);
+			ws_bind_restore(t->scope, "loop", prev_loop);
+		}
+		ws_value_unref(items);
+		return;
+	}
+	if (e->type == WS_ELEM_PAGE_BREAK) {
+		if (!absolute_only)
+			new_page(t);
+		return;
+	}
+	if (e->type == WS_ELEM_SPACE) {
+		if (!absolute_only && t->page_has_flow)
+			t->y = MIN(t->y + e->height, frame_bottom(t));
+		return;
+	}
+
+	bool boxed = e->has_box;
+	if (absolute_only && !boxed) {
+		ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL,
+		            "elements under every_page need a box (they are drawn at a fixed place on each page)");
+		return;
+	}
+	if (boxed) {
+		ws_rect r = e->box;
+		switch (e->type) {
+		case WS_ELEM_TEXT: {
+			char *text = NULL;
+			if (ws_bind_text(e->text, t->scope, &text, t->diags) == WS_OK)
+				place_text_box(t, e, text, r);
+			g_free(text);
+			break;
+		}
+		case WS_ELEM_TABLE: {
+			/* A boxed table starts at its box and flows from there. */
+			double save_y = t->y;
+			size_t save_page = t->page;
+			t->y = r.y;
+			bool had = t->page_has_flow;
+			t->page_has_flow = true;
+			place_table(t, e, r.x, r.width);
+			if (t->page == save_page) {
+				t->y = MAX(save_y, t->y);
+				t->page_has_flow = had || t->page_has_flow;
+			}
+			break;
+		}
+		case WS_ELEM_LINE:
+			place_shape(t, e, (ws_rect){r.x, r.y, e->x2 - r.x, e->y2 - r.y});
+			break;
+		case WS_ELEM_RECT:
+			place_shape(t, e, r);
+			break;
+		case WS_ELEM_CHECKBOX:
+			place_checkbox(t, e, r);
+			break;
+		case WS_ELEM_IMAGE:
+			place_image(t, e, r);
+			break;
+		case WS_ELEM_PLUGIN:
+			place_plugin(t, e, r);
+			break;
+		default:
+			break;
+		}
+		return;
+	}
+
+	/* Flow. */
+	double x = t->frame.x + e->x_offset;
+	double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
+	if (width <= 0) {
+		ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL, "the element has no width left in the frame");
+		return;
+	}
+	if (t->page_has_flow)
+		t->y += e->space_before;
+	switch (e->type) {
+	case WS_ELEM_TEXT: {
+		char *text = NULL;
+		if (ws_bind_text(e->text, t->scope, &text, t->diags) != WS_OK)
+			break;
+		if (e->height != WS_AUTO) {
+			ensure_room(t, e->height);
+			place_text_box(t, e, text, (ws_rect){x, t->y, width, e->height});
+			t->y += e->height;
+			t->page_has_flow = true;
+		} else {
+			place_text_flow(t, e, text, x, width);
+		}
+		g_free(text);
+		break;
+	}
+	case WS_ELEM_TABLE:
+		place_table(t, e, x, width);
+		break;
+	default: {
+		double h = fixed_flow_height(t, e);
+		ensure_room(t, h);
+		ws_rect r = {x, t->y, width, h};
+		if (e->type == WS_ELEM_LINE)
+			place_shape(t, e, (ws_rect){x, t->y + h / 2, width, 0});
+		else if (e->type == WS_ELEM_CHECKBOX)
+			place_checkbox(t, e, r);
+		else if (e->type == WS_ELEM_IMAGE)
+			place_image(t, e, r);
+		else if (e->type == WS_ELEM_PLUGIN)
+			place_plugin(t, e, r);
+		else
+			place_shape(t, e, r);
+		t->y += h;
+		t->page_has_flow = true;
+		break;
+	}
+	}
+	t->y += e->space_after;
+}
+
+static void place_list(ts *t, const GPtrArray *elems, bool absolute_only)
+{
+	for (guint i = 0; i < elems->len && !t->aborted; i++)
+		place_element(t, g_ptr_array_index(elems, i), absolute_only);
+}
+
+int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_env *env,
+               ws_document **out, ws_diags *diags)
+{
+	*out = NULL;
+	if (!env || !env->pango)
+		return WS_EUSAGE;
+	ws_diags *mine = ws_diags_new();
+	ws_document_meta meta = {
+		.title = layout->title,
+		.author = layout->author,
+		.subject = layout->subject ? layout->subject : layout->kind,
+		.keywords = layout->kind,
+	};
+	ts t = {
+		.l = layout,
+		.env = env,
+		.diags = mine,
+		.doc = ws_document_new(&meta),
+		.frame = ws_layout_frame(layout),
+	};
+	t.scope = ws_bind_scope_new(group, layout->kind, layout->title,
+	                            env->doc_date ? env->doc_date : ws_host_today());
+	new_page(&t);
+	place_list(&t, layout->elements, false);
+	size_t n = ws_document_page_count(t.doc);
+	for (size_t p = 0; p < n && !t.aborted; p++) {
+		t.page = p;
+		ws_bind_set_page(t.scope, p + 1, n);
+		place_list(&t, layout->every_page, true);
+	}
+	ws_value_unref(t.scope);
+	bool failed = ws_diags_has_errors(mine);
+	ws_diags_move(diags, mine);
+	ws_diags_free(mine);
+	if (failed) {
+		ws_document_free(t.doc);
+		return WS_EINPUT;
+	}
+	*out = t.doc;
+	return WS_OK;
+}

@@ -1,0 +1,50 @@
+/* Typesetting: a layout filled with one group's data, set with Pango into
+ * pages of drawing operations (a ws_document).
+ *
+ * The typesetter binds templates against the group as it goes (bind.h),
+ * lays text out with Pango and the Chinese rules of cjk.h, flows elements
+ * without a box down the content frame onto as many pages as they need
+ * (tables repeat their header; rows never split), places boxed elements at
+ * their absolute positions, and finally draws the `every_page` elements
+ * once the page count is known.
+ *
+ * What cannot be shown faithfully is reported, never hidden: a character
+ * no font has, a character drawn from a fallback font, text that overflows
+ * its box.  Each diagnostic names the layout's file:line:col.
+ */
+#ifndef WS_TYPESET_H
+#define WS_TYPESET_H
+
+#include <pango/pango.h>
+#include "common.h"
+#include "diag.h"
+#include "document.h"
+#include "layout.h"
+#include "value.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ws_registry;
+
+typedef struct ws_typeset_env {
+	unsigned int version;
+	PangoContext *pango;                /* borrowed: from ws_fonts_create_context() */
+	const struct ws_registry *registry; /* borrowed, may be NULL: plugin element types */
+	const char *doc_date;               /* "YYYY-MM-DD" the document carries; NULL → today */
+} ws_typeset_env;
+
+#define WS_TYPESET_ENV_VERSION 1
+
+/* Typesets `layout` with `group` (a map; may be NULL for a layout that uses
+ * no data).  On success *out is a new document the caller frees with
+ * ws_document_free().  Returns WS_EINPUT when an error was reported (no
+ * document is returned then). */
+WS_EXPORT int ws_typeset(const ws_layout *layout, const ws_value *group,
+                         const ws_typeset_env *env, ws_document **out, ws_diags *diags);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
