@@ -1,0 +1,171 @@
+#include "support.h"
+
+#include <cairo.h>
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+char *wst_tmpdir(void)
+{
+	GError *err = NULL;
+	char *d = g_dir_make_tmp("wenshu-test-XXXXXX", &err);
+	cr_assert_not_null(d, "cannot make a temp dir: %s", err ? err->message : "?");
+	return d;
+}
+
+static int spawn(const char *const *argv, char **out, char **err)
+{
+	char *o = NULL, *e = NULL;
+	int status = -1;
+	GError *gerr = NULL;
+	gboolean ok = g_spawn_sync(WS_TEST_SOURCE_DIR, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &o, &e,
+	                           &status, &gerr);
+	cr_assert(ok, "cannot run %s: %s", argv[0], gerr ? gerr->message : "?");
+	if (out)
+		*out = o;
+	else
+		g_free(o);
+	if (err)
+		*err = e;
+	else
+		g_free(e);
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int wst_wenshu(const char *const *args, char **out, char **err)
+{
+	GPtrArray *argv = g_ptr_array_new();
+	g_ptr_array_add(argv, (gpointer)(WS_TEST_BUILD_DIR "/cli/wenshu"));
+	for (const char *const *a = args; *a; a++)
+		g_ptr_array_add(argv, (gpointer)*a);
+	g_ptr_array_add(argv, NULL);
+	int rc = spawn((const char *const *)argv->pdata, out, err);
+	g_ptr_array_free(argv, TRUE);
+	return rc;
+}
+
+char *wst_pdftotext(const char *pdf, bool layout)
+{
+	const char *argv_l[] = {"pdftotext", "-layout", "-enc", "UTF-8", pdf, "-", NULL};
+	const char *argv_r[] = {"pdftotext", "-enc", "UTF-8", pdf, "-", NULL};
+	char *out = NULL;
+	int rc = spawn(layout ? argv_l : argv_r, &out, NULL);
+	if (rc != 0) {
+		g_free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *wst_pdffonts(const char *pdf)
+{
+	const char *argv[] = {"pdffonts", pdf, NULL};
+	char *out = NULL;
+	spawn(argv, &out, NULL);
+	return out;
+}
+
+char *wst_pdfinfo(const char *pdf)
+{
+	const char *argv[] = {"pdfinfo", pdf, NULL};
+	char *out = NULL;
+	spawn(argv, &out, NULL);
+	return out;
+}
+
+char *wst_squeeze(const char *text)
+{
+	GString *s = g_string_new(NULL);
+	for (const char *p = text; *p; p++)
+		if (!g_ascii_isspace(*p) && *p != '\f')
+			g_string_append_c(s, *p);
+	return g_string_free(s, FALSE);
+}
+
+void wst_assert_in_order(const char *text, const char *const *needles)
+{
+	const char *at = text;
+	for (const char *const *n = needles; *n; n++) {
+		const char *found = strstr(at, *n);
+		cr_assert_not_null(found, "expected '%s' (after the previous values) in:\n%s", *n, text);
+		at = found + strlen(*n);
+	}
+}
+
+double wst_compare_reference(const char *png, const char *name, double max_fraction)
+{
+	char *ref = g_strdup_printf("%s/tests/reference/%s.png", WS_TEST_SOURCE_DIR, name);
+	if (g_getenv("WENSHU_UPDATE_REFERENCES")) {
+		char *data = NULL;
+		gsize len = 0;
+		cr_assert(g_file_get_contents(png, &data, &len, NULL));
+		cr_assert(g_file_set_contents(ref, data, (gssize)len, NULL));
+		g_free(data);
+		g_free(ref);
+		return 0;
+	}
+	cairo_surface_t *a = cairo_image_surface_create_from_png(png);
+	cairo_surface_t *b = cairo_image_surface_create_from_png(ref);
+	double result = -1;
+	if (cairo_surface_status(a) == CAIRO_STATUS_SUCCESS && cairo_surface_status(b) == CAIRO_STATUS_SUCCESS) {
+		cairo_surface_t *ca = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, cairo_image_surface_get_width(a),
+		                                                 cairo_image_surface_get_height(a));
+		cairo_surface_t *cb = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, cairo_image_surface_get_width(b),
+		                                                 cairo_image_surface_get_height(b));
+		cairo_t *cr = cairo_create(ca);
+		cairo_set_source_surface(cr, a, 0, 0);
+		cairo_paint(cr);
+		cairo_destroy(cr);
+		cr = cairo_create(cb);
+		cairo_set_source_surface(cr, b, 0, 0);
+		cairo_paint(cr);
+		cairo_destroy(cr);
+		int w = cairo_image_surface_get_width(ca), h = cairo_image_surface_get_height(ca);
+		if (w == cairo_image_surface_get_width(cb) && h == cairo_image_surface_get_height(cb)) {
+			cairo_surface_t *diff = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+			cairo_surface_flush(ca);
+			cairo_surface_flush(cb);
+			unsigned char *pa = cairo_image_surface_get_data(ca), *pb = cairo_image_surface_get_data(cb);
+			unsigned char *pd = cairo_image_surface_get_data(diff);
+			int sa = cairo_image_surface_get_stride(ca), sd = cairo_image_surface_get_stride(diff);
+			long bad = 0;
+			for (int y = 0; y < h; y++)
+				for (int x = 0; x < w; x++) {
+					unsigned char *qa = pa + y * sa + 4 * x, *qb = pb + y * sa + 4 * x, *qd = pd + y * sd + 4 * x;
+					int m = 0;
+					for (int c = 0; c < 4; c++)
+						m = MAX(m, abs(qa[c] - qb[c]));
+					bool differs = m > 48;
+					bad += differs;
+					/* diff image: differing pixels red over a faded copy */
+					qd[0] = differs ? 0 : (unsigned char)(191 + qa[0] / 4);
+					qd[1] = differs ? 0 : (unsigned char)(191 + qa[1] / 4);
+					qd[2] = differs ? 255 : (unsigned char)(191 + qa[2] / 4);
+					qd[3] = 255;
+				}
+			cairo_surface_mark_dirty(diff);
+			result = (double)bad / ((double)w * h);
+			if (result > max_fraction) {
+				char *base = g_strdup_printf("%s/tests/reference/%s", WS_TEST_SOURCE_DIR, name);
+				char *pa_name = g_strdup_printf("%s-actual.png", base);
+				char *pd_name = g_strdup_printf("%s-diff.png", base);
+				cairo_surface_write_to_png(a, pa_name);
+				cairo_surface_write_to_png(diff, pd_name);
+				g_free(pa_name);
+				g_free(pd_name);
+				g_free(base);
+			}
+			cairo_surface_destroy(diff);
+		}
+		cairo_surface_destroy(ca);
+		cairo_surface_destroy(cb);
+	}
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+	g_free(ref);
+	return result;
+}

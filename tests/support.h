@@ -1,0 +1,44 @@
+/* Helpers shared by the end-to-end tests: run the real `wenshu` binary,
+ * read PDFs back the way a user would (pdftotext, pdffonts), and compare
+ * PNGs with the reference images in tests/reference/. */
+#ifndef WS_TEST_SUPPORT_H
+#define WS_TEST_SUPPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* A new empty temporary folder.  Caller g_free()s (the folder is left for
+ * inspection under /tmp). */
+char *wst_tmpdir(void);
+
+/* Runs build/cli/wenshu with `args` (NULL-terminated, without argv[0]) in
+ * the source tree as working directory.  Returns the exit status; *out and
+ * *err (may be NULL) receive stdout and stderr (caller g_free()s). */
+int wst_wenshu(const char *const *args, char **out, char **err);
+
+/* pdftotext (with -layout when `layout`) of a PDF; caller g_free()s.
+ * NULL when the tool failed. */
+char *wst_pdftotext(const char *pdf, bool layout);
+/* pdffonts / pdfinfo output; caller g_free()s. */
+char *wst_pdffonts(const char *pdf);
+char *wst_pdfinfo(const char *pdf);
+
+/* Asserts (criterion) that every needle occurs in `text`, each after the
+ * previous one: the reading order a clerk sees. */
+void wst_assert_in_order(const char *text, const char *const *needles);
+
+/* Removes all whitespace (pdftotext puts spaces and line breaks where the
+ * layout has gaps; the values themselves have none). Caller g_free()s. */
+char *wst_squeeze(const char *text);
+
+/* Compares a PNG with tests/reference/NAME.png.  Text rasterizes slightly
+ * differently across FreeType builds, so the comparison allows a stated
+ * tolerance: a pixel differs when any channel differs by more than 48 of
+ * 255, and at most `max_fraction` of the pixels may differ.  On failure it
+ * writes NAME-actual.png and NAME-diff.png beside the reference.  With
+ * WENSHU_UPDATE_REFERENCES=1 it writes the reference instead (look at it!).
+ * Returns the fraction of differing pixels, or -1 when sizes differ or a
+ * file is missing. */
+double wst_compare_reference(const char *png, const char *name, double max_fraction);
+
+#endif
