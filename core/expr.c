@@ -249,6 +249,7 @@ struct expr_node {
 	unsigned depth;       /* levels of the subtree, this node included */
 	size_t off;           /* byte offset errors point at (operator, name) */
 	size_t start, end;    /* byte span of the whole node in the source */
+	ws_loc loc;           /* where `off` is in the file: given to result values */
 	ws_value *lit;        /* N_LIT: owned */
 	char *name;           /* N_VAR, N_MEMBER: owned */
 	const expr_filter *filter;
@@ -418,11 +419,19 @@ static bool lex_string(parser *p, token *tk)
 			i += 6;
 			break;
 		}
-		default:
+		default: {
 			g_string_free(out, TRUE);
-			perr(p, i, "unknown escape '\\%c' (use \\\\, \\', \\\", \\n, \\t or \\uXXXX)",
-			     e ? e : ' ');
+			if (i + 1 >= p->limit) {
+				perr(p, tk->off, "unterminated string");
+				return false;
+			}
+			/* The escaped character may be a whole hanzi: quote all of it. */
+			char ch[8] = {0};
+			g_unichar_to_utf8(g_utf8_get_char(s + i + 1), ch);
+			perr(p, i, "unknown escape '\\%s' (use \\\\, \\', \\\", \\n, \\t or \\uXXXX)",
+			     ch);
 			return false;
+		}
 		}
 	}
 	tk->type = T_STRING;
@@ -1050,12 +1059,12 @@ void ws_template_free(ws_template *t)
 
 /* The checks every source passes before parsing: length and encoding
  * (columns count characters, so the text must be UTF-8). */
-static int check_source(const ws_template *t, ws_diags *diags)
+static int check_source(const ws_template *t, size_t max, ws_diags *diags)
 {
-	if (t->len > WS_EXPR_MAX_SOURCE)
+	if (t->len > max)
 		return ws_diag_add(diags, WS_SEVERITY_ERROR, loc_at(t, 0), "limit", NULL,
-		                   "expression text is %zu bytes, more than the limit of %d", t->len,
-		                   WS_EXPR_MAX_SOURCE);
+		                   "%s is %zu bytes, more than the limit of %zu",
+		                   max == WS_EXPR_MAX_SOURCE ? "expression text" : "template text", t->len, max);
 	const char *bad;
 	if (!g_utf8_validate(t->src, (gssize)t->len, &bad))
 		return ws_error_at(diags, loc_at(t, (size_t)(bad - t->src)), "text is not valid UTF-8");
@@ -1084,6 +1093,16 @@ static gssize find_close(const char *s, size_t len, size_t from, bool *open_quot
 		}
 	}
 	return -1;
+}
+
+/* Fixes every node's file position once, at compile time, so evaluation
+ * never rescans the source to place a result value. */
+static void locate_nodes(ws_template *t)
+{
+	for (guint i = 0; i < t->nodes->len; i++) {
+		expr_node *n = g_ptr_array_index(t->nodes, i);
+		n->loc = loc_at(t, n->off);
+	}
 }
 
 static bool is_blank(const char *s, size_t len)
@@ -1123,7 +1142,9 @@ int ws_template_compile(ws_template **out, const char *src, ws_loc loc, ws_diags
 		return WS_EUSAGE;
 	*out = NULL;
 	ws_template *t = template_new(src, loc);
-	int rc = check_source(t, diags);
+	/* Literal text may be long (a paragraph of a note); each {{ }} part is
+	 * held to the expression limit below. */
+	int rc = check_source(t, WS_EXPR_MAX_STRING, diags);
 	if (rc) {
 		ws_template_free(t);
 		return rc;
@@ -1147,6 +1168,13 @@ int ws_template_compile(ws_template **out, const char *src, ws_loc loc, ws_diags
 			ok = false;
 			break;
 		}
+		size_t span = close < 0 ? t->len - o : (size_t)close + 2 - o;
+		if (span > WS_EXPR_MAX_SOURCE) {
+			ws_diag_add(diags, WS_SEVERITY_ERROR, loc_at(t, o), "limit", NULL,
+			            "expression text is %zu bytes, more than the limit of %d", span, WS_EXPR_MAX_SOURCE);
+			ok = false;
+			break;
+		}
 		p.pos = o + 2;
 		expr_node *n = parse_one(&p);
 		g_free(p.tok.str);
@@ -1166,6 +1194,7 @@ int ws_template_compile(ws_template **out, const char *src, ws_loc loc, ws_diags
 		ws_template_free(t);
 		return WS_EINPUT;
 	}
+	locate_nodes(t);
 	size_t nexpr = 0;
 	const expr_node *only = NULL;
 	bool blank = true;
@@ -1209,7 +1238,7 @@ int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_
 		return WS_OK;
 	}
 	ws_template *t = template_new(src, loc);
-	int rc = check_source(t, diags);
+	int rc = check_source(t, WS_EXPR_MAX_SOURCE, diags);
 	if (rc) {
 		ws_template_free(t);
 		return rc;
@@ -1224,6 +1253,7 @@ int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_
 	part e = {n, 0, t->len};
 	g_array_append_val(t->parts, e);
 	t->single = n;
+	locate_nodes(t);
 	*out = t;
 	return WS_OK;
 }
@@ -1345,7 +1375,7 @@ int expr_call_check_len(const expr_call *c, size_t len)
 
 ws_loc expr_call_loc(const expr_call *c)
 {
-	return loc_at(c->cx->t, c->node->off);
+	return c->node->loc;
 }
 
 char *expr_describe(const ws_value *v)
@@ -1422,7 +1452,7 @@ static int eval_arith(expr_eval *cx, const expr_node *n, ws_value *a, ws_value *
 	}
 	if (!ok)
 		return eval_fail(cx, n, NULL, "number overflow in '%s'", sym);
-	*out = dec_value(r, loc_at(cx->t, n->off));
+	*out = dec_value(r, n->loc);
 	return WS_OK;
 }
 
@@ -1448,7 +1478,7 @@ static int eval_order(expr_eval *cx, const expr_node *n, ws_value *a, ws_value *
 		return WS_EINPUT;
 	}
 	bool r = n->op == T_LT ? c < 0 : n->op == T_LE ? c <= 0 : n->op == T_GT ? c > 0 : c >= 0;
-	*out = ws_value_new_bool(r, loc_at(cx->t, n->off));
+	*out = ws_value_new_bool(r, n->loc);
 	return WS_OK;
 }
 
@@ -1491,7 +1521,7 @@ static int eval_in(expr_eval *cx, const expr_node *n, ws_value *a, ws_value *b, 
 		return WS_EINPUT;
 	}
 	}
-	*out = ws_value_new_bool(found != n->negate, loc_at(cx->t, n->off));
+	*out = ws_value_new_bool(found != n->negate, n->loc);
 	return WS_OK;
 }
 
@@ -1511,7 +1541,7 @@ static int eval_concat(expr_eval *cx, const expr_node *n, ws_value *a, ws_value 
 	memcpy(s, sa, la);
 	memcpy(s + la, sb, lb);
 	s[la + lb] = '\0';
-	*out = ws_value_new_string_take(s, loc_at(cx->t, n->off));
+	*out = ws_value_new_string_take(s, n->loc);
 	return WS_OK;
 }
 
@@ -1530,7 +1560,7 @@ static int eval_bin(expr_eval *cx, const expr_node *n, ws_value **out)
 			size_t cost = ws_value_length(a) + ws_value_length(b);
 			if (!(rc = charge(cx, n, cost)))
 				*out = ws_value_new_bool(values_equal(a, b) == (n->op == T_EQ),
-				                         loc_at(cx->t, n->off));
+				                         n->loc);
 			break;
 		}
 		case T_LT: case T_LE: case T_GT: case T_GE:
@@ -1582,7 +1612,7 @@ static int eval_index(expr_eval *cx, const expr_node *n, ws_value *base, ws_valu
 	default:
 		break; /* indexing what is missing stays missing */
 	}
-	*out = found ? ws_value_ref(found) : ws_value_new_null(loc_at(cx->t, n->off));
+	*out = found ? ws_value_ref(found) : ws_value_new_null(n->loc);
 	return WS_OK;
 }
 
@@ -1628,7 +1658,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 		*out = ws_value_ref(n->lit);
 		return WS_OK;
 	case N_LIST: {
-		ws_value *list = ws_value_new_list(loc_at(cx->t, n->off));
+		ws_value *list = ws_value_new_list(n->loc);
 		for (size_t k = 0; k < n->nargs; k++) {
 			ws_value *item;
 			if ((rc = eval(cx, n->args[k], &item))) {
@@ -1664,7 +1694,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 		if ((rc = eval(cx, n->a, &a)))
 			return rc;
 		b = ws_value_map_get(a, n->name);
-		*out = b ? ws_value_ref(b) : ws_value_new_null(loc_at(cx->t, n->off));
+		*out = b ? ws_value_ref(b) : ws_value_new_null(n->loc);
 		ws_value_unref(a);
 		return WS_OK;
 	case N_INDEX:
@@ -1676,7 +1706,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 	case N_NOT:
 		if ((rc = eval(cx, n->a, &a)))
 			return rc;
-		*out = ws_value_new_bool(!ws_value_truthy(a), loc_at(cx->t, n->off));
+		*out = ws_value_new_bool(!ws_value_truthy(a), n->loc);
 		ws_value_unref(a);
 		return WS_OK;
 	case N_NEG: {
@@ -1689,7 +1719,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 			g_free(desc);
 		} else {
 			d.m = -d.m;
-			*out = dec_value(d, loc_at(cx->t, n->off));
+			*out = dec_value(d, n->loc);
 		}
 		ws_value_unref(a);
 		return rc;
@@ -1708,7 +1738,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 			t = ws_value_truthy(b);
 			ws_value_unref(b);
 		}
-		*out = ws_value_new_bool(t, loc_at(cx->t, n->off));
+		*out = ws_value_new_bool(t, n->loc);
 		return WS_OK;
 	}
 	case N_COND: {
@@ -1720,7 +1750,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 			return eval(cx, n->a, out);
 		if (n->c)
 			return eval(cx, n->c, out);
-		*out = ws_value_new_null(loc_at(cx->t, n->off));
+		*out = ws_value_new_null(n->loc);
 		return WS_OK;
 	}
 	case N_BIN:
@@ -1728,7 +1758,7 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 	case N_FILTER:
 		return eval_filter(cx, n, out);
 	}
-	return ws_error_at(cx->diags, loc_at(cx->t, n->off), "internal: unknown expression node");
+	return ws_error_at(cx->diags, n->loc, "internal: unknown expression node");
 }
 
 static int render(expr_eval *cx, char **out)

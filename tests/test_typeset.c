@@ -1,0 +1,293 @@
+/* Typesetting: positions, wrapping, fit, page flow, tables, diagnostics. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+#include "engine.h"
+#include "wsyaml.h"
+
+#define MM (72.0 / 25.4)
+
+static ws_engine *engine;
+
+static void setup(void)
+{
+	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
+	o.prepare_fonts = false;
+	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
+}
+
+static void teardown(void)
+{
+	ws_engine_free(engine);
+}
+
+TestSuite(typeset, .init = setup, .fini = teardown);
+
+static ws_value *group_from(const char *yaml)
+{
+	ws_value *v = NULL;
+	cr_assert_eq(ws_yaml_load_buffer(&v, yaml, strlen(yaml), "g.yaml", NULL), WS_OK);
+	ws_value *g = ws_value_ref(ws_value_map_get(v, "group"));
+	ws_value_unref(v);
+	return g;
+}
+
+/* Renders `layout` (no kind plugin: pure typesetting) with `group`. */
+static ws_document *render(const char *layout_src, ws_value *group, ws_diags *d, int expect_rc)
+{
+	ws_layout *l = NULL;
+	int rc = ws_layout_load_buffer(&l, layout_src, strlen(layout_src), "t.yaml", NULL, d);
+	for (size_t i = 0; i < ws_diags_count(d); i++)
+		cr_log_info("%s", ws_diag_format(ws_diags_at(d, i)));
+	cr_assert_eq(rc, WS_OK, "layout loads");
+	ws_document *doc = NULL;
+	rc = ws_engine_render(engine, l, group, &doc, d);
+	for (size_t i = 0; i < ws_diags_count(d); i++)
+		cr_log_info("%s", ws_diag_format(ws_diags_at(d, i)));
+	cr_assert_eq(rc, expect_rc);
+	ws_layout_free(l);
+	return doc;
+}
+
+static const ws_text_run *find_run(const ws_document *doc, const char *needle)
+{
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+		const ws_text_run *r = ws_document_text_run_at(doc, i);
+		if (strstr(r->text, needle))
+			return r;
+	}
+	return NULL;
+}
+
+#define HEAD "wenshu: 1\nkind: test\npage: {size: A4, margins: 20mm}\ndefaults: {font: hei, size: 12pt}\n"
+
+Test(typeset, boxed_text_sits_at_its_box)
+{
+	ws_diags *d = ws_diags_new();
+	ws_value *g = group_from("group: {id: AA00TEST01}\n");
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: \"DS-160：{{ group.id }}\"\n"
+	                                "    box: [30mm, 50mm, 100mm, 10mm]\n",
+	                          g, d, WS_OK);
+	const ws_text_run *r = find_run(doc, "AA00TEST01");
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->text, "DS-160：AA00TEST01");
+	cr_assert_float_eq(r->box.x, 30 * MM, 0.5, "x %f", r->box.x);
+	cr_assert(r->box.y >= 50 * MM - 0.01 && r->box.y < 52 * MM, "top at the box: %f", r->box.y);
+	cr_assert_eq(r->page, 0);
+	cr_assert_eq(ws_document_page_count(doc), 1);
+	ws_document_free(doc);
+	ws_value_unref(g);
+	ws_diags_free(d);
+}
+
+Test(typeset, text_wraps_within_its_width)
+{
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: 中华人民共和国外交部向美利坚合众国驻华大使馆致意，并谨通知如下：应邀请经批准赴美国参加学术交流会议。\n"
+	                                "    box: [20mm, 20mm, 60mm, auto]\n",
+	                          NULL, d, WS_OK);
+	size_t n = ws_document_text_run_count(doc);
+	cr_assert_geq(n, 3, "60 mm at 12 pt holds 14 hanzi a line: %zu lines", n);
+	double prev_y = -1;
+	for (size_t i = 0; i < n; i++) {
+		const ws_text_run *r = ws_document_text_run_at(doc, i);
+		cr_assert_leq(r->box.x + r->box.width, 80 * MM + 0.5, "line %zu within the box", i);
+		cr_assert_gt(r->box.y, prev_y, "lines go down");
+		prev_y = r->box.y;
+		/* L1: no line starts with a closing mark */
+		cr_assert(!g_str_has_prefix(r->text, "，") && !g_str_has_prefix(r->text, "。") &&
+		          !g_str_has_prefix(r->text, "："), "line %zu starts with punctuation: %s", i, r->text);
+	}
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(typeset, shrink_fits_a_long_value_into_one_line)
+{
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: 某某省人民政府外事办公室示例研究院国际合作交流处\n"
+	                                "    box: [20mm, 20mm, 60mm, 6mm]\n"
+	                                "    fit: shrink\n"
+	                                "    min_size: 5pt\n",
+	                          NULL, d, WS_OK);
+	cr_assert_eq(ws_document_text_run_count(doc), 1, "one line after shrinking");
+	const ws_text_run *r = ws_document_text_run_at(doc, 0);
+	cr_assert_leq(r->box.width, 60 * MM + 0.5);
+	cr_assert_leq(r->box.height, 6 * MM + 0.5);
+	cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_WARNING), 0, "no overflow left");
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(typeset, overflow_is_reported_with_the_layout_line)
+{
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: 甲\n"
+	                                "    box: [0, 0, 50mm, 10mm]\n"
+	                                "  - text: \"{{ group.long }}\"\n"
+	                                "    box: [20mm, 20mm, 20mm, 5mm]\n",
+	                          group_from("group: {long: 一二三四五六七八九十一二三四五六七八九十}\n"), d, WS_OK);
+	const ws_diag *w = ws_diags_find_rule(d, "overflow");
+	cr_assert_not_null(w);
+	cr_assert_eq(w->severity, WS_SEVERITY_WARNING);
+	cr_assert_eq(w->loc.line, 8, "names the layout line of the element");
+	cr_assert_str_eq(w->path, "{{ group.long }}");
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(typeset, fit_error_refuses_the_document)
+{
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: 一二三四五六七八九十一二三四五六七八九十\n"
+	                                "    box: [20mm, 20mm, 20mm, 5mm]\n"
+	                                "    fit: error\n",
+	                          NULL, d, WS_EINPUT);
+	cr_assert_null(doc);
+	const ws_diag *e = ws_diags_find_rule(d, "overflow");
+	cr_assert_not_null(e);
+	cr_assert_eq(e->severity, WS_SEVERITY_ERROR);
+	cr_assert_eq(e->loc.line, 6);
+	ws_diags_free(d);
+}
+
+Test(typeset, a_character_no_font_has_is_an_error)
+{
+	ws_diags *d = ws_diags_new();
+	/* U+10FFFD is a private-use code point no installed font covers. */
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: \"姓名：\\U0010FFFD\"\n"
+	                                "    box: [20mm, 20mm, 60mm, 10mm]\n",
+	                          NULL, d, WS_EINPUT);
+	cr_assert_null(doc);
+	bool found = false;
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		const ws_diag *e = ws_diags_at(d, i);
+		if (e->severity == WS_SEVERITY_ERROR && strstr(e->message, "10FFFD")) {
+			found = true;
+			cr_assert_eq(e->loc.line, 6);
+		}
+	}
+	cr_assert(found, "the missing glyph is named");
+	ws_diags_free(d);
+}
+
+Test(typeset, flow_text_continues_on_new_pages)
+{
+	GString *para = g_string_new(NULL);
+	for (int i = 0; i < 60; i++)
+		g_string_append(para, "第一段测试文字，用于检查分页。");
+	char *layout = g_strdup_printf(HEAD "elements:\n  - text: \"%s\\n%s\\n%s\"\n    indent: 2em\n"
+	                                    "every_page:\n  - text: \"{{ page.number }}/{{ page.count }}\"\n"
+	                                    "    box: [100mm, 285mm, 20mm, 6mm]\n",
+	                               para->str, para->str, para->str);
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(layout, NULL, d, WS_OK);
+	size_t pages = ws_document_page_count(doc);
+	cr_assert_geq(pages, 2, "long text needs more pages: %zu", pages);
+	char *last = g_strdup_printf("%zu/%zu", pages, pages);
+	const ws_text_run *r = find_run(doc, last);
+	cr_assert_not_null(r, "page number %s", last);
+	cr_assert_eq(r->page, pages - 1);
+	/* every flowed line is inside the frame of its page */
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+		const ws_text_run *t = ws_document_text_run_at(doc, i);
+		if (strchr(t->text, '/'))
+			continue;
+		cr_assert_geq(t->box.y, 20 * MM - 0.01);
+		cr_assert_leq(t->box.y + t->box.height, 277 * MM + 0.5, "line %zu inside the frame", i);
+	}
+	g_free(last);
+	g_free(layout);
+	g_string_free(para, TRUE);
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(typeset, table_rows_repeat_and_header_repeats_on_new_pages)
+{
+	GString *data = g_string_new("group:\n  applicants:\n");
+	for (int i = 0; i < 45; i++)
+		g_string_append_printf(data, "    - {name: 申请人%02d, passport_no: PE00000%02d}\n", i, i);
+	ws_value *g = group_from(data->str);
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - table:\n"
+	                                "      columns: [15mm, 1fr, 50mm]\n"
+	                                "      header: [序号, 姓名, 护照号码]\n"
+	                                "      each: group.applicants\n"
+	                                "      rows: [[\"{{ loop.number }}\", \"{{ it.name }}\", \"{{ it.passport_no }}\"]]\n"
+	                                "      min_row_height: 8mm\n",
+	                          g, d, WS_OK);
+	size_t pages = ws_document_page_count(doc);
+	cr_assert_geq(pages, 2, "45 rows of 8 mm need two pages");
+	size_t headers_per_page[8] = {0};
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+		const ws_text_run *r = ws_document_text_run_at(doc, i);
+		if (strcmp(r->text, "护照号码") == 0 && r->page < 8)
+			headers_per_page[r->page]++;
+	}
+	for (size_t p = 0; p < pages; p++)
+		cr_assert_eq(headers_per_page[p], 1, "page %zu has the header once", p + 1);
+	const ws_text_run *last = find_run(doc, "PE0000044");
+	cr_assert_not_null(last);
+	cr_assert_eq(last->page, pages - 1);
+	const ws_text_run *first = find_run(doc, "申请人00");
+	cr_assert_eq(first->page, 0);
+	ws_document_free(doc);
+	ws_value_unref(g);
+	g_string_free(data, TRUE);
+	ws_diags_free(d);
+}
+
+Test(typeset, when_and_each_choose_what_is_drawn)
+{
+	ws_value *g = group_from("group: {route: delegated, items: [甲, 乙, 丙]}\n");
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - text: 自行预约\n"
+	                                "    when: \"{{ group.route == 'self' }}\"\n"
+	                                "  - text: 委托预约\n"
+	                                "    when: \"{{ group.route == 'delegated' }}\"\n"
+	                                "  - each: group.items\n"
+	                                "    as: x\n"
+	                                "    elements:\n"
+	                                "      - text: \"{{ loop.number }}.{{ x }}{{ '' if loop.last else '，' }}\"\n",
+	                          g, d, WS_OK);
+	cr_assert_null(find_run(doc, "自行预约"));
+	cr_assert_not_null(find_run(doc, "委托预约"));
+	cr_assert_not_null(find_run(doc, "1.甲，"));
+	cr_assert_not_null(find_run(doc, "2.乙，"));
+	const ws_text_run *r = find_run(doc, "3.丙");
+	cr_assert_not_null(r);
+	cr_assert_str_eq(r->text, "3.丙");
+	ws_document_free(doc);
+	ws_value_unref(g);
+	ws_diags_free(d);
+}
+
+Test(typeset, each_over_a_non_list_is_an_error)
+{
+	ws_value *g = group_from("group: {items: 3}\n");
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n  - each: group.items\n    elements: [{text: x}]\n", g, d, WS_EINPUT);
+	cr_assert_null(doc);
+	ws_value_unref(g);
+	ws_diags_free(d);
+}
+
+Test(typeset, every_page_elements_need_a_box)
+{
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements: [{text: a}]\nevery_page:\n  - text: x\n", NULL, d, WS_EINPUT);
+	cr_assert_null(doc);
+	cr_assert_eq(ws_diags_at(d, 0)->loc.line, 7);
+	ws_diags_free(d);
+}
