@@ -245,6 +245,12 @@ static void set_field(csv_state *st, ws_value *map, const column *col, ws_value 
 	guint n = g_strv_length(col->path);
 	for (guint k = 0; k + 1 < n; k++) {
 		ws_value *child = ws_value_map_get(m, col->path[k]);
+		if (!child && ws_value_is_null(v)) {
+			/* Empty cells do not invent a map: a self-route group with empty
+			 * fao_return_address.* columns has no return address, as in YAML. */
+			ws_value_unref(v);
+			return;
+		}
 		if (!child) {
 			child = ws_value_new_map(ws_value_loc(v));
 			ws_value_map_set(m, col->path[k], child, col->loc);

@@ -20,7 +20,7 @@ static int spawn(const char *const *argv, char **out, char **err)
 	char *o = NULL, *e = NULL;
 	int status = -1;
 	GError *gerr = NULL;
-	gboolean ok = g_spawn_sync(WS_TEST_SOURCE_DIR, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &o, &e,
+	gboolean ok = g_spawn_sync(WS_TEST_SOURCE_DIR, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &o, &e,
 	                           &status, &gerr);
 	cr_assert(ok, "cannot run %s: %s", argv[0], gerr ? gerr->message : "?");
 	if (out)

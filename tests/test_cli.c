@@ -1,0 +1,231 @@
+/* The command line as a user meets it: exit statuses, messages, outputs. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include <cairo.h>
+
+#include "support.h"
+
+#define SIMPLE "tests/data/layouts/simple.yaml"
+#define SELF "examples/data/self-beijing.yaml"
+
+static char *slurp(const char *path, gsize *len)
+{
+	char *data = NULL;
+	cr_assert(g_file_get_contents(path, &data, len, NULL), "read %s", path);
+	return data;
+}
+
+/* The value of one "Key:   value" line of pdfinfo. */
+static char *info_field(const char *info, const char *key)
+{
+	char **lines = g_strsplit(info, "\n", -1);
+	char *v = NULL;
+	for (char **l = lines; *l && !v; l++)
+		if (g_str_has_prefix(*l, key) && (*l)[strlen(key)] == ':')
+			v = g_strstrip(g_strdup(*l + strlen(key) + 1));
+	g_strfreev(lines);
+	return v ? v : g_strdup("");
+}
+
+static void assert_info(const char *info, const char *key, const char *want)
+{
+	char *v = info_field(info, key);
+	cr_assert_str_eq(v, want, "pdfinfo %s", key);
+	g_free(v);
+}
+
+Test(cli, help_and_version)
+{
+	char *out = NULL;
+	const char *help[] = {"--help", NULL};
+	cr_assert_eq(wst_wenshu(help, &out, NULL), 0);
+	cr_assert(strstr(out, "render") && strstr(out, "check") && strstr(out, "packet"));
+	g_free(out);
+	const char *ver[] = {"--version", NULL};
+	cr_assert_eq(wst_wenshu(ver, &out, NULL), 0);
+	cr_assert(g_str_has_prefix(out, "wenshu "));
+	g_free(out);
+}
+
+Test(cli, usage_errors_exit_2)
+{
+	const char *none[] = {NULL};
+	cr_assert_eq(wst_wenshu(none, NULL, NULL), 2);
+	const char *bad[] = {"rendr", NULL};
+	cr_assert_eq(wst_wenshu(bad, NULL, NULL), 2);
+	const char *nodata[] = {"render", SIMPLE, NULL};
+	cr_assert_eq(wst_wenshu(nodata, NULL, NULL), 2);
+	const char *badfmt[] = {"render", SIMPLE, "--data", SELF, "--format", "docx", NULL};
+	cr_assert_eq(wst_wenshu(badfmt, NULL, NULL), 2);
+	char *err = NULL;
+	const char *kind[] = {"render", "payment-reciept", "--data", SELF, NULL};
+	cr_assert_eq(wst_wenshu(kind, NULL, &err), 2);
+	cr_assert(strstr(err, "did you mean 'payment-receipt'?"), "%s", err);
+	g_free(err);
+}
+
+Test(cli, a_broken_layout_names_file_line_column_and_exits_1)
+{
+	char *err = NULL;
+	const char *args[] = {"check", "tests/data/layouts/broken.yaml", NULL};
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 1);
+	cr_assert(strstr(err, "tests/data/layouts/broken.yaml:6:5: error: unknown element type 'barcod' (did you mean 'barcode'?)"),
+	          "%s", err);
+	g_free(err);
+}
+
+Test(cli, a_missing_file_is_an_io_error)
+{
+	char *err = NULL;
+	const char *args[] = {"render", SIMPLE, "--data", "no/such/file.yaml", NULL};
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 3);
+	cr_assert(strstr(err, "no/such/file.yaml"), "%s", err);
+	g_free(err);
+}
+
+Test(cli, renders_pdf_and_png_that_read_back)
+{
+	char *dir = wst_tmpdir();
+	char *tmpl = g_strdup_printf("%s/{group.group_id}-{kind}", dir);
+	const char *args[] = {"render", SIMPLE, "--data", SELF, "-o", tmpl, "--format", "pdf,png", NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
+	char *pdf = g_strdup_printf("%s/G2025-TEST-001-interview-confirmation.pdf", dir);
+	char *png = g_strdup_printf("%s/G2025-TEST-001-interview-confirmation.png", dir);
+	char *text = wst_pdftotext(pdf, false);
+	cr_assert_not_null(text);
+	const char *order[] = {"美国国务院官方签证预约服务", "JIA CESHI", "PE0000001", "AA00TEST01", "2025/03/18",
+	                       "序号", "贾测试", NULL};
+	wst_assert_in_order(text, order);
+	char *fonts = wst_pdffonts(pdf);
+	cr_assert(strstr(fonts, "NotoSansCJKsc"), "%s", fonts);
+	/* every CJK font embedded as a subset: "CID Type 0C ... yes yes" */
+	char **lines = g_strsplit(fonts, "\n", -1);
+	for (char **l = lines; *l; l++)
+		if (strstr(*l, "CJK"))
+			cr_assert(strstr(*l, "yes yes"), "embedded subset: %s", *l);
+	g_strfreev(lines);
+	char *info = wst_pdfinfo(pdf);
+	assert_info(info, "Title", "测试文书");
+	assert_info(info, "Author", "测试外事办公室");
+	assert_info(info, "Creator", "wenshu 0.1.0");
+	assert_info(info, "CreationDate", "Wed Mar  5 00:00:00 2025 UTC");
+	assert_info(info, "Page size", "595.276 x 841.89 pts (A4)");
+	g_free(info);
+	g_free(fonts);
+	g_free(text);
+	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	cr_assert_eq(cairo_image_surface_get_width(s), 1240);
+	cr_assert_eq(cairo_image_surface_get_height(s), 1754);
+	cairo_surface_destroy(s);
+	g_free(pdf);
+	g_free(png);
+	g_free(tmpl);
+	g_free(err);
+	g_free(dir);
+}
+
+Test(cli, same_input_same_bytes_and_jobs_do_not_change_output)
+{
+	/* Three groups from the CSV sample plus the two YAML ones would need a
+	 * merge; the CSV alone holds two groups. */
+	char *dir1 = wst_tmpdir(), *dir2 = wst_tmpdir();
+	char *t1 = g_strdup_printf("%s/{group.group_id}.pdf", dir1);
+	char *t2 = g_strdup_printf("%s/{group.group_id}.pdf", dir2);
+	const char *a1[] = {"render", SIMPLE, "--data", "examples/data/sample-groups.csv", "-o", t1, "--jobs", "1", NULL};
+	const char *a2[] = {"render", SIMPLE, "--data", "examples/data/sample-groups.csv", "-o", t2, "--jobs", "2", NULL};
+	char *err = NULL;
+	/* the delegated group has no appointment: it fails validation, the batch goes on */
+	int rc1 = wst_wenshu(a1, NULL, &err);
+	cr_assert(strstr(err, "1 of 2 group(s) rendered, 1 failed"), "%s", err);
+	g_free(err);
+	int rc2 = wst_wenshu(a2, NULL, NULL);
+	cr_assert_eq(rc1, 1);
+	cr_assert_eq(rc2, 1);
+	char *p1 = g_strdup_printf("%s/G2025-TEST-001.pdf", dir1), *p2 = g_strdup_printf("%s/G2025-TEST-001.pdf", dir2);
+	gsize l1, l2;
+	char *b1 = slurp(p1, &l1), *b2 = slurp(p2, &l2);
+	cr_assert_eq(l1, l2);
+	cr_assert(memcmp(b1, b2, l1) == 0, "identical bytes with --jobs 1 and 2 under SOURCE_DATE_EPOCH");
+	char *failed = g_strdup_printf("%s/G2025-TEST-002.pdf", dir1);
+	cr_assert(!g_file_test(failed, G_FILE_TEST_EXISTS), "a failed group writes nothing");
+	g_free(failed);
+	g_free(b1);
+	g_free(b2);
+	g_free(p1);
+	g_free(p2);
+	g_free(t1);
+	g_free(t2);
+	g_free(dir1);
+	g_free(dir2);
+}
+
+Test(cli, two_groups_to_one_file_is_refused_before_writing)
+{
+	char *dir = wst_tmpdir();
+	char *tmpl = g_strdup_printf("%s/same.pdf", dir);
+	const char *args[] = {"render", SIMPLE, "--data", "examples/data/sample-groups.csv", "-o", tmpl, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 2);
+	cr_assert(strstr(err, "same file"), "%s", err);
+	cr_assert(!g_file_test(tmpl, G_FILE_TEST_EXISTS));
+	g_free(err);
+	g_free(tmpl);
+	g_free(dir);
+}
+
+Test(cli, check_reports_every_rule_of_the_invalid_sample)
+{
+	char *err = NULL;
+	const char *args[] = {"check", SIMPLE, "--data", "examples/data/invalid.yaml", NULL};
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 1);
+	const char *rules[] = {"[X1]", "[X2]", "[X3]", "[X4]", "[X5]", "[X8]", "[X9]", "[X11]", "[X12]", "[X13]", "[X16]"};
+	for (size_t i = 0; i < G_N_ELEMENTS(rules); i++)
+		cr_assert(strstr(err, rules[i]), "reports %s:\n%s", rules[i], err);
+	/* positions point into the data file */
+	cr_assert(strstr(err, "examples/data/invalid.yaml:"), "%s", err);
+	g_free(err);
+}
+
+Test(cli, check_passes_a_valid_sample_and_names_the_fangsong_fallback)
+{
+	char *err = NULL;
+	const char *args[] = {"check", SIMPLE, "--data", SELF, NULL};
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
+	cr_assert(strstr(err, "Wenshu FangSong' falls back"), "%s", err);
+	g_free(err);
+}
+
+Test(cli, list_shows_kinds_plugins_and_filters)
+{
+	char *out = NULL;
+	const char *kinds[] = {"list", "kinds", NULL};
+	cr_assert_eq(wst_wenshu(kinds, &out, NULL), 0);
+	cr_assert(strstr(out, "payment-receipt") && strstr(out, "note"));
+	g_free(out);
+	const char *plugins[] = {"list", "plugins", NULL};
+	cr_assert_eq(wst_wenshu(plugins, &out, NULL), 0);
+	cr_assert(strstr(out, "element  barcode"), "%s", out);
+	g_free(out);
+	const char *filters[] = {"list", "filters", NULL};
+	cr_assert_eq(wst_wenshu(filters, &out, NULL), 0);
+	cr_assert(strstr(out, "cn_date"));
+	g_free(out);
+}
+
+Test(cli, merge_writes_one_pdf)
+{
+	char *dir = wst_tmpdir();
+	char *merged = g_strdup_printf("%s/all.pdf", dir);
+	const char *args[] = {"render", SIMPLE, "--data", SELF, "--merge", merged, NULL};
+	cr_assert_eq(wst_wenshu(args, NULL, NULL), 0);
+	char *info = wst_pdfinfo(merged);
+	assert_info(info, "Pages", "1");
+	g_free(info);
+	g_free(merged);
+	g_free(dir);
+}
