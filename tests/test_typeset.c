@@ -4,6 +4,9 @@
 #include <math.h>
 #include <string.h>
 
+#include <cairo.h>
+#include <stdint.h>
+
 #include "engine.h"
 #include "wsyaml.h"
 
@@ -290,4 +293,61 @@ Test(typeset, every_page_elements_need_a_box)
 	cr_assert_null(doc);
 	cr_assert_eq(ws_diags_at(d, 0)->loc.line, 7);
 	ws_diags_free(d);
+}
+
+/* Images: PNG through Cairo and SVG through librsvg, drawn whole in their box. */
+Test(typeset, png_and_svg_images_are_drawn_in_their_boxes)
+{
+	char *dir = g_dir_make_tmp("wenshu-img-XXXXXX", NULL);
+	char *png = g_build_filename(dir, "red.png", NULL);
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 40, 20);
+	cairo_t *cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 0, 0);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	cr_assert_eq(cairo_surface_write_to_png(s, png), CAIRO_STATUS_SUCCESS);
+	cairo_surface_destroy(s);
+	char *svg = g_build_filename(dir, "blue.svg", NULL);
+	cr_assert(g_file_set_contents(svg,
+	                              "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'>"
+	                              "<rect width='10' height='10' fill='#0000ff'/></svg>",
+	                              -1, NULL));
+	char *layout_path = g_build_filename(dir, "img.yaml", NULL);
+	cr_assert(g_file_set_contents(layout_path,
+	                              HEAD "elements:\n"
+	                                   "  - image: {src: red.png, box: [10mm, 10mm, 40mm, 40mm]}\n"
+	                                   "  - image: {src: blue.svg, box: [60mm, 10mm, 20mm, 20mm]}\n",
+	                              -1, NULL));
+	ws_diags *d = ws_diags_new();
+	ws_layout *l = NULL;
+	cr_assert_eq(ws_layout_load_file(&l, layout_path, NULL, d), WS_OK);
+	ws_document *doc = NULL;
+	cr_assert_eq(ws_engine_render(engine, l, NULL, &doc, d), WS_OK);
+	/* Draw at 1 px per pt and sample the pixels. */
+	double w, h;
+	ws_document_page_size(doc, 0, &w, &h);
+	cairo_surface_t *page = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)w, (int)h);
+	cr = cairo_create(page);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	ws_document_draw_page(doc, 0, cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(page);
+	unsigned char *px = cairo_image_surface_get_data(page);
+	int stride = cairo_image_surface_get_stride(page);
+#define PIXEL(x, y) (*(uint32_t *)(px + (int)(y) * stride + 4 * (int)(x)) & 0xffffff)
+	/* the 2:1 PNG is contained in the 40 mm square: centred vertically */
+	cr_assert_eq(PIXEL(30 * MM, 30 * MM), 0xff0000u, "red in the middle of its box");
+	cr_assert_eq(PIXEL(30 * MM, 12 * MM), 0xffffffu, "aspect kept: nothing at the top of the box");
+	cr_assert_eq(PIXEL(70 * MM, 20 * MM), 0x0000ffu, "the SVG square fills its box");
+	cr_assert_eq(PIXEL(85 * MM, 20 * MM), 0xffffffu, "nothing outside");
+#undef PIXEL
+	cairo_surface_destroy(page);
+	ws_document_free(doc);
+	ws_layout_free(l);
+	ws_diags_free(d);
+	g_free(layout_path);
+	g_free(svg);
+	g_free(png);
+	g_free(dir);
 }
