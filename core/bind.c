@@ -99,8 +99,7 @@ int ws_bind_list(const ws_template *t, const ws_value *scope, ws_value **out, ws
 	}
 	if (ws_value_get_type(v) != WS_VALUE_LIST) {
 		char *shown = ws_value_to_string(v);
-		ws_loc loc = ws_value_loc(v);
-		rc = ws_diag_add(diags, WS_SEVERITY_ERROR, loc, NULL, ws_template_source(t),
+		rc = ws_diag_add(diags, WS_SEVERITY_ERROR, ws_template_loc(t), NULL, ws_template_source(t),
 		                 "each needs a list, but '%s' is a %s: %.80s", ws_template_source(t),
 		                 ws_value_type_name(ws_value_get_type(v)), shown);
 		g_free(shown);

@@ -1273,6 +1273,11 @@ bool ws_template_is_single_expr(const ws_template *t)
 	return t && t->single;
 }
 
+ws_loc ws_template_loc(const ws_template *t)
+{
+	return t ? t->loc : WS_LOC_NONE;
+}
+
 const char *ws_template_source(const ws_template *t)
 {
 	return t ? t->src : NULL;

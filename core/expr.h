@@ -100,6 +100,8 @@ WS_EXPORT bool ws_template_is_constant(const ws_template *t);
 WS_EXPORT bool ws_template_is_single_expr(const ws_template *t);
 /* The source text, as given (borrowed, valid while the template lives). */
 WS_EXPORT const char *ws_template_source(const ws_template *t);
+/* Where the template's text starts in its file. */
+WS_EXPORT ws_loc ws_template_loc(const ws_template *t);
 
 /* Evaluates to a string: every part concatenated, null as "".  A list or a
  * map cannot be rendered as text (use join) and is an error.  `scope` is a
