@@ -282,6 +282,9 @@ Test(typeset, each_over_a_non_list_is_an_error)
 	ws_diags *d = ws_diags_new();
 	ws_document *doc = render(HEAD "elements:\n  - each: group.items\n    elements: [{text: x}]\n", g, d, WS_EINPUT);
 	cr_assert_null(doc);
+	const ws_diag *e = ws_diags_at(d, ws_diags_count(d) - 1);
+	cr_assert_eq(e->loc.line, 6, "points at the layout's each");
+	cr_assert_eq(e->loc.column, 11);
 	ws_value_unref(g);
 	ws_diags_free(d);
 }
