@@ -254,8 +254,24 @@ int ws_cli_render(int argc, char **argv)
 	rc = ws_cli_run_batch(engine, layout, data, items, n_items, oo, n_oo, jobs);
 	status = ws_cli_exit_status(rc);
 	if (rc == WS_OK && n_items == 1)
-		for (size_t f = 0; f < n_oo; f++)
-			printf("%s\n", items[0].outputs[f]);
+		for (size_t f = 0; f < n_oo; f++) {
+			/* A multi-page PNG or SVG is one file per page: NAME-1.png, ... */
+			if (g_file_test(items[0].outputs[f], G_FILE_TEST_EXISTS)) {
+				printf("%s\n", items[0].outputs[f]);
+				continue;
+			}
+			const char *dot = strrchr(items[0].outputs[f], '.');
+			int stem = dot ? (int)(dot - items[0].outputs[f]) : (int)strlen(items[0].outputs[f]);
+			for (int page = 1;; page++) {
+				char *name = g_strdup_printf("%.*s-%d%s", stem, items[0].outputs[f], page, dot ? dot : "");
+				bool exists = g_file_test(name, G_FILE_TEST_EXISTS);
+				if (exists)
+					printf("%s\n", name);
+				g_free(name);
+				if (!exists)
+					break;
+			}
+		}
 out:
 	for (size_t i = 0; i < n_items && items; i++) {
 		g_free(items[i].label);

@@ -109,6 +109,7 @@ struct ws_elem {
 	double height;           /* pt, flow elements; WS_AUTO = natural */
 	double x_offset;         /* pt, flow elements: indent from the frame's left */
 	double space_before, space_after; /* pt */
+	bool keep_with_next;     /* flow: never the last thing on a page (headings) */
 
 	/* text, checkbox label */
 	ws_template *text;       /* owned */

@@ -734,7 +734,7 @@ static const char *const builtin_types[] = {
 
 /* Keys every element accepts. */
 static const char *const common_keys[] = {
-	"when", "box", "width", "height", "x", "space_before", "space_after", NULL,
+	"when", "box", "width", "height", "x", "space_before", "space_after", "keep_with_next", NULL,
 };
 
 static void free_row(gpointer p)
@@ -834,7 +834,7 @@ static void load_common(loader *ld, ws_elem *e, const ws_value *props)
 	e->width = WS_AUTO;
 	e->height = WS_AUTO;
 	if ((v = ws_value_map_get(props, "when")))
-		e->when = get_template(ld, v, "when");
+		e->when = get_expr(ld, v, "when"); /* a bare condition, or {{ … }} */
 	if ((v = ws_value_map_get(props, "box")))
 		e->has_box = load_box(ld, v, &e->box);
 	if ((v = ws_value_map_get(props, "width")))
@@ -847,6 +847,8 @@ static void load_common(loader *ld, ws_elem *e, const ws_value *props)
 		get_length(ld, v, "space_before", true, &e->space_before);
 	if ((v = ws_value_map_get(props, "space_after")))
 		get_length(ld, v, "space_after", true, &e->space_after);
+	if ((v = ws_value_map_get(props, "keep_with_next")))
+		get_bool(ld, v, "keep_with_next", &e->keep_with_next);
 }
 
 /* The element's text style: base ← named style ← inline overrides. */
@@ -953,7 +955,7 @@ static void load_rows(loader *ld, const ws_value *v, GPtrArray *out, const ws_st
 
 static const char *const table_keys[] = {
 	"columns", "header", "rows", "footer", "each", "as", "style", "header_style", "padding",
-	"borders", "stroke", "stroke_width", "min_row_height", "fill", "header_fill", NULL,
+	"borders", "stroke", "stroke_width", "min_row_height", "header_fill", NULL,
 };
 
 static void load_table(loader *ld, ws_elem *e, const ws_value *props)
@@ -1037,7 +1039,8 @@ static void load_table(loader *ld, ws_elem *e, const ws_value *props)
 
 static const char *const line_keys[] = {"from", "to", "stroke", "stroke_width", "dash", NULL};
 static const char *const rect_keys[] = {"stroke", "stroke_width", "fill", "dash", "radius", NULL};
-static const char *const checkbox_keys[] = {"checked", "label", "size", "style", "stroke",
+/* `box_size`, not `size`: size is the label's font size, a style key. */
+static const char *const checkbox_keys[] = {"checked", "label", "box_size", "style", "stroke",
                                             "stroke_width", NULL};
 static const char *const image_keys[] = {"src", NULL};
 static const char *const group_keys[] = {"elements", "each", "as", NULL};
@@ -1223,9 +1226,9 @@ static ws_elem *load_element(loader *ld, const ws_value *v)
 			e->text = get_template(ld, lab, "label");
 		load_elem_style(ld, props, &e->style, &ld->layout->base_style);
 		e->box_size = 0;
-		const ws_value *sz = ws_value_map_get(props, "size");
+		const ws_value *sz = ws_value_map_get(props, "box_size");
 		if (sz)
-			get_length(ld, sz, "checkbox size", false, &e->box_size);
+			get_length(ld, sz, "box_size", false, &e->box_size);
 	} else if (strcmp(type_key, "image") == 0) {
 		e->type = WS_ELEM_IMAGE;
 		check_keys(ld, props, image_keys, common_keys, "an image");

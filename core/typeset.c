@@ -8,6 +8,7 @@
 
 #include "bind.h"
 #include "cjk.h"
+#include "fasttext.h"
 #include "fonts.h"
 #include "host.h"
 #include "layout-private.h"
@@ -50,6 +51,9 @@ static void text_op_draw(cairo_t *cr, void *data)
 	cairo_set_source_rgba(cr, op->color.r, op->color.g, op->color.b, op->color.a);
 	for (int i = 0; i < op->n; i++) {
 		PangoLayoutLine *line = pango_layout_get_line_readonly(op->layout, op->lines[i]);
+		/* PDF: drawn against a small twin of each font (fasttext.h). */
+		if (ws_fasttext_show_line(cr, line, op->x[i], op->y[i]))
+			continue;
 		cairo_move_to(cr, op->x[i], op->y[i]);
 		pango_cairo_show_layout_line(cr, line);
 	}
@@ -265,7 +269,12 @@ static PangoLayout *make_layout(ts *t, const char *text, const ws_style *st, dou
 		pango_layout_set_alignment(lay, PANGO_ALIGN_LEFT);
 		break;
 	}
-	double indent = st->indent + st->indent_em * size;
+	/* On the grid an em is one grid cell (156 mm / 28), not the font size:
+	 * a 2em indent of 2 × 16 pt would leave 26 cells and lose a character. */
+	double em = size;
+	if (st->grid && t->l->grid_chars > 0 && width > 0)
+		em = floor(t->frame.width / t->l->grid_chars * PANGO_SCALE) / PANGO_SCALE;
+	double indent = st->indent + st->indent_em * em;
 	if (indent != 0)
 		pango_layout_set_indent(lay, UNITS(indent));
 	PangoAttrList *attrs = pango_attr_list_new();
@@ -328,6 +337,7 @@ static void place_lines(ts *t, PangoLayout *lay, const line_info *li, int first,
 		return;
 	text_op *op = g_new0(text_op, 1);
 	op->layout = g_object_ref(lay);
+	ws_fasttext_note_layout(lay);
 	op->n = last - first;
 	op->lines = g_new(int, op->n);
 	op->x = g_new(double, op->n);
@@ -781,6 +791,25 @@ static double checkbox_height(const ts *t, const ws_elem *e)
 	return MAX(side, style_line_pitch(t, &e->style, e->style.size));
 }
 
+/* In the flow, a label that wraps takes its full height (else the next
+ * element is drawn over its second line). */
+static double checkbox_flow_height(ts *t, const ws_elem *e, double width)
+{
+	double h = checkbox_height(t, e);
+	char *label = NULL;
+	if (e->text && ws_bind_text(e->text, t->scope, &label, t->diags) == WS_OK && *label) {
+		double side = e->box_size > 0 ? e->box_size : e->style.size * 0.85;
+		char **paras = split_paragraphs(label);
+		para_set ps = {0};
+		para_set_make(t, &ps, paras, &e->style, e->style.size, MAX(1, width - side * 1.6));
+		h = MAX(h, ps.height);
+		para_set_free(&ps);
+		g_strfreev(paras);
+	}
+	g_free(label);
+	return h;
+}
+
 static void place_image(ts *t, const ws_elem *e, ws_rect r)
 {
 	if (!e->src)
@@ -999,7 +1028,7 @@ static void place_element(ts *t, const ws_elem *e, bool absolute_only)
 		place_table(t, e, x, width);
 		break;
 	default: {
-		double h = fixed_flow_height(t, e);
+		double h = e->type == WS_ELEM_CHECKBOX ? checkbox_flow_height(t, e, width) : fixed_flow_height(t, e);
 		ensure_room(t, h);
 		ws_rect r = {x, t->y, width, h};
 		if (e->type == WS_ELEM_LINE)
@@ -1020,10 +1049,67 @@ static void place_element(ts *t, const ws_elem *e, bool absolute_only)
 	t->y += e->space_after;
 }
 
+/* The least room the start of a flow element needs: its first line, or a
+ * table's header and first row.  An estimate from the style's line pitch;
+ * used only to keep a heading with what follows it. */
+static double flow_start_height(const ts *t, const ws_elem *e)
+{
+	if (e->has_box)
+		return 0;
+	switch (e->type) {
+	case WS_ELEM_TEXT:
+		return style_line_pitch(t, &e->style, e->style.size);
+	case WS_ELEM_TABLE: {
+		double row = style_line_pitch(t, &e->style, e->style.size) + e->padding[0] + e->padding[2];
+		row = MAX(row, e->min_row_height);
+		return row * (double)(e->header_rows->len + 1);
+	}
+	case WS_ELEM_GROUP:
+		return e->children->len ? flow_start_height(t, g_ptr_array_index(e->children, 0)) : 0;
+	default:
+		return fixed_flow_height(t, e);
+	}
+}
+
+/* The height of a flow text element as it will be set, pt. */
+static double flow_text_height(ts *t, const ws_elem *e)
+{
+	char *text = NULL;
+	ws_diags *quiet = ws_diags_new(); /* errors are reported when the element is placed */
+	double h = 0;
+	if (ws_bind_text(e->text, t->scope, &text, quiet) == WS_OK) {
+		double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
+		char **paras = split_paragraphs(text);
+		para_set ps = {0};
+		para_set_make(t, &ps, paras, &e->style, e->style.size, width);
+		h = ps.height;
+		para_set_free(&ps);
+		g_strfreev(paras);
+	}
+	g_free(text);
+	ws_diags_free(quiet);
+	return h;
+}
+
 static void place_list(ts *t, const GPtrArray *elems, bool absolute_only)
 {
-	for (guint i = 0; i < elems->len && !t->aborted; i++)
-		place_element(t, g_ptr_array_index(elems, i), absolute_only);
+	for (guint i = 0; i < elems->len && !t->aborted; i++) {
+		const ws_elem *e = g_ptr_array_index(elems, i);
+		/* keep_with_next: a heading never ends a page; it moves on with
+		 * the start of the element after it. */
+		if (e->keep_with_next && !absolute_only && !e->has_box && i + 1 < elems->len &&
+		    e->type == WS_ELEM_TEXT && e->height == WS_AUTO) {
+			bool show = true;
+			ws_diags *quiet = ws_diags_new();
+			if (ws_bind_condition(e->when, t->scope, &show, quiet) == WS_OK && show) {
+				double need = (t->page_has_flow ? e->space_before : 0) + flow_text_height(t, e) +
+				              e->space_after + flow_start_height(t, g_ptr_array_index(elems, i + 1));
+				ensure_room(t, need);
+			}
+			ws_diags_free(quiet);
+		}
+		place_element(t, e, absolute_only);
+	}
 }
 
 int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_env *env,

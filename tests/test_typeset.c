@@ -354,3 +354,24 @@ Test(typeset, png_and_svg_images_are_drawn_in_their_boxes)
 	g_free(png);
 	g_free(dir);
 }
+
+Test(typeset, keep_with_next_moves_a_heading_to_the_next_page)
+{
+	const char *tmpl = HEAD "elements:\n"
+	                        "  - text: 开头\n"
+	                        "  - space: 242mm\n"
+	                        "  - text: 第二部分标题\n"
+	                        "    keep_with_next: %s\n"
+	                        "  - text: 第二部分正文\n";
+	for (int keep = 0; keep < 2; keep++) {
+		char *src = g_strdup_printf(tmpl, keep ? "true" : "false");
+		ws_diags *d = ws_diags_new();
+		ws_document *doc = render(src, NULL, d, WS_OK);
+		const ws_text_run *h = find_run(doc, "第二部分标题"), *b = find_run(doc, "第二部分正文");
+		cr_assert_eq(b->page, 1, "the body does not fit on page 1");
+		cr_assert_eq(h->page, keep ? 1u : 0u, "keep_with_next=%d", keep);
+		ws_document_free(doc);
+		ws_diags_free(d);
+		g_free(src);
+	}
+}
