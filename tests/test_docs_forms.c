@@ -1,0 +1,446 @@
+/* End-to-end tests of the two registration forms (DOMAIN.md §5.3, §5.4):
+ * layouts/registration-self.yaml and layouts/registration-delegated.yaml,
+ * rendered by the real CLI from the samples, read back with pdftotext and
+ * pdffonts, and compared with the reference images in tests/reference/.
+ * SOURCE_DATE_EPOCH=1741132800 (tests/meson.build): 填表日期 2025年3月5日. */
+#include "support.h"
+
+#include <cairo.h>
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A pixel differs when a channel is off by more than 48/255; at most 1 % of
+ * the page may differ (text antialiasing across FreeType builds moves a few
+ * edge pixels; a moved line or a missing word changes far more). */
+#define REF_TOLERANCE 0.01
+
+static void render(const char *kind, const char *data, const char *dir, const char *formats, char **err)
+{
+	char *out = g_strdup_printf("%s/{group.group_id}-{kind}", dir);
+	const char *args[] = {"render", kind, "--data", data, "-o", out, "--format", formats, NULL};
+	char *o = NULL;
+	int rc = wst_wenshu(args, &o, err);
+	cr_assert_eq(rc, 0, "wenshu render %s --data %s exited %d:\n%s%s", kind, data, rc, o ? o : "",
+	             err && *err ? *err : "");
+	g_free(o);
+	g_free(out);
+}
+
+static int pdf_pages(const char *pdf)
+{
+	char *info = wst_pdfinfo(pdf);
+	cr_assert_not_null(info);
+	const char *p = strstr(info, "Pages:");
+	cr_assert_not_null(p, "pdfinfo has no page count:\n%s", info);
+	int n = atoi(p + 6);
+	g_free(info);
+	return n;
+}
+
+/* Every font embedded as a subset (pdffonts: emb yes, sub yes, "ABCDEF+" name), none Type 3. */
+static void assert_fonts_embedded(const char *pdf)
+{
+	char *fonts = wst_pdffonts(pdf);
+	cr_assert_not_null(fonts);
+	char **lines = g_strsplit(fonts, "\n", -1);
+	int n = 0;
+	for (char **l = lines + 2; *l && **l; l++, n++) {
+		cr_assert(strstr(*l, " yes yes ") != NULL, "font not embedded as a subset: %s\n%s", *l, fonts);
+		cr_assert(strlen(*l) > 7 && (*l)[6] == '+', "not a subset name: %s", *l);
+		cr_assert(strstr(*l, "Type 3") == NULL, "a Type 3 font: %s", *l);
+	}
+	cr_assert_geq(n, 2, "expected at least the title and the body fonts:\n%s", fonts);
+	/* labels in Hei, values in the FangSong role (Noto Serif CJK SC as its declared fallback),
+	 * the title in bold Song */
+	cr_assert(strstr(fonts, "NotoSansCJK") != NULL, "%s", fonts);
+	cr_assert(strstr(fonts, "NotoSerifCJKsc-Bold") != NULL, "%s", fonts);
+	cr_assert(strstr(fonts, "NotoSerifCJKsc-Regular") != NULL, "%s", fonts);
+	g_strfreev(lines);
+	g_free(fonts);
+}
+
+static void assert_png_a4_150(const char *png)
+{
+	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS, "cannot read %s", png);
+	/* A4 portrait at 150 dpi: 210 mm × 297 mm → 1240 × 1754 px */
+	cr_assert_eq(cairo_image_surface_get_width(s), 1240, "%s width", png);
+	cr_assert_eq(cairo_image_surface_get_height(s), 1754, "%s height", png);
+	cairo_surface_destroy(s);
+}
+
+static void assert_reference(const char *png, const char *name)
+{
+	double f = wst_compare_reference(png, name, REF_TOLERANCE);
+	cr_assert(f >= 0, "%s: missing reference or a different size (tests/reference/%s.png)", png, name);
+	cr_assert(f <= REF_TOLERANCE, "%s differs from tests/reference/%s.png in %.2f %% of its pixels", png, name,
+	          f * 100);
+}
+
+static char *text_of(const char *pdf, bool layout)
+{
+	char *t = wst_pdftotext(pdf, layout);
+	cr_assert_not_null(t, "pdftotext failed on %s", pdf);
+	char *sq = wst_squeeze(t);
+	g_free(t);
+	return sq;
+}
+
+/* ------------------------------------------------------------ registration-self */
+
+Test(docs_forms, self_sample)
+{
+	char *dir = wst_tmpdir();
+	render("registration-self", "examples/data/self-beijing.yaml", dir, "pdf,png", NULL);
+	char *pdf = g_strdup_printf("%s/G2025-TEST-001-registration-self.pdf", dir);
+	char *png = g_strdup_printf("%s/G2025-TEST-001-registration-self.png", dir);
+	cr_assert(g_file_test(pdf, G_FILE_TEST_IS_REGULAR));
+	cr_assert_eq(pdf_pages(pdf), 1, "one applicant fits one page");
+
+	char *text = text_of(pdf, false);
+	const char *order[] = {
+		"自行预约美国签证面谈时间登记表",
+		"填表日期：2025年3月5日",
+		"团组名称", "某某省示例学术交流团（虚构）",
+		"任务批件文号", "测外任〔2025〕0001号",
+		"派出单位", "某某省示例研究院（虚构）",
+		"出访任务", "参加学术交流会议",
+		"出访起止日期", "2025年4月20日至2025年4月27日",
+		"在美访问地点", "华盛顿、纽约", "在美停留天数", "8天",
+		"面谈地点", "美利坚合众国驻华大使馆", "北京市朝阳区安家楼路55号",
+		"面谈日期、时间", "2025年3月18日08:30", "签证类别", "B-1",
+		"领事馆面谈编号", "TEST-APPT-0001", "申请人数", "1人",
+		"序号", "中文姓名", "拼音姓名", "性别", "出生日期", "护照种类", "护照号码", "DS-160确认编号",
+		"缴费收据编号", "身份",
+		"1", "贾测试", "JIACESHI", "男", "1980年1月1日", "公务普通", "PE0000001", "AA00TEST01",
+		"TESTRCPT0001", "主申请人",
+		"随表寄送材料",
+		"自行预约美国签证面谈时间登记表", "任务批件原件", "中文照会", "外交部取件手续费汇款凭证",
+		"联系人", "甄示例", "手机", "13800000000", "固定电话", "010-00000000",
+		"派出单位（盖章）", "某某省示例研究院（虚构）", "2025年3月5日",
+		"第1页共1页",
+		NULL,
+	};
+	wst_assert_in_order(text, order);
+	/* the checklist boxes are drawn, never a font's ☐ */
+	cr_assert(strstr(text, "☐") == NULL && strstr(text, "□") == NULL);
+	assert_fonts_embedded(pdf);
+
+	char *info = wst_pdfinfo(pdf);
+	cr_assert(strstr(info, "自行预约美国签证面谈时间登记表") != NULL, "PDF title:\n%s", info);
+	cr_assert(strstr(info, "595.276 x 841.89") != NULL || strstr(info, "595.28 x 841.89") != NULL,
+	          "A4 portrait:\n%s", info);
+	g_free(info);
+
+	assert_png_a4_150(png);
+	assert_reference(png, "registration-self-beijing");
+	g_free(text);
+	g_free(pdf);
+	g_free(png);
+	g_free(dir);
+}
+
+/* ------------------------------------------------------------ registration-delegated */
+
+Test(docs_forms, delegated_sample)
+{
+	char *dir = wst_tmpdir();
+	render("registration-delegated", "examples/data/delegated-shanghai.yaml", dir, "pdf,png", NULL);
+	char *pdf = g_strdup_printf("%s/G2025-TEST-002-registration-delegated.pdf", dir);
+	int pages = pdf_pages(pdf);
+	cr_assert_eq(pages, 2, "three applicants, fees, address and declaration take two pages (got %d)", pages);
+
+	/* -layout keeps each table row on one line, so the 均排 labels read whole */
+	char *text = text_of(pdf, true);
+	const char *order[] = {
+		"委托护照签证部预约美国签证面谈登记表",
+		"填表日期：2025年3月5日",
+		"团组名称某某市示例考察团（虚构）",
+		"任务批件文号测外任〔2025〕0002号",
+		"派出单位某某市示例发展中心（虚构）",
+		"出访任务考察城市规划项目",
+		"出访起止日期2025年5月10日至2025年5月17日",
+		"在美访问地点洛杉矶、旧金山在美停留天数8天",
+		"美利坚合众国驻上海总领事馆", "期望面谈地点", "上海市南京西路1038号",
+		"期望面谈日期起：2025年4月1日止：2025年4月18日",
+		"签证类别B-1（非移民签证）申请人数3人",
+		/* applicant 1 */
+		"申请人1甄示例（主申请人）",
+		"中文姓名甄示例拼音姓ZHEN拼音名SHILI",
+		"性别女出生日期1975年5月5日出生国家CHINA",
+		"国籍CHINA护照种类公务普通护照号码PE0000002",
+		"签发日期2022年1月10日签发地点ZHEJIANG有效期至2027年1月9日",
+		"手机13900000001签证类别B-1DS-160确认编号AA00TEST02",
+		"邮箱zhen.shili@example.org与主申请人关系本人",
+		/* applicant 2 */
+		"申请人2贾样本（同行人员）", "JIA", "YANGBEN", "1988年8月8日", "PE0000003", "2023年3月15日",
+		"2028年3月14日", "13900000002", "AA00TEST03", "jia.yangben@example.org", "与主申请人关系同事",
+		/* applicant 3, whose block continues on page 2 under its repeated heading */
+		"申请人3范例华（同行人员）", "FAN", "LIHUA", "1990年10月10日",
+		"第1页共2页",
+		"申请人3范例华（同行人员）", "公务", "SE0000004", "2022年9月1日", "BEIJING", "2027年8月31日",
+		"AA00TEST04", "fan.lihua@example.org",
+		/* fees: 3 × 185.00 USD × 7.40 */
+		"签证费3×1369.00=4107.00元（每人185.00USD×汇率7.40）",
+		"外交部取件手续费金额按护签部通知",
+		"汇款合计4107.00元",
+		"汇款日期2025年3月20日",
+		/* return address */
+		"回寄单位某某市人民政府外事办公室（虚构）",
+		"收件人范例华", "联系电话13900000000",
+		"浙江省杭州市示例区示例路1号", "邮政编码310000",
+		/* checklist, seed 二(一) */
+		"随表寄送材料",
+		"委托护照签证部预约美国签证面谈登记表", "任务批件原件", "中文照会",
+		"签证费汇款凭证（含外交部取件手续费）", "4107.00元",
+		"联系人范例华手机13900000000固定电话0571-00000000",
+		"委托声明", "兹委托护照签证部代为预约某某市示例考察团（虚构）一行3人的美国签证面谈时间",
+		"派出单位（盖章）", "某某市示例发展中心（虚构）", "2025年3月5日",
+		"第2页共2页",
+		NULL,
+	};
+	wst_assert_in_order(text, order);
+	cr_assert(strstr(text, "☐") == NULL && strstr(text, "□") == NULL);
+	assert_fonts_embedded(pdf);
+
+	for (int p = 1; p <= pages; p++) {
+		char *png = g_strdup_printf("%s/G2025-TEST-002-registration-delegated-%d.png", dir, p);
+		char *name = g_strdup_printf("registration-delegated-shanghai-%d", p);
+		assert_png_a4_150(png);
+		assert_reference(png, name);
+		g_free(name);
+		g_free(png);
+	}
+	g_free(text);
+	g_free(pdf);
+	g_free(dir);
+}
+
+/* ------------------------------------------------------------ large groups */
+
+static const char *const big_names[][3] = {
+	{"欧阳·买买提江", "OUYANG", "MAIMAITIJIANG"},
+	{"司马相如", "SIMA", "XIANGRU"},
+	{"阿不都热合曼·艾买提", "ABUDUREHEMAN", "AIMAITI"},
+	{"诸葛明", "ZHUGE", "MING"},
+	{"王伟", "WANG", "WEI"},
+	{"李娜", "LI", "NA"},
+	{"张晓明", "ZHANG", "XIAOMING"},
+	{"刘洋", "LIU", "YANG"},
+	{"陈静", "CHEN", "JING"},
+	{"杨帆", "YANG", "FAN"},
+	{"赵磊", "ZHAO", "LEI"},
+	{"黄丽", "HUANG", "LI"},
+};
+#define BIG_N 12
+
+static char *replace_once(char *s, const char *from, const char *to)
+{
+	char *at = strstr(s, from);
+	cr_assert_not_null(at, "the sample no longer holds '%s'", from);
+	char *r = g_strdup_printf("%.*s%s%s", (int)(at - s), s, to, at + strlen(from));
+	g_free(s);
+	return r;
+}
+
+/* The sample with its applicants replaced by 12 (long names, long employers)
+ * and the payment block made consistent (X8: 12 × 185.00 USD × 7.40). */
+static char *big_group(const char *dir, const char *sample, const char *post, const char *count_from,
+                       const char *usd_from, const char *cny_from)
+{
+	char *path = g_strdup_printf("%s/%s", WS_TEST_SOURCE_DIR, sample);
+	char *s = NULL;
+	cr_assert(g_file_get_contents(path, &s, NULL, NULL), "cannot read %s", path);
+	g_free(path);
+	char *cut = strstr(s, "\n  applicants:");
+	cr_assert_not_null(cut);
+	cut[1] = '\0';
+	s = replace_once(s, count_from, "applicant_count: 12");
+	s = replace_once(s, usd_from, "total_usd: \"2220.00\"");
+	s = replace_once(s, cny_from, "total_cny: \"16428.00\"");
+	GString *y = g_string_new(s);
+	g_free(s);
+	g_string_append(y, "  applicants:\n");
+	for (int i = 0; i < BIG_N; i++) {
+		g_string_append_printf(y,
+		                       "    - applicant_id: Z%02d\n"
+		                       "      role: %s\n"
+		                       "      name_zh: %s\n"
+		                       "      surname: %s\n"
+		                       "      given_name: %s\n"
+		                       "      gender: %s\n"
+		                       "      date_of_birth: 1980-10-10\n"
+		                       "      country_of_birth: CHINA\n"
+		                       "      place_of_birth: 北京\n"
+		                       "      nationality: CHINA\n"
+		                       "      passport_type: official_ordinary\n"
+		                       "      passport_no: PE%07d\n"
+		                       "      passport_issue_date: 2022-10-10\n"
+		                       "      passport_expiry_date: 2032-10-09\n"
+		                       "      passport_place_of_issue: BEIJING\n"
+		                       "      ds160_confirmation_no: AA00BIG%03d\n"
+		                       "      ds160_location: %s\n"
+		                       "      ds160_visa_class: B1\n"
+		                       "      email: applicant%02d@example-university-hospital.org.cn\n"
+		                       "      mobile_phone: \"139100000%02d\"\n"
+		                       "      employer: 某某省示例经济技术开发区管理委员会国际合作与交流处（虚构）\n"
+		                       "      position: 工程师\n"
+		                       "      relationship_to_primary: %s\n"
+		                       "      mrv_receipt_no: BIGRCPT%04d\n",
+		                       i + 1, i == 0 ? "primary" : "dependent", big_names[i][0], big_names[i][1],
+		                       big_names[i][2], i % 2 ? "F" : "M", 1000001 + i, i + 1, post, i + 1, i + 1,
+		                       i == 0 ? "null" : "同事", i + 1);
+	}
+	char *out = g_strdup_printf("%s/big.yaml", dir);
+	cr_assert(g_file_set_contents(out, y->str, (gssize)y->len, NULL));
+	g_string_free(y, TRUE);
+	return out;
+}
+
+/* Splits the text into pages (form feeds) and squeezes each. */
+static char **pages_of(const char *pdf, bool layout)
+{
+	char *t = wst_pdftotext(pdf, layout);
+	cr_assert_not_null(t);
+	char **pages = g_strsplit(t, "\f", -1);
+	for (char **p = pages; *p; p++) {
+		char *sq = wst_squeeze(*p);
+		g_free(*p);
+		*p = sq;
+	}
+	g_free(t);
+	return pages;
+}
+
+Test(docs_forms, self_twelve_applicants_repeat_the_table_header)
+{
+	char *dir = wst_tmpdir();
+	char *data = big_group(dir, "examples/data/self-beijing.yaml", "BEIJING", "applicant_count: 1",
+	                       "total_usd: \"185.00\"", "total_cny: \"1369.00\"");
+	render("registration-self", data, dir, "pdf", NULL);
+	char *pdf = g_strdup_printf("%s/G2025-TEST-001-registration-self.pdf", dir);
+	int n = pdf_pages(pdf);
+	cr_assert_geq(n, 2, "12 applicants do not fit one page");
+	/* raw order: the table's cells read row by row */
+	char **pages = pages_of(pdf, false);
+	int next = 0, pages_with_rows = 0;
+	const char *header = "序号中文姓名拼音姓名性别出生日期护照种类护照号码DS-160确认编号缴费收据编号身份";
+	for (int p = 0; p < n; p++) {
+		char first[16];
+		g_snprintf(first, sizeof first, "PE%07d", 1000001 + next);
+		const char *row = strstr(pages[p], first);
+		if (!row)
+			continue;
+		pages_with_rows++;
+		const char *h = strstr(pages[p], header);
+		cr_assert(h != NULL && h < row, "page %d holds applicant %d but no table header above it:\n%s", p + 1,
+		          next + 1, pages[p]);
+		/* the rows on this page, in order, none split or lost */
+		while (next < BIG_N) {
+			char pn[16];
+			g_snprintf(pn, sizeof pn, "PE%07d", 1000001 + next);
+			const char *at = strstr(pages[p], pn);
+			if (!at)
+				break;
+			char ds[16];
+			g_snprintf(ds, sizeof ds, "AA00BIG%03d", next + 1);
+			const char *d = strstr(pages[p], ds);
+			cr_assert(d && d > at, "applicant %d: its DS-160 number is not in its row on page %d", next + 1, p + 1);
+			next++;
+		}
+	}
+	cr_assert_eq(next, BIG_N, "only %d of %d applicants found, in order", next, BIG_N);
+	cr_assert_geq(pages_with_rows, 2);
+	char *all = text_of(pdf, false);
+	const char *names[] = {"申请人数12人", "欧阳·买买提江", "OUYANGMAIMAITIJIANG", "阿不都热合曼·艾买提",
+	                       "ABUDUREHEMANAIMAITI", "黄丽", "派出单位（盖章）", NULL};
+	wst_assert_in_order(all, names);
+	g_free(all);
+	g_strfreev(pages);
+	g_free(pdf);
+	g_free(data);
+	g_free(dir);
+}
+
+Test(docs_forms, delegated_twelve_applicants_repeat_the_block_heading)
+{
+	char *dir = wst_tmpdir();
+	char *data = big_group(dir, "examples/data/delegated-shanghai.yaml", "SHANGHAI", "applicant_count: 3",
+	                       "total_usd: \"555.00\"", "total_cny: \"4107.00\"");
+	render("registration-delegated", data, dir, "pdf", NULL);
+	char *pdf = g_strdup_printf("%s/G2025-TEST-002-registration-delegated.pdf", dir);
+	int n = pdf_pages(pdf);
+	cr_assert_geq(n, 3, "12 applicant blocks take several pages");
+	char **pages = pages_of(pdf, true);
+	/* every page that holds a field of an applicant shows that applicant's heading above it */
+	int seen = 0;
+	for (int p = 0; p < n; p++) {
+		for (int i = 0; i < BIG_N; i++) {
+			char pn[16];
+			g_snprintf(pn, sizeof pn, "PE%07d", 1000001 + i);
+			const char *at = strstr(pages[p], pn);
+			if (!at)
+				continue;
+			seen++;
+			char *head = g_strdup_printf("申请人%d%s（", i + 1, big_names[i][0]);
+			const char *h = strstr(pages[p], head);
+			cr_assert(h != NULL && h < at, "page %d: %s without the heading '%s' above it", p + 1, pn, head);
+			g_free(head);
+		}
+	}
+	cr_assert_eq(seen, BIG_N, "every passport number printed exactly on one page (%d)", seen);
+	char *all = text_of(pdf, true);
+	const char *order[] = {"申请人数12人", "申请人1欧阳·买买提江（主申请人）", "申请人12黄丽（同行人员）",
+	                       "签证费12×1369.00=16428.00元", "汇款合计16428.00元", "派出单位（盖章）", NULL};
+	wst_assert_in_order(all, order);
+	g_free(all);
+	g_strfreev(pages);
+	g_free(pdf);
+	g_free(data);
+	g_free(dir);
+}
+
+/* ------------------------------------------------------------ validation */
+
+Test(docs_forms, self_form_refuses_the_delegated_sample)
+{
+	char *dir = wst_tmpdir();
+	char *out = g_strdup_printf("%s/{group.group_id}-{kind}", dir);
+	const char *args[] = {"render", "registration-self", "--data", "examples/data/delegated-shanghai.yaml",
+	                      "-o", out, "--format", "pdf,png", NULL};
+	char *o = NULL, *e = NULL;
+	int rc = wst_wenshu(args, &o, &e);
+	cr_assert_eq(rc, 1, "expected exit 1 (input problems), got %d:\n%s%s", rc, o, e);
+	cr_assert(strstr(e, "[F-route]") != NULL, "the route rule is named:\n%s", e);
+	cr_assert(strstr(e, "delegated-shanghai.yaml:") != NULL, "located in the data file:\n%s", e);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	cr_assert_not_null(d);
+	const char *name = g_dir_read_name(d);
+	cr_assert_null(name, "nothing is written, but found %s", name);
+	g_dir_close(d);
+	g_free(o);
+	g_free(e);
+	g_free(out);
+	g_free(dir);
+}
+
+Test(docs_forms, delegated_form_refuses_the_self_sample)
+{
+	char *dir = wst_tmpdir();
+	char *out = g_strdup_printf("%s/{group.group_id}-{kind}", dir);
+	const char *args[] = {"render", "registration-delegated", "--data", "examples/data/self-beijing.yaml",
+	                      "-o", out, "--format", "pdf", NULL};
+	char *e = NULL;
+	int rc = wst_wenshu(args, NULL, &e);
+	cr_assert_eq(rc, 1, "expected exit 1, got %d:\n%s", rc, e);
+	cr_assert(strstr(e, "[F-route]") != NULL, "%s", e);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	cr_assert_null(g_dir_read_name(d), "nothing is written");
+	g_dir_close(d);
+	g_free(e);
+	g_free(out);
+	g_free(dir);
+}
