@@ -82,6 +82,11 @@ int ws_fonts_new(ws_fonts **out, const char *conf_file, const char *const *extra
 	}
 	/* The font map takes its own reference on the configuration. */
 	pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(f->map), config);
+	/* Cairo's own font selection (a plugin drawing a barcode's text with
+	 * cairo_select_font_face) uses the process's current configuration:
+	 * make it this one, so the role families resolve there too and no
+	 * stray DejaVu is embedded.  fontconfig takes its own reference. */
+	FcConfigSetCurrent(config);
 	pango_cairo_font_map_set_resolution(PANGO_CAIRO_FONT_MAP(f->map), WS_FONTS_DPI);
 	*out = f;
 	return WS_OK;

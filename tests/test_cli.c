@@ -102,6 +102,7 @@ Test(cli, renders_pdf_and_png_that_read_back)
 	wst_assert_in_order(text, order);
 	char *fonts = wst_pdffonts(pdf);
 	cr_assert(strstr(fonts, "NotoSansCJKsc"), "%s", fonts);
+	cr_assert_null(strstr(fonts, "DejaVu"), "the barcode's text uses the Hei role too:\n%s", fonts);
 	/* every CJK font embedded as a subset: "CID Type 0C ... yes yes" */
 	char **lines = g_strsplit(fonts, "\n", -1);
 	for (char **l = lines; *l; l++)

@@ -297,7 +297,11 @@ static void draw_string(cairo_t *cr, const struct zint_vector_string *str)
 	cairo_translate(cr, str->x, str->y);
 	if (str->rotation)
 		cairo_rotate(cr, str->rotation * M_PI / 180.0);
-	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+	/* The human-readable line is Latin digits and letters: the Hei role
+	 * (Noto Sans CJK SC) draws them like the rest of a web-print form and
+	 * adds no extra font to the PDF.  A generic "sans-serif" would follow
+	 * the zh-cn preference of fonts.conf into a Kai face. */
+	cairo_select_font_face(cr, "Wenshu Hei", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
 	cairo_set_font_size(cr, str->fsize);
 	cairo_text_extents_t ext;
 	cairo_text_extents(cr, text, &ext);
