@@ -165,6 +165,14 @@ static void insert_spacing(cjk_state *s, PangoAttrList *l, const int *ls)
 static PangoAttrList *base_attrs(cjk_state *s)
 {
 	PangoAttrList *l = s->orig ? pango_attr_list_copy(s->orig) : pango_attr_list_new();
+	/* Where this module sets letter spacing, Pango splits Latin words into
+	 * items (losing kerning across them) and drops ligatures, while
+	 * measure() (spacing 0) saw them kerned and ligated: justified lines
+	 * with Latin words overshot the measure by ~1 pt.  So when spacing is
+	 * set (justify, 均排, grid, L9), set Latin without kerning or ligatures
+	 * and measurement equals drawing; otherwise keep them. */
+	if (s->o.justify || s->o.distribute || s->o.grid_pitch > 0 || s->o.han_latin_space)
+		insert(l, pango_attr_font_features_new("liga 0, clig 0, dlig 0, kern 0"), 0, s->off[s->n]);
 	for (int i = 0; i < s->n; i++) {
 		if (s->halt[i])
 			insert(l, pango_attr_font_features_new("halt 1"), s->off[i], s->off[i + 1]);

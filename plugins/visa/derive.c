@@ -362,6 +362,75 @@ static void derive_checklist(dctx *c, const visa_money *m)
 	h->map_set(c->out, "checklist", list);
 }
 
+static void packet_add(const ws_host_services *h, ws_value *list, visa_kind k, const char *reason,
+                       int *ready)
+{
+	ws_value *m = h->new_map(WS_LOC_NONE);
+	set_str(h, m, "kind", visa_kinds[k].name);
+	set_str(h, m, "title", visa_kinds[k].title);
+	set_str(h, m, "status", reason ? "pending" : "ready");
+	set_str(h, m, "reason", reason);
+	/* position among the documents that are printed (packet page order) */
+	if (reason)
+		set_str(h, m, "order", NULL);
+	else
+		set_num(h, m, "order", (double)++*ready);
+	h->list_append(list, m);
+}
+
+/* The mailing packet (seed 一(二), 二(一), 三(二)(三)): the documents wenshu
+ * prints for the route, in mailing order, each ready or pending.  A document
+ * is pending when it cannot exist yet: the confirmation needs the booked
+ * appointment (date and confirmation number), the receipt needs the payment
+ * date and every applicant's MRV receipt number.  `wenshu packet` renders
+ * only the ready ones and the cover names the pending ones with the reason. */
+static void derive_packet(dctx *c)
+{
+	const ws_host_services *h = c->h;
+	const char *route = visa_text(h, c->group, "route");
+	bool self = route && strcmp(route, "self") == 0;
+	bool delegated = route && strcmp(route, "delegated") == 0;
+	if (!self && !delegated) {
+		set_str(h, c->out, "packet", NULL);
+		set_str(h, c->out, "packet_ready_count", NULL);
+		set_str(h, c->out, "packet_pending_count", NULL);
+		return;
+	}
+	const ws_value *ap = visa_get(h, c->group, "appointment");
+	visa_date d;
+	bool booked = visa_date_parse(visa_text(h, ap, "date"), &d) && visa_text(h, ap, "confirmation_no");
+	const ws_value *pay = visa_get(h, c->group, "payment");
+	bool paid_date = visa_date_parse(visa_text(h, pay, "date"), &d);
+	const ws_value *apps = visa_get(h, c->group, "applicants");
+	size_t n = apps && h->value_type(apps) == WS_VALUE_LIST ? h->value_length(apps) : 0;
+	bool receipts = n > 0;
+	for (size_t i = 0; i < n; i++) {
+		const ws_value *a = h->list_at(apps, i);
+		if (h->value_type(a) != WS_VALUE_MAP || !visa_text(h, a, "mrv_receipt_no"))
+			receipts = false;
+	}
+
+	ws_value *list = h->new_list(WS_LOC_NONE);
+	int ready = 0;
+	packet_add(h, list, self ? VISA_KIND_REGISTRATION_SELF : VISA_KIND_REGISTRATION_DELEGATED, NULL,
+	           &ready);
+	packet_add(h, list, VISA_KIND_NOTE_COVER, NULL, &ready);
+	packet_add(h, list, VISA_KIND_NOTE, NULL, &ready);
+	packet_add(h, list, VISA_KIND_INTERVIEW_CONFIRMATION,
+	           booked ? NULL
+	           : delegated ? "待护签部预约后生成（尚无面谈日期及预约确认号）"
+	                       : "待预约完成后生成（尚无面谈日期及预约确认号）",
+	           &ready);
+	packet_add(h, list, VISA_KIND_PAYMENT_RECEIPT,
+	           paid_date && receipts ? NULL
+	           : !paid_date          ? "待缴费后生成（尚无缴费日期）"
+	                                 : "待缴费后生成（尚缺申请人的MRV收据号）",
+	           &ready);
+	set_num(h, c->out, "packet_ready_count", (double)ready);
+	set_num(h, c->out, "packet_pending_count", (double)(h->value_length(list) - (size_t)ready));
+	h->map_set(c->out, "packet", list);
+}
+
 int visa_derive(const ws_host_services *host, ws_value *group, ws_diags *diags)
 {
 	(void)diags;
@@ -378,6 +447,7 @@ int visa_derive(const ws_host_services *host, ws_value *group, ws_diags *diags)
 	derive_money(&c, &m);
 	derive_contact_delivery(&c);
 	derive_checklist(&c, &m);
+	derive_packet(&c);
 	host->map_set(group, "derived", c.out);
 	return WS_OK;
 }

@@ -1,4 +1,4 @@
-/* The six kinds' descriptors (DESIGN.md "Plugins"; DOMAIN §5).  Each plugin
+/* The visa kinds' descriptors (DESIGN.md "Plugins"; DOMAIN §5).  Each plugin
  * module publishes one entry of this table; the hooks are shared so that
  * derive gives the same tree whichever kinds run on a group. */
 #include "visa.h"
@@ -15,6 +15,7 @@ VALIDATOR(validate_registration_self, VISA_KIND_REGISTRATION_SELF)
 VALIDATOR(validate_registration_delegated, VISA_KIND_REGISTRATION_DELEGATED)
 VALIDATOR(validate_note, VISA_KIND_NOTE)
 VALIDATOR(validate_note_cover, VISA_KIND_NOTE_COVER)
+VALIDATOR(validate_packet_cover, VISA_KIND_PACKET_COVER)
 
 const ws_kind_desc visa_kinds[VISA_N_KINDS] = {
 	[VISA_KIND_INTERVIEW_CONFIRMATION] = {
@@ -41,4 +42,17 @@ const ws_kind_desc visa_kinds[VISA_N_KINDS] = {
 		.name = "note-cover", .title = "照会封面",
 		.layout = "note-cover.yaml",
 		.derive = visa_derive, .validate = validate_note_cover},
+	/* The packet cover reads group.derived.packet (which documents the
+	 * route mails, ready or pending) and group.derived.checklist; the
+	 * record rules X1–X16 run, so an invalid group never gets a packet. */
+	[VISA_KIND_PACKET_COVER] = {
+		.name = "packet-cover", .title = "邮寄材料清单",
+		.layout = "packet-cover.yaml",
+		.derive = visa_derive, .validate = validate_packet_cover},
+};
+
+const ws_kind_desc visa_specimen_kind = {
+	.name = "specimen", .title = "排版样张",
+	.layout = "specimen.yaml",
+	.derive = NULL, .validate = NULL,
 };

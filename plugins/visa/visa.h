@@ -27,12 +27,18 @@ typedef enum visa_kind {
 	VISA_KIND_REGISTRATION_DELEGATED,
 	VISA_KIND_NOTE,
 	VISA_KIND_NOTE_COVER,
+	VISA_KIND_PACKET_COVER, /* 邮寄材料清单: the cover of the mailing packet */
 	VISA_N_KINDS
 } visa_kind;
 
 /* One descriptor per kind, indexed by visa_kind; each plugin module
  * publishes its own entry through WS_PLUGIN_DEFINE. */
 extern const ws_kind_desc visa_kinds[VISA_N_KINDS];
+
+/* The typography specimen (layouts/specimen.yaml): static text, no data,
+ * so no derive and no rules.  Kept out of visa_kinds, whose entries all
+ * derive and validate a group. */
+extern const ws_kind_desc visa_specimen_kind;
 
 /* The derive hook shared by all kinds: replaces group.derived and each
  * applicants[i].derived with freshly computed maps (idempotent). */
