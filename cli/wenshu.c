@@ -63,14 +63,17 @@ int ws_cli_exit_status(int rc)
 void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 {
 	GString *buf = g_string_new(NULL);
+	/* A packet validates one record once per document: say each thing once. */
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (size_t i = 0; i < ws_diags_count(diags); i++) {
 		const ws_diag *d = ws_diags_at(diags, i);
 		if (quiet_notes && d->severity == WS_SEVERITY_NOTE)
 			continue;
 		char *s = ws_diag_format(d);
-		g_string_append_printf(buf, "%s\n", s);
-		g_free(s);
+		if (g_hash_table_add(seen, s))
+			g_string_append_printf(buf, "%s\n", s);
 	}
+	g_hash_table_unref(seen);
 	/* One write, so parallel workers never interleave inside a message. */
 	if (buf->len)
 		(void)!write(STDERR_FILENO, buf->str, buf->len);
