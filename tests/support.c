@@ -169,3 +169,21 @@ double wst_compare_reference(const char *png, const char *name, double max_fract
 	g_free(ref);
 	return result;
 }
+
+void wst_assert_png_size(const char *png, int width, int height)
+{
+	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS, "cannot read %s", png);
+	cr_assert_eq(cairo_image_surface_get_width(s), width, "%s width", png);
+	cr_assert_eq(cairo_image_surface_get_height(s), height, "%s height", png);
+	cairo_surface_destroy(s);
+}
+
+void wst_assert_reference(const char *png, const char *name, double tolerance)
+{
+	double d = wst_compare_reference(png, name, tolerance);
+	cr_assert_geq(d, 0, "%s: size differs from tests/reference/%s.png, or a file is missing", png, name);
+	cr_assert_leq(d, tolerance,
+	              "%s differs from tests/reference/%s.png on %.4f%% of the pixels (see tests/reference/%s-diff.png)",
+	              png, name, d * 100, name);
+}

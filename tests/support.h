@@ -41,4 +41,11 @@ char *wst_squeeze(const char *text);
  * file is missing. */
 double wst_compare_reference(const char *png, const char *name, double max_fraction);
 
+/* Asserts that a PNG exists and has the given size in pixels. */
+void wst_assert_png_size(const char *png, int width, int height);
+
+/* Asserts that a PNG matches tests/reference/NAME.png within `tolerance`
+ * (see wst_compare_reference); the message names the diff image. */
+void wst_assert_reference(const char *png, const char *name, double tolerance);
+
 #endif

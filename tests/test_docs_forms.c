@@ -62,22 +62,15 @@ static void assert_fonts_embedded(const char *pdf)
 	g_free(fonts);
 }
 
+/* A4 portrait at 150 dpi: 210 mm × 297 mm → 1240 × 1754 px */
 static void assert_png_a4_150(const char *png)
 {
-	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
-	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS, "cannot read %s", png);
-	/* A4 portrait at 150 dpi: 210 mm × 297 mm → 1240 × 1754 px */
-	cr_assert_eq(cairo_image_surface_get_width(s), 1240, "%s width", png);
-	cr_assert_eq(cairo_image_surface_get_height(s), 1754, "%s height", png);
-	cairo_surface_destroy(s);
+	wst_assert_png_size(png, 1240, 1754);
 }
 
 static void assert_reference(const char *png, const char *name)
 {
-	double f = wst_compare_reference(png, name, REF_TOLERANCE);
-	cr_assert(f >= 0, "%s: missing reference or a different size (tests/reference/%s.png)", png, name);
-	cr_assert(f <= REF_TOLERANCE, "%s differs from tests/reference/%s.png in %.2f %% of its pixels", png, name,
-	          f * 100);
+	wst_assert_reference(png, name, REF_TOLERANCE);
 }
 
 static char *text_of(const char *pdf, bool layout)
