@@ -1769,9 +1769,9 @@ static int eval(expr_eval *cx, const expr_node *n, ws_value **out)
 static int render(expr_eval *cx, char **out)
 {
 	GString *s = g_string_new(NULL);
-	/* Literal text is at most WS_EXPR_MAX_SOURCE bytes, so the string
-	 * limit can only be passed once an expression was appended: that
-	 * expression is where the error points. */
+	/* A template's text is at most WS_EXPR_MAX_STRING bytes (checked at
+	 * compile time), so the string limit can only be passed once an
+	 * expression was appended: that expression is where the error points. */
 	const expr_node *last = NULL;
 	for (guint i = 0; i < cx->t->parts->len; i++) {
 		const part *pt = &g_array_index(cx->t->parts, part, i);

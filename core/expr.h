@@ -64,10 +64,15 @@ extern "C" {
 /* Limits.  Each is an error when exceeded (rule "limit"), never a crash or
  * a hang: layout files come from office staff and must not be able to stall
  * a batch. */
-#define WS_EXPR_MAX_SOURCE 4096        /* bytes of template source */
+/* Bytes of one `{{ ... }}` part (braces included) or of a bare
+ * expression.  The literal text around the parts may be longer (a note's
+ * paragraph is): a whole template may hold up to WS_EXPR_MAX_STRING bytes. */
+#define WS_EXPR_MAX_SOURCE 4096
 #define WS_EXPR_MAX_DEPTH 64           /* nesting of the expression tree */
 /* Work units per evaluation: one per node evaluated, plus one per list item
- * a filter or operator visits (join, in, ==, length, first, last). */
+ * that `in`, `==`/`!=` or `join` visits and one per match `replace` makes.
+ * Without loops an expression's own size is bounded; this bounds the work
+ * that large data can cause. */
 #define WS_EXPR_MAX_STEPS 100000
 #define WS_EXPR_MAX_STRING (1024 * 1024) /* bytes of any string result */
 /* Decimals: the most digits after the point a number may carry (more are
@@ -100,7 +105,8 @@ WS_EXPORT bool ws_template_is_constant(const ws_template *t);
 WS_EXPORT bool ws_template_is_single_expr(const ws_template *t);
 /* The source text, as given (borrowed, valid while the template lives). */
 WS_EXPORT const char *ws_template_source(const ws_template *t);
-/* Where the template's text starts in its file. */
+/* Where the template text starts in its file (the `loc` it was compiled
+ * with); WS_LOC_NONE for NULL. */
 WS_EXPORT ws_loc ws_template_loc(const ws_template *t);
 
 /* Evaluates to a string: every part concatenated, null as "".  A list or a

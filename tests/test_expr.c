@@ -534,6 +534,8 @@ Test(expr, syntax_errors)
 	expect_error("{{ 'abc }}", true, 13, "unterminated string");
 	expect_error("{{ 'a\\qb' }}", true, 15, "unknown escape '\\q'");
 	expect_error("{{ '\\u12' }}", true, 14, "\\u needs 4 hex digits");
+	expect_error("{{ 'a\\中' }}", true, 15, "unknown escape '\\中'");
+	expect_error("{{ '\\", true, 13, "unterminated string");
 	expect_error("{{ a = 'b' }}", true, 15, "use '=='");
 	expect_error("{{ a && b }}", true, 15, "use 'and'");
 	expect_error("{{ a || b }}", true, 15, "use 'or'");
@@ -596,6 +598,9 @@ Test(expr, constant_and_single)
 	cr_expect(ws_template_is_constant(t));
 	cr_expect(!ws_template_is_single_expr(t));
 	cr_expect_str_eq(ws_template_source(t), "面谈确认单");
+	cr_expect_eq(ws_template_loc(t).line, LINE);
+	cr_expect_eq(ws_template_loc(t).column, COL);
+	cr_expect_eq(ws_template_loc(NULL).line, 0);
 	ws_value *v;
 	cr_assert_eq(ws_template_eval(t, scope, &v, diags), WS_OK);
 	cr_expect_str_eq(ws_value_text(v), "面谈确认单");
@@ -747,6 +752,47 @@ Test(expr, source_length_limit)
 	          d->message);
 	g_free(ok);
 	g_free(bad);
+	ws_diags_clear(diags);
+
+	/* The bound is per {{ }} part: the second part is the long one, and
+	 * the error points at its braces. */
+	char *second = repeat("前文{{ 1 }} 后文{{ '", "x", WS_EXPR_MAX_SOURCE - 7, "' }}");
+	cr_expect_eq(ws_template_compile(&t, second, here(), diags), WS_EINPUT);
+	cr_expect_eq(ws_diags_at(diags, 0)->loc.column, COL + 12);
+	cr_expect_str_eq(ws_diags_at(diags, 0)->rule, "limit");
+	g_free(second);
+	ws_diags_clear(diags);
+
+	/* A bare expression (each:) is held to the same bound. */
+	char *bare_ok = repeat("'", "x", WS_EXPR_MAX_SOURCE - 2, "'");
+	cr_expect_eq(ws_template_compile_expr(&t, bare_ok, here(), diags), WS_OK);
+	ws_template_free(t);
+	char *bare_bad = repeat("'", "x", WS_EXPR_MAX_SOURCE - 1, "'");
+	cr_expect_eq(ws_template_compile_expr(&t, bare_bad, here(), diags), WS_EINPUT);
+	cr_expect_str_eq(ws_diags_at(diags, 0)->rule, "limit");
+	g_free(bare_ok);
+	g_free(bare_bad);
+}
+
+Test(expr, long_literal_text_is_not_an_expression)
+{
+	/* A note's paragraph: far more than 4096 bytes of literal text. */
+	char *para = repeat("{{ doc.title }}：", "兹有我国官员赴美参加会议。", 400, "");
+	cr_assert_gt(strlen(para), WS_EXPR_MAX_SOURCE);
+	ws_template *t;
+	cr_assert_eq(ws_template_compile(&t, para, here(), diags), WS_OK, "%s", first_message());
+	char *out;
+	cr_assert_eq(ws_template_render(t, scope, &out, diags), WS_OK);
+	cr_expect(g_str_has_prefix(out, "面谈确认单：兹有"));
+	g_free(out);
+	ws_template_free(t);
+	g_free(para);
+	/* The whole template is still bounded, by the string limit. */
+	char *huge = repeat("", "x", WS_EXPR_MAX_STRING + 1, "");
+	cr_expect_eq(ws_template_compile(&t, huge, here(), diags), WS_EINPUT);
+	cr_expect_str_eq(ws_diags_at(diags, 0)->rule, "limit");
+	cr_expect(strstr(first_message(), "1048577 bytes") != NULL, "%s", first_message());
+	g_free(huge);
 }
 
 static void depth_case(const char *head, const char *open, size_t n, const char *close,
@@ -880,5 +926,26 @@ Test(expr, one_template_two_threads)
 	cr_expect_eq(a.failures, 0);
 	cr_expect_eq(b.failures, 0);
 	ws_value_unref(other);
+	ws_template_free(t);
+}
+
+Test(expr, results_carry_their_location)
+{
+	/* A computed value points at its operator or filter; a value taken
+	 * from the data keeps the data's own location. */
+	ws_template *t;
+	ws_value *v;
+	cr_assert_eq(ws_template_compile(&t, "{{ 1 + 2 }}", here(), diags), WS_OK);
+	cr_assert_eq(ws_template_eval(t, scope, &v, diags), WS_OK);
+	cr_expect_eq(ws_value_loc(v).line, LINE);
+	cr_expect_eq(ws_value_loc(v).column, COL + 5);
+	ws_value_unref(v);
+	ws_template_free(t);
+	ws_value_map_set(scope, "d", ws_value_new_string("x", (ws_loc){"data.yaml", 7, 3}), WS_LOC_NONE);
+	cr_assert_eq(ws_template_compile(&t, "{{ d }}", here(), diags), WS_OK);
+	cr_assert_eq(ws_template_eval(t, scope, &v, diags), WS_OK);
+	cr_expect_str_eq(ws_value_loc(v).file, "data.yaml");
+	cr_expect_eq(ws_value_loc(v).line, 7);
+	ws_value_unref(v);
 	ws_template_free(t);
 }
