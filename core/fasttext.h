@@ -1,0 +1,72 @@
+/* Fast text: drawing Pango lines into PDF without Cairo copying whole fonts.
+ *
+ * Why: Cairo 1.16's CFF subsetter copies the whole `CFF ` table of every
+ * face out of FreeType (FT_Load_Sfnt_Table), twice per face per PDF, and
+ * reverse-maps every glyph through the face's cmap, which it also copies.
+ * For the prepared Noto CJK faces that is ~17–30 MB of memcpy per face per
+ * document, whatever the amount of text (bench/README.md).
+ *
+ * What: each CFF face in use gets a small twin, an hb-subset of the face
+ * with HB_SUBSET_FLAGS_RETAIN_GIDS holding only the glyphs this process
+ * has typeset so far, loaded with FreeType from memory.  Text is drawn
+ * glyph run by glyph run, exactly as pango_cairo_show_layout_line() does
+ * (same positions, same UTF-8 and clusters, so text extraction is
+ * unchanged), but with a cairo_scaled_font made from the twin: the same
+ * fontconfig pattern (hence load flags, synthetic bold), matrices and
+ * options as Pango's own scaled font.  The twin keeps the face's names, so
+ * the PDF names the real font (same PostScript name, embedded subset).
+ * It carries no cmap: Cairo then takes each glyph's Unicode from the
+ * cluster text instead of a reverse cmap search.
+ *
+ * The glyph set grows: ws_fasttext_note_layout() records the glyphs of a
+ * laid-out paragraph when it is typeset, so by the time a document is
+ * drawn its glyphs are known and the twin is rebuilt (union, re-subset) at
+ * most once per document, and in a batch it soon stops growing.  A twin
+ * that is replaced stays alive as long as Cairo holds it.
+ *
+ * Only PDF targets use the twins; other surfaces (PNG, SVG) rasterize or
+ * trace outlines and gain nothing, so they take Pango's path unchanged.
+ * Setting WENSHU_FAST_TEXT=0 in the environment turns the whole path off.
+ *
+ * State is per process (forked batch workers each grow their own) and not
+ * thread-safe, like the Pango font map it shadows.
+ */
+#ifndef WS_FASTTEXT_H
+#define WS_FASTTEXT_H
+
+#include <cairo.h>
+#include <pango/pango.h>
+#include <stdbool.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* True unless WENSHU_FAST_TEXT is "0" (read on every call, so tests may
+ * switch it). */
+WS_EXPORT bool ws_fasttext_enabled(void);
+
+/* Records the glyphs of every line of `layout` as wanted by a document
+ * about to be drawn.  Cheap; does nothing when the path is off. */
+WS_EXPORT void ws_fasttext_note_layout(PangoLayout *layout);
+
+/* Draws `line` with its origin (left end of the baseline) at (x, y) in
+ * user space, as pango_cairo_show_layout_line() would after
+ * cairo_move_to(cr, x, y).  Returns false, having drawn nothing, when the
+ * fast path does not apply (turned off, not a PDF target, a line with
+ * colours, decorations or shapes from attributes): the caller then draws
+ * the line with Pango.  Runs it cannot speed up (non-CFF fonts, unknown
+ * glyphs, a twin that failed to build) are drawn the normal way. */
+WS_EXPORT bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y);
+
+/* Statistics of this process, for tests and the benchmark: faces with a
+ * twin, twin builds so far, and glyphs in all current twins.  Any pointer
+ * may be NULL. */
+WS_EXPORT void ws_fasttext_stats(unsigned int *faces, unsigned int *builds, unsigned int *glyphs);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
