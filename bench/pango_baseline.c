@@ -10,6 +10,10 @@
  *   pango-baseline -n 50 -o /tmp/out                 stock fonts
  *   pango-baseline -n 50 -o /tmp/out --prepared      ws_fontprep copies
  *   pango-baseline --fonts-conf fonts/fonts.conf ... a given fontconfig file
+ *   pango-baseline -t bench/baseline-page.txt --merge  all pages in one PDF
+ *
+ * In the page text, "{{n}}" stands for the document number (00001, ...),
+ * so every document differs a little, as the engine's groups do.
  *
  * See bench/README.md, "Where the PDF time goes".
  */
@@ -30,7 +34,7 @@
 #define A4_WIDTH_PT 595.276
 #define A4_HEIGHT_PT 841.89
 #define MARGIN_PT 48.0
-#define PNG_SCALE 2.0 /* 144 dpi */
+#define DEFAULT_DPI 144.0
 
 /* A one-page interview confirmation: two families, two weights, some
  * three hundred distinct Hanzi with Latin labels, like the paperwork the
@@ -74,6 +78,8 @@ typedef struct bench_opts {
 	char *cache_dir;
 	char *families;
 	char *font;
+	gboolean merge;
+	double dpi;
 } bench_opts;
 
 static int cmp_double(const void *a, const void *b)
@@ -108,23 +114,22 @@ static void print_diags(ws_diags *d)
 	}
 }
 
-/* Draws one document; returns its size in bytes, or -1. */
-static long draw_one(PangoContext *ctx, const char *markup, const char *font, gboolean png,
-                     const char *path, char **font_file)
+/* The page text of document `i`: "{{n}}" replaced by its number. */
+static char *page_markup(const char *markup, int i)
 {
-	cairo_surface_t *s;
-	if (png) {
-		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(A4_WIDTH_PT * PNG_SCALE),
-		                               (int)(A4_HEIGHT_PT * PNG_SCALE));
-	} else {
-		s = cairo_pdf_surface_create(path, A4_WIDTH_PT, A4_HEIGHT_PT);
-	}
-	cairo_t *cr = cairo_create(s);
-	if (png) {
-		cairo_set_source_rgb(cr, 1, 1, 1);
-		cairo_paint(cr);
-		cairo_scale(cr, PNG_SCALE, PNG_SCALE);
-	}
+	char num[16];
+	g_snprintf(num, sizeof num, "%05d", i + 1);
+	char **parts = g_strsplit(markup, "{{n}}", -1);
+	char *out = g_strjoinv(num, parts);
+	g_strfreev(parts);
+	return out;
+}
+
+/* Draws one page on `cr`. */
+static void draw_page(cairo_t *cr, PangoContext *ctx, const char *markup, const char *font,
+                      char **font_file)
+{
+	cairo_save(cr);
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	pango_cairo_update_context(cr, ctx);
 	PangoLayout *layout = pango_layout_new(ctx);
@@ -148,6 +153,28 @@ static long draw_one(PangoContext *ctx, const char *markup, const char *font, gb
 	}
 	g_object_unref(layout);
 	pango_font_description_free(fd);
+	cairo_restore(cr);
+}
+
+/* Draws one document; returns its size in bytes, or -1. */
+static long draw_one(PangoContext *ctx, const char *markup, const char *font, gboolean png,
+                     double dpi, const char *path, char **font_file)
+{
+	cairo_surface_t *s;
+	double scale = dpi / 72.0;
+	if (png) {
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(A4_WIDTH_PT * scale),
+		                               (int)(A4_HEIGHT_PT * scale));
+	} else {
+		s = cairo_pdf_surface_create(path, A4_WIDTH_PT, A4_HEIGHT_PT);
+	}
+	cairo_t *cr = cairo_create(s);
+	if (png) {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+		cairo_scale(cr, scale, scale);
+	}
+	draw_page(cr, ctx, markup, font, font_file);
 	cairo_destroy(cr);
 	if (png && cairo_surface_write_to_png(s, path) != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(s);
@@ -164,7 +191,7 @@ static long draw_one(PangoContext *ctx, const char *markup, const char *font, gb
 
 int main(int argc, char **argv)
 {
-	bench_opts o = {.count = 20};
+	bench_opts o = {.count = 20, .dpi = DEFAULT_DPI};
 	GOptionEntry entries[] = {
 		{"count", 'n', 0, G_OPTION_ARG_INT, &o.count, "Documents to draw (default 20)", "N"},
 		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output_dir, "Folder for the output (default: .)", "DIR"},
@@ -175,6 +202,8 @@ int main(int argc, char **argv)
 		{"cache-dir", 0, 0, G_OPTION_ARG_FILENAME, &o.cache_dir, "ws_fontprep cache (default $XDG_CACHE_HOME/wenshu/fonts)", "DIR"},
 		{"families", 0, 0, G_OPTION_ARG_STRING, &o.families, "Families to prepare, comma-separated (default: Noto Sans/Serif CJK SC)", "LIST"},
 		{"font", 0, 0, G_OPTION_ARG_STRING, &o.font, "Base font (default: \"Noto Sans CJK SC 10.5\")", "DESC"},
+		{"merge", 0, 0, G_OPTION_ARG_NONE, &o.merge, "All documents as pages of one PDF (baseline-merged.pdf)", NULL},
+		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &o.dpi, "PNG resolution (default 144)", "N"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	GError *err = NULL;
@@ -186,8 +215,10 @@ int main(int argc, char **argv)
 	}
 	g_option_context_free(oc);
 	gboolean png = o.format && strcmp(o.format, "png") == 0;
-	if ((o.format && !png && strcmp(o.format, "pdf") != 0) || o.count < 1) {
-		fprintf(stderr, "pango-baseline: --format is pdf or png, --count at least 1\n");
+	if ((o.format && !png && strcmp(o.format, "pdf") != 0) || o.count < 1 || (png && o.merge) ||
+	    !(o.dpi >= 10 && o.dpi <= 1200)) {
+		fprintf(stderr, "pango-baseline: --format is pdf or png, --count at least 1, "
+		                "--merge only for PDF, --dpi 10..1200\n");
 		return 2;
 	}
 	const char *out_dir = o.output_dir ? o.output_dir : ".";
@@ -245,12 +276,42 @@ int main(int argc, char **argv)
 	long first_size = 0;
 	double total_size = 0;
 	char *font_file = NULL;
+	double run_start = now_ms();
+	if (o.merge) {
+		/* One PDF, one page per document: fonts embedded once. */
+		char *path = g_build_filename(out_dir, "baseline-merged.pdf", NULL);
+		cairo_surface_t *s = cairo_pdf_surface_create(path, A4_WIDTH_PT, A4_HEIGHT_PT);
+		cairo_t *cr = cairo_create(s);
+		for (int i = 0; i < o.count; i++) {
+			char *page = page_markup(markup, i);
+			draw_page(cr, ctx, page, font, i == 0 ? &font_file : NULL);
+			cairo_show_page(cr);
+			g_free(page);
+		}
+		cairo_destroy(cr);
+		cairo_surface_finish(s);
+		cairo_status_t st = cairo_surface_status(s);
+		cairo_surface_destroy(s);
+		GStatBuf sb;
+		if (st != CAIRO_STATUS_SUCCESS || g_stat(path, &sb) != 0) {
+			fprintf(stderr, "pango-baseline: cannot write %s\n", path);
+			return 3;
+		}
+		double total = now_ms() - run_start;
+		printf("fonts: %s\n", o.prepared ? "prepared (ws_fontprep)" : "stock");
+		printf("documents: %d pages merged into %s\n", o.count, path);
+		printf("summary: docs=%d total_ms=%.1f bytes=%lld\n", o.count, total, (long long)sb.st_size);
+		g_free(path);
+		return 0;
+	}
 	for (int i = 0; i < o.count; i++) {
 		char *name = g_strdup_printf("baseline-%04d.%s", i, png ? "png" : "pdf");
 		char *path = g_build_filename(out_dir, name, NULL);
+		char *page = page_markup(markup, i);
 		double start = now_ms();
-		long size = draw_one(ctx, markup, font, png, path, i == 0 ? &font_file : NULL);
+		long size = draw_one(ctx, page, font, png, o.dpi, path, i == 0 ? &font_file : NULL);
 		ms[i] = now_ms() - start;
+		g_free(page);
 		if (size < 0) {
 			fprintf(stderr, "pango-baseline: cannot write %s\n", path);
 			return 3;
@@ -276,6 +337,7 @@ int main(int argc, char **argv)
 		printf("later documents: mean %.2f ms, median %.2f ms, min %.2f ms, max %.2f ms\n",
 		       sum / (o.count - 1), ms[1 + (o.count - 1) / 2], ms[1], ms[o.count - 1]);
 	printf("size: first %ld bytes, mean %.0f bytes\n", first_size, total_size / o.count);
+	printf("summary: docs=%d total_ms=%.1f bytes=%.0f\n", o.count, now_ms() - run_start, total_size);
 
 	g_free(font_file);
 	g_free(ms);

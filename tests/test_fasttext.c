@@ -1,0 +1,323 @@
+/* Fast text (fasttext.h): PDFs drawn against the small font twins must be
+ * the PDFs Pango's own drawing gives — same extracted text, same glyph
+ * boxes, same fonts, same PNG pixels — and the twins must actually be used
+ * and stop growing once a document's glyphs are in. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include <cairo.h>
+
+#include "data.h"
+#include "engine.h"
+#include "fasttext.h"
+#include "output.h"
+#include "support.h"
+
+static ws_engine *engine;
+static ws_layout *layout;
+static ws_dataset *data;
+static char *dir;
+
+static void teardown(void);
+
+/* Criterion may run the suite's and the test's .init both: start clean. */
+static void open_engine(bool prepared)
+{
+	teardown();
+	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
+	o.prepare_fonts = prepared;
+	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
+	ws_diags *d = ws_diags_new();
+	/* The benchmark page: four CJK faces (Sans/Serif, regular/bold), a
+	 * table of applicants, the real payment-receipt plugin. */
+	cr_assert_eq(ws_engine_load_layout(engine, WS_TEST_SOURCE_DIR "/bench/bench-page.yaml", &layout, d), WS_OK);
+	cr_assert_eq(ws_data_load_file(&data, WS_TEST_SOURCE_DIR "/examples/data/delegated-shanghai.yaml", d), WS_OK);
+	ws_diags_free(d);
+	dir = wst_tmpdir();
+}
+
+static void setup_prepared(void)
+{
+	open_engine(true);
+}
+
+static void setup_stock(void)
+{
+	open_engine(false);
+}
+
+static void teardown(void)
+{
+	ws_dataset_free(data);
+	ws_layout_free(layout);
+	ws_engine_free(engine);
+	data = NULL;
+	layout = NULL;
+	engine = NULL;
+	g_unsetenv("WENSHU_FAST_TEXT");
+	g_free(dir);
+	dir = NULL;
+}
+
+TestSuite(fasttext, .init = setup_prepared, .fini = teardown);
+
+/* Renders the sample group with the fast path on or off into DIR/NAME. */
+static char *render(bool fast, const char *name, const ws_output_options *oo)
+{
+	g_setenv("WENSHU_FAST_TEXT", fast ? "1" : "0", TRUE);
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = NULL;
+	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, d), WS_OK);
+	char *path = g_build_filename(dir, name, NULL);
+	cr_assert_eq(ws_output_write(&doc, 1, path, oo, d), WS_OK);
+	ws_document_free(doc);
+	ws_diags_free(d);
+	return path;
+}
+
+static char *run_tool(const char *const *argv)
+{
+	char *out = NULL;
+	int status = 0;
+	cr_assert(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+	                       NULL, &out, NULL, &status, NULL));
+	cr_assert_eq(status, 0, "%s failed", argv[0]);
+	return out;
+}
+
+typedef struct word {
+	double x0, y0, x1, y1;
+	char *text;
+} word;
+
+static void word_clear(void *p)
+{
+	g_free(((word *)p)->text);
+}
+
+/* The words of `pdftotext -bbox`, with their boxes in pt. */
+static GArray *bbox_words(const char *pdf)
+{
+	const char *argv[] = {"pdftotext", "-bbox", "-enc", "UTF-8", pdf, "-", NULL};
+	char *html = run_tool(argv);
+	GArray *words = g_array_new(FALSE, FALSE, sizeof(word));
+	g_array_set_clear_func(words, word_clear);
+	GRegex *re = g_regex_new("<word xMin=\"([0-9.]+)\" yMin=\"([0-9.]+)\" xMax=\"([0-9.]+)\" yMax=\"([0-9.]+)\">([^<]*)</word>",
+	                         0, 0, NULL);
+	GMatchInfo *mi = NULL;
+	g_regex_match(re, html, 0, &mi);
+	while (g_match_info_matches(mi)) {
+		word w;
+		char *s;
+		s = g_match_info_fetch(mi, 1), w.x0 = g_ascii_strtod(s, NULL), g_free(s);
+		s = g_match_info_fetch(mi, 2), w.y0 = g_ascii_strtod(s, NULL), g_free(s);
+		s = g_match_info_fetch(mi, 3), w.x1 = g_ascii_strtod(s, NULL), g_free(s);
+		s = g_match_info_fetch(mi, 4), w.y1 = g_ascii_strtod(s, NULL), g_free(s);
+		w.text = g_match_info_fetch(mi, 5);
+		g_array_append_val(words, w);
+		g_match_info_next(mi, NULL);
+	}
+	g_match_info_free(mi);
+	g_regex_unref(re);
+	g_free(html);
+	return words;
+}
+
+/* pdffonts' table without the two header lines. */
+static char *font_table(const char *pdf)
+{
+	char *all = wst_pdffonts(pdf);
+	cr_assert_not_null(all);
+	char *body = strchr(all, '\n');
+	body = body ? strchr(body + 1, '\n') : NULL;
+	char *out = g_strdup(body ? body + 1 : "");
+	g_free(all);
+	return out;
+}
+
+static void assert_same_pdf_reading(const char *slow, const char *fast, bool same_font_tags)
+{
+	char *t_slow = wst_pdftotext(slow, false), *t_fast = wst_pdftotext(fast, false);
+	cr_assert_not_null(t_slow);
+	cr_assert_not_null(t_fast);
+	cr_assert(strstr(t_slow, "签证申请费缴费确认单") && strstr(t_slow, "FAN LIHUA"), "sample text present");
+	cr_assert_str_eq(t_fast, t_slow, "pdftotext output is identical");
+
+	GArray *w_slow = bbox_words(slow), *w_fast = bbox_words(fast);
+	cr_assert_gt(w_slow->len, 50);
+	cr_assert_eq(w_fast->len, w_slow->len);
+	for (guint i = 0; i < w_slow->len; i++) {
+		word *a = &g_array_index(w_slow, word, i), *b = &g_array_index(w_fast, word, i);
+		cr_assert_str_eq(b->text, a->text);
+		cr_assert(fabs(a->x0 - b->x0) <= 0.01 && fabs(a->y0 - b->y0) <= 0.01 && fabs(a->x1 - b->x1) <= 0.01 &&
+		                  fabs(a->y1 - b->y1) <= 0.01,
+		          "word %u '%s' at (%g, %g)-(%g, %g) vs (%g, %g)-(%g, %g)", i, a->text, a->x0, a->y0, a->x1,
+		          a->y1, b->x0, b->y0, b->x1, b->y1);
+	}
+	g_array_free(w_slow, TRUE);
+	g_array_free(w_fast, TRUE);
+
+	char *f_slow = font_table(slow), *f_fast = font_table(fast);
+	/* The real fonts, embedded as subsets with a ToUnicode map. */
+	for (const char *n = "NotoSansCJKsc-Regular\0NotoSansCJKsc-Bold\0NotoSerifCJKsc-Regular\0NotoSerifCJKsc-Bold\0"; *n;
+	     n += strlen(n) + 1)
+		cr_assert(strstr(f_fast, n), "%s embedded:\n%s", n, f_fast);
+	char **lines = g_strsplit(f_fast, "\n", -1);
+	for (char **l = lines; *l; l++)
+		if (**l)
+			cr_assert(strstr(*l, "CID Type 0C") && strstr(*l, "yes yes yes"), "subset with ToUnicode: %s", *l);
+	g_strfreev(lines);
+	if (same_font_tags) {
+		cr_assert_str_eq(f_fast, f_slow, "pdffonts lists the same fonts");
+	} else {
+		/* Same fonts, object numbers and types; the six-letter subset tags
+		 * may differ (they hash the subset's glyph data). */
+		char **a = g_strsplit(f_slow, "\n", -1), **b = g_strsplit(f_fast, "\n", -1);
+		cr_assert_eq(g_strv_length(a), g_strv_length(b));
+		for (guint i = 0; a[i]; i++)
+			cr_assert_str_eq(strlen(a[i]) > 7 ? a[i] + 7 : a[i], strlen(b[i]) > 7 ? b[i] + 7 : b[i]);
+		g_strfreev(a);
+		g_strfreev(b);
+	}
+	g_free(f_slow);
+	g_free(f_fast);
+	g_free(t_slow);
+	g_free(t_fast);
+}
+
+static gsize file_size(const char *path)
+{
+	GStatBuf st;
+	cr_assert_eq(g_stat(path, &st), 0);
+	return (gsize)st.st_size;
+}
+
+Test(fasttext, pdf_reads_the_same_both_ways)
+{
+	unsigned int faces0, builds0;
+	ws_fasttext_stats(&faces0, &builds0, NULL);
+	char *slow = render(false, "slow.pdf", NULL);
+	unsigned int builds_after_slow;
+	ws_fasttext_stats(NULL, &builds_after_slow, NULL);
+	cr_assert_eq(builds_after_slow, builds0, "WENSHU_FAST_TEXT=0 builds no twin");
+
+	char *fast = render(true, "fast.pdf", NULL);
+	unsigned int faces, builds, glyphs;
+	ws_fasttext_stats(&faces, &builds, &glyphs);
+	cr_assert_geq(faces, 4, "a twin per CJK face on the page");
+	cr_assert_gt(builds, builds0, "the fast path built twins");
+	cr_assert_gt(glyphs, 100);
+
+	assert_same_pdf_reading(slow, fast, true);
+	/* RETAIN_GIDS keeps every glyph id, so Cairo sees the same glyphs and
+	 * writes the same file, byte for byte. */
+	gchar *a = NULL, *b = NULL;
+	gsize la = 0, lb = 0;
+	cr_assert(g_file_get_contents(slow, &a, &la, NULL) && g_file_get_contents(fast, &b, &lb, NULL));
+	cr_assert(la == lb && memcmp(a, b, la) == 0, "identical PDFs (%zu vs %zu bytes)", la, lb);
+	g_free(a);
+	g_free(b);
+	g_free(slow);
+	g_free(fast);
+}
+
+Test(fasttext, twins_stop_growing)
+{
+	char *first = render(true, "one.pdf", NULL);
+	unsigned int builds;
+	ws_fasttext_stats(NULL, &builds, NULL);
+	/* Same glyphs again: no rebuild, and the same file. */
+	char *second = render(true, "two.pdf", NULL);
+	unsigned int again;
+	ws_fasttext_stats(NULL, &again, NULL);
+	cr_assert_eq(again, builds, "no rebuild for glyphs already in the twins");
+	cr_assert_eq(file_size(first), file_size(second));
+
+	/* Another group with other Hanzi: the twins grow, the text is right. */
+	g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = NULL;
+	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, d), WS_OK);
+	ws_document_free(doc);
+	ws_dataset *other = NULL;
+	const char *yaml_path = WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml";
+	cr_assert_eq(ws_data_load_file(&other, yaml_path, d), WS_OK);
+	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(other, 0), &doc, d), WS_OK);
+	char *pdf = g_build_filename(dir, "other.pdf", NULL);
+	cr_assert_eq(ws_output_write(&doc, 1, pdf, NULL, d), WS_OK);
+	ws_document_free(doc);
+	unsigned int grown;
+	ws_fasttext_stats(NULL, &grown, NULL);
+	cr_assert_gt(grown, again, "new glyphs rebuild the twins");
+	char *text = wst_pdftotext(pdf, false);
+	cr_assert(strstr(text, "贾测试") && strstr(text, "某某省示例学术交流团（虚构）"), "%s", text);
+	g_free(text);
+	g_free(pdf);
+	ws_dataset_free(other);
+	ws_diags_free(d);
+	g_free(first);
+	g_free(second);
+}
+
+Test(fasttext, merged_pdf_reads_the_same)
+{
+	/* Several documents in one PDF: every glyph was noted at typesetting,
+	 * so one twin serves the whole file. */
+	char *paths[2];
+	for (int mode = 0; mode < 2; mode++) {
+		g_setenv("WENSHU_FAST_TEXT", mode ? "1" : "0", TRUE);
+		ws_document *docs[3] = {NULL};
+		for (int i = 0; i < 3; i++)
+			cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(data, 0), &docs[i], NULL), WS_OK);
+		paths[mode] = g_build_filename(dir, mode ? "merged-fast.pdf" : "merged-slow.pdf", NULL);
+		cr_assert_eq(ws_output_write(docs, 3, paths[mode], NULL, NULL), WS_OK);
+		for (int i = 0; i < 3; i++)
+			ws_document_free(docs[i]);
+	}
+	assert_same_pdf_reading(paths[0], paths[1], true);
+	g_free(paths[0]);
+	g_free(paths[1]);
+}
+
+Test(fasttext, png_pixels_are_the_same)
+{
+	ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
+	o.format = WS_FORMAT_PNG;
+	o.dpi = 100;
+	char *slow = render(false, "slow.png", &o);
+	char *fast = render(true, "fast.png", &o);
+	cairo_surface_t *a = cairo_image_surface_create_from_png(slow);
+	cairo_surface_t *b = cairo_image_surface_create_from_png(fast);
+	cr_assert_eq(cairo_surface_status(a), CAIRO_STATUS_SUCCESS);
+	cr_assert_eq(cairo_surface_status(b), CAIRO_STATUS_SUCCESS);
+	int w = cairo_image_surface_get_width(a), h = cairo_image_surface_get_height(a);
+	cr_assert(w == cairo_image_surface_get_width(b) && h == cairo_image_surface_get_height(b));
+	int stride = cairo_image_surface_get_stride(a);
+	cr_assert_eq(stride, cairo_image_surface_get_stride(b));
+	const unsigned char *pa = cairo_image_surface_get_data(a), *pb = cairo_image_surface_get_data(b);
+	/* Some text must be on the page for the comparison to mean anything. */
+	size_t dark = 0;
+	for (size_t i = 0; i < (size_t)stride * h; i++)
+		dark += pa[i] < 128;
+	cr_assert_gt(dark, 1000);
+	cr_assert_eq(memcmp(pa, pb, (size_t)stride * h), 0, "identical pixels");
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+	g_free(slow);
+	g_free(fast);
+}
+
+/* Stock (subroutinized) fonts: the twin is desubroutinized, so the PDF is
+ * smaller, but reads the same: same text, boxes and fonts. */
+Test(fasttext, stock_fonts_read_the_same, .init = setup_stock, .fini = teardown)
+{
+	char *slow = render(false, "stock-slow.pdf", NULL);
+	char *fast = render(true, "stock-fast.pdf", NULL);
+	assert_same_pdf_reading(slow, fast, false);
+	cr_assert_lt(file_size(fast), file_size(slow), "the twins carry no subroutines");
+	g_free(slow);
+	g_free(fast);
+}
