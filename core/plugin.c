@@ -45,12 +45,15 @@ _Static_assert(sizeof desc_size_for_minor / sizeof desc_size_for_minor[0] ==
                        WS_PLUGIN_ABI_MINOR + 1,
                "one entry per ABI minor");
 
+/* An accepted plugin stays mapped until the process ends, as GStreamer's
+ * do: plugins keep process-wide caches (compiled regular expressions,
+ * lookup tables) that have no teardown hook in the ABI, and unmapping them
+ * would turn those caches into leaks and any pointer a caller kept into a
+ * crash.  Refused modules are closed at once (load_file). */
 static void plugin_free(ws_plugin *p)
 {
 	if (!p)
 		return;
-	if (p->handle)
-		dlclose(p->handle);
 	g_free(p->path);
 	g_free(p);
 }
