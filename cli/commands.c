@@ -159,32 +159,53 @@ int ws_cli_render(int argc, char **argv)
 			status = 2;
 			goto out;
 		}
-		GPtrArray *docs = g_ptr_array_new_with_free_func((GDestroyNotify)ws_document_free);
-		int worst = WS_OK;
-		for (size_t i = 0; i < n_items && !ws_cli_interrupted; i++) {
+		/* Streamed: each document is drawn into the PDF as soon as it is
+		 * typeset and freed, so memory does not grow with the groups. */
+		oo[0].format = WS_FORMAT_PDF;
+		ws_diags *wd = ws_diags_new();
+		ws_output_pdf *pdf = NULL;
+		rc = ws_output_pdf_open(&pdf, merge, &oo[0], wd);
+		ws_cli_print_diags(wd, false);
+		ws_diags_free(wd);
+		if (rc != WS_OK) {
+			status = ws_cli_exit_status(rc);
+			goto out;
+		}
+		int worst = WS_OK, write_rc = WS_OK;
+		size_t merged = 0;
+		for (size_t i = 0; i < n_items && !ws_cli_interrupted && write_rc == WS_OK; i++) {
 			ws_diags *gd = ws_diags_new();
 			ws_document *doc = NULL;
 			rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
 			ws_cli_print_diags(gd, true);
 			ws_diags_free(gd);
-			if (rc == WS_OK)
-				g_ptr_array_add(docs, doc);
-			else
+			if (rc != WS_OK) {
 				worst = rc;
+				continue;
+			}
+			wd = ws_diags_new();
+			write_rc = ws_output_pdf_add(pdf, doc, wd);
+			ws_cli_print_diags(wd, false);
+			ws_diags_free(wd);
+			ws_document_free(doc);
+			if (write_rc == WS_OK)
+				merged++;
 		}
 		if (ws_cli_interrupted) {
-			g_ptr_array_free(docs, TRUE);
+			ws_output_pdf_abort(pdf);
 			status = 4;
 			goto out;
 		}
-		ws_diags *wd = ws_diags_new();
-		oo[0].format = WS_FORMAT_PDF;
-		rc = docs->len ? ws_output_write((ws_document *const *)docs->pdata, docs->len, merge, &oo[0], wd)
-		               : WS_EINPUT;
+		wd = ws_diags_new();
+		if (merged == 0 && write_rc == WS_OK) {
+			ws_output_pdf_abort(pdf);
+			rc = WS_EINPUT;
+		} else {
+			rc = ws_output_pdf_close(pdf, wd);
+		}
 		ws_cli_print_diags(wd, false);
 		ws_diags_free(wd);
-		fprintf(stderr, "wenshu: %u of %zu group(s) merged into %s\n", docs->len, n_items, merge);
-		g_ptr_array_free(docs, TRUE);
+		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s\n", merged, n_items, merge);
 		status = ws_cli_exit_status(rc != WS_OK ? rc : worst);
 		goto out;
 	}

@@ -612,6 +612,46 @@ static void phase_b(cjk_state *s)
 	free_lines(li, nl);
 }
 
+/* Paragraph counters for ws_cjk_stats(). */
+static unsigned long cjk_n_fast, cjk_n_full;
+
+void ws_cjk_stats(unsigned long *fast, unsigned long *full)
+{
+	if (fast)
+		*fast = cjk_n_fast;
+	if (full)
+		*full = cjk_n_full;
+}
+
+/* True when phase B cannot change what phase A set: no stretching (justify,
+ * 均排, grid), no punctuation whose width depends on the line (any mark that
+ * could be compressed, unless every mark stays full width), no L9 boundary,
+ * the same letter spacing on every character.  Then each line's gaps are
+ * the base spacing, the chain of letter spacings (line_spacing) gives that
+ * same value back for every grapheme, L8 has nothing to do, and `halt` is
+ * never set; only phase B's freeze would be added, which keeps breaks that
+ * nothing moves (L14 moving a line is caught by the caller: more than one
+ * pass).  Decided before the passes, from the text and the options. */
+static bool plain_paragraph(const cjk_state *s)
+{
+	if (s->o.justify || s->o.distribute || s->o.grid_pitch > 0)
+		return false;
+	bool han = false, western = false;
+	for (int i = 0; i < s->n; i++) {
+		if (s->ls_base[i] != s->ls_base[0] || s->halt[i])
+			return false;
+		if (s->o.punct != WS_PUNCT_FULL && compressible(s, i))
+			return false;
+		if (s->o.han_latin_space) {
+			han |= is_han(s->ch[i]);
+			western |= is_western(s->ch[i]);
+			if (han && western)
+				return false;
+		}
+	}
+	return true;
+}
+
 static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *o)
 {
 	memset(s, 0, sizeof(*s));
@@ -638,10 +678,18 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->nobreak_before = g_new0(bool, s->n + 1);
 	s->cursor = g_new0(bool, s->n + 1);
 
-	int nattrs;
-	const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(layout, &nattrs);
-	for (int i = 0; i < s->n && i < nattrs; i++)
+	/* Grapheme starts from Pango's break algorithm on the text alone:
+	 * asking the layout (pango_layout_get_log_attrs_readonly) would lay
+	 * the paragraph out once more with attributes about to be replaced.
+	 * Cursor positions depend on the text only (attributes such as
+	 * ALLOW_BREAKS change line breaks, not graphemes). */
+	int nattrs = s->n + 1;
+	PangoLogAttr *la = g_new0(PangoLogAttr, nattrs);
+	pango_get_log_attrs(s->text, s->off[s->n], -1, pango_context_get_language(pango_layout_get_context(layout)),
+	                    la, nattrs);
+	for (int i = 0; i < s->n; i++)
 		s->cursor[i] = la[i].is_cursor_position;
+	g_free(la);
 
 	const PangoFontDescription *d = pango_layout_get_font_description(layout);
 	if (!d)
@@ -723,10 +771,13 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 	}
 	static_compression(&s);
 
+	bool plain = plain_paragraph(&s);
 	/* A layout never has more lines than characters + 1. */
 	int *tries = g_new0(int, s.n + 2);
+	int passes = 0;
 	for (int pass = 0; pass < WS_CJK_MAX_PASSES; pass++) {
 		phase_a_attrs(&s);
+		passes++;
 		int nl;
 		line_info *li = get_lines(&s, &nl);
 		bool changed = false;
@@ -739,8 +790,17 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 			break;
 	}
 	g_free(tries);
-	phase_a_attrs(&s);
-	phase_b(&s);
+	/* A plain paragraph whose first pass changed nothing is done: phase B
+	 * would compute, line by line, exactly the spacing phase A set (see
+	 * plain_paragraph), so its measuring layout and its relayout would
+	 * give back the same lines and glyphs. */
+	if (plain && passes == 1) {
+		cjk_n_fast++;
+	} else {
+		phase_a_attrs(&s);
+		phase_b(&s);
+		cjk_n_full++;
+	}
 	state_free(&s);
 	return WS_OK;
 }

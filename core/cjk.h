@@ -54,6 +54,12 @@ typedef struct ws_cjk_options {
  * unknown options version. */
 WS_EXPORT int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts);
 
+/* Paragraphs ws_cjk_apply() has set in this process (non-empty ones):
+ * `fast` took the short path (one layout: a plain paragraph, see cjk.c,
+ * whose first pass changed nothing), `full` went through phase B.  Either
+ * pointer may be NULL.  For tests and benchmarks. */
+WS_EXPORT void ws_cjk_stats(unsigned long *fast, unsigned long *full);
+
 #ifdef __cplusplus
 }
 #endif

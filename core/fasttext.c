@@ -365,13 +365,21 @@ static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double 
 	g_free(cg);
 }
 
+static const cairo_user_data_key_t decline_key;
+
+void ws_fasttext_decline_surface(cairo_surface_t *surface)
+{
+	if (surface)
+		cairo_surface_set_user_data(surface, &decline_key, (void *)&decline_key, NULL);
+}
+
 bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y)
 {
 	if (!ws_fasttext_enabled() || !line || !line->layout)
 		return false;
 	cairo_surface_t *target = cairo_get_target(cr);
 	if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_PDF ||
-	    !cairo_surface_has_show_text_glyphs(target))
+	    !cairo_surface_has_show_text_glyphs(target) || cairo_surface_get_user_data(target, &decline_key))
 		return false;
 	for (GSList *l = line->runs; l; l = l->next)
 		if (!run_plain(l->data))

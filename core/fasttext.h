@@ -61,6 +61,14 @@ WS_EXPORT void ws_fasttext_note_layout(PangoLayout *layout);
  * glyphs, a twin that failed to build) are drawn the normal way. */
 WS_EXPORT bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y);
 
+/* Makes ws_fasttext_show_line() decline on `surface` (Pango draws).  For
+ * a PDF written document by document (ws_output_pdf_*): its glyphs are not
+ * known before the first page is drawn, so a growing twin would be a new
+ * font, embedded anew, each time it grows; Pango's own font is embedded
+ * once per file, and the whole face is copied once per file, not per
+ * document.  The PDF is the same bytes either way. */
+WS_EXPORT void ws_fasttext_decline_surface(cairo_surface_t *surface);
+
 /* Statistics of this process, for tests and the benchmark: faces with a
  * twin, twin builds so far, and glyphs in all current twins.  Any pointer
  * may be NULL. */

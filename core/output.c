@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "atomicfile.h"
+#include "fasttext.h"
 #include "host.h"
 #include "ws-config.h"
 
@@ -206,16 +207,13 @@ static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key, const char *v
 		cairo_pdf_surface_set_metadata(s, key, value);
 }
 
-static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
-                     ws_diags *diags)
+/* A PDF surface on an atomic file, with the first document's metadata.
+ * Shared by ws_output_write() and the streaming ws_output_pdf_*(), so
+ * both give the same bytes for the same pages. */
+static cairo_surface_t *pdf_surface_new(ws_atomic_file *f, const ws_document *first, double width,
+                                        double height)
 {
-	ws_atomic_file *f;
-	int rc = ws_atomic_open(&f, path, diags);
-	if (rc != WS_OK)
-		return rc;
-	const page_ref *p0 = &g_array_index(pages, page_ref, 0);
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(stream_write, f, p0->width,
-	                                                         p0->height);
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(stream_write, f, width, height);
 	const ws_document_meta *m = ws_document_get_meta(first);
 	set_meta(s, CAIRO_PDF_METADATA_TITLE, m->title);
 	set_meta(s, CAIRO_PDF_METADATA_AUTHOR, m->author);
@@ -235,27 +233,48 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 	render_date(date);
 	set_meta(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	set_meta(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	return s;
+}
 
-	cairo_t *cr = cairo_create(s);
-	for (guint i = 0; i < pages->len; i++) {
-		const page_ref *r = &g_array_index(pages, page_ref, i);
-		/* must precede any drawing on the page */
-		cairo_pdf_surface_set_size(s, r->width, r->height);
-		ws_document_draw_page(r->doc, r->page, cr);
-		cairo_show_page(cr);
-		if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-			break;
-	}
+/* Draws one page; returns the context's status. */
+static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *r)
+{
+	/* must precede any drawing on the page */
+	cairo_pdf_surface_set_size(s, r->width, r->height);
+	ws_document_draw_page(r->doc, r->page, cr);
+	cairo_show_page(cr);
+	return cairo_status(cr);
+}
+
+/* Finishes the surface and the file (committed on success). */
+static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_diags *diags)
+{
 	cairo_status_t status = cairo_status(cr);
 	cairo_destroy(cr);
 	cairo_surface_finish(s);
 	if (status == CAIRO_STATUS_SUCCESS)
 		status = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	rc = end_file(f, status, diags);
+	int rc = end_file(f, status, diags);
 	if (rc != WS_OK)
 		return rc;
 	return ws_atomic_commit(f, diags);
+}
+
+static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
+                     ws_diags *diags)
+{
+	ws_atomic_file *f;
+	int rc = ws_atomic_open(&f, path, diags);
+	if (rc != WS_OK)
+		return rc;
+	const page_ref *p0 = &g_array_index(pages, page_ref, 0);
+	cairo_surface_t *s = pdf_surface_new(f, first, p0->width, p0->height);
+	cairo_t *cr = cairo_create(s);
+	for (guint i = 0; i < pages->len; i++)
+		if (pdf_page(s, cr, &g_array_index(pages, page_ref, i)) != CAIRO_STATUS_SUCCESS)
+			break;
+	return pdf_finish(s, cr, f, diags);
 }
 
 static int render_png(const page_ref *r, double dpi, ws_atomic_file *f)
@@ -432,4 +451,128 @@ int ws_output_write(ws_document *const *docs, size_t n, const char *path,
 	}
 	g_array_free(pages, TRUE);
 	return rc;
+}
+
+/* ---- Streaming PDF ---------------------------------------------------- */
+
+struct ws_output_pdf {
+	ws_atomic_file *file;    /* the temporary file, committed by close */
+	cairo_surface_t *surface; /* made with the first page */
+	cairo_t *cr;
+	size_t pages;            /* written so far */
+	int status;              /* first failure, or WS_OK */
+};
+
+int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *opts,
+                       ws_diags *diags)
+{
+	if (!out)
+		return fail(diags, WS_EUSAGE, NULL, "no handle to return the PDF in");
+	*out = NULL;
+	if (!opts)
+		opts = &default_options;
+	int rc = check_options(opts, diags);
+	if (rc != WS_OK)
+		return rc;
+	if (opts->format != WS_FORMAT_PDF)
+		return fail(diags, WS_EUSAGE, NULL, "streaming output is PDF only (not %s)",
+		            ws_format_name(opts->format));
+	if (!path || !*path)
+		return fail(diags, WS_EUSAGE, NULL, "no output path given");
+	ws_output_pdf *p = g_new0(ws_output_pdf, 1);
+	rc = ws_atomic_open(&p->file, path, diags);
+	if (rc != WS_OK) {
+		g_free(p);
+		return rc;
+	}
+	*out = p;
+	return WS_OK;
+}
+
+int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
+{
+	if (!p || !doc)
+		return fail(diags, WS_EUSAGE, NULL, "no PDF or no document to add");
+	if (p->status != WS_OK)
+		return p->status;
+	/* A document without pages adds nothing; it is not an error unless
+	 * the whole file ends up empty (ws_output_pdf_close). */
+	if (ws_document_page_count(doc) == 0)
+		return WS_OK;
+	/* The same checks as ws_output_write() (page numbers within `doc`). */
+	static const ws_output_options pdf = WS_OUTPUT_OPTIONS_INIT;
+	GArray *pages = g_array_new(FALSE, FALSE, sizeof(page_ref));
+	ws_document *one = (ws_document *)doc;
+	int rc = collect_pages(&one, 1, &pdf, pages, diags);
+	if (rc != WS_OK) {
+		g_array_free(pages, TRUE);
+		p->status = rc;
+		return rc;
+	}
+	if (!p->surface) {
+		const page_ref *p0 = &g_array_index(pages, page_ref, 0);
+		p->surface = pdf_surface_new(p->file, doc, p0->width, p0->height);
+		/* Twins would grow, and be embedded again, with each new document. */
+		ws_fasttext_decline_surface(p->surface);
+		p->cr = cairo_create(p->surface);
+	}
+	for (guint i = 0; i < pages->len; i++) {
+		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i));
+		if (st != CAIRO_STATUS_SUCCESS) {
+			fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(p->file),
+			     cairo_status_to_string(st));
+			p->status = st == CAIRO_STATUS_NO_MEMORY ? WS_ENOMEM : WS_EIO;
+			break;
+		}
+		p->pages++;
+	}
+	g_array_free(pages, TRUE);
+	return p->status;
+}
+
+size_t ws_output_pdf_page_count(const ws_output_pdf *p)
+{
+	return p ? p->pages : 0;
+}
+
+static void pdf_stream_discard(ws_output_pdf *p)
+{
+	if (p->cr)
+		cairo_destroy(p->cr);
+	if (p->surface) {
+		/* Finishing writes the file's tail into the temporary file,
+		 * which is then removed. */
+		cairo_surface_finish(p->surface);
+		cairo_surface_destroy(p->surface);
+	}
+	p->cr = NULL;
+	p->surface = NULL;
+	if (p->file)
+		ws_atomic_abort(p->file);
+	p->file = NULL;
+}
+
+int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
+{
+	if (!p)
+		return fail(diags, WS_EUSAGE, NULL, "no PDF to close");
+	int rc = p->status;
+	if (rc == WS_OK && p->pages == 0)
+		rc = fail(diags, WS_EUSAGE, NULL, "nothing to write: the documents have no pages");
+	if (rc != WS_OK) {
+		pdf_stream_discard(p);
+		g_free(p);
+		return rc;
+	}
+	rc = pdf_finish(p->surface, p->cr, p->file, diags);
+	g_free(p);
+	return rc;
+}
+
+void ws_output_pdf_abort(ws_output_pdf *p)
+{
+	if (!p)
+		return;
+	pdf_stream_discard(p);
+	g_free(p);
 }

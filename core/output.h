@@ -77,6 +77,42 @@ WS_EXPORT const char *ws_format_name(ws_format format);
 WS_EXPORT int ws_output_write(ws_document *const *docs, size_t n, const char *path,
                               const ws_output_options *opts, ws_diags *diags);
 
+/* Streaming PDF: documents are drawn into one PDF as they are added, so
+ * a caller merging many documents need not keep them all (--merge).  The
+ * file is written atomically like ws_output_write()'s: nothing appears at
+ * `path` before ws_output_pdf_close() succeeds.  Adding documents d1..dn
+ * and closing gives the same bytes as ws_output_write() of d1..dn.
+ *
+ *   ws_output_pdf *pdf;
+ *   if (ws_output_pdf_open(&pdf, "all.pdf", NULL, diags) == WS_OK) {
+ *           for (...) { typeset doc; ws_output_pdf_add(pdf, doc, diags); ws_document_free(doc); }
+ *           rc = ws_output_pdf_close(pdf, diags);
+ *   }
+ */
+typedef struct ws_output_pdf ws_output_pdf;
+
+/* Starts a PDF at `path` (its temporary file is created now).  `opts` may
+ * be NULL; its format must be PDF.  Returns WS_OK, WS_EUSAGE (bad
+ * options, no path) or WS_EIO, with an error in `diags`. */
+WS_EXPORT int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *opts,
+                                 ws_diags *diags);
+/* Draws every page of `doc` (borrowed; it may be freed once this returns)
+ * into the PDF.  The first document with pages gives the file's metadata.
+ * A document without pages adds nothing.  Returns WS_OK; WS_EUSAGE for a
+ * page of invalid size; WS_EIO/WS_ENOMEM when Cairo fails.  After a
+ * failure the PDF is spoilt: later adds return the same status and
+ * ws_output_pdf_close() discards the file. */
+WS_EXPORT int ws_output_pdf_add(ws_output_pdf *pdf, const ws_document *doc, ws_diags *diags);
+/* Pages added so far. */
+WS_EXPORT size_t ws_output_pdf_page_count(const ws_output_pdf *pdf);
+/* Finishes the PDF and puts it at its path; frees `pdf`.  Returns WS_OK;
+ * WS_EUSAGE when no page was added (nothing is written); the status of an
+ * earlier failed add; WS_EIO when the file cannot be written. */
+WS_EXPORT int ws_output_pdf_close(ws_output_pdf *pdf, ws_diags *diags);
+/* Discards the PDF (nothing is written at its path); frees `pdf`.  NULL is
+ * a no-op. */
+WS_EXPORT void ws_output_pdf_abort(ws_output_pdf *pdf);
+
 /* The file names ws_output_write() would produce with the same arguments,
  * for collision checks before writing.  NULL-terminated; empty when the
  * documents have no pages.  Caller frees with g_strfreev(). */

@@ -240,10 +240,68 @@ static double style_line_pitch(const ts *t, const ws_style *st, double size)
 	return (st->line_height_factor > 0 ? st->line_height_factor : 1.4) * size;
 }
 
+/* Laid-out paragraphs of constant text, shared by every document typeset
+ * with one PangoContext (one engine): labels, headings, notes are set once
+ * per batch instead of once per group.  Keyed by every input make_layout()
+ * reads (the text, the font, size, width, alignment, indent, line pitch,
+ * spacing, the Chinese options), so equal keys give equal layouts whatever
+ * element they come from.  A cached layout is never changed after it is
+ * made; documents take their own reference to it.  Only text that comes
+ * from constant templates is cached, so the cache is bounded by the
+ * layouts' constant text; LAYOUT_CACHE_MAX is a guard on top of that. */
+#define LAYOUT_CACHE_MAX 4096
+
+static GHashTable *layout_cache(ts *t)
+{
+	static GQuark quark;
+	if (!quark)
+		quark = g_quark_from_static_string("ws-typeset-layout-cache");
+	GHashTable *c = g_object_get_qdata(G_OBJECT(t->env->pango), quark);
+	if (!c) {
+		c = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);
+		g_object_set_qdata_full(G_OBJECT(t->env->pango), quark, c, (GDestroyNotify)g_hash_table_unref);
+	}
+	return c;
+}
+
+static PangoLayout *make_layout_uncached(ts *t, const char *text, const ws_style *st, double size,
+                                         double width);
+
 /* Creates a Pango layout for one paragraph in `st` at `size` pt, `width`
- * pt wide (≤ 0: no wrapping), with the Chinese rules applied. */
+ * pt wide (≤ 0: no wrapping), with the Chinese rules applied.  The caller
+ * owns a reference.  `constant`: the text comes from a constant template
+ * (the same in every group), so the layout may come from, and go to, the
+ * cache above. */
 static PangoLayout *make_layout(ts *t, const char *text, const ws_style *st, double size,
-                                double width)
+                                double width, bool constant)
+{
+	if (!constant)
+		return make_layout_uncached(t, text, st, size, width);
+	bool grid_em = st->grid && t->l->grid_chars > 0 && width > 0;
+	double grid_pitch = st->grid && t->l->grid_chars > 0 ? t->frame.width / t->l->grid_chars : 0;
+	/* %a prints doubles exactly; the text goes last (it may hold anything). */
+	char *key = g_strdup_printf("%s\x1f%a\x1f%a\x1f%d\x1f%d\x1f%d\x1f%a\x1f%a\x1f%a\x1f%a\x1f%d%d%d%d\x1f%d\x1f%a\x1f%a\x1f%s",
+	                            st->font ? st->font : "", size, width, st->weight, st->italic, (int)st->align,
+	                            st->indent, st->indent_em, style_line_pitch(t, st, size), st->letter_spacing,
+	                            st->cjk.han_latin_space, (int)st->cjk.punct, st->cjk.strict_breaks,
+	                            st->cjk.avoid_orphans, grid_em, grid_em ? t->frame.width / t->l->grid_chars : 0.0,
+	                            grid_pitch, text);
+	GHashTable *cache = layout_cache(t);
+	PangoLayout *lay = g_hash_table_lookup(cache, key);
+	if (lay) {
+		g_free(key);
+		return g_object_ref(lay);
+	}
+	lay = make_layout_uncached(t, text, st, size, width);
+	if (g_hash_table_size(cache) < LAYOUT_CACHE_MAX)
+		g_hash_table_insert(cache, key, g_object_ref(lay));
+	else
+		g_free(key);
+	return lay;
+}
+
+static PangoLayout *make_layout_uncached(ts *t, const char *text, const ws_style *st, double size,
+                                         double width)
 {
 	PangoLayout *lay = pango_layout_new(t->env->pango);
 	PangoFontDescription *fd = pango_font_description_new();
@@ -398,7 +456,7 @@ static void para_set_free(para_set *ps)
 }
 
 static void para_set_make(ts *t, para_set *ps, char **paras, const ws_style *st, double size,
-                          double width)
+                          double width, bool constant)
 {
 	ps->n = (int)g_strv_length(paras);
 	ps->lays = g_new0(PangoLayout *, ps->n);
@@ -406,7 +464,7 @@ static void para_set_make(ts *t, para_set *ps, char **paras, const ws_style *st,
 	ps->n_lines = g_new0(int, ps->n);
 	ps->height = 0;
 	for (int i = 0; i < ps->n; i++) {
-		ps->lays[i] = make_layout(t, paras[i], st, size, width);
+		ps->lays[i] = make_layout(t, paras[i], st, size, width, constant);
 		ps->lines[i] = layout_lines(ps->lays[i], &ps->n_lines[i]);
 		PangoRectangle logical;
 		pango_layout_get_extents(ps->lays[i], NULL, &logical);
@@ -439,7 +497,8 @@ static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect bo
 	char **paras = split_paragraphs(text);
 	double size = st->size;
 	para_set ps = {0};
-	para_set_make(t, &ps, paras, st, size, box.width);
+	bool constant = e->text && ws_template_is_constant(e->text);
+	para_set_make(t, &ps, paras, st, size, box.width, constant);
 	bool fixed_h = box.height != WS_AUTO;
 	if (fixed_h && st->fit == WS_FIT_SHRINK) {
 		double min = st->min_size > 0 ? MIN(st->min_size, size) : size;
@@ -447,7 +506,7 @@ static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect bo
 		       size - SHRINK_STEP >= min - 1e-9) {
 			size -= SHRINK_STEP;
 			para_set_free(&ps);
-			para_set_make(t, &ps, paras, st, size, box.width);
+			para_set_make(t, &ps, paras, st, size, box.width, constant);
 		}
 	}
 	if (fixed_h && ps.height > box.height + 0.01) {
@@ -477,9 +536,10 @@ static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect bo
 static void place_text_flow(ts *t, const ws_elem *e, const char *text, double x, double width)
 {
 	const ws_style *st = &e->style;
+	bool constant = e->text && ws_template_is_constant(e->text);
 	char **paras = split_paragraphs(text);
 	for (char **p = paras; *p && !t->aborted; p++) {
-		PangoLayout *lay = make_layout(t, *p, st, st->size, width);
+		PangoLayout *lay = make_layout(t, *p, st, st->size, width, constant);
 		check_glyphs(t, e, lay);
 		int n;
 		line_info *li = layout_lines(lay, &n);
@@ -588,7 +648,8 @@ static bool measure_row(ts *t, const ws_elem *e, const ws_row *row, const double
 		cb.n_lines = g_new0(int, cb.n);
 		double inner = MAX(1, cb.width - e->padding[1] - e->padding[3]);
 		for (int k = 0; k < cb.n; k++) {
-			cb.lays[k] = make_layout(t, paras[k], &c->style, c->style.size, inner);
+			cb.lays[k] = make_layout(t, paras[k], &c->style, c->style.size, inner,
+			                         c->text && ws_template_is_constant(c->text));
 			ws_fonts_check_layout(cb.lays[k], c->loc, ws_template_source(c->text), t->diags);
 			cb.lines[k] = layout_lines(cb.lays[k], &cb.n_lines[k]);
 			PangoRectangle logical;
@@ -801,7 +862,8 @@ static double checkbox_flow_height(ts *t, const ws_elem *e, double width)
 		double side = e->box_size > 0 ? e->box_size : e->style.size * 0.85;
 		char **paras = split_paragraphs(label);
 		para_set ps = {0};
-		para_set_make(t, &ps, paras, &e->style, e->style.size, MAX(1, width - side * 1.6));
+		para_set_make(t, &ps, paras, &e->style, e->style.size, MAX(1, width - side * 1.6),
+		              ws_template_is_constant(e->text));
 		h = MAX(h, ps.height);
 		para_set_free(&ps);
 		g_strfreev(paras);
@@ -1081,7 +1143,7 @@ static double flow_text_height(ts *t, const ws_elem *e)
 		double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
 		char **paras = split_paragraphs(text);
 		para_set ps = {0};
-		para_set_make(t, &ps, paras, &e->style, e->style.size, width);
+		para_set_make(t, &ps, paras, &e->style, e->style.size, width, ws_template_is_constant(e->text));
 		h = ps.height;
 		para_set_free(&ps);
 		g_strfreev(paras);

@@ -402,3 +402,69 @@ Test(cjk, rejects_bad_arguments, .init = setup, .fini = teardown)
 	g_object_unref(empty);
 	g_object_unref(l);
 }
+
+/* Which path a paragraph took: 1 = short (one layout), 0 = full. */
+static int took_short_path(PangoLayout *l, const ws_cjk_options *o)
+{
+	unsigned long f0, u0, f1, u1;
+	ws_cjk_stats(&f0, &u0);
+	cr_assert_eq(ws_cjk_apply(l, o), WS_OK);
+	ws_cjk_stats(&f1, &u1);
+	cr_assert_eq((f1 - f0) + (u1 - u0), 1);
+	return (int)(f1 - f0);
+}
+
+Test(cjk, plain_paragraphs_take_the_short_path_with_the_same_result, .init = setup, .fini = teardown)
+{
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	/* Plain hanzi wrapping over three lines, no marks: one layout. */
+	const char *text = "签证申请费不予退还也不得转让他人缴费收据自缴费之日起一年内有效请提前十五分钟到达使馆";
+	PangoLayout *l = make(text, 15 * EM);
+	cr_assert_eq(took_short_path(l, &o), 1);
+	cr_assert_eq(pango_layout_get_line_count(l), 3);
+	/* the same lines and positions as the same paragraph put through
+	 * phase B (a justified copy of it is not; the L10 stretch of a
+	 * 15-em measure filled with 1-em hanzi is zero) */
+	PangoLayout *full = make(text, 15 * EM);
+	ws_cjk_options oj = o;
+	oj.justify = true;
+	cr_assert_eq(took_short_path(full, &oj), 0);
+	int n, nf;
+	pos *p = positions(l, &n);
+	pos *q = positions(full, &nf);
+	int nc = (int)g_utf8_strlen(text, -1);
+	for (int i = 0; i < nc; i++) {
+		cr_expect_eq(p[i].line, q[i].line, "char %d", i);
+		cr_expect_float_eq(p[i].x, q[i].x, 1e-3, "char %d: %f vs %f", i, p[i].x, q[i].x);
+	}
+	for (int k = 0; k < 3; k++)
+		cr_expect_eq(line_chars(l, k), line_chars(full, k));
+	g_free(p);
+	g_free(q);
+	g_object_unref(full);
+	g_object_unref(l);
+
+	/* Anything line-dependent goes the full way: a mark under GB rules
+	 * (L6/L8), an L9 boundary, an orphan to fix. */
+	PangoLayout *m = make("本确认单是凭证，请妥善保管。", -1);
+	cr_expect_eq(took_short_path(m, &o), 0);
+	g_object_unref(m);
+	ws_cjk_options of = o;
+	of.punct = WS_PUNCT_FULL;
+	m = make("本确认单是凭证，请妥善保管。", -1);
+	cr_expect_eq(took_short_path(m, &of), 1);
+	g_object_unref(m);
+	m = make("护照号码E12345678已核验", -1);
+	cr_expect_eq(took_short_path(m, &o), 0);
+	g_object_unref(m);
+	ws_cjk_options on = o;
+	on.han_latin_space = false;
+	m = make("护照号码E12345678已核验", -1);
+	cr_expect_eq(took_short_path(m, &on), 1);
+	g_object_unref(m);
+	/* 16 hanzi on a 15-em measure: the last line would hold one */
+	m = make("签证申请费不予退还也不得转让他人", 15 * EM);
+	cr_expect_eq(took_short_path(m, &o), 0);
+	cr_expect_gt(line_chars(m, pango_layout_get_line_count(m) - 1), 1);
+	g_object_unref(m);
+}

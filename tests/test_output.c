@@ -893,3 +893,110 @@ Test(output, a_folder_as_target_is_reported)
 	ws_diags_free(d);
 	g_free(sub);
 }
+
+/* ---- Streaming PDF (ws_output_pdf_*) -------------------------------- */
+
+Test(output, streamed_pdf_is_the_merged_pdf_byte_for_byte)
+{
+	/* The documents of merged_pdf_has_every_page_in_order_and_one_font. */
+	ws_document *docs[3] = {sample_doc(2), ws_document_new(NULL), ws_document_new(NULL)};
+	size_t p = ws_document_add_page(docs[1], A5_W, A5_H);
+	add_text(docs[1], p, 36, 36, "缴费确认单 Confirm Receipt");
+	char *a = path_in("a.pdf"), *b = path_in("b.pdf");
+	cr_assert_eq(ws_output_write(docs, 3, a, NULL, NULL), WS_OK);
+
+	ws_diags *d = ws_diags_new();
+	ws_output_pdf *pdf = NULL;
+	cr_assert_eq(ws_output_pdf_open(&pdf, b, NULL, d), WS_OK);
+	cr_assert_not_null(pdf);
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(ws_output_pdf_add(pdf, docs[i], d), WS_OK);
+		/* borrowed only for the call: the caller frees it at once */
+		ws_document_free(docs[i]);
+		docs[i] = NULL;
+	}
+	cr_assert_eq(ws_output_pdf_page_count(pdf), 3);
+	/* nothing at the path before the close */
+	cr_assert_not(g_file_test(b, G_FILE_TEST_EXISTS));
+	cr_assert_eq(ws_output_pdf_close(pdf, d), WS_OK);
+	cr_assert_eq(ws_diags_count(d), 0);
+	char *ls = listing();
+	cr_assert_str_eq(ls, "a.pdf b.pdf");
+	g_free(ls);
+
+	GBytes *x = slurp(a), *y = slurp(b);
+	cr_assert_gt(g_bytes_get_size(x), 1000);
+	cr_assert(g_bytes_equal(x, y), "the streamed PDF differs from the merged one");
+	g_bytes_unref(x);
+	g_bytes_unref(y);
+	char *out = run("pdfinfo", b, NULL);
+	cr_assert_not_null(strstr(out, "Pages:           3\n"), "%s", out);
+	cr_assert_not_null(strstr(out, "Title:           面谈确认单\n"), "%s", out);
+	g_free(out);
+	ws_diags_free(d);
+	g_free(a);
+	g_free(b);
+}
+
+Test(output, streamed_pdf_refuses_bad_input_and_leaves_no_file)
+{
+	char *pdf = path_in("s.pdf");
+	ws_diags *d = ws_diags_new();
+	ws_output_pdf *s = NULL;
+
+	/* PDF only; a path is needed */
+	ws_output_options png = WS_OUTPUT_OPTIONS_INIT;
+	png.format = WS_FORMAT_PNG;
+	cr_assert_eq(ws_output_pdf_open(&s, pdf, &png, d), WS_EUSAGE);
+	cr_assert_null(s);
+	cr_assert_eq(ws_output_pdf_open(&s, "", NULL, d), WS_EUSAGE);
+	cr_assert_null(s);
+
+	/* no page at all: nothing written; documents without pages are no error */
+	cr_assert_eq(ws_output_pdf_open(&s, pdf, NULL, NULL), WS_OK);
+	ws_document *empty = ws_document_new(NULL);
+	cr_assert_eq(ws_output_pdf_add(s, empty, NULL), WS_OK);
+	ws_diags_free(d);
+	d = ws_diags_new();
+	cr_assert_eq(ws_output_pdf_close(s, d), WS_EUSAGE);
+	cr_assert_str_eq(first_message(d), "nothing to write: the documents have no pages");
+	char *ls = listing();
+	cr_assert_str_eq(ls, "");
+	g_free(ls);
+
+	/* abort after pages were drawn: no file, an older one is kept */
+	put_good(pdf);
+	cr_assert_eq(ws_output_pdf_open(&s, pdf, NULL, NULL), WS_OK);
+	ws_document *doc = sample_doc(1);
+	cr_assert_eq(ws_output_pdf_add(s, doc, NULL), WS_OK);
+	ws_output_pdf_abort(s);
+	ws_output_pdf_abort(NULL);
+	assert_good(pdf);
+	ls = listing();
+	cr_assert_str_eq(ls, "s.pdf");
+	g_free(ls);
+
+	/* a page of invalid size spoils the PDF: later adds and the close
+	 * fail, and the older file stays */
+	ws_document *bad = ws_document_new(NULL);
+	ws_document_add_page(bad, 0, A4_H);
+	cr_assert_eq(ws_output_pdf_open(&s, pdf, NULL, NULL), WS_OK);
+	cr_assert_eq(ws_output_pdf_add(s, doc, NULL), WS_OK);
+	ws_diags_free(d);
+	d = ws_diags_new();
+	cr_assert_eq(ws_output_pdf_add(s, bad, d), WS_EUSAGE);
+	cr_assert_not_null(strstr(first_message(d), "invalid size"), "%s", first_message(d));
+	cr_assert_eq(ws_output_pdf_add(s, doc, NULL), WS_EUSAGE);
+	cr_assert_eq(ws_output_pdf_page_count(s), 1);
+	cr_assert_eq(ws_output_pdf_close(s, NULL), WS_EUSAGE);
+	assert_good(pdf);
+	ls = listing();
+	cr_assert_str_eq(ls, "s.pdf");
+	g_free(ls);
+
+	ws_document_free(bad);
+	ws_document_free(doc);
+	ws_document_free(empty);
+	ws_diags_free(d);
+	g_free(pdf);
+}
