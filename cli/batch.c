@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <glib.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -186,8 +187,18 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 			bufs[k] = g_string_new(NULL);
 		}
 		int open_fds = jobs;
+		bool forwarded = false;
 		struct pollfd *pf = g_new0(struct pollfd, jobs);
 		while (open_fds > 0) {
+			/* A SIGTERM (or a SIGINT from `kill`, not the terminal) reaches
+			 * only this process; the workers would go on through the whole
+			 * batch.  Pass it on once: each worker finishes the file it is
+			 * writing (the file is committed whole) and starts no other. */
+			if (ws_cli_interrupted && !forwarded) {
+				forwarded = true;
+				for (int k = 0; k < jobs; k++)
+					kill(pids[k], SIGTERM);
+			}
 			for (int k = 0; k < jobs; k++) {
 				pf[k].fd = fds[k];
 				pf[k].events = POLLIN;

@@ -129,6 +129,12 @@ static void read_header(csv_state *st)
 		}
 		if (ok && !col.applicant && !col.path[1] && g_strv_contains(LIST_FIELDS, col.path[0]))
 			col.list = true;
+		/* Rows are grouped by the group_id's text; a list has none (found
+		 * by fuzzing: `group_id[]` made read_row hash a NULL id). */
+		if (ok && col.list && !col.applicant && !col.path[1] && strcmp(col.path[0], "group_id") == 0) {
+			ws_error_at(st->diags, c->loc, "column '%s': group.group_id cannot be a list", name);
+			ok = false;
+		}
 		/* A path may not be both a field and a map of fields. */
 		GString *key = g_string_new(col.applicant ? "a:" : "g:");
 		for (guint k = 0; ok && col.path[k]; k++) {

@@ -1532,7 +1532,9 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 		goto done;
 	}
 	v = ws_value_map_get(root, "kind");
-	if (!v || !*ws_value_text(v)) {
+	/* ws_value_text() is NULL for a list or map (`kind:` followed by an
+	 * indented list, found by fuzzing); scalar_text() below reports those. */
+	if (!v || (ws_value_text(v) && !*ws_value_text(v))) {
 		err(&ld, v ? v : root, "the layout must name its kind (e.g. kind: payment-receipt)");
 	} else {
 		const char *kind = scalar_text(&ld, v, "kind");

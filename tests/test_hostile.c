@@ -1,0 +1,868 @@
+/* Hostile and careless input, through the real `wenshu` command line.
+ *
+ * Layouts come from office staff learning YAML, data from spreadsheets and
+ * e-mail attachments.  Whatever they hold, wenshu must refuse quickly with
+ * a file:line:col, never write outside the output folder, never leave a
+ * half-written or hidden temporary file, and never damage a good file that
+ * is already there.  Each test asserts the exit status (0 success, 1 input
+ * problems, 2 usage, 3 I/O, 4 interrupted) and, where there is one, the
+ * exact location of the error.
+ *
+ * Deadlines are multiplied by $CK_TIMEOUT_MULTIPLIER, which the valgrind
+ * test setup sets, because memcheck runs wenshu itself 20–50× slower. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define WENSHU WS_TEST_BUILD_DIR "/cli/wenshu"
+#define SAMPLE WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml"
+
+/* ---- helpers --------------------------------------------------------- */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Seconds a deadline stretches to under valgrind (CK_TIMEOUT_MULTIPLIER). */
+static double slow(double s)
+{
+	const char *m = g_getenv("CK_TIMEOUT_MULTIPLIER");
+	double k = m ? g_ascii_strtod(m, NULL) : 1;
+	return s * (k >= 1 ? k : 1);
+}
+
+static char *write_file(const char *dir, const char *name, const char *text)
+{
+	char *p = g_build_filename(dir, name, NULL);
+	cr_assert(g_file_set_contents(p, text, -1, NULL), "cannot write %s", p);
+	return p;
+}
+
+static char *read_file(const char *path, gsize *len)
+{
+	char *s = NULL;
+	if (!g_file_get_contents(path, &s, len, NULL))
+		return NULL;
+	return s;
+}
+
+/* A layout that every kind's sample group renders with: one line of text,
+ * one page. */
+static char *simple_layout(const char *dir)
+{
+	return write_file(dir, "l.yaml",
+	                  "wenshu: 1\n"
+	                  "kind: payment-receipt\n"
+	                  "title: 测试\n"
+	                  "elements:\n"
+	                  "  - text: \"团组 {{ group.group_id }}\"\n");
+}
+
+/* The sample group of examples/data/self-beijing.yaml, n times, with
+ * group ids G000, G001, ..., as a `groups:` file.  When `names` is not
+ * NULL, group k's group_name is names[k].  (The visa plugins accept only
+ * letters, digits and hyphens in a group_id, so hostile names travel in
+ * group_name, which an output template may use as well.) */
+static char *groups_file(const char *dir, const char *name, size_t n, const char *const *names)
+{
+	char *src = read_file(SAMPLE, NULL);
+	cr_assert_not_null(src);
+	char **lines = g_strsplit(src, "\n", -1);
+	g_free(src);
+	GString *out = g_string_new("groups:\n");
+	for (size_t g = 0; g < n; g++) {
+		bool in_group = false, first = true;
+		for (char **l = lines; *l; l++) {
+			if (g_str_has_prefix(*l, "group:")) {
+				in_group = true;
+				continue;
+			}
+			const char *t = *l;
+			while (*t == ' ')
+				t++;
+			if (!in_group || !*t || *t == '#')
+				continue;
+			g_string_append(out, first ? "  - " : "    ");
+			first = false;
+			if (strncmp(*l, "  group_id:", 11) == 0) {
+				g_string_append_printf(out, "group_id: G%03zu\n", g);
+			} else if (names && strncmp(*l, "  group_name:", 13) == 0) {
+				g_string_append_printf(out, "group_name: '%s'\n", names[g]);
+			} else {
+				g_string_append_printf(out, "%s\n", *l + 2);
+			}
+		}
+	}
+	g_strfreev(lines);
+	char *p = write_file(dir, name, out->str);
+	g_string_free(out, TRUE);
+	return p;
+}
+
+static int cmp_names(gconstpointer a, gconstpointer b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Names in `dir` (sorted, '\n'-joined, "" when empty or missing). */
+static char *list_dir(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	if (!d)
+		return g_strdup("");
+	GPtrArray *names = g_ptr_array_new();
+	for (const char *n; (n = g_dir_read_name(d));)
+		g_ptr_array_add(names, g_strdup(n));
+	g_dir_close(d);
+	g_ptr_array_sort(names, cmp_names);
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < names->len; i++) {
+		char *n = g_ptr_array_index(names, i);
+		g_string_append_printf(s, "%s%s", i ? "\n" : "", n);
+		g_free(n);
+	}
+	g_ptr_array_free(names, TRUE);
+	return g_string_free(s, FALSE);
+}
+
+/* Asserts that no hidden temporary file (".NAME.XXXXXX.tmp") is in dir. */
+static void assert_no_temp(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	if (!d)
+		return;
+	for (const char *n; (n = g_dir_read_name(d));)
+		cr_assert(!(n[0] == '.' && g_str_has_suffix(n, ".tmp")), "temporary file left behind: %s/%s",
+		          dir, n);
+	g_dir_close(d);
+}
+
+/* How a child is started. */
+typedef struct spawn_opts {
+	const char *cwd;          /* NULL: the source tree, as wst_wenshu() */
+	rlim_t fsize;             /* RLIMIT_FSIZE in bytes, 0: unchanged */
+	bool drop_root;           /* run as nobody when we are root */
+	const char *const *env;   /* extra NAME=VALUE settings, NULL-terminated */
+} spawn_opts;
+
+typedef struct child {
+	pid_t pid;
+	char *err_path;           /* stderr goes here */
+	char *out_path;
+} child;
+
+static void start(child *c, const spawn_opts *o, const char *const *args, const char *tmp)
+{
+	static int serial;
+	/* Beside the test's folder, so that listing the folder sees only what
+	 * wenshu wrote. */
+	char *base = g_path_get_basename(tmp);
+	c->err_path = g_strdup_printf("%s/../%s.stderr.%d", tmp, base, serial);
+	c->out_path = g_strdup_printf("%s/../%s.stdout.%d", tmp, base, serial++);
+	g_free(base);
+	fflush(NULL);
+	c->pid = fork();
+	cr_assert_geq(c->pid, 0, "fork: %s", g_strerror(errno));
+	if (c->pid > 0)
+		return;
+	/* Child: only async-signal-safe work would be strictly right after a
+	 * fork in a threaded process; Criterion's test process is single
+	 * threaded here, so plain calls are fine. */
+	int efd = open(c->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ofd = open(c->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (efd < 0 || ofd < 0)
+		_exit(120);
+	dup2(ofd, 1);
+	dup2(efd, 2);
+	if (chdir(o && o->cwd ? o->cwd : WS_TEST_SOURCE_DIR) != 0)
+		_exit(121);
+	for (const char *const *e = o ? o->env : NULL; e && *e; e++)
+		putenv((char *)*e);
+	if (o && o->fsize) {
+		struct rlimit rl = {o->fsize, o->fsize};
+		if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+			_exit(122);
+	}
+	if (o && o->drop_root && geteuid() == 0) {
+		/* Root ignores file permissions; a read-only folder is only
+		 * read-only for an ordinary user. */
+		if (setgroups(0, NULL) != 0 || setgid(65534) != 0 || setuid(65534) != 0)
+			_exit(123);
+	}
+	GPtrArray *argv = g_ptr_array_new();
+	g_ptr_array_add(argv, (char *)WENSHU);
+	for (const char *const *a = args; *a; a++)
+		g_ptr_array_add(argv, (char *)*a);
+	g_ptr_array_add(argv, NULL);
+	execv(WENSHU, (char **)argv->pdata);
+	_exit(124);
+}
+
+/* Waits up to `timeout` s; returns the exit status, or -1 when the child
+ * had to be killed (it is then reaped).  *err receives stderr. */
+static int finish(child *c, double timeout, char **err, struct rusage *ru)
+{
+	double end = now_s() + timeout;
+	int st = 0;
+	pid_t r;
+	struct rusage dummy;
+	while ((r = wait4(c->pid, &st, WNOHANG, ru ? ru : &dummy)) == 0 && now_s() < end)
+		g_usleep(10 * 1000);
+	int status;
+	if (r == 0) {
+		kill(c->pid, SIGKILL);
+		waitpid(c->pid, &st, 0);
+		status = -1;
+	} else {
+		status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+	if (err)
+		*err = read_file(c->err_path, NULL);
+	g_unlink(c->err_path);
+	g_unlink(c->out_path);
+	g_free(c->err_path);
+	g_free(c->out_path);
+	return status;
+}
+
+static int run(const spawn_opts *o, const char *const *args, const char *tmp, double timeout,
+               char **err, double *secs)
+{
+	child c;
+	double t0 = now_s();
+	start(&c, o, args, tmp);
+	int rc = finish(&c, timeout, err, NULL);
+	if (secs)
+		*secs = now_s() - t0;
+	return rc;
+}
+
+/* Asserts that `err` has a line starting with `prefix` (a
+ * "file:line:col: error: ..." beginning). */
+static void assert_line(const char *err, const char *prefix)
+{
+	cr_assert_not_null(err);
+	bool found = g_str_has_prefix(err, prefix);
+	for (const char *p = strchr(err, '\n'); !found && p; p = strchr(p + 1, '\n'))
+		found = g_str_has_prefix(p + 1, prefix);
+	cr_assert(found, "expected a line starting with\n  %s\nin stderr:\n%s", prefix, err);
+}
+
+/* ---- hostile YAML: bombs and nesting --------------------------------- */
+
+/* A "billion laughs": nine levels of ten aliases each expand to 10^9 nodes. */
+static const char bomb[] =
+	"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+	"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+	"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+	"i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+
+Test(hostile, alias_bomb_layout_refused_fast)
+{
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "bomb.yaml", bomb);
+	char *err = NULL;
+	double secs;
+	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, &secs);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
+	/* The millionth node is reached at the 8th alias of line 6: a..e
+	 * expand to 123 455 nodes, each *e to 111 111 more. */
+	char *want = g_strdup_printf("%s:6:36: error: [limit] the document expands to more than 1000000 nodes", l);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, alias_bomb_data_refused_fast)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char **lines = g_strsplit(bomb, "\n", -1);
+	GString *d = g_string_new("group:\n  group_id: G1\n  junk:\n");
+	for (char **p = lines; *p && **p; p++)
+		g_string_append_printf(d, "    %s\n", *p);
+	g_strfreev(lines);
+	char *data = write_file(tmp, "bomb-data.yaml", d->str);
+	g_string_free(d, TRUE);
+	char *out = g_build_filename(tmp, "out", "{group.group_id}.pdf", NULL);
+	char *err = NULL;
+	double secs;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(10),
+	             &err, &secs);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
+	/* As above, 3 lines down and 4 columns right. */
+	char *want = g_strdup_printf("%s:9:40: error: [limit] the document expands to more than 1000000 nodes", data);
+	assert_line(err, want);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	cr_assert_not(g_file_test(outdir, G_FILE_TEST_EXISTS), "nothing is written for refused data");
+	g_free(outdir);
+	g_free(want);
+	g_free(err);
+	g_free(out);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, deep_nesting_refused)
+{
+	char *tmp = wst_tmpdir();
+	GString *s = g_string_new("wenshu: 1\nkind: payment-receipt\nelements: ");
+	for (int i = 0; i < 100000; i++)
+		g_string_append_c(s, '[');
+	g_string_append_c(s, '\n');
+	char *l = write_file(tmp, "deep.yaml", s->str);
+	g_string_free(s, TRUE);
+	/* Flow and block nesting in a data file. */
+	GString *b = g_string_new("group:\n  group_id: G1\n  x:\n");
+	for (int i = 0; i < 200; i++)
+		g_string_append_printf(b, "%*sk:\n", 4 + 2 * i, "");
+	g_string_append_printf(b, "%*s1\n", 4 + 2 * 200, "");
+	char *data = write_file(tmp, "deep-data.yaml", b->str);
+	g_string_free(b, TRUE);
+
+	char *err = NULL;
+	double secs;
+	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, &secs);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
+	/* "elements: " is 10 characters; the 65th '[' is one level too deep
+	 * (the root map is level 1). */
+	char *want = g_strdup_printf("%s:3:74: error: [limit] nesting deeper than 64 levels", l);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+
+	char *good = simple_layout(tmp);
+	rc = run(NULL, (const char *[]){"check", good, "--data", data, NULL}, tmp, slow(10), &err, &secs);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
+	/* Line n >= 4 holds a key at depth n - 1 (root, group, x, ...), so
+	 * the map at depth 65 starts on line 66, at column 4 + 2·62 + 1. */
+	want = g_strdup_printf("%s:66:129: error: [limit] nesting deeper than 64 levels", data);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+	g_free(good);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, huge_data_file_refused_before_reading)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *data = g_build_filename(tmp, "big.yaml", NULL);
+	/* 50 MB: a sparse file, so the test costs no disk. */
+	int fd = open(data, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(pwrite(fd, "x\n", 2, 50 * 1000 * 1000 - 2), 2);
+	close(fd);
+	char *err = NULL;
+	double secs;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", "/nonexistent/x.pdf", NULL},
+	             tmp, slow(10), &err, &secs);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
+	char *want = g_strdup_printf("%s: error: [limit] file is too large (50000000 bytes; the limit is 33554432 bytes)",
+	                             data);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* ---- lengths, page sizes, resolution --------------------------------- */
+
+typedef struct bad_length {
+	const char *yaml;   /* after the layout's head */
+	const char *where;  /* ":line:col: error: " */
+	const char *what;   /* the message's start */
+} bad_length;
+
+Test(hostile, bad_lengths_refused_with_location)
+{
+	static const bad_length cases[] = {
+		{"page: {size: [1000000mm, 297mm]}\nelements: []\n", ":3:15: error: ",
+		 "page width '1000000mm' is larger than the limit of 14400 pt"},
+		{"page: {size: [210mm, 1e308mm]}\nelements: []\n", ":3:22: error: ",
+		 "page height '1e308mm' is larger than the limit of 14400 pt"},
+		{"page: {margins: nanmm}\nelements: []\n", ":3:17: error: ", "margins 'nanmm' is not a length"},
+		{"elements:\n  - text: x\n    box: [0, 0, -5mm, 10mm]\n", ":5:17: error: ",
+		 "box width must not be negative (-5mm)"},
+		{"elements:\n  - text: x\n    box: [0, 0, 1e308mm, 10mm]\n", ":5:17: error: ",
+		 "box width '1e308mm' is larger than the limit of 14400 pt"},
+		{"elements:\n  - text: x\n    box: [nanmm, 0, 5mm, 5mm]\n", ":5:11: error: ", "box x 'nanmm' is not a length"},
+		{"elements:\n  - text: x\n    box: [0, 0, infmm, 5mm]\n", ":5:17: error: ", "box width 'infmm' is not a length"},
+		{"elements:\n  - text: x\n    box: [0, 0, 99999999999999999999999999999999999mm, 5mm]\n", ":5:17: error: ",
+		 "box width '99999999999999999999999999999999999mm' is larger than the limit"},
+		{"styles:\n  s: {size: 1e308pt}\nelements: []\n", ":4:13: error: ",
+		 "size '1e308pt' is larger than the limit of 14400 pt"},
+		{"elements:\n  - space: -1e308mm\n", ":4:12: error: ", "space must not be negative (-1e308mm)"},
+	};
+	char *tmp = wst_tmpdir();
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *src = g_strconcat("wenshu: 1\nkind: payment-receipt\n", cases[i].yaml, NULL);
+		char *l = write_file(tmp, "len.yaml", src);
+		char *err = NULL;
+		int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, NULL);
+		cr_assert_eq(rc, 1, "case %zu: status %d; stderr:\n%s", i, rc, err);
+		char *want = g_strconcat(l, cases[i].where, cases[i].what, NULL);
+		assert_line(err, want);
+		g_free(want);
+		g_free(err);
+		g_free(l);
+		g_free(src);
+	}
+	g_free(tmp);
+}
+
+Test(hostile, dpi_out_of_range_is_usage_error)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *out = g_build_filename(tmp, "out", "x.png", NULL);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "100000", NULL},
+	             tmp, slow(10), &err, NULL);
+	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	assert_line(err, "wenshu render: --dpi must be between 10 and 2400");
+	g_free(err);
+	rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "nan", NULL}, tmp,
+	         slow(10), &err, NULL);
+	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	cr_assert_not(g_file_test(outdir, G_FILE_TEST_EXISTS));
+	g_free(outdir);
+	g_free(err);
+	g_free(out);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, png_over_pixel_limit_refused_before_allocation)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *out = g_build_filename(tmp, "out", "x.png", NULL);
+	char *err = NULL;
+	child c;
+	start(&c, NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "2400", NULL}, tmp);
+	struct rusage ru;
+	int rc = finish(&c, slow(20), &err, &ru);
+	/* A4 at 2400 dpi: 19843 × 28063 pixels, 2.2 GB of ARGB. */
+	cr_assert_eq(rc, 3, "status %d; stderr:\n%s", rc, err);
+	assert_line(err, "error: [limit] page 1 would be 19843 × 28063 = 556854109 pixels at 2400 dpi; "
+	                 "the limit is 100000000 pixels");
+	/* Refused before the pixels were allocated: the process never grew
+	 * anywhere near the 2.2 GB the page needs (ru_maxrss is in KiB). */
+	cr_assert_lt(ru.ru_maxrss, 1024L * 1024L, "peak RSS %ld KiB", ru.ru_maxrss);
+	char *dir = g_build_filename(tmp, "out", NULL);
+	char *names = list_dir(dir);
+	cr_assert_str_eq(names, "", "no file, no temporary file: %s", names);
+	g_free(names);
+	g_free(dir);
+	g_free(err);
+	g_free(out);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* ---- output names from data ------------------------------------------ */
+
+Test(hostile, traversal_in_data_stays_inside_output_folder)
+{
+	char *tmp = wst_tmpdir();
+	char *base = g_build_filename(tmp, "a", "b", NULL);
+	cr_assert_eq(g_mkdir_with_parents(base, 0755), 0);
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 3, (const char *const[]){"../../etc/x", "/abs/y", "..", NULL});
+	char *out = g_build_filename(base, "out", "{group.group_name}.pdf", NULL);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
+	             slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	/* Each '/' became '_', and a leading '.' too: no hidden file, no "..". */
+	char *outdir = g_build_filename(base, "out", NULL);
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "_..pdf\n_._.._etc_x.pdf\n_abs_y.pdf", "files: %s", names);
+	/* Nothing was created above the output folder or at the absolute path. */
+	char *above = list_dir(base);
+	cr_assert_str_eq(above, "out", "%s", above);
+	char *top = list_dir(tmp);
+	cr_assert_str_eq(top, "a\nd.yaml\nl.yaml", "%s", top);
+	cr_assert_not(g_file_test("/abs", G_FILE_TEST_EXISTS));
+	char *pdf = g_build_filename(outdir, "_._.._etc_x.pdf", NULL);
+	char *info = wst_pdfinfo(pdf);
+	cr_assert(info && strstr(info, "Pages:"), "a complete PDF");
+	g_free(info);
+	g_free(pdf);
+	g_free(top);
+	g_free(above);
+	g_free(names);
+	g_free(outdir);
+	g_free(err);
+	g_free(out);
+	g_free(data);
+	g_free(l);
+	g_free(base);
+	g_free(tmp);
+}
+
+Test(hostile, two_groups_one_file_refused_before_writing)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	/* Distinct names that sanitize to the same file name. */
+	char *data = groups_file(tmp, "d.yaml", 2, (const char *const[]){"a/b", "a_b", NULL});
+	char *out = g_build_filename(tmp, "out", "{group.group_name}.pdf", NULL);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
+	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("wenshu render: two groups would be written to the same file %s/out/a_b.pdf (group G001)", tmp);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+	/* A fixed name for two groups. */
+	char *fixed = g_build_filename(tmp, "out", "same.pdf", NULL);
+	rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", fixed, NULL}, tmp, slow(30), &err, NULL);
+	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	cr_assert(strstr(err, "two groups would be written to the same file"), "%s", err);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	cr_assert_not(g_file_test(outdir, G_FILE_TEST_EXISTS), "nothing, not even the folder, was created");
+	g_free(outdir);
+	g_free(fixed);
+	g_free(err);
+	g_free(out);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, output_onto_data_file_refused)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 1, NULL);
+	gsize len0;
+	char *before = read_file(data, &len0);
+	char *err = NULL;
+	/* --merge straight onto the data file. */
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "--merge", data, NULL}, tmp, slow(30), &err,
+	             NULL);
+	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("wenshu render: --merge would overwrite an input file: %s", data);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+	/* An output name that is a link to the data file. */
+	char *link = g_build_filename(tmp, "G000.pdf", NULL);
+	cr_assert_eq(symlink(data, link), 0);
+	char *out = g_build_filename(tmp, "{group.group_id}.pdf", NULL);
+	rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
+	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	want = g_strdup_printf("wenshu render: %s: the output would overwrite an input file", link);
+	assert_line(err, want);
+	g_free(want);
+	gsize len1;
+	char *after = read_file(data, &len1);
+	cr_assert(len0 == len1 && memcmp(before, after, len0) == 0, "the data file is unchanged");
+	assert_no_temp(tmp);
+	g_free(after);
+	g_free(out);
+	g_free(link);
+	g_free(err);
+	g_free(before);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* ---- the file system says no ----------------------------------------- */
+
+Test(hostile, read_only_output_folder)
+{
+	char *tmp = wst_tmpdir();
+	/* As nobody (when run as root) the child must read the inputs. */
+	cr_assert_eq(chmod(tmp, 0755), 0);
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 2, NULL);
+	char *outdir = g_build_filename(tmp, "ro", NULL);
+	cr_assert_eq(g_mkdir(outdir, 0555), 0);
+	cr_assert_eq(chmod(outdir, 0555), 0);
+	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
+	spawn_opts o = {.drop_root = true, .env = (const char *const[]){"WENSHU_NO_FONTPREP=1", NULL}};
+	char *err = NULL;
+	int rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
+	             slow(60), &err, NULL);
+	cr_assert_eq(rc, 3, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("error: cannot write '%s/G000.pdf': Permission denied", outdir);
+	assert_line(err, want);
+	cr_assert(strstr(err, "0 of 2 group(s) rendered, 2 failed"), "summary: %s", err);
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "", "no file and no temporary file: %s", names);
+	g_free(names);
+	g_free(want);
+	g_free(err);
+	g_free(out);
+	g_free(outdir);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, file_size_limit_keeps_old_file)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 1, NULL);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
+	char *pdf = g_build_filename(outdir, "G000.pdf", NULL);
+	/* A good file first. */
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	g_free(err);
+	gsize len0;
+	char *good = read_file(pdf, &len0);
+	cr_assert_not_null(good);
+	cr_assert_gt(len0, 1024, "the PDF is larger than the limit below (%zu bytes)", (size_t)len0);
+
+	/* `ulimit -f 1` (1 KiB): writing the new PDF fails with EFBIG; wenshu
+	 * ignores SIGXFSZ, so it reports instead of dying. */
+	spawn_opts o = {.fsize = 1024};
+	rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
+	cr_assert_eq(rc, 3, "status %d (not killed by SIGXFSZ); stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("error: cannot write '%s': File too large", pdf);
+	assert_line(err, want);
+	gsize len1;
+	char *now = read_file(pdf, &len1);
+	cr_assert(len0 == len1 && memcmp(good, now, len0) == 0, "the older file is intact, byte for byte");
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "G000.pdf", "no partial or temporary file: %s", names);
+	g_free(names);
+	g_free(now);
+	g_free(want);
+	g_free(err);
+	g_free(good);
+	g_free(pdf);
+	g_free(out);
+	g_free(outdir);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* ---- interrupted batches --------------------------------------------- */
+
+static size_t count_pdfs(const char *dir)
+{
+	size_t n = 0;
+	GDir *d = g_dir_open(dir, 0, NULL);
+	if (!d)
+		return 0;
+	for (const char *name; (name = g_dir_read_name(d));)
+		n += name[0] != '.' && g_str_has_suffix(name, ".pdf");
+	g_dir_close(d);
+	return n;
+}
+
+static void interrupt_batch(int sig, const char *jobs)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 300, NULL);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
+	const char *args[] = {"render", l, "--data", data, "-o", out, "--jobs", jobs, NULL};
+	child c;
+	start(&c, NULL, args, tmp);
+	/* Signal once a few groups are done: the batch is well under way. */
+	double deadline = now_s() + slow(60);
+	while (count_pdfs(outdir) < 5 && now_s() < deadline)
+		g_usleep(20 * 1000);
+	cr_assert_geq(count_pdfs(outdir), 5, "the batch started");
+	kill(c.pid, sig);
+	double t0 = now_s();
+	char *err = NULL;
+	int rc = finish(&c, slow(10), &err, NULL);
+	double took = now_s() - t0;
+	cr_assert_neq(rc, -1, "wenshu did not stop after the signal; stderr:\n%s", err);
+	cr_assert_lt(took, slow(2), "stopped %.2f s after the signal", took);
+	cr_assert_eq(rc, 4, "status %d; stderr:\n%s", rc, err);
+	size_t done = count_pdfs(outdir);
+	cr_assert_lt(done, 300, "the batch was interrupted, not finished");
+	cr_assert(strstr(err, "group(s) rendered") && strstr(err, "not started (interrupted; run again to finish)"),
+	          "summary on stderr:\n%s", err);
+	assert_no_temp(outdir);
+	/* Every finished PDF is complete. */
+	GDir *d = g_dir_open(outdir, 0, NULL);
+	for (const char *name; (name = g_dir_read_name(d));) {
+		char *p = g_build_filename(outdir, name, NULL);
+		char *info = wst_pdfinfo(p);
+		cr_assert(info && strstr(info, "Pages:           1"), "%s is a complete PDF: %s", name, info);
+		g_free(info);
+		g_free(p);
+	}
+	g_dir_close(d);
+	g_free(err);
+
+	/* Running the same command again completes the batch. */
+	rc = run(NULL, args, tmp, slow(600), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	cr_assert_eq(count_pdfs(outdir), 300);
+	assert_no_temp(outdir);
+	g_free(err);
+	g_free(out);
+	g_free(outdir);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* Several workers: the signal reaches only the parent, which must pass it
+ * on to its workers. */
+Test(hostile, sigterm_stops_parallel_batch, .timeout = 1200)
+{
+	interrupt_batch(SIGTERM, "2");
+}
+
+Test(hostile, sigint_stops_serial_batch, .timeout = 1200)
+{
+	interrupt_batch(SIGINT, "1");
+}
+
+/* ---- images and plugins from where they should not come -------------- */
+
+Test(hostile, image_symlink_out_and_fifo_refused)
+{
+	char *tmp = wst_tmpdir();
+	char *sub = g_build_filename(tmp, "layout", NULL);
+	cr_assert_eq(g_mkdir(sub, 0755), 0);
+	/* A real PNG outside the layout's folder, linked from inside. */
+	char *outside = g_build_filename(tmp, "secret.png", NULL);
+	char *ref = g_build_filename(WS_TEST_SOURCE_DIR, "tests", "reference", NULL);
+	GDir *rd = g_dir_open(ref, 0, NULL);
+	cr_assert_not_null(rd);
+	const char *png = NULL;
+	for (const char *n; (n = g_dir_read_name(rd));)
+		if (g_str_has_suffix(n, ".png")) {
+			png = n;
+			break;
+		}
+	cr_assert_not_null(png, "a PNG in tests/reference");
+	char *src = g_build_filename(ref, png, NULL);
+	gsize len;
+	char *bytes = read_file(src, &len);
+	cr_assert(g_file_set_contents(outside, bytes, (gssize)len, NULL));
+	g_dir_close(rd);
+	char *link = g_build_filename(sub, "emblem.png", NULL);
+	cr_assert_eq(symlink(outside, link), 0);
+	char *fifo = g_build_filename(sub, "pipe.png", NULL);
+	cr_assert_eq(mkfifo(fifo, 0644), 0);
+
+	char *l = write_file(sub, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: payment-receipt\n"
+	                     "elements:\n"
+	                     "  - image: {src: emblem.png, box: [0, 0, 20mm, 20mm]}\n"
+	                     "  - image: {src: pipe.png, box: [0, 0, 20mm, 20mm]}\n");
+	char *err = NULL;
+	double secs;
+	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, &secs);
+	cr_assert_neq(rc, -1, "wenshu hung (on the FIFO?)");
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("%s:4:18: error: image 'emblem.png' resolves outside the layout's folder", l);
+	assert_line(err, want);
+	g_free(want);
+	want = g_strdup_printf("%s:5:18: error: image 'pipe.png' is not a regular file", l);
+	assert_line(err, want);
+	g_free(want);
+	g_free(err);
+	g_free(l);
+	g_free(fifo);
+	g_free(link);
+	g_free(bytes);
+	g_free(src);
+	g_free(ref);
+	g_free(outside);
+	g_free(sub);
+	g_free(tmp);
+}
+
+Test(hostile, plugins_never_from_current_directory)
+{
+	char *tmp = wst_tmpdir();
+	/* A working plugin, in ./plugins/good/ and in . itself. */
+	gsize len;
+	char *so = read_file(WS_TEST_BUILD_DIR "/tests/plugins/good.so", &len);
+	cr_assert_not_null(so, "the test plugin is built");
+	char *pdir = g_build_filename(tmp, "plugins", "good", NULL);
+	cr_assert_eq(g_mkdir_with_parents(pdir, 0755), 0);
+	char *p1 = g_build_filename(pdir, "good.so", NULL);
+	char *p2 = g_build_filename(tmp, "good.so", NULL);
+	cr_assert(g_file_set_contents(p1, so, (gssize)len, NULL));
+	cr_assert(g_file_set_contents(p2, so, (gssize)len, NULL));
+	/* Relative entries in the search path must be refused, not resolved
+	 * against the current directory. */
+	spawn_opts o = {.cwd = tmp,
+	                .env = (const char *const[]){"WENSHU_PLUGIN_PATH=plugins:.:./plugins", NULL}};
+	char *err = NULL;
+	child c;
+	start(&c, &o, (const char *[]){"list", "plugins", NULL}, tmp);
+	char *out_path = g_strdup(c.out_path);
+	/* finish() removes the stdout file: read it first, once wenshu ended. */
+	int st;
+	double end = now_s() + slow(30);
+	while (waitpid(c.pid, &st, WNOHANG) == 0 && now_s() < end)
+		g_usleep(10 * 1000);
+	char *out = read_file(out_path, NULL);
+	kill(c.pid, SIGKILL);
+	finish(&c, 1, &err, NULL);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status; stderr:\n%s", err);
+	cr_assert_not_null(out);
+	cr_assert(strstr(out, "barcode"), "the build tree's plugins are listed:\n%s", out);
+	cr_assert_null(strstr(out, "good"), "a plugin from the current directory was loaded:\n%s", out);
+	cr_assert_null(strstr(out, tmp), "%s", out);
+	assert_line(err, "warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory 'plugins' refused: not an absolute path");
+	assert_line(err, "warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory '.' refused: not an absolute path");
+	g_free(out);
+	g_free(out_path);
+	g_free(err);
+	g_free(p1);
+	g_free(p2);
+	g_free(pdir);
+	g_free(so);
+	g_free(tmp);
+}
