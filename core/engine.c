@@ -116,8 +116,10 @@ void ws_engine_free(ws_engine *e)
 {
 	if (!e)
 		return;
-	if (e->pango)
+	if (e->pango) {
+		ws_typeset_clear_cache(e->pango);
 		g_object_unref(e->pango);
+	}
 	ws_fonts_free(e->fonts);
 	ws_fontprep_free(e->fontprep);
 	ws_registry_free(e->registry);

@@ -251,11 +251,22 @@ static double style_line_pitch(const ts *t, const ws_style *st, double size)
  * layouts' constant text; LAYOUT_CACHE_MAX is a guard on top of that. */
 #define LAYOUT_CACHE_MAX 4096
 
+static GQuark layout_cache_quark(void)
+{
+	return g_quark_from_static_string("ws-typeset-layout-cache");
+}
+
+/* Cached layouts hold a reference to the context that holds the cache:
+ * the owner of the context breaks that cycle before letting it go. */
+void ws_typeset_clear_cache(PangoContext *pango)
+{
+	if (pango)
+		g_object_set_qdata(G_OBJECT(pango), layout_cache_quark(), NULL);
+}
+
 static GHashTable *layout_cache(ts *t)
 {
-	static GQuark quark;
-	if (!quark)
-		quark = g_quark_from_static_string("ws-typeset-layout-cache");
+	GQuark quark = layout_cache_quark();
 	GHashTable *c = g_object_get_qdata(G_OBJECT(t->env->pango), quark);
 	if (!c) {
 		c = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_object_unref);

@@ -44,6 +44,11 @@ typedef struct ws_typeset_env {
 WS_EXPORT int ws_typeset(const ws_layout *layout, const ws_value *group,
                          const ws_typeset_env *env, ws_document **out, ws_diags *diags);
 
+/* Drops the layouts of constant text that ws_typeset() caches on `pango`
+ * (they reference the context, so the context cannot go while they live).
+ * Call before the last g_object_unref() of the context. */
+WS_EXPORT void ws_typeset_clear_cache(PangoContext *pango);
+
 #ifdef __cplusplus
 }
 #endif

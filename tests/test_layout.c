@@ -72,8 +72,11 @@ Test(layout, loads_a_complete_layout)
 	                         "      rows: [[\"{{ loop.number }}\", \"{{ it.name_zh }}\", {text: x}]]\n"
 	                         "  - barcode: {symbology: code128, value: AA00TEST01, box: [0, 0, 40mm, 10mm]}\n",
 	                   &d);
-	for (size_t i = 0; i < ws_diags_count(d); i++)
-		cr_log_info("%s", ws_diag_format(ws_diags_at(d, i)));
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *s = ws_diag_format(ws_diags_at(d, i));
+		cr_log_info("%s", s);
+		g_free(s);
+	}
 	cr_assert_not_null(l);
 	double w, h;
 	ws_layout_page_size(l, &w, &h);

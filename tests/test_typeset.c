@@ -37,18 +37,25 @@ static ws_value *group_from(const char *yaml)
 	return g;
 }
 
+static void log_diags(const ws_diags *d)
+{
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *s = ws_diag_format(ws_diags_at(d, i));
+		cr_log_info("%s", s);
+		g_free(s);
+	}
+}
+
 /* Renders `layout` (no kind plugin: pure typesetting) with `group`. */
 static ws_document *render(const char *layout_src, ws_value *group, ws_diags *d, int expect_rc)
 {
 	ws_layout *l = NULL;
 	int rc = ws_layout_load_buffer(&l, layout_src, strlen(layout_src), "t.yaml", NULL, d);
-	for (size_t i = 0; i < ws_diags_count(d); i++)
-		cr_log_info("%s", ws_diag_format(ws_diags_at(d, i)));
+	log_diags(d);
 	cr_assert_eq(rc, WS_OK, "layout loads");
 	ws_document *doc = NULL;
 	rc = ws_engine_render(engine, l, group, &doc, d);
-	for (size_t i = 0; i < ws_diags_count(d); i++)
-		cr_log_info("%s", ws_diag_format(ws_diags_at(d, i)));
+	log_diags(d);
 	cr_assert_eq(rc, expect_rc);
 	ws_layout_free(l);
 	return doc;
@@ -130,17 +137,19 @@ Test(typeset, shrink_fits_a_long_value_into_one_line)
 Test(typeset, overflow_is_reported_with_the_layout_line)
 {
 	ws_diags *d = ws_diags_new();
+	ws_value *g = group_from("group: {long: 一二三四五六七八九十一二三四五六七八九十}\n");
 	ws_document *doc = render(HEAD "elements:\n"
 	                                "  - text: 甲\n"
 	                                "    box: [0, 0, 50mm, 10mm]\n"
 	                                "  - text: \"{{ group.long }}\"\n"
 	                                "    box: [20mm, 20mm, 20mm, 5mm]\n",
-	                          group_from("group: {long: 一二三四五六七八九十一二三四五六七八九十}\n"), d, WS_OK);
+	                          g, d, WS_OK);
 	const ws_diag *w = ws_diags_find_rule(d, "overflow");
 	cr_assert_not_null(w);
 	cr_assert_eq(w->severity, WS_SEVERITY_WARNING);
 	cr_assert_eq(w->loc.line, 8, "names the layout line of the element");
 	cr_assert_str_eq(w->path, "{{ group.long }}");
+	ws_value_unref(g);
 	ws_document_free(doc);
 	ws_diags_free(d);
 }
