@@ -88,11 +88,11 @@ static int render_one(ws_engine *engine, const ws_layout *layout, const ws_datas
 	return rc;
 }
 
-static void worker(int k, int jobs, int fd, ws_engine *engine, const ws_layout *layout,
+static void worker(int k, int jobs, size_t first, int fd, ws_engine *engine, const ws_layout *layout,
                    const ws_dataset *data, ws_batch_item *items, size_t n, const ws_output_options *oo,
                    size_t n_oo)
 {
-	for (size_t i = (size_t)k; i < n; i += (size_t)jobs) {
+	for (size_t i = first + (size_t)k; i < n; i += (size_t)jobs) {
 		if (ws_cli_interrupted)
 			break;
 		char *reason = NULL;
@@ -154,6 +154,15 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 			progress_draw(&p, false);
 		}
 	} else {
+		/* The first group is rendered here, before forking: the workers then
+		 * inherit warm caches (constant text laid out, font subsets holding
+		 * the page's glyphs) instead of each building them again. */
+		size_t first = 0;
+		if (n > (size_t)jobs && !ws_cli_interrupted) {
+			res[0].status = render_one(engine, layout, data, &items[0], oo, n_oo, &res[0].reason);
+			p.done++;
+			first = 1;
+		}
 		int *fds = g_new(int, jobs);
 		pid_t *pids = g_new(pid_t, jobs);
 		GString **bufs = g_new(GString *, jobs);
@@ -171,7 +180,7 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 				close(pfd[0]);
 				for (int j = 0; j < k; j++)
 					close(fds[j]);
-				worker(k, jobs, pfd[1], engine, layout, data, items, n, oo, n_oo);
+				worker(k, jobs, first, pfd[1], engine, layout, data, items, n, oo, n_oo);
 				close(pfd[1]);
 				_exit(0);
 			}
