@@ -683,3 +683,27 @@ Test(visa, each_module_publishes_its_kind)
 		g_free(file);
 	}
 }
+
+/* Rare names: characters of CJK Extension B (𠮷, U+20BB7) and compatibility
+ * ideographs are real names, drawn by the fonts; they pass F-name_zh.  Latin
+ * letters and digits still do not. */
+Test(visa, chinese_names_may_use_rare_characters)
+{
+	const char *good[] = {"𠮷田", "欧阳·买买提", "\xef\xa4\x80" "明"};
+	const char *bad[] = {"Li明", "王1", "王"};
+	for (size_t i = 0; i < G_N_ELEMENTS(good) + G_N_ELEMENTS(bad); i++) {
+		bool ok = i < G_N_ELEMENTS(good);
+		const char *name = ok ? good[i] : bad[i - G_N_ELEMENTS(good)];
+		ws_value *root = NULL;
+		ws_value *g = load("self-beijing.yaml", &root);
+		mutate(g, "applicants.0.name_zh", name, 99);
+		ws_diags *d = run(VISA_KIND_NOTE, g);
+		const ws_diag *e = find(d, "F-name_zh", "group.applicants[0].name_zh");
+		if (ok)
+			cr_assert_null(e, "%s is a valid name", name);
+		else
+			cr_assert_not_null(e, "%s is not a Chinese name", name);
+		ws_diags_free(d);
+		ws_value_unref(root);
+	}
+}

@@ -718,7 +718,11 @@ static void check_note(vctx *c)
 
 /* ---- applicants, §4.2 ---- */
 
-static visa_re re_name_zh = VISA_RE("^[\\x{3400}-\\x{9FFF}·]{2,20}$");
+/* DOMAIN §4.2 gives U+3400–U+9FFF; names also use compatibility ideographs
+ * and the supplementary planes' extensions B–H (e.g. 𠮷, U+20BB7), which
+ * the fonts draw (HanaMin fallback), so they must not be refused here. */
+static visa_re re_name_zh =
+	VISA_RE("^[\\x{3400}-\\x{9FFF}\\x{F900}-\\x{FAFF}\\x{20000}-\\x{3134F}·]{2,20}$");
 static visa_re re_latin_name = VISA_RE("^[A-Z]+( [A-Z]+)*$");
 static visa_re re_ds160 = VISA_RE("^AA[0-9A-Z]{8}$");
 static visa_re re_email = VISA_RE("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
