@@ -110,6 +110,7 @@ struct ws_elem {
 	double x_offset;         /* pt, flow elements: indent from the frame's left */
 	double space_before, space_after; /* pt */
 	bool keep_with_next;     /* flow: never the last thing on a page (headings) */
+	bool keep_together;      /* flow group: all on one page when it fits on one */
 
 	/* text, checkbox label */
 	ws_template *text;       /* owned */

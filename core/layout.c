@@ -1043,7 +1043,7 @@ static const char *const rect_keys[] = {"stroke", "stroke_width", "fill", "dash"
 static const char *const checkbox_keys[] = {"checked", "label", "box_size", "style", "stroke",
                                             "stroke_width", NULL};
 static const char *const image_keys[] = {"src", NULL};
-static const char *const group_keys[] = {"elements", "each", "as", NULL};
+static const char *const group_keys[] = {"elements", "each", "as", "keep_together", NULL};
 
 static bool load_point(loader *ld, const ws_value *v, double *x, double *y)
 {
@@ -1250,6 +1250,9 @@ static ws_elem *load_element(loader *ld, const ws_value *v)
 			e->each = get_expr(ld, each, "each");
 		const ws_value *as = ws_value_map_get(props, "as");
 		e->each_as = g_strdup(as ? ws_value_text(as) : "it");
+		const ws_value *kt = ws_value_map_get(props, "keep_together");
+		if (kt)
+			get_bool(ld, kt, "keep_together", &e->keep_together);
 		load_element_list(ld, tv, e->children, "elements");
 	} else if (strcmp(type_key, "page_break") == 0) {
 		e->type = WS_ELEM_PAGE_BREAK;

@@ -1164,6 +1164,29 @@ static double flow_text_height(ts *t, const ws_elem *e)
 	return h;
 }
 
+/* The height a flow element takes, for keep_together: texts are laid out
+ * to measure them; tables count their header and first row (a longer table
+ * breaks anyway). */
+static double flow_block_height(ts *t, const ws_elem *e)
+{
+	if (e->has_box)
+		return 0;
+	switch (e->type) {
+	case WS_ELEM_TEXT:
+		return e->space_before + (e->height != WS_AUTO ? e->height : flow_text_height(t, e)) + e->space_after;
+	case WS_ELEM_SPACE:
+		return e->height;
+	case WS_ELEM_GROUP: {
+		double h = 0;
+		for (guint i = 0; !e->each && i < e->children->len; i++)
+			h += flow_block_height(t, g_ptr_array_index(e->children, i));
+		return h;
+	}
+	default:
+		return e->space_before + flow_start_height(t, e) + e->space_after;
+	}
+}
+
 static void place_list(ts *t, const GPtrArray *elems, bool absolute_only)
 {
 	for (guint i = 0; i < elems->len && !t->aborted; i++) {
@@ -1180,6 +1203,14 @@ static void place_list(ts *t, const GPtrArray *elems, bool absolute_only)
 				ensure_room(t, need);
 			}
 			ws_diags_free(quiet);
+		}
+		/* keep_together: a closing formula, the date and the room for the
+		 * seal move to the next page together (GB/T 9704: a seal never
+		 * stands on a page without text). */
+		if (e->keep_together && !absolute_only && !e->has_box && e->type == WS_ELEM_GROUP) {
+			double need = flow_block_height(t, e);
+			if (need <= t->frame.height)
+				ensure_room(t, need);
 		}
 		place_element(t, e, absolute_only);
 	}

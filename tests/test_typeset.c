@@ -384,3 +384,26 @@ Test(typeset, keep_with_next_moves_a_heading_to_the_next_page)
 		g_free(src);
 	}
 }
+
+Test(typeset, keep_together_moves_a_closing_and_its_date_as_one)
+{
+	const char *tmpl = HEAD "elements:\n"
+	                        "  - text: 正文\n"
+	                        "  - space: 236mm\n"
+	                        "  - keep_together: %s\n"
+	                        "    elements:\n"
+	                        "      - text: 顺致崇高的敬意。\n"
+	                        "      - space: 10mm\n"
+	                        "      - text: 二〇二五年三月五日于北京\n";
+	for (int keep = 0; keep < 2; keep++) {
+		char *src = g_strdup_printf(tmpl, keep ? "true" : "false");
+		ws_diags *d = ws_diags_new();
+		ws_document *doc = render(src, NULL, d, WS_OK);
+		const ws_text_run *c = find_run(doc, "顺致崇高的敬意。"), *date = find_run(doc, "于北京");
+		cr_assert_eq(date->page, 1, "the date does not fit on page 1");
+		cr_assert_eq(c->page, keep ? 1u : 0u, "keep_together=%d", keep);
+		ws_document_free(doc);
+		ws_diags_free(d);
+		g_free(src);
+	}
+}
