@@ -180,6 +180,12 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 				close(pfd[0]);
 				for (int j = 0; j < k; j++)
 					close(fds[j]);
+				/* The parent's bookkeeping is not the worker's to keep. */
+				for (int j = 0; j < k; j++)
+					g_string_free(bufs[j], TRUE);
+				g_free(bufs);
+				g_free(pids);
+				g_free(fds);
 				worker(k, jobs, first, pfd[1], engine, layout, data, items, n, oo, n_oo);
 				close(pfd[1]);
 				_exit(0);
