@@ -542,7 +542,25 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 		for (int i = c[j] + 1; i < end; i++)
 			ls[i] = ls[c[j]];
 	}
-	insert(freeze, pango_attr_allow_breaks_new(FALSE), s->off[c[0]], s->off[c[n - 1] + 1]);
+	/* Freeze the line's breaks only when the line, as set, fits its
+	 * measure.  Pango 1.50 aborts (process_line: "result ==
+	 * BREAK_SOME_FIT || result == BREAK_EMPTY_FIT") when a run without
+	 * break opportunities is wider than the line (found by fuzzing: a long
+	 * Latin run on a tight grid).  An unfrozen line may re-wrap; phase_b
+	 * then keeps the phase-A result, which is correct, just not stretched. */
+	double set_width = 0;
+	for (int j = 0; j < n; j++)
+		set_width += adv[c[j]];
+	set_width += ipos; /* the gaps, as rounded */
+	/* A Latin word wider than the measure was cut between two letters
+	 * (PANGO_WRAP_WORD_CHAR); freezing such a line with negative spacing
+	 * made Pango 1.50 measure the unbreakable run two ways and abort. */
+	bool split_word = (L->first_char > 0 && is_western(s->ch[L->first_char - 1]) &&
+	                   is_western(s->ch[L->first_char])) ||
+	                  (L->end_char < s->n && is_western(s->ch[L->end_char - 1]) &&
+	                   is_western(s->ch[L->end_char]));
+	if (!split_word && L->avail > 0 && set_width <= L->avail + PANGO_SCALE / 2)
+		insert(freeze, pango_attr_allow_breaks_new(FALSE), s->off[c[0]], s->off[c[n - 1] + 1]);
 	g_free(gap);
 	g_free(e);
 }
