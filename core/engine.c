@@ -17,6 +17,8 @@ struct ws_engine {
 	ws_registry *registry;
 	ws_fonts *fonts;
 	ws_fontprep *fontprep;   /* NULL when preparation is off or impossible */
+	bool want_fontprep;      /* prepare on the first render */
+	char *cache_dir;         /* owned, or NULL for the default */
 	PangoContext *pango;
 	GPtrArray *layout_dirs;  /* of char*, absolute */
 };
@@ -74,20 +76,11 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 	g_free(conf_owned);
 	if (rc != WS_OK)
 		goto fail;
-	if (opts->prepare_fonts && !g_getenv("WENSHU_NO_FONTPREP")) {
-		ws_diags *prep = ws_diags_new();
-		if (ws_fontprep_new(&e->fontprep, opts->cache_dir, prep) == WS_OK &&
-		    ws_fontprep_apply(e->fontprep, pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts))), prepared_families, prep) == WS_OK) {
-			pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
-		}
-		/* Preparation is an optimisation: its problems are warnings. */
-		for (size_t i = 0; i < ws_diags_count(prep); i++) {
-			const ws_diag *d = ws_diags_at(prep, i);
-			ws_diag_add(diags, d->severity == WS_SEVERITY_ERROR ? WS_SEVERITY_WARNING : d->severity, d->loc,
-			            d->rule, d->path, "%s", d->message);
-		}
-		ws_diags_free(prep);
-	}
+	/* The prepared fonts are made on the first render, not here: a command
+	 * that only checks, or input refused while loading, never waits for
+	 * the one-time preparation (seconds on a new machine). */
+	e->want_fontprep = opts->prepare_fonts && !g_getenv("WENSHU_NO_FONTPREP");
+	e->cache_dir = g_strdup(opts->cache_dir);
 	e->pango = ws_fonts_create_context(e->fonts);
 
 	for (const char *const *d = opts->layout_dirs; d && *d; d++) {
@@ -122,6 +115,7 @@ void ws_engine_free(ws_engine *e)
 	}
 	ws_fonts_free(e->fonts);
 	ws_fontprep_free(e->fontprep);
+	g_free(e->cache_dir);
 	ws_registry_free(e->registry);
 	g_ptr_array_free(e->layout_dirs, TRUE);
 	g_free(e);
@@ -227,9 +221,32 @@ int ws_engine_prepare(ws_engine *e, const ws_layout *layout, ws_value *group, ws
 	return failed ? WS_EINPUT : WS_OK;
 }
 
+/* Swaps the CJK fonts for their prepared copies, once.  Preparation is an
+ * optimisation: its problems are warnings and rendering goes on with the
+ * original fonts.  Before anything is typeset, so every layout sees one
+ * font configuration. */
+static void prepare_fonts_once(ws_engine *e, ws_diags *diags)
+{
+	if (!e->want_fontprep)
+		return;
+	e->want_fontprep = false;
+	ws_diags *prep = ws_diags_new();
+	FcConfig *config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
+	if (ws_fontprep_new(&e->fontprep, e->cache_dir, prep) == WS_OK &&
+	    ws_fontprep_apply(e->fontprep, config, prepared_families, prep) == WS_OK)
+		pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
+	for (size_t i = 0; i < ws_diags_count(prep); i++) {
+		const ws_diag *d = ws_diags_at(prep, i);
+		ws_diag_add(diags, d->severity == WS_SEVERITY_ERROR ? WS_SEVERITY_WARNING : d->severity, d->loc,
+		            d->rule, d->path, "%s", d->message);
+	}
+	ws_diags_free(prep);
+}
+
 int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *group, ws_document **out,
                      ws_diags *diags)
 {
+	prepare_fonts_once(e, diags);
 	*out = NULL;
 	ws_value *copy = group ? ws_value_copy(group) : ws_value_new_map(WS_LOC_NONE);
 	int rc = ws_engine_prepare(e, layout, copy, diags);
