@@ -323,19 +323,29 @@ Test(docs_web, confirmation_pick_up)
 	g_free(src);
 }
 
+/* Renders the 30-applicant group as `kind`: two A4 pages, a PNG of each.
+ * Returns the PDF's path; *dir and *err are the caller's to free. */
+static char *render_group30(const char *kind, char **dir, char **err)
+{
+	int rc = render(kind, GROUP30, dir, err);
+	cr_assert_eq(rc, 0, "render failed (%d):\n%s", rc, *err);
+	char *name = g_strdup_printf("G2025-TEST-030-%s.pdf", kind);
+	char *pdf = path_in(*dir, name);
+	g_free(name);
+	cr_assert_eq(pdf_pages(pdf), 2);
+	for (int p = 1; p <= 2; p++) {
+		char *png = g_strdup_printf("%s/G2025-TEST-030-%s-%d.png", *dir, kind, p);
+		assert_png_a4(png);
+		g_free(png);
+	}
+	return pdf;
+}
+
 /* 30 applicants: the names run onto page 2, the page numbers count 2. */
 Test(docs_web, confirmation_30_applicants)
 {
 	char *dir = NULL, *err = NULL;
-	int rc = render("interview-confirmation", GROUP30, &dir, &err);
-	cr_assert_eq(rc, 0, "render failed (%d):\n%s", rc, err);
-	char *pdf = path_in(dir, "G2025-TEST-030-interview-confirmation.pdf");
-	cr_assert_eq(pdf_pages(pdf), 2);
-	for (int p = 1; p <= 2; p++) {
-		char *png = g_strdup_printf("%s/G2025-TEST-030-interview-confirmation-%d.png", dir, p);
-		assert_png_a4(png);
-		g_free(png);
-	}
+	char *pdf = render_group30("interview-confirmation", &dir, &err);
 	char *text = wst_pdftotext(pdf, false);
 	const char *order[] = {"申请人数量:", "30", "申请人姓名:", "OUYANG XIAOMINGZHIYUANHAOJIE", "SIMA LIHUA",
 	                       "ZHUGE JIANGUOXINGBANG", "XIAHOU MEILINGYAXUAN", "大使馆/领事馆/OFC:", "美国驻上海总领事馆",
@@ -452,15 +462,7 @@ Test(docs_web, receipt_delegated_shanghai)
 Test(docs_web, receipt_30_applicants)
 {
 	char *dir = NULL, *err = NULL;
-	int rc = render("payment-receipt", GROUP30, &dir, &err);
-	cr_assert_eq(rc, 0, "render failed (%d):\n%s", rc, err);
-	char *pdf = path_in(dir, "G2025-TEST-030-payment-receipt.pdf");
-	cr_assert_eq(pdf_pages(pdf), 2);
-	for (int p = 1; p <= 2; p++) {
-		char *png = g_strdup_printf("%s/G2025-TEST-030-payment-receipt-%d.png", dir, p);
-		assert_png_a4(png);
-		g_free(png);
-	}
+	char *pdf = render_group30("payment-receipt", &dir, &err);
 	char *text = wst_pdftotext(pdf, false);
 	const char *order[] = {"申请人数量", "30", "总费用", "41070.00 CNY (5550.00 USD)",
 	                       "(30 @ 185.00 USD) x 7.40 CNY/USD = 41070.00 (5550.00 USD)", NULL};
