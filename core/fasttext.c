@@ -195,6 +195,14 @@ static bool rebuild(ft_entry *e)
 		hb_blob_destroy(blob);
 		return false;
 	}
+	/* The twin has no cmap, yet FreeType synthesizes a Unicode charmap
+	 * for it from the CFF charset (standard-string SIDs, so the mapping
+	 * is meaningless here).  Cairo's PDF surface looks up every new
+	 * glyph of every document by walking the face's charmap backwards
+	 * (_cairo_ft_index_to_ucs4), which cost ~10% of a batch.  With no
+	 * active charmap that walk ends at once and Cairo takes each glyph's
+	 * text from the cluster table, as it does for the dense faces. */
+	ft->charmap = NULL;
 	ft_gen *g = g_new0(ft_gen, 1);
 	g->refs = 1;
 	g->blob = blob;
