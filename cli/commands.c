@@ -151,6 +151,7 @@ int ws_cli_render(int argc, char **argv)
 	}
 	n_items = ws_dataset_count(data);
 	const char *kind = ws_layout_kind(layout);
+	ws_engine_expect_data(engine, data);
 
 	if (merge) {
 		/* One PDF for all groups: fonts embedded once. */

@@ -6,6 +6,7 @@
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
+#include "fasttext.h"
 #include "fontprep.h"
 #include "fonts.h"
 #include "host.h"
@@ -233,8 +234,12 @@ static void prepare_fonts_once(ws_engine *e, ws_diags *diags)
 	ws_diags *prep = ws_diags_new();
 	FcConfig *config = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
 	if (ws_fontprep_new(&e->fontprep, e->cache_dir, prep) == WS_OK &&
-	    ws_fontprep_apply(e->fontprep, config, prepared_families, prep) == WS_OK)
+	    ws_fontprep_apply(e->fontprep, config, prepared_families, prep) == WS_OK) {
 		pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
+		/* The PDF twins of the prepared faces live beside them. */
+		if (!ws_fasttext_cache_dir())
+			ws_fasttext_set_cache_dir(ws_fontprep_cache_dir(e->fontprep));
+	}
 	for (size_t i = 0; i < ws_diags_count(prep); i++) {
 		const ws_diag *d = ws_diags_at(prep, i);
 		ws_diag_add(diags, d->severity == WS_SEVERITY_ERROR ? WS_SEVERITY_WARNING : d->severity, d->loc,
@@ -256,6 +261,35 @@ int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *grou
 	}
 	ws_value_unref(copy);
 	return rc;
+}
+
+static void expect_strings(const ws_value *v, int depth)
+{
+	/* Data nests a few levels; the loader bounds depth anyway. */
+	if (depth > 64)
+		return;
+	switch (ws_value_get_type(v)) {
+	case WS_VALUE_STRING:
+		ws_fasttext_expect_text(ws_value_text(v));
+		break;
+	case WS_VALUE_LIST:
+		for (size_t i = 0; i < ws_value_length(v); i++)
+			expect_strings(ws_value_list_at(v, i), depth + 1);
+		break;
+	case WS_VALUE_MAP:
+		for (size_t i = 0; i < ws_value_length(v); i++)
+			expect_strings(ws_value_map_value_at(v, i), depth + 1);
+		break;
+	default:
+		break;
+	}
+}
+
+void ws_engine_expect_data(ws_engine *e, const ws_dataset *data)
+{
+	(void)e;
+	for (size_t i = 0; i < ws_dataset_count(data); i++)
+		expect_strings(ws_dataset_group(data, i), 0);
 }
 
 static const char *const roles[] = {

@@ -14,6 +14,7 @@
 #define WS_ENGINE_H
 
 #include "common.h"
+#include "data.h"
 #include "diag.h"
 #include "document.h"
 #include "layout.h"
@@ -66,6 +67,12 @@ WS_EXPORT int ws_engine_prepare(ws_engine *engine, const ws_layout *layout, ws_v
  * ws_document_free().  Returns WS_EINPUT when errors were reported. */
 WS_EXPORT int ws_engine_render(ws_engine *engine, const ws_layout *layout, const ws_value *group,
                                ws_document **out, ws_diags *diags);
+
+/* Tells the engine that the groups of `data` are about to be rendered:
+ * the PDF font twins (fasttext.h) are then built once with every
+ * character of the data, instead of growing group by group.  Optional;
+ * output is the same without it. */
+WS_EXPORT void ws_engine_expect_data(ws_engine *engine, const ws_dataset *data);
 
 /* Font roles and what serves them, for `wenshu list fonts` and `check`:
  * reports a note per role, and a warning for a role served by a fallback. */

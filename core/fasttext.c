@@ -7,11 +7,17 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <glib.h>
+#include <glib/gstdio.h>
 #include <hb-subset.h>
 #include <hb.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-font.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "atomicfile.h"
 
 /* One build of a face's twin.  Reference-counted: the face record holds
  * one reference for the current build, and every cairo_font_face_t made
@@ -26,10 +32,13 @@ typedef struct ft_gen {
 /* A source face: one file and face index. */
 typedef struct ft_entry {
 	hb_face_t *full;   /* owned reference: the face Pango shapes with */
+	hb_font_t *hb;     /* owned reference: Pango's font on `full`, for cmap lookups */
 	hb_set_t *wanted;  /* owned: glyph ids typeset so far */
 	hb_set_t *have;    /* owned: glyph ids in `cur` */
 	ft_gen *cur;       /* owned reference; NULL before the first build */
 	unsigned int serial; /* bumped at every build */
+	unsigned int expected_seen; /* value of `expected_serial` last merged into `wanted` */
+	char *identity;    /* owned: what a saved twin must have been made from */
 	bool cff;          /* only CFF faces have a twin */
 	bool broken;       /* a build failed: draw with Pango's font from now on */
 } ft_entry;
@@ -45,7 +54,13 @@ typedef struct ft_font {
 static GHashTable *faces;  /* "path\nindex" → ft_entry*, both owned; process lifetime */
 static FT_Library ft_lib;  /* process lifetime: twins may outlive any caller */
 static unsigned int n_builds;
+static unsigned int n_loads;
 static GQuark font_quark;
+/* Where twins are kept between runs (twin-*.bin); NULL: not kept. */
+static char *twin_dir;
+/* Code points the caller expects to draw (ws_fasttext_expect_text). */
+static hb_set_t *expected;
+static unsigned int expected_serial;
 static const cairo_user_data_key_t gen_key;
 
 bool ws_fasttext_enabled(void)
@@ -80,6 +95,260 @@ static bool face_has_cff(hb_face_t *face)
 	return yes;
 }
 
+/* ---- Twins kept between runs ------------------------------------------
+ *
+ * Building a twin means subsetting the whole 17–30 MB face, 10–30 ms per
+ * face: most of a one-document run.  So a twin, once built, is saved in
+ * the font cache and the next process starts from it; it rebuilds only
+ * when a document needs a glyph the saved twin lacks.  Which glyphs a twin
+ * holds beyond the document's own does not change the PDF: the glyph ids
+ * are the face's own (RETAIN_GIDS) and Cairo embeds only the glyphs the
+ * document uses.
+ *
+ * File: TWIN_MAGIC, then three parts, each a u32 (little-endian) length
+ * and the bytes: the identity of the face it was made from, the glyph ids
+ * it holds (u32 each, ascending), the twin font; last the CRC-32 of all
+ * that.  It is written whole to a temporary file and renamed; one that is
+ * short or long, damaged, made from another face or by another HarfBuzz,
+ * or that does not load is ignored, and replaced at the next build.  (The
+ * CRC matters: FreeType would load a twin whose outlines were damaged, and
+ * Cairo embed them.) */
+
+#define TWIN_MAGIC "WSTWIN1\n"
+#define TWIN_PREFIX "twin-"
+#define TWIN_SUFFIX ".bin"
+/* Past this many glyphs a saved twin would cost every PDF more (Cairo
+ * copies the whole twin's CFF table per document) than rebuilding saves;
+ * such a twin serves this process only. */
+#define TWIN_SAVE_MAX_GLYPHS 6000
+
+/* "format|harfbuzz|path|size|mtime|index|glyphs" of the face file: it
+ * changes whenever the file does, so a twin of an older font is never
+ * used.  NULL when the file cannot be examined. */
+static char *face_identity(const char *path, int index, hb_face_t *face)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return NULL;
+	return g_strdup_printf("1|%s|%s|%lld|%lld.%09ld|%d|%u", hb_version_string(), path, (long long)st.st_size,
+	                       (long long)st.st_mtim.tv_sec, (long)st.st_mtim.tv_nsec, index,
+	                       hb_face_get_glyph_count(face));
+}
+
+static char *twin_path(const ft_entry *e)
+{
+	if (!twin_dir || !e->identity)
+		return NULL;
+	char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, e->identity, -1);
+	sum[32] = '\0';
+	char *name = g_strconcat(TWIN_PREFIX, sum, TWIN_SUFFIX, NULL);
+	char *path = g_build_filename(twin_dir, name, NULL);
+	g_free(name);
+	g_free(sum);
+	return path;
+}
+
+/* Reads the length-prefixed part at *pos; false when it runs past `len`. */
+static bool read_part(const char *data, size_t len, size_t *pos, const char **part, guint32 *part_len)
+{
+	guint32 n;
+	if (len - *pos < sizeof n)
+		return false;
+	memcpy(&n, data + *pos, sizeof n);
+	n = GUINT32_FROM_LE(n);
+	*pos += sizeof n;
+	if (len - *pos < n)
+		return false;
+	*part = data + *pos;
+	*part_len = n;
+	*pos += n;
+	return true;
+}
+
+static void append_part(GByteArray *buf, const void *data, guint32 len)
+{
+	guint32 le = GUINT32_TO_LE(len);
+	g_byte_array_append(buf, (const guint8 *)&le, sizeof le);
+	g_byte_array_append(buf, data, len);
+}
+
+static void mapped_file_unref(void *data)
+{
+	g_mapped_file_unref(data);
+}
+
+static ft_gen *gen_new(hb_blob_t *blob);
+
+/* Starts `e` from its saved twin, when there is a good one. */
+static void load_saved(ft_entry *e)
+{
+	char *path = twin_path(e);
+	if (!path)
+		return;
+	GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
+	g_free(path);
+	if (!mf)
+		return;
+	const char *data = g_mapped_file_get_contents(mf);
+	size_t len = g_mapped_file_get_length(mf), pos = strlen(TWIN_MAGIC);
+	guint32 crc = 0;
+	if (len >= pos + sizeof crc) {
+		len -= sizeof crc;
+		memcpy(&crc, data + len, sizeof crc);
+		crc = GUINT32_FROM_LE(crc);
+	}
+	const char *id = NULL, *gids = NULL, *font = NULL;
+	guint32 id_len = 0, gids_len = 0, font_len = 0;
+	unsigned int n_glyphs = hb_face_get_glyph_count(e->full);
+	bool ok = len > pos && memcmp(data, TWIN_MAGIC, pos) == 0 &&
+	          crc32(0L, (const Bytef *)data, (uInt)len) == crc && read_part(data, len, &pos, &id, &id_len) &&
+	          read_part(data, len, &pos, &gids, &gids_len) && read_part(data, len, &pos, &font, &font_len) &&
+	          pos == len && id_len == strlen(e->identity) && memcmp(id, e->identity, id_len) == 0 &&
+	          gids_len % 4 == 0 && font_len > 0;
+	hb_set_t *set = hb_set_create();
+	for (guint32 i = 0; ok && i < gids_len / 4; i++) {
+		guint32 g;
+		memcpy(&g, gids + 4 * (size_t)i, sizeof g);
+		g = GUINT32_FROM_LE(g);
+		ok = g < n_glyphs;
+		hb_set_add(set, g);
+	}
+	if (ok) {
+		/* Read in place: the mapping lives as long as the blob. */
+		hb_blob_t *blob = hb_blob_create(font, font_len, HB_MEMORY_MODE_READONLY, g_mapped_file_ref(mf),
+		                                 mapped_file_unref);
+		hb_face_t *face = hb_face_create(blob, 0);
+		/* It must reach every glyph id it claims, with outlines. */
+		ok = hb_set_is_empty(set) ? false
+		                          : hb_face_get_glyph_count(face) > hb_set_get_max(set) && face_has_cff(face);
+		hb_face_destroy(face);
+		ft_gen *g = ok ? gen_new(blob) : NULL;
+		hb_blob_destroy(blob);
+		if (g) {
+			e->cur = g;
+			hb_set_set(e->have, set);
+			hb_set_union(e->wanted, set);
+			e->serial++;
+			n_loads++;
+		}
+	}
+	hb_set_destroy(set);
+	g_mapped_file_unref(mf);
+}
+
+/* Deletes saved twins of face files that are gone (a prepared copy is
+ * replaced by one under a new name when its source font changes), so
+ * they do not pile up.  Best effort. */
+static void prune_orphans(const char *keep)
+{
+	GDir *d = g_dir_open(twin_dir, 0, NULL);
+	if (!d)
+		return;
+	const char *name;
+	while ((name = g_dir_read_name(d))) {
+		if (!g_str_has_prefix(name, TWIN_PREFIX) || !g_str_has_suffix(name, TWIN_SUFFIX))
+			continue;
+		char *full = g_build_filename(twin_dir, name, NULL);
+		char head[4096];
+		FILE *fp = strcmp(full, keep) != 0 ? fopen(full, "rb") : NULL;
+		size_t got = fp ? fread(head, 1, sizeof head, fp) : 0;
+		if (fp)
+			fclose(fp);
+		size_t pos = strlen(TWIN_MAGIC);
+		const char *id = NULL;
+		guint32 id_len = 0;
+		if (got > pos && memcmp(head, TWIN_MAGIC, pos) == 0 && read_part(head, got, &pos, &id, &id_len)) {
+			/* identity: format|harfbuzz|path|… — the path holds no '|'
+			 * only if we wrote it; otherwise leave the file alone. */
+			char *text = g_strndup(id, id_len);
+			char **f = g_strsplit(text, "|", 0);
+			if (g_strv_length(f) == 7 && !g_file_test(f[2], G_FILE_TEST_EXISTS))
+				g_unlink(full);
+			g_strfreev(f);
+			g_free(text);
+		}
+		g_free(full);
+	}
+	g_dir_close(d);
+}
+
+/* Saves e->cur, which holds e->have.  Best effort: a twin that cannot be
+ * saved is only built again by the next process. */
+static void save_twin(const ft_entry *e)
+{
+	if (hb_set_get_population(e->have) > TWIN_SAVE_MAX_GLYPHS)
+		return;
+	char *path = twin_path(e);
+	if (!path)
+		return;
+	GByteArray *buf = g_byte_array_new();
+	g_byte_array_append(buf, (const guint8 *)TWIN_MAGIC, strlen(TWIN_MAGIC));
+	append_part(buf, e->identity, (guint32)strlen(e->identity));
+	GArray *gids = g_array_new(FALSE, FALSE, sizeof(guint32));
+	for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(e->have, &g);) {
+		guint32 le = GUINT32_TO_LE(g);
+		g_array_append_val(gids, le);
+	}
+	append_part(buf, gids->data, gids->len * (guint32)sizeof(guint32));
+	g_array_free(gids, TRUE);
+	unsigned int font_len = 0;
+	const char *font = hb_blob_get_data(e->cur->blob, &font_len);
+	append_part(buf, font, font_len);
+	guint32 crc = GUINT32_TO_LE((guint32)crc32(0L, buf->data, buf->len));
+	g_byte_array_append(buf, (const guint8 *)&crc, sizeof crc);
+	ws_atomic_file *f = NULL;
+	if (ws_atomic_open(&f, path, NULL) == WS_OK) {
+		ws_atomic_write(f, buf->data, buf->len);
+		if (ws_atomic_commit(f, NULL) == WS_OK)
+			prune_orphans(path);
+	}
+	g_byte_array_free(buf, TRUE);
+	g_free(path);
+}
+
+void ws_fasttext_set_cache_dir(const char *dir)
+{
+	g_free(twin_dir);
+	twin_dir = dir ? g_strdup(dir) : NULL;
+}
+
+const char *ws_fasttext_cache_dir(void)
+{
+	return twin_dir;
+}
+
+void ws_fasttext_expect_text(const char *utf8)
+{
+	if (!utf8 || !ws_fasttext_enabled())
+		return;
+	if (!expected)
+		expected = hb_set_create();
+	unsigned int before = hb_set_get_population(expected);
+	for (const char *p = utf8; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+		if (c == (gunichar)-1 || c == (gunichar)-2)
+			break;
+		if (!g_unichar_isspace(c) && !g_unichar_iscntrl(c))
+			hb_set_add(expected, c);
+	}
+	if (hb_set_get_population(expected) != before)
+		expected_serial++;
+}
+
+/* Adds the face's glyphs for the expected code points to `wanted`: only
+ * each code point's own glyph; contextual forms join when typeset. */
+static void merge_expected(ft_entry *e)
+{
+	if (!expected || e->expected_seen == expected_serial)
+		return;
+	e->expected_seen = expected_serial;
+	for (hb_codepoint_t c = HB_SET_VALUE_INVALID; hb_set_next(expected, &c);) {
+		hb_codepoint_t g;
+		if (hb_font_get_nominal_glyph(e->hb, c, &g) && g != 0)
+			hb_set_add(e->wanted, g);
+	}
+}
+
 /* The record for `font`'s face, made on first sight; NULL for fonts that
  * are not fontconfig fonts. */
 static ft_font *font_data(PangoFont *font)
@@ -106,11 +375,15 @@ static ft_font *font_data(PangoFont *font)
 		e = g_new0(ft_entry, 1);
 		/* Pango's own face: the file is already mapped, no second copy. */
 		hb_font_t *hb = pango_font_get_hb_font(font);
+		e->hb = hb_font_reference(hb);
 		e->full = hb_face_reference(hb_font_get_face(hb));
 		e->cff = face_has_cff(e->full);
 		e->wanted = hb_set_create();
 		e->have = hb_set_create();
+		e->identity = face_identity((const char *)file, index, e->full);
 		g_hash_table_insert(faces, key, e);
+		if (e->cff)
+			load_saved(e);
 	} else {
 		g_free(key);
 	}
@@ -161,13 +434,37 @@ static const hb_tag_t dropped_tables[] = {
 	HB_TAG('C', 'O', 'L', 'R'), HB_TAG('C', 'P', 'A', 'L'), HB_TAG('S', 'V', 'G', ' '),
 };
 
-/* Builds a twin holding `e->wanted`; on success it becomes `e->cur`. */
-static bool rebuild(ft_entry *e)
+/* A twin generation over `blob` (a new reference is taken), or NULL when
+ * FreeType cannot load it. */
+static ft_gen *gen_new(hb_blob_t *blob)
 {
 	if (!ft_lib && FT_Init_FreeType(&ft_lib) != 0) {
 		ft_lib = NULL;
-		return false;
+		return NULL;
 	}
+	unsigned int len = 0;
+	const char *data = hb_blob_get_data(blob, &len);
+	FT_Face ft = NULL;
+	if (len == 0 || FT_New_Memory_Face(ft_lib, (const FT_Byte *)data, (FT_Long)len, 0, &ft) != 0)
+		return NULL;
+	/* The twin has no cmap, yet FreeType synthesizes a Unicode charmap
+	 * for it from the CFF charset (standard-string SIDs, so the mapping
+	 * is meaningless here).  Cairo's PDF surface looks up every new
+	 * glyph of every document by walking the face's charmap backwards
+	 * (_cairo_ft_index_to_ucs4), which cost ~10% of a batch.  With no
+	 * active charmap that walk ends at once and Cairo takes each glyph's
+	 * text from the cluster table, as it does for the dense faces. */
+	ft->charmap = NULL;
+	ft_gen *g = g_new0(ft_gen, 1);
+	g->refs = 1;
+	g->blob = hb_blob_reference(blob);
+	g->ft = ft;
+	return g;
+}
+
+/* Builds a twin holding `e->wanted`; on success it becomes `e->cur`. */
+static bool rebuild(ft_entry *e)
+{
 	hb_subset_input_t *in = hb_subset_input_create_or_fail();
 	if (!in)
 		return false;
@@ -188,30 +485,16 @@ static bool rebuild(ft_entry *e)
 		return false;
 	hb_blob_t *blob = hb_face_reference_blob(out);
 	hb_face_destroy(out);
-	unsigned int len = 0;
-	const char *data = hb_blob_get_data(blob, &len);
-	FT_Face ft = NULL;
-	if (len == 0 || FT_New_Memory_Face(ft_lib, (const FT_Byte *)data, (FT_Long)len, 0, &ft) != 0) {
-		hb_blob_destroy(blob);
+	ft_gen *g = gen_new(blob);
+	hb_blob_destroy(blob);
+	if (!g)
 		return false;
-	}
-	/* The twin has no cmap, yet FreeType synthesizes a Unicode charmap
-	 * for it from the CFF charset (standard-string SIDs, so the mapping
-	 * is meaningless here).  Cairo's PDF surface looks up every new
-	 * glyph of every document by walking the face's charmap backwards
-	 * (_cairo_ft_index_to_ucs4), which cost ~10% of a batch.  With no
-	 * active charmap that walk ends at once and Cairo takes each glyph's
-	 * text from the cluster table, as it does for the dense faces. */
-	ft->charmap = NULL;
-	ft_gen *g = g_new0(ft_gen, 1);
-	g->refs = 1;
-	g->blob = blob;
-	g->ft = ft;
 	gen_unref(e->cur);
 	e->cur = g;
 	hb_set_set(e->have, e->wanted);
 	e->serial++;
 	n_builds++;
+	save_twin(e);
 	return true;
 }
 
@@ -231,6 +514,7 @@ static cairo_scaled_font_t *run_font(PangoFont *font, PangoGlyphString *glyphs)
 	for (int i = 0; i < glyphs->num_glyphs; i++)
 		if (glyph_drawable(glyphs->glyphs[i].glyph))
 			hb_set_add(e->wanted, glyphs->glyphs[i].glyph);
+	merge_expected(e);
 	if (!e->cur || !hb_set_is_equal(e->wanted, e->have)) {
 		if (!rebuild(e)) {
 			e->broken = true;
@@ -373,21 +657,12 @@ static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double 
 	g_free(cg);
 }
 
-static const cairo_user_data_key_t decline_key;
-
-void ws_fasttext_decline_surface(cairo_surface_t *surface)
-{
-	if (surface)
-		cairo_surface_set_user_data(surface, &decline_key, (void *)&decline_key, NULL);
-}
-
 bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y)
 {
 	if (!ws_fasttext_enabled() || !line || !line->layout)
 		return false;
 	cairo_surface_t *target = cairo_get_target(cr);
-	if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_PDF ||
-	    !cairo_surface_has_show_text_glyphs(target) || cairo_surface_get_user_data(target, &decline_key))
+	if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_PDF || !cairo_surface_has_show_text_glyphs(target))
 		return false;
 	for (GSList *l = line->runs; l; l = l->next)
 		if (!run_plain(l->data))
@@ -413,6 +688,11 @@ bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double 
 	/* Pango leaves the current point where it was. */
 	cairo_move_to(cr, x, y);
 	return true;
+}
+
+unsigned int ws_fasttext_cache_loads(void)
+{
+	return n_loads;
 }
 
 void ws_fasttext_stats(unsigned int *n_faces, unsigned int *builds, unsigned int *glyphs)

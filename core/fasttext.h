@@ -22,7 +22,16 @@
  * laid-out paragraph when it is typeset, so by the time a document is
  * drawn its glyphs are known and the twin is rebuilt (union, re-subset) at
  * most once per document, and in a batch it soon stops growing.  A twin
- * that is replaced stays alive as long as Cairo holds it.
+ * that is replaced stays alive as long as Cairo holds it.  A batch tells
+ * the text it will draw up front (ws_fasttext_expect_text): the first
+ * build then holds every glyph the data needs, so forked workers and a
+ * merged PDF start from one twin instead of each growing its own.  (A
+ * merged PDF whose twin must grow mid-file embeds that face twice, two
+ * subsets; the text and pages are the same.)
+ *
+ * Twins are kept between runs in the font cache
+ * (ws_fasttext_set_cache_dir): a new process starts from the saved twin
+ * and builds only if a document needs a glyph it lacks.
  *
  * Only PDF targets use the twins; other surfaces (PNG, SVG) rasterize or
  * trace outlines and gain nothing, so they take Pango's path unchanged.
@@ -61,18 +70,23 @@ WS_EXPORT void ws_fasttext_note_layout(PangoLayout *layout);
  * glyphs, a twin that failed to build) are drawn the normal way. */
 WS_EXPORT bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double y);
 
-/* Makes ws_fasttext_show_line() decline on `surface` (Pango draws).  For
- * a PDF written document by document (ws_output_pdf_*): its glyphs are not
- * known before the first page is drawn, so a growing twin would be a new
- * font, embedded anew, each time it grows; Pango's own font is embedded
- * once per file, and the whole face is copied once per file, not per
- * document.  The PDF is the same bytes either way. */
-WS_EXPORT void ws_fasttext_decline_surface(cairo_surface_t *surface);
+/* Keeps twins in `dir` (files twin-*.bin) between runs; NULL: do not.
+ * The engine sets its font cache when none was set before. */
+WS_EXPORT void ws_fasttext_set_cache_dir(const char *dir);
+WS_EXPORT const char *ws_fasttext_cache_dir(void); /* borrowed or NULL */
+
+/* Announces text (UTF-8) that documents of this process are about to
+ * draw, e.g. every string of a batch's data: the next twin builds include
+ * each face's glyph for each of its characters. */
+WS_EXPORT void ws_fasttext_expect_text(const char *utf8);
 
 /* Statistics of this process, for tests and the benchmark: faces with a
  * twin, twin builds so far, and glyphs in all current twins.  Any pointer
  * may be NULL. */
 WS_EXPORT void ws_fasttext_stats(unsigned int *faces, unsigned int *builds, unsigned int *glyphs);
+
+/* Twins this process started from a saved copy instead of building. */
+WS_EXPORT unsigned int ws_fasttext_cache_loads(void);
 
 #ifdef __cplusplus
 }

@@ -512,8 +512,6 @@ int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
 	if (!p->surface) {
 		const page_ref *p0 = &g_array_index(pages, page_ref, 0);
 		p->surface = pdf_surface_new(p->file, doc, p0->width, p0->height);
-		/* Twins would grow, and be embedded again, with each new document. */
-		ws_fasttext_decline_surface(p->surface);
 		p->cr = cairo_create(p->surface);
 	}
 	for (guint i = 0; i < pages->len; i++) {

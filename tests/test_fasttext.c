@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cairo.h>
 
@@ -37,6 +39,11 @@ static void open_engine(bool prepared)
 	cr_assert_eq(ws_data_load_file(&data, WS_TEST_SOURCE_DIR "/examples/data/delegated-shanghai.yaml", d), WS_OK);
 	ws_diags_free(d);
 	dir = wst_tmpdir();
+	/* Twins saved by other tests would spare this one its builds. */
+	char *twins = g_build_filename(dir, "twins", NULL);
+	cr_assert_eq(g_mkdir(twins, 0700), 0);
+	ws_fasttext_set_cache_dir(twins);
+	g_free(twins);
 }
 
 static void setup_prepared(void)
@@ -320,4 +327,161 @@ Test(fasttext, stock_fonts_read_the_same, .init = setup_stock, .fini = teardown)
 	cr_assert_lt(file_size(fast), file_size(slow), "the twins carry no subroutines");
 	g_free(slow);
 	g_free(fast);
+}
+
+/* ---- Twins kept between runs --------------------------------------------
+ * The twin state is per process, so each "run" below is a forked child
+ * that renders the sample group and reports through its exit status. */
+
+typedef struct run_result {
+	unsigned int builds, loads;
+	bool ok;
+} run_result;
+
+static run_result run_in_child(const char *pdf)
+{
+	int pfd[2];
+	cr_assert_eq(pipe(pfd), 0);
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		close(pfd[0]);
+		run_result r = {0};
+		ws_document *doc = NULL;
+		g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
+		r.ok = ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, NULL) == WS_OK &&
+		       ws_output_write(&doc, 1, pdf, NULL, NULL) == WS_OK;
+		ws_document_free(doc);
+		ws_fasttext_stats(NULL, &r.builds, NULL);
+		r.loads = ws_fasttext_cache_loads();
+		ssize_t w = write(pfd[1], &r, sizeof r);
+		_exit(w == (ssize_t)sizeof r ? 0 : 1);
+	}
+	close(pfd[1]);
+	run_result r = {0};
+	cr_assert_eq(read(pfd[0], &r, sizeof r), (ssize_t)sizeof r);
+	close(pfd[0]);
+	int st = 0;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	cr_assert(r.ok, "the child rendered %s", pdf);
+	return r;
+}
+
+static GPtrArray *twin_files(void)
+{
+	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(ws_fasttext_cache_dir(), 0, NULL);
+	cr_assert_not_null(d);
+	const char *name;
+	while ((name = g_dir_read_name(d)))
+		if (g_str_has_prefix(name, "twin-") && g_str_has_suffix(name, ".bin"))
+			g_ptr_array_add(files, g_build_filename(ws_fasttext_cache_dir(), name, NULL));
+	g_dir_close(d);
+	g_ptr_array_sort(files, (GCompareFunc)g_strcmp0);
+	return files;
+}
+
+static void assert_same_bytes(const char *a, const char *b)
+{
+	gchar *x = NULL, *y = NULL;
+	gsize lx = 0, ly = 0;
+	cr_assert(g_file_get_contents(a, &x, &lx, NULL) && g_file_get_contents(b, &y, &ly, NULL));
+	cr_assert(lx == ly && memcmp(x, y, lx) == 0, "%s and %s differ (%zu vs %zu bytes)", a, b, lx, ly);
+	g_free(x);
+	g_free(y);
+}
+
+Test(fasttext, twins_are_kept_between_runs)
+{
+	char *first = g_build_filename(dir, "first.pdf", NULL);
+	run_result r1 = run_in_child(first);
+	cr_assert_geq(r1.builds, 4, "a fresh cache: every face built");
+	cr_assert_eq(r1.loads, 0);
+	GPtrArray *files = twin_files();
+	cr_assert_geq(files->len, 4, "one saved twin per CJK face");
+
+	/* A second run starts from the saved twins and builds nothing. */
+	char *second = g_build_filename(dir, "second.pdf", NULL);
+	run_result r2 = run_in_child(second);
+	cr_assert_eq(r2.builds, 0);
+	cr_assert_geq(r2.loads, 4);
+	assert_same_bytes(first, second);
+
+	/* Damaged entries: one cut short, one with a bit flipped inside the
+	 * font (it still loads: only the CRC can tell), one another face's twin
+	 * under this name.  Each is refused, its face built again and the
+	 * entry replaced; the PDF does not change. */
+	gchar *bytes = NULL;
+	gsize len = 0;
+	cr_assert(g_file_get_contents(files->pdata[0], &bytes, &len, NULL));
+	cr_assert(g_file_set_contents(files->pdata[0], bytes, (gssize)(len / 2), NULL));
+	g_free(bytes);
+	cr_assert(g_file_get_contents(files->pdata[1], &bytes, &len, NULL));
+	bytes[len / 2] ^= 0x01;
+	cr_assert(g_file_set_contents(files->pdata[1], bytes, (gssize)len, NULL));
+	g_free(bytes);
+	cr_assert(g_file_get_contents(files->pdata[3], &bytes, &len, NULL));
+	cr_assert(g_file_set_contents(files->pdata[2], bytes, (gssize)len, NULL));
+	g_free(bytes);
+	/* The twin of a face file that is gone goes when a twin is saved;
+	 * a file that is not a twin stays. */
+	char *orphan = g_build_filename(ws_fasttext_cache_dir(), "twin-0000.bin", NULL);
+	char *stranger = g_build_filename(ws_fasttext_cache_dir(), "twin-1111.bin", NULL);
+	const char id[] = "1|x|/nonexistent/font.otf|1|1.000000000|0|1";
+	GByteArray *b = g_byte_array_new();
+	guint32 n = GUINT32_TO_LE((guint32)strlen(id));
+	g_byte_array_append(b, (const guint8 *)"WSTWIN1\n", 8);
+	g_byte_array_append(b, (const guint8 *)&n, 4);
+	g_byte_array_append(b, (const guint8 *)id, (guint)strlen(id));
+	cr_assert(g_file_set_contents(orphan, (const char *)b->data, b->len, NULL));
+	g_byte_array_free(b, TRUE);
+	cr_assert(g_file_set_contents(stranger, "not a twin", -1, NULL));
+
+	char *third = g_build_filename(dir, "third.pdf", NULL);
+	run_result r3 = run_in_child(third);
+	cr_assert(!g_file_test(orphan, G_FILE_TEST_EXISTS), "the orphan twin was deleted");
+	cr_assert(g_file_test(stranger, G_FILE_TEST_EXISTS));
+	g_free(orphan);
+	g_free(stranger);
+	cr_assert_eq(r3.builds, 3, "the three damaged twins were built again");
+	cr_assert_eq(r3.loads, r2.loads - 3);
+	assert_same_bytes(first, third);
+	char *fourth = g_build_filename(dir, "fourth.pdf", NULL);
+	run_result r4 = run_in_child(fourth);
+	cr_assert_eq(r4.builds, 0, "the rebuilt twins were saved whole");
+	assert_same_bytes(first, fourth);
+
+	g_ptr_array_free(files, TRUE);
+	g_free(first);
+	g_free(second);
+	g_free(third);
+	g_free(fourth);
+}
+
+Test(fasttext, expected_text_joins_the_twins)
+{
+	char *plain = render(true, "plain.pdf", NULL);
+	unsigned int faces, builds, glyphs;
+	ws_fasttext_stats(&faces, &builds, &glyphs);
+	/* Twenty Hanzi the sample group does not use, announced: each face's
+	 * next build holds them too, and the document is the same bytes. */
+	const char *rare = "鑫淼焱垚犇骉羴猋龘靐齉麤爨籱灪厵鱻馫飝驫";
+	ws_fasttext_expect_text(rare);
+	char *expecting = render(true, "expecting.pdf", NULL);
+	unsigned int faces2, builds2, glyphs2;
+	ws_fasttext_stats(&faces2, &builds2, &glyphs2);
+	cr_assert_eq(faces2, faces);
+	cr_assert_eq(builds2, builds + faces, "each face built once more");
+	cr_assert_geq(glyphs2, glyphs + 15 * faces, "%u -> %u glyphs", glyphs, glyphs2);
+	assert_same_bytes(plain, expecting);
+	/* Announcing them again changes nothing. */
+	ws_fasttext_expect_text(rare);
+	char *again = render(true, "again.pdf", NULL);
+	unsigned int builds3;
+	ws_fasttext_stats(NULL, &builds3, NULL);
+	cr_assert_eq(builds3, builds2);
+	g_free(plain);
+	g_free(expecting);
+	g_free(again);
 }
