@@ -155,14 +155,19 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 		}
 	} else {
 		/* The first group is rendered here, before forking: the workers then
-		 * inherit warm caches (constant text laid out, font subsets holding
-		 * the page's glyphs) instead of each building them again. */
+		 * inherit warm caches (constant text laid out, font twins holding
+		 * the page's glyphs) instead of each building them again.  It also
+		 * makes the batch's first group the first document of every
+		 * process, as with --jobs 1, which the dense font twins rely on
+		 * for identical output (core/fasttext.c). */
 		size_t first = 0;
-		if (n > (size_t)jobs && !ws_cli_interrupted) {
+		if (!ws_cli_interrupted) {
 			res[0].status = render_one(engine, layout, data, &items[0], oo, n_oo, &res[0].reason);
 			p.done++;
 			first = 1;
 		}
+		if ((size_t)jobs > n - first)
+			jobs = (int)(n - first);
 		int *fds = g_new(int, jobs);
 		pid_t *pids = g_new(pid_t, jobs);
 		GString **bufs = g_new(GString *, jobs);

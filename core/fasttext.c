@@ -41,6 +41,15 @@ typedef struct ft_entry {
 	char *identity;    /* owned: what a saved twin must have been made from */
 	bool cff;          /* only CFF faces have a twin */
 	bool broken;       /* a build failed: draw with Pango's font from now on */
+
+	/* The dense twin (see "Dense twins" below). */
+	hb_set_t *first;     /* owned: glyphs noted before the first document began */
+	hb_set_t *doc_notes; /* owned: glyphs noted since the last document began */
+	ft_gen *dense;       /* owned reference; NULL until built */
+	hb_set_t *dense_set; /* owned: glyph ids (the face's) it holds */
+	hb_map_t *dense_map; /* owned: the face's glyph id → the dense twin's */
+	bool dense_failed;   /* its build failed: the retained twin serves */
+	bool use_dense;      /* this document's glyphs all are in the dense twin */
 } ft_entry;
 
 /* Per PangoFont (object data): its face record and, for the current
@@ -49,12 +58,15 @@ typedef struct ft_font {
 	ft_entry *entry;         /* borrowed from the face table */
 	unsigned int serial;     /* of the build `sf` was made from */
 	cairo_scaled_font_t *sf; /* owned reference, or NULL */
+	cairo_scaled_font_t *dense_sf; /* owned reference to the dense twin's, or NULL */
 } ft_font;
 
 static GHashTable *faces;  /* "path\nindex" → ft_entry*, both owned; process lifetime */
 static FT_Library ft_lib;  /* process lifetime: twins may outlive any caller */
 static unsigned int n_builds;
 static unsigned int n_loads;
+static unsigned int n_dense_builds;
+static unsigned int docs_begun;
 static GQuark font_quark;
 /* Where twins are kept between runs (twin-*.bin); NULL: not kept. */
 static char *twin_dir;
@@ -84,6 +96,8 @@ static void font_data_free(void *data)
 	ft_font *f = data;
 	if (f->sf)
 		cairo_scaled_font_destroy(f->sf);
+	if (f->dense_sf)
+		cairo_scaled_font_destroy(f->dense_sf);
 	g_free(f);
 }
 
@@ -380,6 +394,8 @@ static ft_font *font_data(PangoFont *font)
 		e->cff = face_has_cff(e->full);
 		e->wanted = hb_set_create();
 		e->have = hb_set_create();
+		e->first = hb_set_create();
+		e->doc_notes = hb_set_create();
 		e->identity = face_identity((const char *)file, index, e->full);
 		g_hash_table_insert(faces, key, e);
 		if (e->cff)
@@ -405,8 +421,12 @@ static void note_run(PangoGlyphItem *run)
 		return;
 	for (int i = 0; i < run->glyphs->num_glyphs; i++) {
 		PangoGlyph g = run->glyphs->glyphs[i].glyph;
-		if (glyph_drawable(g))
+		if (glyph_drawable(g)) {
 			hb_set_add(f->entry->wanted, g);
+			hb_set_add(f->entry->doc_notes, g);
+			if (docs_begun == 0)
+				hb_set_add(f->entry->first, g);
+		}
 	}
 }
 
@@ -498,10 +518,163 @@ static bool rebuild(ft_entry *e)
 	return true;
 }
 
-/* The scaled font to draw `font` with: the twin's, or Pango's own when
- * the face has no twin.  Borrowed.  NULL when neither is usable. */
-static cairo_scaled_font_t *run_font(PangoFont *font, PangoGlyphString *glyphs)
+/* A scaled font like Pango's `psf` for `font`, but on the twin `gen`; NULL
+ * when Cairo refuses it. */
+static cairo_scaled_font_t *twin_scaled_font(PangoFont *font, cairo_scaled_font_t *psf, ft_gen *gen)
 {
+	/* Pango's pattern, pointed at the twin: cairo_ft reads the same load
+	 * flags, hinting and FC_EMBOLDEN (synthetic bold) from it as it did
+	 * for Pango's font face. */
+	FcPattern *pat = FcPatternDuplicate(pango_fc_font_get_pattern(PANGO_FC_FONT(font)));
+	FcPatternDel(pat, FC_FT_FACE);
+	FcPatternAddFTFace(pat, FC_FT_FACE, gen->ft);
+	cairo_font_face_t *face = cairo_ft_font_face_create_for_pattern(pat);
+	FcPatternDestroy(pat);
+	if (cairo_font_face_status(face) != CAIRO_STATUS_SUCCESS) {
+		cairo_font_face_destroy(face);
+		return NULL;
+	}
+	/* Cairo may hand back a face it already has for this twin; setting
+	 * the key again releases that face's earlier reference. */
+	g_atomic_int_inc(&gen->refs);
+	if (cairo_font_face_set_user_data(face, &gen_key, gen, gen_unref) != CAIRO_STATUS_SUCCESS) {
+		gen_unref(gen);
+		cairo_font_face_destroy(face);
+		return NULL;
+	}
+	cairo_matrix_t fm, ctm;
+	cairo_scaled_font_get_font_matrix(psf, &fm);
+	cairo_scaled_font_get_ctm(psf, &ctm);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_scaled_font_get_font_options(psf, fo);
+	cairo_scaled_font_t *sf = cairo_scaled_font_create(face, &fm, &ctm, fo);
+	cairo_font_options_destroy(fo);
+	cairo_font_face_destroy(face);
+	if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS) {
+		cairo_scaled_font_destroy(sf);
+		return NULL;
+	}
+	return sf;
+}
+
+/* ---- Dense twins --------------------------------------------------------
+ *
+ * The retained-gid twin keeps every glyph id up to the highest in use, so
+ * Cairo, per document and face, walks a CharStrings index and an hmtx of
+ * tens of thousands of (empty) entries: a third of a batch's time.  A
+ * dense twin renumbers its glyphs 1..n (HarfBuzz keeps their order) and
+ * costs Cairo only what it holds.
+ *
+ * But the new ids are the PDF's: they name the glyphs in the page content
+ * and in the font's subset tag.  So a dense twin must be the same in every
+ * process that renders a batch, whatever it rendered before, or `--jobs 4`
+ * would not give the bytes of `--jobs 1`.  Its glyphs are therefore fixed
+ * once: each face's glyph for every expected character
+ * (ws_fasttext_expect_text: the batch's data) plus the glyphs of the first
+ * document the process typeset — which the CLI makes the batch's first
+ * group in every process (batch.c).  It never grows.  A document whose
+ * glyphs for a face are all in it is drawn with it; any other document
+ * draws that face with the retained twin, which depends on nothing but
+ * the document.  Without an expectation there is no dense twin. */
+
+static bool rebuild(ft_entry *e);
+
+static void build_dense(ft_entry *e)
+{
+	hb_set_t *set = hb_set_create();
+	hb_set_add(set, 0);
+	for (hb_codepoint_t c = HB_SET_VALUE_INVALID; hb_set_next(expected, &c);) {
+		hb_codepoint_t g;
+		if (hb_font_get_nominal_glyph(e->hb, c, &g))
+			hb_set_add(set, g);
+	}
+	hb_set_union(set, e->first);
+	/* Made from the retained twin, grown (and saved) first when it lacks
+	 * some of the glyphs: subsetting it takes a millisecond where the
+	 * whole face takes tens, and the next run finds it ready. */
+	if (!e->cur || !hb_set_is_subset(set, e->have)) {
+		hb_set_union(e->wanted, set);
+		if (!rebuild(e)) {
+			hb_set_destroy(set);
+			e->dense_failed = true;
+			return;
+		}
+	}
+	hb_face_t *src = hb_face_create(e->cur->blob, 0);
+	hb_subset_input_t *in = hb_subset_input_create_or_fail();
+	hb_subset_plan_t *plan = NULL;
+	hb_face_t *out = NULL;
+	if (in) {
+		hb_set_union(hb_subset_input_glyph_set(in), set);
+		hb_set_t *drop = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+		for (size_t i = 0; i < G_N_ELEMENTS(dropped_tables); i++)
+			hb_set_add(drop, dropped_tables[i]);
+		hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_DESUBROUTINIZE | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+		plan = hb_subset_plan_create_or_fail(src, in);
+		hb_subset_input_destroy(in);
+	}
+	if (plan)
+		out = hb_subset_plan_execute_or_fail(plan);
+	if (out) {
+		const hb_map_t *old_to_new = hb_subset_plan_old_to_new_glyph_mapping(plan);
+		e->dense_map = hb_map_create();
+		e->dense_set = hb_set_create();
+		for (hb_codepoint_t g = HB_SET_VALUE_INVALID; hb_set_next(set, &g);) {
+			if (hb_map_has(old_to_new, g)) {
+				hb_map_set(e->dense_map, g, hb_map_get(old_to_new, g));
+				hb_set_add(e->dense_set, g);
+			}
+		}
+		hb_blob_t *blob = hb_face_reference_blob(out);
+		e->dense = gen_new(blob);
+		hb_blob_destroy(blob);
+		hb_face_destroy(out);
+	}
+	hb_subset_plan_destroy(plan);
+	hb_face_destroy(src);
+	hb_set_destroy(set);
+	if (e->dense)
+		n_dense_builds++;
+	else
+		e->dense_failed = true;
+}
+
+void ws_fasttext_begin_document(void)
+{
+	docs_begun++;
+	if (!faces)
+		return;
+	GHashTableIter it;
+	gpointer v;
+	g_hash_table_iter_init(&it, faces);
+	while (g_hash_table_iter_next(&it, NULL, &v)) {
+		ft_entry *e = v;
+		e->use_dense = false;
+		if (expected && e->cff && !e->broken && !e->dense_failed && ws_fasttext_enabled()) {
+			if (!e->dense)
+				build_dense(e);
+			e->use_dense = e->dense && hb_set_is_subset(e->doc_notes, e->dense_set);
+		}
+		hb_set_clear(e->doc_notes);
+	}
+}
+
+static bool run_in_set(const PangoGlyphString *glyphs, const hb_set_t *set)
+{
+	for (int i = 0; i < glyphs->num_glyphs; i++) {
+		PangoGlyph g = glyphs->glyphs[i].glyph;
+		if (glyph_drawable(g) && !hb_set_has(set, g))
+			return false;
+	}
+	return true;
+}
+
+/* The scaled font to draw `font` with: a twin's, or Pango's own when the
+ * face has no twin.  Borrowed.  NULL when neither is usable.  *map: NULL,
+ * or how to renumber the glyphs for the (dense) twin. */
+static cairo_scaled_font_t *run_font(PangoFont *font, PangoGlyphString *glyphs, const hb_map_t **map)
+{
+	*map = NULL;
 	cairo_scaled_font_t *psf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
 	if (!psf || cairo_scaled_font_status(psf) != CAIRO_STATUS_SUCCESS)
 		return NULL;
@@ -509,6 +682,18 @@ static cairo_scaled_font_t *run_font(PangoFont *font, PangoGlyphString *glyphs)
 	if (!f || !f->entry->cff || f->entry->broken)
 		return psf;
 	ft_entry *e = f->entry;
+	/* A run drawn without having been noted may hold other glyphs: the
+	 * retained twin takes it. */
+	if (e->use_dense && run_in_set(glyphs, e->dense_set)) {
+		if (!f->dense_sf)
+			f->dense_sf = twin_scaled_font(font, psf, e->dense);
+		if (f->dense_sf) {
+			*map = e->dense_map;
+			return f->dense_sf;
+		}
+		e->dense_failed = true;
+		e->use_dense = false;
+	}
 	/* Glyphs typeset without a note (or never typeset here) join now;
 	 * normally everything was noted before drawing began. */
 	for (int i = 0; i < glyphs->num_glyphs; i++)
@@ -523,39 +708,8 @@ static cairo_scaled_font_t *run_font(PangoFont *font, PangoGlyphString *glyphs)
 	}
 	if (f->sf && f->serial == e->serial)
 		return f->sf;
-
-	/* Pango's pattern, pointed at the twin: cairo_ft reads the same load
-	 * flags, hinting and FC_EMBOLDEN (synthetic bold) from it as it did
-	 * for Pango's font face. */
-	FcPattern *pat = FcPatternDuplicate(pango_fc_font_get_pattern(PANGO_FC_FONT(font)));
-	FcPatternDel(pat, FC_FT_FACE);
-	FcPatternAddFTFace(pat, FC_FT_FACE, e->cur->ft);
-	cairo_font_face_t *face = cairo_ft_font_face_create_for_pattern(pat);
-	FcPatternDestroy(pat);
-	if (cairo_font_face_status(face) != CAIRO_STATUS_SUCCESS) {
-		cairo_font_face_destroy(face);
-		e->broken = true;
-		return psf;
-	}
-	/* Cairo may hand back a face it already has for this twin; setting
-	 * the key again releases that face's earlier reference. */
-	g_atomic_int_inc(&e->cur->refs);
-	if (cairo_font_face_set_user_data(face, &gen_key, e->cur, gen_unref) != CAIRO_STATUS_SUCCESS) {
-		gen_unref(e->cur);
-		cairo_font_face_destroy(face);
-		e->broken = true;
-		return psf;
-	}
-	cairo_matrix_t fm, ctm;
-	cairo_scaled_font_get_font_matrix(psf, &fm);
-	cairo_scaled_font_get_ctm(psf, &ctm);
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_scaled_font_get_font_options(psf, fo);
-	cairo_scaled_font_t *sf = cairo_scaled_font_create(face, &fm, &ctm, fo);
-	cairo_font_options_destroy(fo);
-	cairo_font_face_destroy(face);
-	if (cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS) {
-		cairo_scaled_font_destroy(sf);
+	cairo_scaled_font_t *sf = twin_scaled_font(font, psf, e->cur);
+	if (!sf) {
 		e->broken = true;
 		return psf;
 	}
@@ -565,6 +719,7 @@ static cairo_scaled_font_t *run_font(PangoFont *font, PangoGlyphString *glyphs)
 	f->serial = e->serial;
 	return sf;
 }
+
 
 /* Attributes that make Pango's renderer draw more than glyphs (colours,
  * decorations, shapes): lines carrying them are left to Pango. */
@@ -608,8 +763,9 @@ static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double 
 			unknown = true;
 	}
 	cairo_scaled_font_t *sf = NULL;
+	const hb_map_t *map = NULL;
 	if (!unknown && font && PANGO_IS_CAIRO_FONT(font))
-		sf = run_font(font, glyphs);
+		sf = run_font(font, glyphs, &map);
 	if (!sf) {
 		/* Hex boxes and odd fonts: Pango's renderer, same origin. */
 		cairo_move_to(cr, base_x, base_y);
@@ -622,7 +778,7 @@ static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double 
 	for (int i = 0; i < glyphs->num_glyphs; i++) {
 		PangoGlyphInfo *gi = &glyphs->glyphs[i];
 		if (glyph_drawable(gi->glyph)) {
-			cg[count].index = gi->glyph;
+			cg[count].index = map ? hb_map_get(map, gi->glyph) : gi->glyph;
 			cg[count].x = base_x + (double)(x_position + gi->geometry.x_offset) / PANGO_SCALE;
 			cg[count].y = gi->geometry.y_offset == 0
 			                      ? base_y
@@ -693,6 +849,11 @@ bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double 
 unsigned int ws_fasttext_cache_loads(void)
 {
 	return n_loads;
+}
+
+unsigned int ws_fasttext_dense_builds(void)
+{
+	return n_dense_builds;
 }
 
 void ws_fasttext_stats(unsigned int *n_faces, unsigned int *builds, unsigned int *glyphs)

@@ -80,6 +80,11 @@ WS_EXPORT const char *ws_fasttext_cache_dir(void); /* borrowed or NULL */
  * each face's glyph for each of its characters. */
 WS_EXPORT void ws_fasttext_expect_text(const char *utf8);
 
+/* Marks the start of a document's pages in a PDF (the output module
+ * calls it).  The glyphs noted since the previous call are the document's:
+ * they decide, per face, whether the batch's dense twin can draw it. */
+WS_EXPORT void ws_fasttext_begin_document(void);
+
 /* Statistics of this process, for tests and the benchmark: faces with a
  * twin, twin builds so far, and glyphs in all current twins.  Any pointer
  * may be NULL. */
@@ -87,6 +92,8 @@ WS_EXPORT void ws_fasttext_stats(unsigned int *faces, unsigned int *builds, unsi
 
 /* Twins this process started from a saved copy instead of building. */
 WS_EXPORT unsigned int ws_fasttext_cache_loads(void);
+/* Dense twins built by this process (one per face per batch at most). */
+WS_EXPORT unsigned int ws_fasttext_dense_builds(void);
 
 #ifdef __cplusplus
 }

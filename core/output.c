@@ -271,9 +271,13 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 	const page_ref *p0 = &g_array_index(pages, page_ref, 0);
 	cairo_surface_t *s = pdf_surface_new(f, first, p0->width, p0->height);
 	cairo_t *cr = cairo_create(s);
-	for (guint i = 0; i < pages->len; i++)
-		if (pdf_page(s, cr, &g_array_index(pages, page_ref, i)) != CAIRO_STATUS_SUCCESS)
+	for (guint i = 0; i < pages->len; i++) {
+		const page_ref *r = &g_array_index(pages, page_ref, i);
+		if (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc)
+			ws_fasttext_begin_document();
+		if (pdf_page(s, cr, r) != CAIRO_STATUS_SUCCESS)
 			break;
+	}
 	return pdf_finish(s, cr, f, diags);
 }
 
@@ -514,6 +518,7 @@ int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
 		p->surface = pdf_surface_new(p->file, doc, p0->width, p0->height);
 		p->cr = cairo_create(p->surface);
 	}
+	ws_fasttext_begin_document();
 	for (guint i = 0; i < pages->len; i++) {
 		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i));
 		if (st != CAIRO_STATUS_SUCCESS) {

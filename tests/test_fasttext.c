@@ -459,29 +459,95 @@ Test(fasttext, twins_are_kept_between_runs)
 	g_free(fourth);
 }
 
-Test(fasttext, expected_text_joins_the_twins)
+/* Renders group `i` of `ds` to DIR/NAME with the fast path on. */
+static char *render_group(const ws_dataset *ds, size_t i, const char *name)
+{
+	g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
+	ws_document *doc = NULL;
+	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(ds, i), &doc, NULL), WS_OK);
+	char *path = g_build_filename(dir, name, NULL);
+	cr_assert_eq(ws_output_write(&doc, 1, path, NULL, NULL), WS_OK);
+	ws_document_free(doc);
+	return path;
+}
+
+Test(fasttext, dense_twins_draw_what_the_batch_expects)
 {
 	char *plain = render(true, "plain.pdf", NULL);
-	unsigned int faces, builds, glyphs;
-	ws_fasttext_stats(&faces, &builds, &glyphs);
-	/* Twenty Hanzi the sample group does not use, announced: each face's
-	 * next build holds them too, and the document is the same bytes. */
-	const char *rare = "鑫淼焱垚犇骉羴猋龘靐齉麤爨籱灪厵鱻馫飝驫";
-	ws_fasttext_expect_text(rare);
-	char *expecting = render(true, "expecting.pdf", NULL);
-	unsigned int faces2, builds2, glyphs2;
-	ws_fasttext_stats(&faces2, &builds2, &glyphs2);
-	cr_assert_eq(faces2, faces);
-	cr_assert_eq(builds2, builds + faces, "each face built once more");
-	cr_assert_geq(glyphs2, glyphs + 15 * faces, "%u -> %u glyphs", glyphs, glyphs2);
-	assert_same_bytes(plain, expecting);
-	/* Announcing them again changes nothing. */
-	ws_fasttext_expect_text(rare);
+	cr_assert_eq(ws_fasttext_dense_builds(), 0, "no expectation, no dense twin");
+
+	ws_engine_expect_data(engine, data);
+	char *dense = render(true, "dense.pdf", NULL);
+	unsigned int faces, builds;
+	ws_fasttext_stats(&faces, &builds, NULL);
+	cr_assert_geq(faces, 4);
+	cr_assert_eq(ws_fasttext_dense_builds(), faces, "one dense twin per face");
+	/* Other glyph ids, the same document: text, boxes and fonts (the
+	 * subset tags hash the glyph ids, so they differ). */
+	assert_same_pdf_reading(plain, dense, false);
+
+	/* Frozen: the same bytes again, and a later expectation adds nothing. */
+	ws_fasttext_expect_text("鑫淼焱垚犇骉羴猋龘靐");
 	char *again = render(true, "again.pdf", NULL);
-	unsigned int builds3;
-	ws_fasttext_stats(NULL, &builds3, NULL);
-	cr_assert_eq(builds3, builds2);
+	assert_same_bytes(dense, again);
+	cr_assert_eq(ws_fasttext_dense_builds(), faces);
+
+	/* A group with Hanzi outside the dense twins: those faces draw from
+	 * the retained twins, and the text is right. */
+	ws_dataset *other = NULL;
+	cr_assert_eq(ws_data_load_file(&other, WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml", NULL), WS_OK);
+	char *pdf = render_group(other, 0, "other.pdf");
+	char *text = wst_pdftotext(pdf, false);
+	cr_assert(strstr(text, "贾测试") && strstr(text, "某某省示例学术交流团（虚构）"), "%s", text);
+	g_free(text);
+	ws_dataset_free(other);
+	g_free(pdf);
 	g_free(plain);
-	g_free(expecting);
+	g_free(dense);
 	g_free(again);
+}
+
+/* What --jobs relies on: once the first document fixed the dense twins,
+ * a document's bytes do not depend on what the process drew before. */
+static void history_child(int fd, bool detour)
+{
+	ws_engine_expect_data(engine, data);
+	g_free(render_group(data, 0, detour ? "a-first.pdf" : "b-first.pdf"));
+	if (detour) {
+		ws_dataset *other = NULL;
+		if (ws_data_load_file(&other, WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml", NULL) != WS_OK)
+			_exit(2);
+		ws_fasttext_expect_text("鑫淼焱垚犇骉羴猋龘靐");
+		g_free(render_group(other, 0, "a-detour.pdf"));
+		ws_dataset_free(other);
+	}
+	g_free(render_group(data, 0, detour ? "a-last.pdf" : "b-last.pdf"));
+	unsigned int n = ws_fasttext_dense_builds();
+	_exit(write(fd, &n, sizeof n) == (ssize_t)sizeof n ? 0 : 1);
+}
+
+Test(fasttext, dense_output_does_not_depend_on_history)
+{
+	for (int detour = 0; detour < 2; detour++) {
+		int pfd[2];
+		cr_assert_eq(pipe(pfd), 0);
+		pid_t pid = fork();
+		cr_assert_geq(pid, 0);
+		if (pid == 0) {
+			close(pfd[0]);
+			history_child(pfd[1], detour);
+		}
+		close(pfd[1]);
+		unsigned int n = 0;
+		cr_assert_eq(read(pfd[0], &n, sizeof n), (ssize_t)sizeof n);
+		close(pfd[0]);
+		int st = 0;
+		cr_assert_eq(waitpid(pid, &st, 0), pid);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		cr_assert_geq(n, 4, "the dense twins were used");
+	}
+	char *a = g_build_filename(dir, "a-last.pdf", NULL), *b = g_build_filename(dir, "b-last.pdf", NULL);
+	assert_same_bytes(a, b);
+	g_free(a);
+	g_free(b);
 }
