@@ -203,7 +203,7 @@ static bool is_visible(gunichar ch)
 
 /* The family of the font Pango picks for `desc` as a whole: the font that
  * serves the request, against which per-glyph fallback is judged. */
-static char *primary_family(PangoContext *ctx, const PangoFontDescription *desc)
+static char *primary_family_uncached(PangoContext *ctx, const PangoFontDescription *desc)
 {
 	PangoFont *font = pango_font_map_load_font(pango_context_get_font_map(ctx), ctx, desc);
 	if (!font)
@@ -215,17 +215,82 @@ static char *primary_family(PangoContext *ctx, const PangoFontDescription *desc)
 	return fam;
 }
 
+/* The family Pango picks for a description, remembered per font map and
+ * its serial (which changes with the font configuration): a batch asks
+ * the same few questions for every group, and loading a font to answer
+ * is a fontconfig match.  Process lifetime, like the font maps. */
+static char *primary_family(PangoContext *ctx, const PangoFontDescription *desc, const char *desc_key)
+{
+	static GHashTable *cache; /* "map@serial|desc" → family ("" for none), owned */
+	PangoFontMap *map = pango_context_get_font_map(ctx);
+	char *key = g_strdup_printf("%p@%u|%s", (void *)map, pango_font_map_get_serial(map), desc_key);
+	if (!cache)
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	const char *hit = g_hash_table_lookup(cache, key);
+	if (hit) {
+		g_free(key);
+		return *hit ? g_strdup(hit) : NULL;
+	}
+	char *fam = primary_family_uncached(ctx, desc);
+	g_hash_table_insert(cache, key, g_strdup(fam ? fam : ""));
+	return fam;
+}
+
 static void describe_char(gunichar ch, char buf[8])
 {
 	int n = g_unichar_to_utf8(ch, buf);
 	buf[n] = '\0';
 }
 
-int ws_fonts_check_layout(PangoLayout *layout, ws_loc loc, const char *path,
-                          ws_diags *diags)
+/* A layout's check, kept on the layout: a laid-out paragraph reused from
+ * the typesetter's cache (constant text) is checked once, and its
+ * findings are repeated for every document that draws it. */
+typedef struct check_memo {
+	guint serial;   /* pango_layout_get_serial() when checked */
+	ws_loc loc;
+	char *path;     /* owned, may be NULL */
+	ws_diags *found; /* owned */
+	int missing;
+} check_memo;
+
+static void check_memo_free(void *data)
+{
+	check_memo *m = data;
+	g_free(m->path);
+	ws_diags_free(m->found);
+	g_free(m);
+}
+
+static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *path, ws_diags *diags);
+
+int ws_fonts_check_layout(PangoLayout *layout, ws_loc loc, const char *path, ws_diags *diags)
 {
 	if (!layout)
 		return WS_EUSAGE;
+	static GQuark quark;
+	if (!quark)
+		quark = g_quark_from_static_string("ws-fonts-check");
+	check_memo *m = g_object_get_qdata(G_OBJECT(layout), quark);
+	if (!m || m->serial != pango_layout_get_serial(layout) || m->loc.file != loc.file ||
+	    m->loc.line != loc.line || m->loc.column != loc.column ||
+	    g_strcmp0(m->path, path) != 0) {
+		m = g_new0(check_memo, 1);
+		m->found = ws_diags_new();
+		m->missing = check_layout_uncached(layout, loc, path, m->found);
+		m->serial = pango_layout_get_serial(layout);
+		m->loc = loc;
+		m->path = g_strdup(path);
+		g_object_set_qdata_full(G_OBJECT(layout), quark, m, check_memo_free);
+	}
+	for (size_t i = 0; i < ws_diags_count(m->found); i++) {
+		const ws_diag *d = ws_diags_at(m->found, i);
+		ws_diag_add(diags, d->severity, d->loc, d->rule, d->path, "%s", d->message);
+	}
+	return m->missing;
+}
+
+static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *path, ws_diags *diags)
+{
 	const char *text = pango_layout_get_text(layout);
 	PangoContext *ctx = pango_layout_get_context(layout);
 	const PangoFontDescription *layout_desc = pango_layout_get_font_description(layout);
@@ -259,7 +324,7 @@ int ws_fonts_check_layout(PangoLayout *layout, ws_loc loc, const char *path,
 		char *key = pango_font_description_to_string(want);
 		const char *primary = g_hash_table_lookup(primaries, key);
 		if (!primary) {
-			char *fam = primary_family(ctx, want);
+			char *fam = primary_family(ctx, want, key);
 			primary = fam ? fam : "";
 			g_hash_table_insert(primaries, key, fam ? fam : g_strdup(""));
 		} else {
