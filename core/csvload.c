@@ -190,8 +190,7 @@ static void read_header(csv_state *st)
 static ws_value *typed(csv_state *st, const char *text, size_t len, bool quoted, ws_loc at)
 {
 	if (quoted) {
-		char *nfc = g_utf8_normalize(text, (gssize)len, G_NORMALIZE_NFC);
-		return ws_value_new_string_take(nfc ? nfc : g_strndup(text, len), at);
+		return ws_value_new_string_take(ws__nfc_dup(text, len), at);
 	}
 	return ws__plain_scalar(text, len, at, st->diags);
 }

@@ -37,6 +37,12 @@ int ws__check_text(const char *buf, size_t len, const char *file, size_t *skip,
  * returned NFC-normalised. */
 ws_value *ws__plain_scalar(const char *text, size_t len, ws_loc loc, ws_diags *diags);
 
+/* `len` bytes of valid UTF-8 in Normalization Form C, newly allocated.
+ * Text made only of ASCII, CJK punctuation, unified Hanzi and fullwidth
+ * forms is NFC already and is copied as is (most of the office's data:
+ * a batch spent a third of its loading time normalizing). */
+char *ws__nfc_dup(const char *text, size_t len);
+
 /* True for characters between which Chinese text takes no space: Han,
  * kana, hangul, CJK punctuation and fullwidth forms (East Asian wide). */
 bool ws__is_cjk(gunichar c);

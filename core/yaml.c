@@ -244,14 +244,30 @@ static const char *const NULL_WORDS[] = {"null", "Null", "NULL", "~", NULL};
 static const char *const TRUE_WORDS[] = {"true", "True", "TRUE", NULL};
 static const char *const FALSE_WORDS[] = {"false", "False", "FALSE", NULL};
 
+/* Code points that are unchanged by NFC and never combine with a
+ * neighbour (canonical combining class 0, NFC_Quick_Check=Yes). */
+static bool nfc_inert(gunichar c)
+{
+	return c < 0x80 || (c >= 0x3000 && c <= 0x3029) || (c >= 0x3030 && c <= 0x303F) ||
+	       (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xFF01 && c <= 0xFF5E);
+}
+
+char *ws__nfc_dup(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end && nfc_inert(g_utf8_get_char(p)))
+		p = g_utf8_next_char(p);
+	if (p >= end)
+		return g_strndup(text, len);
+	char *nfc = g_utf8_normalize(text, (gssize)len, G_NORMALIZE_NFC);
+	/* g_utf8_normalize fails only on invalid UTF-8, which the callers
+	 * have ruled out; keep the text as is rather than lose it. */
+	return nfc ? nfc : g_strndup(text, len);
+}
+
 static ws_value *new_nfc_string(const char *s, size_t len, ws_loc loc)
 {
-	char *nfc = g_utf8_normalize(s, (gssize)len, G_NORMALIZE_NFC);
-	/* g_utf8_normalize fails only on invalid UTF-8, which the caller has
-	 * ruled out; keep the text as is rather than lose it. */
-	if (!nfc)
-		return ws_value_new_string_len(s, len, loc);
-	return ws_value_new_string_take(nfc, loc);
+	return ws_value_new_string_take(ws__nfc_dup(s, len), loc);
 }
 
 ws_value *ws__plain_scalar(const char *text, size_t len, ws_loc loc, ws_diags *diags)
@@ -467,9 +483,7 @@ static ws_value *make_scalar(loader *ld, const yaml_event_t *e)
 			return v;
 		ws_value_unref(v);
 	}
-	char *nfc = g_utf8_normalize(text, (gssize)len, G_NORMALIZE_NFC);
-	if (!nfc)
-		nfc = g_strndup(text, len);
+	char *nfc = ws__nfc_dup(text, len);
 	if (e->start_mark.line != e->end_mark.line &&
 	    e->data.scalar.style != YAML_LITERAL_SCALAR_STYLE)
 		nfc = unfold_cjk(nfc);

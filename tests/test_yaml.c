@@ -394,6 +394,15 @@ Test(yaml, strings_are_nfc)
 	cr_assert_str_eq(ws_value_text(ws_value_map_get(m, "c")), "\xEF\xAC\x81");
 	cr_assert_not_null(ws_value_map_get(m, "\xC3\xA9"), "keys are NFC too");
 	ws_value_unref(m);
+
+	/* Hanzi and CJK punctuation are NFC as they are; what follows them
+	 * still composes, and a CJK compatibility ideograph (U+F900) becomes
+	 * its unified twin (U+8C48). */
+	m = load_ok("h: 汉字，测试。\nk: 汉字e\xCC\x81\nq: \"测\xEF\xA4\x80\"\n");
+	cr_assert_str_eq(ws_value_text(ws_value_map_get(m, "h")), "汉字，测试。");
+	cr_assert_str_eq(ws_value_text(ws_value_map_get(m, "k")), "汉字\xC3\xA9");
+	cr_assert_str_eq(ws_value_text(ws_value_map_get(m, "q")), "测\xE8\xB1\x88");
+	ws_value_unref(m);
 }
 
 Test(yaml, folding_never_spaces_cjk)
