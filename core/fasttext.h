@@ -33,6 +33,15 @@
  * (ws_fasttext_set_cache_dir): a new process starts from the saved twin
  * and builds only if a document needs a glyph it lacks.
  *
+ * Dense twins: a retained-gid twin still makes Cairo walk arrays as long
+ * as the highest glyph id, per face and document.  When a batch has
+ * announced its text, each face also gets a dense twin (glyphs renumbered
+ * 1..n), fixed once per process from the expected text and the first
+ * document, and every document whose glyphs it holds is drawn with it
+ * (ws_fasttext_begin_document decides per document).  Fixed, so that the
+ * glyph numbers in the PDF do not depend on which other groups a worker
+ * drew: `--jobs N` gives the bytes of `--jobs 1`.  Details in fasttext.c.
+ *
  * Only PDF targets use the twins; other surfaces (PNG, SVG) rasterize or
  * trace outlines and gain nothing, so they take Pango's path unchanged.
  * Setting WENSHU_FAST_TEXT=0 in the environment turns the whole path off.
