@@ -69,14 +69,24 @@ static char *first_error(const ws_diags *d)
 	return NULL;
 }
 
+bool ws_cli_same_group(const ws_batch_item *it, const ws_value *group, size_t index)
+{
+	const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
+	if (it && it->group_index == index && g_strcmp0(it->label, id) == 0)
+		return true;
+	fprintf(stderr, "wenshu: the data file changed while the batch was running (group %zu is now '%s'); "
+	        "nothing more is rendered\n", index + 1, id ? id : "?");
+	return false;
+}
+
 /* Renders one item; prints its diagnostics; returns the status and the
  * first error (caller g_free()s). */
-static int render_one(ws_engine *engine, const ws_layout *layout, const ws_dataset *data,
+static int render_one(ws_engine *engine, const ws_layout *layout, const ws_value *group,
                       const ws_batch_item *it, const ws_output_options *oo, size_t n_oo, char **reason)
 {
 	ws_diags *d = ws_diags_new();
 	ws_document *doc = NULL;
-	int rc = ws_engine_render(engine, layout, ws_dataset_group(data, it->group_index), &doc, d);
+	int rc = ws_engine_render(engine, layout, group, &doc, d);
 	for (size_t f = 0; rc == WS_OK && f < n_oo; f++)
 		rc = ws_output_write(&doc, 1, it->outputs[f], &oo[f], d);
 	ws_document_free(doc);
@@ -88,31 +98,74 @@ static int render_one(ws_engine *engine, const ws_layout *layout, const ws_datas
 	return rc;
 }
 
-static void worker(int k, int jobs, size_t first, int fd, ws_engine *engine, const ws_layout *layout,
-                   const ws_dataset *data, ws_batch_item *items, size_t n, const ws_output_options *oo,
-                   size_t n_oo)
+/* One reading of the data file rendering some of the items: those from
+ * `first` on whose position i has (i - first) % jobs == k, stopping
+ * before position `limit`.  Each result goes to `res` (this process) or
+ * as a line on `fd` (a worker). */
+typedef struct pass {
+	ws_engine *engine;
+	const ws_layout *layout;
+	ws_batch_item *items;
+	size_t n, first, next, limit;
+	int jobs, k;
+	const ws_output_options *oo;
+	size_t n_oo;
+	result *res;    /* or NULL in a worker */
+	progress *prog; /* or NULL */
+	int fd;         /* a worker's pipe, or -1 */
+} pass;
+
+static void report(pass *ps, size_t i, int rc, char *reason)
 {
-	for (size_t i = first + (size_t)k; i < n; i += (size_t)jobs) {
-		if (ws_cli_interrupted)
-			break;
-		char *reason = NULL;
-		int rc = render_one(engine, layout, data, &items[i], oo, n_oo, &reason);
-		/* Reasons are single lines; tabs and newlines would break the record. */
-		if (reason)
-			g_strdelimit(reason, "\t\n", ' ');
-		char *line = g_strdup_printf("%zu\t%d\t%s\n", i, rc, reason ? reason : "");
-		size_t len = strlen(line), off = 0;
-		while (off < len) {
-			ssize_t w = write(fd, line + off, len - off);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w <= 0)
-				break;
-			off += (size_t)w;
+	if (ps->res) {
+		ps->res[i].status = rc;
+		ps->res[i].reason = reason;
+		if (ps->prog) {
+			ps->prog->done++;
+			progress_draw(ps->prog, false);
 		}
-		g_free(line);
-		g_free(reason);
+		return;
 	}
+	/* Reasons are single lines; tabs and newlines would break the record. */
+	if (reason)
+		g_strdelimit(reason, "\t\n", ' ');
+	char *line = g_strdup_printf("%zu\t%d\t%s\n", i, rc, reason ? reason : "");
+	size_t len = strlen(line), off = 0;
+	while (off < len) {
+		ssize_t w = write(ps->fd, line + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	g_free(line);
+	g_free(reason);
+}
+
+static bool pass_group(ws_value *group, size_t index, void *user)
+{
+	pass *ps = user;
+	if (ws_cli_interrupted || ps->next >= ps->limit)
+		return false;
+	size_t i = ps->next++;
+	if (!ws_cli_same_group(&ps->items[i], group, index))
+		return false;
+	if (i < ps->first || (i - ps->first) % (size_t)ps->jobs != (size_t)ps->k)
+		return true;
+	char *reason = NULL;
+	int rc = render_one(ps->engine, ps->layout, group, &ps->items[i], ps->oo, ps->n_oo, &reason);
+	report(ps, i, rc, reason);
+	return true;
+}
+
+/* Reads the data file once more and renders `ps`'s share. */
+static void run_pass(pass *ps, const char *data_path)
+{
+	ws_diags *d = ws_diags_new();
+	ws_data_each(data_path, pass_group, ps, d);
+	ws_cli_print_diags(d, false);
+	ws_diags_free(d);
 }
 
 static void parse_records(GString *buf, result *res, size_t n, progress *p)
@@ -134,7 +187,7 @@ static void parse_records(GString *buf, result *res, size_t n, progress *p)
 	}
 }
 
-int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_dataset *data,
+int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *data_path,
                      ws_batch_item *items, size_t n, const ws_output_options *oo, size_t n_oo,
                      int jobs)
 {
@@ -147,12 +200,10 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 	if ((size_t)jobs > n)
 		jobs = (int)MAX(n, 1);
 
+	pass ps = {.engine = engine, .layout = layout, .items = items, .n = n, .limit = n, .jobs = 1,
+	           .oo = oo, .n_oo = n_oo, .res = res, .prog = &p, .fd = -1};
 	if (jobs == 1) {
-		for (size_t i = 0; i < n && !ws_cli_interrupted; i++) {
-			res[i].status = render_one(engine, layout, data, &items[i], oo, n_oo, &res[i].reason);
-			p.done++;
-			progress_draw(&p, false);
-		}
+		run_pass(&ps, data_path);
 	} else {
 		/* The first group is rendered here, before forking: the workers then
 		 * inherit warm caches (constant text laid out, font twins holding
@@ -162,8 +213,8 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 		 * for identical output (core/fasttext.c). */
 		size_t first = 0;
 		if (!ws_cli_interrupted) {
-			res[0].status = render_one(engine, layout, data, &items[0], oo, n_oo, &res[0].reason);
-			p.done++;
+			ps.limit = 1;
+			run_pass(&ps, data_path);
 			first = 1;
 		}
 		if ((size_t)jobs > n - first)
@@ -191,7 +242,9 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const ws_datase
 				g_free(bufs);
 				g_free(pids);
 				g_free(fds);
-				worker(k, jobs, first, pfd[1], engine, layout, data, items, n, oo, n_oo);
+				pass wp = {.engine = engine, .layout = layout, .items = items, .n = n, .first = first,
+				           .limit = n, .jobs = jobs, .k = k, .oo = oo, .n_oo = n_oo, .fd = pfd[1]};
+				run_pass(&wp, data_path);
 				close(pfd[1]);
 				_exit(0);
 			}

@@ -70,6 +70,102 @@ static char *with_extension(const char *path, const char *ext)
 	return g_strdup_printf("%s.%s", path, ext);
 }
 
+/* The first reading of a batch's data (ws_cli_render). */
+typedef struct batch_plan {
+	ws_engine *engine;
+	const char *tmpl, *kind;
+	const ws_output_options *oo;
+	size_t n_oo;             /* 0: no output names (--merge) */
+	const char *data_path, *layout_path;
+	GArray *items;           /* of ws_batch_item, in file order */
+	GHashTable *seen;        /* output names so far (owned strings) */
+	bool names_ok;
+} batch_plan;
+
+static bool plan_group(ws_value *group, size_t index, void *user)
+{
+	batch_plan *p = user;
+	ws_engine_expect_group(p->engine, group);
+	ws_batch_item it = {.group_index = index};
+	const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
+	it.label = g_strdup(id && *id ? id : "(no group_id)");
+	it.outputs = g_new0(char *, p->n_oo + 1);
+	for (size_t f = 0; f < p->n_oo; f++) {
+		ws_diags *nd = ws_diags_new();
+		const char *fname = ws_format_name(p->oo[f].format);
+		char *name = ws_cli_expand_name(p->tmpl, group, p->kind, fname, p->items->len, nd);
+		ws_cli_print_diags(nd, false);
+		ws_diags_free(nd);
+		if (!name) {
+			p->names_ok = false;
+			continue;
+		}
+		/* Several formats from one name: each gets its own extension. */
+		if (p->n_oo > 1 || !strstr(p->tmpl, "{format}")) {
+			ws_format f2;
+			if (p->n_oo > 1 || ws_format_from_path(name, &f2) != WS_OK) {
+				char *x = with_extension(name, fname);
+				g_free(name);
+				name = x;
+			}
+		}
+		if (same_file(name, p->data_path) || same_file(name, p->layout_path)) {
+			fprintf(stderr, "wenshu render: %s: the output would overwrite an input file\n", name);
+			p->names_ok = false;
+		}
+		if (g_hash_table_contains(p->seen, name)) {
+			fprintf(stderr,
+			        "wenshu render: two groups would be written to the same file %s (group %s); put {group.group_id} in -o\n",
+			        name, it.label);
+			p->names_ok = false;
+		} else {
+			g_hash_table_add(p->seen, g_strdup(name));
+		}
+		it.outputs[f] = name;
+	}
+	g_array_append_val(p->items, it);
+	return true;
+}
+
+/* The second reading for --merge: each group into the one PDF. */
+typedef struct merge_run {
+	ws_engine *engine;
+	const ws_layout *layout;
+	ws_output_pdf *pdf;
+	const ws_batch_item *items;
+	size_t n, next, merged;
+	int worst, write_rc;
+} merge_run;
+
+static bool merge_group(ws_value *group, size_t index, void *user)
+{
+	merge_run *m = user;
+	if (ws_cli_interrupted || m->write_rc != WS_OK)
+		return false;
+	const ws_batch_item *it = m->next < m->n ? &m->items[m->next++] : NULL;
+	if (!ws_cli_same_group(it, group, index)) {
+		m->worst = WS_EINPUT;
+		return false;
+	}
+	ws_diags *gd = ws_diags_new();
+	ws_document *doc = NULL;
+	int rc = ws_engine_render(m->engine, m->layout, group, &doc, gd);
+	ws_cli_print_diags(gd, true);
+	ws_diags_free(gd);
+	if (rc != WS_OK) {
+		m->worst = rc;
+		return true;
+	}
+	ws_diags *wd = ws_diags_new();
+	m->write_rc = ws_output_pdf_add(m->pdf, doc, wd);
+	ws_cli_print_diags(wd, false);
+	ws_diags_free(wd);
+	ws_document_free(doc);
+	if (m->write_rc == WS_OK)
+		m->merged++;
+	return m->write_rc == WS_OK;
+}
+
 int ws_cli_render(int argc, char **argv)
 {
 	char *data_path = NULL, *out_tmpl = NULL, *format = NULL, *merge = NULL;
@@ -93,7 +189,6 @@ int ws_cli_render(int argc, char **argv)
 	int status = 2;
 	ws_engine *engine = NULL;
 	ws_layout *layout = NULL;
-	ws_dataset *data = NULL;
 	ws_batch_item *items = NULL;
 	size_t n_items = 0;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
@@ -144,14 +239,34 @@ int ws_cli_render(int argc, char **argv)
 		status = ws_cli_exit_status(rc);
 		goto out;
 	}
-	rc = load_data(data_path, &data);
+	/* First reading: check every group, name every output and announce
+	 * the text to the font twins, before anything is written.  Groups are
+	 * read one at a time and let go (ws_data_each), here and when they
+	 * are rendered, so memory does not grow with the file. */
+	const char *kind = ws_layout_kind(layout);
+	batch_plan plan = {
+		.engine = engine,
+		.tmpl = out_tmpl ? out_tmpl : "out/{group.group_id}-{kind}.{format}",
+		.kind = kind,
+		.oo = oo,
+		.n_oo = merge ? 0 : n_oo,
+		.data_path = data_path,
+		.layout_path = ws_layout_path(layout),
+		.items = g_array_new(FALSE, TRUE, sizeof(ws_batch_item)),
+		.seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
+		.names_ok = true,
+	};
+	ws_diags *dd = ws_diags_new();
+	rc = ws_data_each(data_path, plan_group, &plan, dd);
+	ws_cli_print_diags(dd, false);
+	ws_diags_free(dd);
+	g_hash_table_unref(plan.seen);
+	n_items = plan.items->len;
+	items = (ws_batch_item *)(void *)g_array_free(plan.items, FALSE);
 	if (rc != WS_OK) {
 		status = ws_cli_exit_status(rc);
 		goto out;
 	}
-	n_items = ws_dataset_count(data);
-	const char *kind = ws_layout_kind(layout);
-	ws_engine_expect_data(engine, data);
 
 	if (merge) {
 		/* One PDF for all groups: fonts embedded once. */
@@ -164,100 +279,40 @@ int ws_cli_render(int argc, char **argv)
 		 * typeset and freed, so memory does not grow with the groups. */
 		oo[0].format = WS_FORMAT_PDF;
 		ws_diags *wd = ws_diags_new();
-		ws_output_pdf *pdf = NULL;
-		rc = ws_output_pdf_open(&pdf, merge, &oo[0], wd);
+		merge_run m = {.engine = engine, .layout = layout, .items = items, .n = n_items, .worst = WS_OK,
+		               .write_rc = WS_OK};
+		rc = ws_output_pdf_open(&m.pdf, merge, &oo[0], wd);
 		ws_cli_print_diags(wd, false);
 		ws_diags_free(wd);
 		if (rc != WS_OK) {
 			status = ws_cli_exit_status(rc);
 			goto out;
 		}
-		int worst = WS_OK, write_rc = WS_OK;
-		size_t merged = 0;
-		for (size_t i = 0; i < n_items && !ws_cli_interrupted && write_rc == WS_OK; i++) {
-			ws_diags *gd = ws_diags_new();
-			ws_document *doc = NULL;
-			rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
-			ws_cli_print_diags(gd, true);
-			ws_diags_free(gd);
-			if (rc != WS_OK) {
-				worst = rc;
-				continue;
-			}
-			wd = ws_diags_new();
-			write_rc = ws_output_pdf_add(pdf, doc, wd);
-			ws_cli_print_diags(wd, false);
-			ws_diags_free(wd);
-			ws_document_free(doc);
-			if (write_rc == WS_OK)
-				merged++;
-		}
+		wd = ws_diags_new();
+		rc = ws_data_each(data_path, merge_group, &m, wd);
+		ws_cli_print_diags(wd, false);
+		ws_diags_free(wd);
 		if (ws_cli_interrupted) {
-			ws_output_pdf_abort(pdf);
+			ws_output_pdf_abort(m.pdf);
 			status = 4;
 			goto out;
 		}
+		if (rc != WS_OK && m.worst == WS_OK)
+			m.worst = rc;
 		wd = ws_diags_new();
-		if (merged == 0 && write_rc == WS_OK) {
-			ws_output_pdf_abort(pdf);
+		if (m.merged == 0 && m.write_rc == WS_OK) {
+			ws_output_pdf_abort(m.pdf);
 			rc = WS_EINPUT;
 		} else {
-			rc = ws_output_pdf_close(pdf, wd);
+			rc = ws_output_pdf_close(m.pdf, wd);
 		}
 		ws_cli_print_diags(wd, false);
 		ws_diags_free(wd);
-		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s\n", merged, n_items, merge);
-		status = ws_cli_exit_status(rc != WS_OK ? rc : worst);
+		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s\n", m.merged, n_items, merge);
+		status = ws_cli_exit_status(rc != WS_OK ? rc : m.worst);
 		goto out;
 	}
-
-	/* Every output name is known, and checked, before anything is written. */
-	const char *tmpl = out_tmpl ? out_tmpl : "out/{group.group_id}-{kind}.{format}";
-	items = g_new0(ws_batch_item, n_items);
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	bool names_ok = true;
-	for (size_t i = 0; i < n_items; i++) {
-		const ws_value *group = ws_dataset_group(data, i);
-		const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
-		items[i].group_index = i;
-		items[i].label = g_strdup(id && *id ? id : "(no group_id)");
-		items[i].outputs = g_new0(char *, n_oo + 1);
-		for (size_t f = 0; f < n_oo; f++) {
-			ws_diags *nd = ws_diags_new();
-			const char *fname = ws_format_name(oo[f].format);
-			char *name = ws_cli_expand_name(tmpl, group, kind, fname, i, nd);
-			ws_cli_print_diags(nd, false);
-			ws_diags_free(nd);
-			if (!name) {
-				names_ok = false;
-				continue;
-			}
-			/* Several formats from one name: each gets its own extension. */
-			if (n_oo > 1 || !strstr(tmpl, "{format}")) {
-				ws_format f2;
-				if (n_oo > 1 || ws_format_from_path(name, &f2) != WS_OK) {
-					char *x = with_extension(name, fname);
-					g_free(name);
-					name = x;
-				}
-			}
-			if (same_file(name, data_path) || same_file(name, ws_layout_path(layout))) {
-				fprintf(stderr, "wenshu render: %s: the output would overwrite an input file\n", name);
-				names_ok = false;
-			}
-			if (g_hash_table_contains(seen, name)) {
-				fprintf(stderr,
-				        "wenshu render: two groups would be written to the same file %s (group %s); put {group.group_id} in -o\n",
-				        name, items[i].label);
-				names_ok = false;
-			} else {
-				g_hash_table_add(seen, g_strdup(name));
-			}
-			items[i].outputs[f] = name;
-		}
-	}
-	g_hash_table_unref(seen);
-	if (!names_ok) {
+	if (!plan.names_ok) {
 		status = 2;
 		goto out;
 	}
@@ -273,7 +328,7 @@ int ws_cli_render(int argc, char **argv)
 			}
 			g_free(dir);
 		}
-	rc = ws_cli_run_batch(engine, layout, data, items, n_items, oo, n_oo, jobs);
+	rc = ws_cli_run_batch(engine, layout, data_path, items, n_items, oo, n_oo, jobs);
 	status = ws_cli_exit_status(rc);
 	if (rc == WS_OK && n_items == 1)
 		for (size_t f = 0; f < n_oo; f++) {
@@ -300,7 +355,6 @@ out:
 		g_strfreev(items[i].outputs);
 	}
 	g_free(items);
-	ws_dataset_free(data);
 	ws_layout_free(layout);
 	ws_engine_free(engine);
 	g_option_context_free(ctx);

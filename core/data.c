@@ -9,10 +9,19 @@
 #include "wslimits.h"
 #include "wsyaml.h"
 
+/* What every group is checked for, whether kept (ws_dataset) or handed
+ * over one by one (ws_data_each): a map, with a text group_id unique in
+ * the file, and not too many of them. */
+typedef struct group_checker {
+	GHashTable *first; /* group_id → ws_loc* of its first use; both owned */
+	size_t count;      /* groups accepted */
+} group_checker;
+
 struct ws_dataset {
 	const char *path;  /* interned */
 	GPtrArray *groups; /* of ws_value* (group maps), owned references */
 	GHashTable *by_id; /* group_id text → group map (borrowed from `groups`) */
+	group_checker checker;
 };
 
 static const char *extension(const char *name)
@@ -41,15 +50,27 @@ static bool is_scalar(const ws_value *v)
 	return t == WS_VALUE_STRING || t == WS_VALUE_NUMBER || t == WS_VALUE_BOOL;
 }
 
-/* Adds `group` (a map) to the dataset after checking its group_id.
- * `at` is where the group starts. */
-static int add_group(ws_dataset *ds, ws_value *group, ws_diags *diags)
+static void checker_init(group_checker *gc)
+{
+	gc->first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	gc->count = 0;
+}
+
+static void checker_clear(group_checker *gc)
+{
+	if (gc->first)
+		g_hash_table_unref(gc->first);
+	gc->first = NULL;
+}
+
+/* Checks `group` and, when it is good, counts it and records its id. */
+static int check_group(group_checker *gc, const ws_value *group, ws_diags *diags)
 {
 	ws_loc at = ws_value_loc(group);
 	if (ws_value_get_type(group) != WS_VALUE_MAP)
 		return ws_error_at(diags, at, "a group must be a map of group fields, not a %s",
 		                   ws_value_type_name(ws_value_get_type(group)));
-	if (ds->groups->len >= WS_LIMIT_GROUPS)
+	if (gc->count >= WS_LIMIT_GROUPS)
 		return ws_diag_add(diags, WS_SEVERITY_ERROR, at, "limit", NULL,
 		                   "more than %u groups in one file", (unsigned)WS_LIMIT_GROUPS);
 	ws_value *id = ws_value_map_get(group, "group_id");
@@ -58,21 +79,37 @@ static int add_group(ws_dataset *ds, ws_value *group, ws_diags *diags)
 	if (!is_scalar(id) || ws_value_text_len(id) == 0)
 		return ws_error_at(diags, ws_value_loc(id), "group_id must be text, not a %s",
 		                   ws_value_type_name(ws_value_get_type(id)));
-	ws_value *first = g_hash_table_lookup(ds->by_id, ws_value_text(id));
+	const ws_loc *first = g_hash_table_lookup(gc->first, ws_value_text(id));
 	if (first) {
 		ws_error_at(diags, ws_value_loc(id), "duplicate group_id '%s'", ws_value_text(id));
-		ws_diag_add(diags, WS_SEVERITY_NOTE, ws_value_loc(ws_value_map_get(first, "group_id")),
-		            NULL, NULL, "group '%s' was first defined here", ws_value_text(id));
+		ws_diag_add(diags, WS_SEVERITY_NOTE, *first, NULL, NULL, "group '%s' was first defined here",
+		            ws_value_text(id));
 		return WS_EINPUT;
 	}
+	ws_loc *loc = g_new(ws_loc, 1);
+	*loc = ws_value_loc(id);
+	g_hash_table_insert(gc->first, g_strdup(ws_value_text(id)), loc);
+	gc->count++;
+	return WS_OK;
+}
+
+/* Where the groups of a file go: kept in a dataset, or handed over. */
+typedef int (*group_sink)(ws_value *group, void *user, ws_diags *diags);
+
+static int add_group(ws_value *group, void *user, ws_diags *diags)
+{
+	ws_dataset *ds = user;
+	int rc = check_group(&ds->checker, group, diags);
+	if (rc != WS_OK)
+		return rc;
 	g_ptr_array_add(ds->groups, ws_value_ref(group));
-	g_hash_table_insert(ds->by_id, (gpointer)ws_value_text(id), group);
+	g_hash_table_insert(ds->by_id, (gpointer)ws_value_text(ws_value_map_get(group, "group_id")), group);
 	return WS_OK;
 }
 
 /* Checks the top level of a YAML/JSON data file and collects its groups.
  * Every problem is reported, not only the first. */
-static int collect_yaml(ws_dataset *ds, const ws_value *root, ws_diags *diags)
+static int collect_yaml(const ws_value *root, size_t streamed, group_sink sink, void *user, ws_diags *diags)
 {
 	if (ws_value_get_type(root) != WS_VALUE_MAP) {
 		if (ws_value_is_null(root))
@@ -113,18 +150,19 @@ static int collect_yaml(ws_dataset *ds, const ws_value *root, ws_diags *diags)
 			return ws_error_at(diags, ws_value_loc(val),
 			                   "'group' must be a map of group fields, not a %s",
 			                   ws_value_type_name(ws_value_get_type(val)));
-		return add_group(ds, val, diags);
+		return sink(val, user, diags);
 	}
 	if (ws_value_get_type(val) != WS_VALUE_LIST)
 		return ws_error_at(diags, ws_value_loc(val), "'groups' must be a list of groups, not a %s",
 		                   ws_value_type_name(ws_value_get_type(val)));
-	if (ws_value_length(val) == 0)
+	/* Streamed items were checked as they came. */
+	if (ws_value_length(val) + streamed == 0)
 		return ws_error_at(diags, ws_value_loc(val), "'groups' is empty");
 	if (ws_value_length(val) > WS_LIMIT_GROUPS)
 		return ws_diag_add(diags, WS_SEVERITY_ERROR, ws_value_loc(val), "limit", NULL,
 		                   "more than %u groups in one file", (unsigned)WS_LIMIT_GROUPS);
 	for (size_t i = 0; i < ws_value_length(val); i++) {
-		int r = add_group(ds, ws_value_list_at(val, i), diags);
+		int r = sink(ws_value_list_at(val, i), user, diags);
 		if (r != WS_OK)
 			rc = r;
 	}
@@ -137,6 +175,7 @@ static ws_dataset *dataset_new(const char *path)
 	ds->path = g_intern_string(path);
 	ds->groups = g_ptr_array_new_with_free_func((GDestroyNotify)ws_value_unref);
 	ds->by_id = g_hash_table_new(g_str_hash, g_str_equal);
+	checker_init(&ds->checker);
 	return ds;
 }
 
@@ -146,6 +185,7 @@ void ws_dataset_free(ws_dataset *ds)
 		return;
 	g_hash_table_unref(ds->by_id);
 	g_ptr_array_unref(ds->groups);
+	checker_clear(&ds->checker);
 	g_free(ds);
 }
 
@@ -168,7 +208,7 @@ int ws_data_load_buffer(ws_dataset **out, const char *buf, size_t len, const cha
 		ws_value *root = NULL;
 		rc = ws_yaml_load_buffer(&root, buf, len, name, diags);
 		if (rc == WS_OK)
-			rc = collect_yaml(ds, root, diags);
+			rc = collect_yaml(root, 0, add_group, ds, diags);
 		ws_value_unref(root);
 	} else {
 		const char *text = buf ? buf : "";
@@ -178,7 +218,7 @@ int ws_data_load_buffer(ws_dataset **out, const char *buf, size_t len, const cha
 		if (rc == WS_OK)
 			rc = ws__csv_load_groups(&groups, text + skip, len - skip, file, diags);
 		for (size_t i = 0; rc == WS_OK && i < ws_value_length(groups); i++)
-			rc = add_group(ds, ws_value_list_at(groups, i), diags);
+			rc = add_group(ws_value_list_at(groups, i), ds, diags);
 		ws_value_unref(groups);
 	}
 	if (rc != WS_OK) {
@@ -232,4 +272,79 @@ ws_value *ws_dataset_find(const ws_dataset *ds, const char *group_id)
 const char *ws_dataset_path(const ws_dataset *ds)
 {
 	return ds ? ds->path : NULL;
+}
+
+/* ---- Group by group -------------------------------------------------- */
+
+typedef struct each_state {
+	group_checker checker;
+	ws_data_each_fn fn;
+	void *user;
+	ws_diags *diags;
+	size_t index;  /* of the next item, good or bad */
+	int rc;        /* first problem with a group */
+	bool stopped;
+} each_state;
+
+static int hand_over(ws_value *group, void *user, ws_diags *diags)
+{
+	each_state *st = user;
+	size_t index = st->index++;
+	int rc = check_group(&st->checker, group, diags);
+	if (rc != WS_OK) {
+		if (st->rc == WS_OK)
+			st->rc = rc;
+		return rc;
+	}
+	if (!st->stopped && !st->fn(group, index, st->user))
+		st->stopped = true;
+	return WS_OK;
+}
+
+static bool stream_item(ws_value *item, void *user)
+{
+	each_state *st = user;
+	hand_over(item, st, st->diags);
+	return !st->stopped;
+}
+
+int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *diags)
+{
+	if (!path || !fn)
+		return WS_EUSAGE;
+	const char *file = g_intern_string(path);
+	data_format fmt = format_of(path);
+	if (fmt == FORMAT_UNKNOWN) {
+		ws_loc at = {file, 0, 0};
+		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
+		                   ".json or .csv)", extension(path));
+	}
+	char *buf;
+	size_t len;
+	int rc = ws__read_file(path, WS_LIMIT_FILE_SIZE, &buf, &len, diags);
+	if (rc != WS_OK)
+		return rc;
+	each_state st = {.fn = fn, .user = user, .diags = diags, .rc = WS_OK};
+	checker_init(&st.checker);
+	if (fmt == FORMAT_YAML) {
+		ws_value *root = NULL;
+		size_t streamed = 0;
+		rc = ws__yaml_stream(&root, buf, len, path, "groups", stream_item, &st, &streamed, diags);
+		if (rc == WS_OK && !st.stopped)
+			rc = collect_yaml(root, streamed, hand_over, &st, diags);
+		ws_value_unref(root);
+	} else {
+		/* A group's rows may be anywhere in a CSV file: it is read whole. */
+		size_t skip = 0;
+		ws_value *groups = NULL;
+		rc = ws__check_text(buf, len, file, &skip, diags);
+		if (rc == WS_OK)
+			rc = ws__csv_load_groups(&groups, buf + skip, len - skip, file, diags);
+		for (size_t i = 0; rc == WS_OK && !st.stopped && i < ws_value_length(groups); i++)
+			hand_over(ws_value_list_at(groups, i), &st, diags);
+		ws_value_unref(groups);
+	}
+	g_free(buf);
+	checker_clear(&st.checker);
+	return rc != WS_OK ? rc : st.rc;
 }

@@ -60,6 +60,24 @@ WS_EXPORT ws_value *ws_dataset_group(const ws_dataset *ds, size_t i);
 /* The group whose group_id reads `group_id`, or NULL.  Borrowed. */
 WS_EXPORT ws_value *ws_dataset_find(const ws_dataset *ds, const char *group_id);
 
+/* Called by ws_data_each() with each good group, in file order: the group
+ * map (borrowed for the call; ws_value_ref() it to keep it) and its index
+ * among the file's groups (bad ones included, so indices are stable).
+ * Returns false to stop reading. */
+typedef bool (*ws_data_each_fn)(ws_value *group, size_t index, void *user);
+
+/* Reads the data file at `path` group by group, for batches: a YAML or
+ * JSON `groups:` list is parsed as a stream and each group is handed to
+ * `fn` as soon as it is read and dropped after, so memory holds one group
+ * at a time however long the file (plus anchored values).  A CSV file is
+ * read whole (a group's rows may be anywhere in it).  The checks are
+ * those of ws_data_load_file(), but a problem can be found after earlier
+ * groups were handed over: a caller that must not act on a bad file reads
+ * it twice, once to check (and count, and name the outputs), then to act.
+ * Returns WS_OK when the whole file was read and is good; when `fn`
+ * stopped early, the status of what was read. */
+WS_EXPORT int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *diags);
+
 /* The file name the dataset was loaded from.  Interned; never freed. */
 WS_EXPORT const char *ws_dataset_path(const ws_dataset *ds);
 

@@ -285,11 +285,16 @@ static void expect_strings(const ws_value *v, int depth)
 	}
 }
 
-void ws_engine_expect_data(ws_engine *e, const ws_dataset *data)
+void ws_engine_expect_group(ws_engine *e, const ws_value *group)
 {
 	(void)e;
+	expect_strings(group, 0);
+}
+
+void ws_engine_expect_data(ws_engine *e, const ws_dataset *data)
+{
 	for (size_t i = 0; i < ws_dataset_count(data); i++)
-		expect_strings(ws_dataset_group(data, i), 0);
+		ws_engine_expect_group(e, ws_dataset_group(data, i));
 }
 
 static const char *const roles[] = {

@@ -73,6 +73,8 @@ WS_EXPORT int ws_engine_render(ws_engine *engine, const ws_layout *layout, const
  * character of the data, instead of growing group by group.  Optional;
  * output is the same without it. */
 WS_EXPORT void ws_engine_expect_data(ws_engine *engine, const ws_dataset *data);
+/* The same for one group (batches read group by group: ws_data_each). */
+WS_EXPORT void ws_engine_expect_group(ws_engine *engine, const ws_value *group);
 
 /* Font roles and what serves them, for `wenshu list fonts` and `check`:
  * reports a note per role, and a warning for a role served by a fallback. */

@@ -37,6 +37,17 @@ int ws__check_text(const char *buf, size_t len, const char *file, size_t *skip,
  * returned NFC-normalised. */
 ws_value *ws__plain_scalar(const char *text, size_t len, ws_loc loc, ws_diags *diags);
 
+/* Streaming YAML: loads `buf` like ws_yaml_load_buffer(), except that each
+ * item of the list under the root map's key `list_key` is handed to `fn`
+ * (borrowed for the call) as soon as it is read, and not kept: the list in
+ * *root stays empty.  *streamed counts the items handed over.  `fn`
+ * returns false to stop reading (the rest of the file is then neither read
+ * nor checked, and *root is NULL).  Node limits count what is held at a
+ * time, so a long list is not refused for its length. */
+typedef bool (*ws__yaml_item_fn)(ws_value *item, void *user);
+int ws__yaml_stream(ws_value **root, const char *buf, size_t len, const char *name, const char *list_key,
+                    ws__yaml_item_fn fn, void *user, size_t *streamed, ws_diags *diags);
+
 /* `len` bytes of valid UTF-8 in Normalization Form C, newly allocated.
  * Text made only of ASCII, CJK punctuation, unified Hanzi and fullwidth
  * forms is NFC already and is copied as is (most of the office's data:

@@ -317,9 +317,16 @@ typedef struct loader {
 	GArray *stack;        /* of frame */
 	GHashTable *anchors;  /* name → anchor* */
 	ws_value *root;       /* owned */
-	uint64_t nodes;       /* expanded nodes so far */
+	uint64_t nodes;       /* expanded nodes so far (held, when streaming) */
 	unsigned aliases;
 	int status;
+	/* Streaming (ws__yaml_stream): items of the root map's `stream_key`
+	 * list go to `item_fn` instead of the list. */
+	const char *stream_key;
+	ws__yaml_item_fn item_fn;
+	void *item_user;
+	size_t streamed;
+	bool stopped;         /* item_fn asked to stop */
 } loader;
 
 static ws_loc mark_loc(const loader *ld, yaml_mark_t m)
@@ -397,6 +404,19 @@ static void add_node(loader *ld, ws_value *v, uint64_t size)
 		return;
 	}
 	frame *top = &g_array_index(ld->stack, frame, ld->stack->len - 1);
+	if (ld->item_fn && ld->stack->len == 2 && ws_value_get_type(top->node) == WS_VALUE_LIST) {
+		const frame *root = &g_array_index(ld->stack, frame, 0);
+		if (ws_value_get_type(root->node) == WS_VALUE_MAP && root->key &&
+		    strcmp(root->key, ld->stream_key) == 0) {
+			/* Handed over and let go: what it held no longer counts. */
+			ld->streamed++;
+			if (!ld->item_fn(v, ld->item_user))
+				ld->stopped = true;
+			ws_value_unref(v);
+			ld->nodes = ld->nodes > size ? ld->nodes - size : 0;
+			return;
+		}
+	}
 	top->size += size;
 	if (ws_value_get_type(top->node) == WS_VALUE_LIST) {
 		ws_value_list_append(top->node, v);
@@ -675,8 +695,8 @@ static void parser_error(loader *ld, const yaml_parser_t *p)
 	fail(ld, WS_EINPUT);
 }
 
-int ws_yaml_load_buffer(ws_value **out, const char *buf, size_t len, const char *name,
-                        ws_diags *diags)
+static int load(ws_value **out, const char *buf, size_t len, const char *name, const char *stream_key,
+                ws__yaml_item_fn item_fn, void *item_user, size_t *streamed, ws_diags *diags)
 {
 	*out = NULL;
 	if (!buf && len)
@@ -695,6 +715,9 @@ int ws_yaml_load_buffer(ws_value **out, const char *buf, size_t len, const char 
 		.stack = g_array_new(FALSE, FALSE, sizeof(frame)),
 		.anchors = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, anchor_free),
 		.status = WS_OK,
+		.stream_key = stream_key,
+		.item_fn = item_fn,
+		.item_user = item_user,
 	};
 	g_array_set_clear_func(ld.stack, frame_clear);
 
@@ -709,7 +732,7 @@ int ws_yaml_load_buffer(ws_value **out, const char *buf, size_t len, const char 
 
 	unsigned documents = 0;
 	bool done = false;
-	while (!done && ld.status == WS_OK) {
+	while (!done && ld.status == WS_OK && !ld.stopped) {
 		yaml_event_t e;
 		if (!yaml_parser_parse(&parser, &e)) {
 			parser_error(&ld, &parser);
@@ -750,13 +773,29 @@ int ws_yaml_load_buffer(ws_value **out, const char *buf, size_t len, const char 
 	yaml_parser_delete(&parser);
 	g_array_unref(ld.stack);
 	g_hash_table_unref(ld.anchors);
+	if (streamed)
+		*streamed = ld.streamed;
 
-	if (ld.status != WS_OK) {
+	if (ld.status != WS_OK || ld.stopped) {
 		ws_value_unref(ld.root);
 		return ld.status;
 	}
 	*out = ld.root ? ld.root : ws_value_new_null((ws_loc){file, 1, 1});
 	return WS_OK;
+}
+
+int ws_yaml_load_buffer(ws_value **out, const char *buf, size_t len, const char *name,
+                        ws_diags *diags)
+{
+	return load(out, buf, len, name, NULL, NULL, NULL, NULL, diags);
+}
+
+int ws__yaml_stream(ws_value **root, const char *buf, size_t len, const char *name, const char *list_key,
+                    ws__yaml_item_fn fn, void *user, size_t *streamed, ws_diags *diags)
+{
+	if (!list_key || !fn)
+		return WS_EUSAGE;
+	return load(root, buf, len, name, list_key, fn, user, streamed, diags);
 }
 
 int ws_yaml_load_file(ws_value **out, const char *path, ws_diags *diags)

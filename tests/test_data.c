@@ -364,3 +364,143 @@ Test(data, csv_bom_is_stripped)
 	ws_dataset_free(ds);
 	ws_diags_free(d);
 }
+
+/* ---- ws_data_each: the same file, group by group ----------------------- */
+
+static char *write_temp(const char *name, const char *src)
+{
+	char *dir = g_dir_make_tmp("wsdata-XXXXXX", NULL);
+	cr_assert_not_null(dir);
+	char *path = g_build_filename(dir, name, NULL);
+	cr_assert(g_file_set_contents(path, src, -1, NULL));
+	g_free(dir);
+	return path;
+}
+
+static char *diags_text(const ws_diags *d)
+{
+	GString *s = g_string_new(NULL);
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *line = ws_diag_format(ws_diags_at(d, i));
+		g_string_append_printf(s, "%s\n", line);
+		g_free(line);
+	}
+	return g_string_free(s, FALSE);
+}
+
+typedef struct seen {
+	GPtrArray *ids;  /* group_id per call */
+	GArray *index;   /* index per call */
+	size_t stop_after;
+} seen;
+
+static bool record(ws_value *group, size_t index, void *user)
+{
+	seen *s = user;
+	g_ptr_array_add(s->ids, g_strdup(ws_value_text(ws_value_map_get(group, "group_id"))));
+	g_array_append_val(s->index, index);
+	return s->ids->len < s->stop_after;
+}
+
+static seen *seen_new(size_t stop_after)
+{
+	seen *s = g_new0(seen, 1);
+	s->ids = g_ptr_array_new_with_free_func(g_free);
+	s->index = g_array_new(FALSE, FALSE, sizeof(size_t));
+	s->stop_after = stop_after;
+	return s;
+}
+
+static void seen_free(seen *s)
+{
+	g_ptr_array_unref(s->ids);
+	g_array_unref(s->index);
+	g_free(s);
+}
+
+Test(data, each_reports_what_loading_reports)
+{
+	/* Every shape error of a whole load, found reading group by group: the
+	 * same messages at the same places. */
+	const char *cases[] = {
+		"- a\n- b\n", "", "group: {group_id: G1}\nextra: 1\n", "group: {group_id: G1}\ngroups: []\n",
+		"meta: 1\n", "group: [1, 2]\n", "groups: {group_id: G1}\n", "groups: []\n", "groups:\n  - G1\n",
+		"group:\n  route: self\n", "groups:\n  - {group_id: G1}\n  - {group_id: G2}\n  - {group_id: G1}\n",
+		"groups:\n  - {group_id: G1}\n  - {group_id: [x]}\n  - {group_id: G3}\n",
+		"groups:\n  - {group_id: G1}\n  - {group_id: G2\n", "extra: 1\ngroups:\n  - {group_id: G1}\n",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *path = write_temp("d.yaml", cases[i]);
+		ws_diags *whole = ws_diags_new(), *each = ws_diags_new();
+		ws_dataset *ds = NULL;
+		int rc_whole = ws_data_load_file(&ds, path, whole);
+		seen *s = seen_new(SIZE_MAX);
+		int rc_each = ws_data_each(path, record, s, each);
+		cr_assert_eq(rc_whole, WS_EINPUT, "case %zu", i);
+		cr_assert_eq(rc_each, rc_whole, "case %zu", i);
+		char *a = diags_text(whole), *b = diags_text(each);
+		cr_assert_str_eq(b, a, "case %zu:\n%s", i, cases[i]);
+		g_free(a);
+		g_free(b);
+		seen_free(s);
+		ws_diags_free(whole);
+		ws_diags_free(each);
+		g_free(path);
+	}
+}
+
+Test(data, each_hands_over_groups_in_order)
+{
+	/* An anchor in one group used by a later one still resolves. */
+	char *path = write_temp("d.yaml", "groups:\n"
+	                                  "  - {group_id: G1, contact: &c {name: 张三}}\n"
+	                                  "  - {group_id: G2, contact: *c}\n"
+	                                  "  - {group_id: G3}\n");
+	seen *s = seen_new(SIZE_MAX);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_data_each(path, record, s, d), WS_OK);
+	cr_assert_eq(ws_diags_count(d), 0);
+	cr_assert_eq(s->ids->len, 3);
+	for (guint i = 0; i < 3; i++) {
+		char want[8];
+		g_snprintf(want, sizeof want, "G%u", i + 1);
+		cr_assert_str_eq(g_ptr_array_index(s->ids, i), want);
+		cr_assert_eq(g_array_index(s->index, size_t, i), i);
+	}
+	seen_free(s);
+
+	/* Stopping after the second: the third is never seen. */
+	s = seen_new(2);
+	cr_assert_eq(ws_data_each(path, record, s, d), WS_OK);
+	cr_assert_eq(s->ids->len, 2);
+	seen_free(s);
+
+	/* A bad group is reported and skipped; the index still counts it. */
+	g_free(path);
+	path = write_temp("d.yaml", "groups:\n  - {group_id: G1}\n  - {route: self}\n  - {group_id: G3}\n");
+	s = seen_new(SIZE_MAX);
+	cr_assert_eq(ws_data_each(path, record, s, d), WS_EINPUT);
+	cr_assert_eq(s->ids->len, 2);
+	cr_assert_eq(g_array_index(s->index, size_t, 1), 2);
+	seen_free(s);
+	ws_diags_free(d);
+	g_free(path);
+
+	/* One `group:` and a CSV file come through the same way. */
+	const char *files[] = {SAMPLES "self-beijing.yaml", SAMPLES "sample-groups.csv",
+	                       WS_TEST_SOURCE_DIR "/tests/data/group.json"};
+	size_t counts[] = {1, 2, 1};
+	for (size_t i = 0; i < G_N_ELEMENTS(files); i++) {
+		ws_dataset *ds = load_file_ok(files[i]);
+		s = seen_new(SIZE_MAX);
+		d = ws_diags_new();
+		cr_assert_eq(ws_data_each(files[i], record, s, d), WS_OK, "%s", files[i]);
+		cr_assert_eq(s->ids->len, counts[i], "%s", files[i]);
+		for (guint k = 0; k < s->ids->len; k++)
+			cr_assert_str_eq(g_ptr_array_index(s->ids, k),
+			                 ws_value_text(ws_value_map_get(ws_dataset_group(ds, k), "group_id")));
+		seen_free(s);
+		ws_diags_free(d);
+		ws_dataset_free(ds);
+	}
+}
