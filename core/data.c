@@ -308,22 +308,22 @@ static bool stream_item(ws_value *item, void *user)
 	return !st->stopped;
 }
 
-int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *diags)
+int ws_data_each_buffer(const char *buf, size_t len, const char *name, ws_data_each_fn fn, void *user,
+                        ws_diags *diags)
 {
-	if (!path || !fn)
+	if (!name || !fn || (!buf && len))
 		return WS_EUSAGE;
-	const char *file = g_intern_string(path);
-	data_format fmt = format_of(path);
+	const char *path = name;
+	const char *file = g_intern_string(name);
+	data_format fmt = format_of(name);
 	if (fmt == FORMAT_UNKNOWN) {
 		ws_loc at = {file, 0, 0};
 		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
-		                   ".json or .csv)", extension(path));
+		                   ".json or .csv)", extension(name));
 	}
-	char *buf;
-	size_t len;
-	int rc = ws__read_file(path, WS_LIMIT_FILE_SIZE, &buf, &len, diags);
-	if (rc != WS_OK)
-		return rc;
+	if (!buf)
+		buf = "";
+	int rc;
 	each_state st = {.fn = fn, .user = user, .diags = diags, .rc = WS_OK};
 	checker_init(&st.checker);
 	if (fmt == FORMAT_YAML) {
@@ -344,7 +344,26 @@ int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *dia
 			hand_over(ws_value_list_at(groups, i), &st, diags);
 		ws_value_unref(groups);
 	}
-	g_free(buf);
 	checker_clear(&st.checker);
 	return rc != WS_OK ? rc : st.rc;
+}
+
+int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *diags)
+{
+	if (!path || !fn)
+		return WS_EUSAGE;
+	if (format_of(path) == FORMAT_UNKNOWN) {
+		/* Refuse before opening, so the message names the real problem. */
+		ws_loc at = {g_intern_string(path), 0, 0};
+		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
+		                   ".json or .csv)", extension(path));
+	}
+	char *buf;
+	size_t len;
+	int rc = ws__read_file(path, WS_LIMIT_FILE_SIZE, &buf, &len, diags);
+	if (rc != WS_OK)
+		return rc;
+	rc = ws_data_each_buffer(buf, len, path, fn, user, diags);
+	g_free(buf);
+	return rc;
 }

@@ -78,6 +78,10 @@ typedef bool (*ws_data_each_fn)(ws_value *group, size_t index, void *user);
  * stopped early, the status of what was read. */
 WS_EXPORT int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *diags);
 
+/* Same, from memory; the format is chosen by the extension of `name`. */
+WS_EXPORT int ws_data_each_buffer(const char *buf, size_t len, const char *name, ws_data_each_fn fn,
+                                  void *user, ws_diags *diags);
+
 /* The file name the dataset was loaded from.  Interned; never freed. */
 WS_EXPORT const char *ws_dataset_path(const ws_dataset *ds);
 
