@@ -74,6 +74,8 @@ typedef bool (*ws_data_each_fn)(ws_value *group, size_t index, void *user);
  * those of ws_data_load_file(), but a problem can be found after earlier
  * groups were handed over: a caller that must not act on a bad file reads
  * it twice, once to check (and count, and name the outputs), then to act.
+ * (So a bad group read before a syntax error further down is reported
+ * with it, where ws_data_load_file() reports only the syntax error.)
  * Returns WS_OK when the whole file was read and is good; when `fn`
  * stopped early, the status of what was read. */
 WS_EXPORT int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *diags);

@@ -35,12 +35,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	}
 	/* Group by group (the batch path) must agree with the whole load:
-	 * the same verdict, and for a good file the same groups in order. */
+	 * the same verdict, every diagnostic of the whole load (it may say
+	 * more: a bad group read before a syntax error further down is
+	 * reported too), and for a good file the same groups in order. */
 	ws_diags *d2 = ws_diags_new();
 	GPtrArray *ids = g_ptr_array_new_with_free_func(g_free);
 	int rc2 = ws_data_each_buffer((const char *)data + 1, size - 1, name, collect_id, ids, d2);
-	if (rc2 != rc || ws_diags_count(d2) != ws_diags_count(d))
+	if (rc2 != rc || (rc == WS_OK && ws_diags_count(d2) != ws_diags_count(d)))
 		__builtin_trap();
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *want = ws_diag_format(ws_diags_at(d, i));
+		bool found = false;
+		for (size_t k = 0; k < ws_diags_count(d2) && !found; k++) {
+			char *got = ws_diag_format(ws_diags_at(d2, k));
+			found = strcmp(want, got) == 0;
+			g_free(got);
+		}
+		g_free(want);
+		if (!found)
+			__builtin_trap();
+	}
 	if (rc == WS_OK) {
 		if (ids->len != ws_dataset_count(ds))
 			__builtin_trap();
