@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <zlib.h>
 
 #include "atomicfile.h"
@@ -193,13 +195,29 @@ static void mapped_file_unref(void *data)
 
 static ft_gen *gen_new(hb_blob_t *blob);
 
+/* Maps `path` if it is a regular file.  Opened without blocking and
+ * checked before anything is read: a FIFO or device planted under a twin's
+ * name must not hang the process. */
+static GMappedFile *map_regular_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	GMappedFile *mf = NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		mf = g_mapped_file_new_from_fd(fd, FALSE, NULL);
+	close(fd);
+	return mf;
+}
+
 /* Starts `e` from its saved twin, when there is a good one. */
 static void load_saved(ft_entry *e)
 {
 	char *path = twin_path(e);
 	if (!path)
 		return;
-	GMappedFile *mf = g_mapped_file_new(path, FALSE, NULL);
+	GMappedFile *mf = map_regular_file(path);
 	g_free(path);
 	if (!mf)
 		return;
@@ -263,11 +281,9 @@ static void prune_orphans(const char *keep)
 		if (!g_str_has_prefix(name, TWIN_PREFIX) || !g_str_has_suffix(name, TWIN_SUFFIX))
 			continue;
 		char *full = g_build_filename(twin_dir, name, NULL);
-		char head[4096];
-		FILE *fp = strcmp(full, keep) != 0 ? fopen(full, "rb") : NULL;
-		size_t got = fp ? fread(head, 1, sizeof head, fp) : 0;
-		if (fp)
-			fclose(fp);
+		GMappedFile *mf = strcmp(full, keep) != 0 ? map_regular_file(full) : NULL;
+		const char *head = mf ? g_mapped_file_get_contents(mf) : NULL;
+		size_t got = mf ? g_mapped_file_get_length(mf) : 0;
 		size_t pos = strlen(TWIN_MAGIC);
 		const char *id = NULL;
 		guint32 id_len = 0;
@@ -281,6 +297,8 @@ static void prune_orphans(const char *keep)
 			g_strfreev(f);
 			g_free(text);
 		}
+		if (mf)
+			g_mapped_file_unref(mf);
 		g_free(full);
 	}
 	g_dir_close(d);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -451,6 +452,21 @@ Test(fasttext, twins_are_kept_between_runs)
 	run_result r4 = run_in_child(fourth);
 	cr_assert_eq(r4.builds, 0, "the rebuilt twins were saved whole");
 	assert_same_bytes(first, fourth);
+
+	/* A FIFO under a twin's name (and another among the twins) is never
+	 * opened for reading: no hang, that face is built again. */
+	cr_assert_eq(g_unlink(files->pdata[3]), 0);
+	cr_assert_eq(mkfifo(files->pdata[3], 0600), 0);
+	char *fifo = g_build_filename(ws_fasttext_cache_dir(), "twin-fifo.bin", NULL);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	char *fifth = g_build_filename(dir, "fifth.pdf", NULL);
+	run_result r5 = run_in_child(fifth);
+	cr_assert_eq(r5.builds, 1);
+	assert_same_bytes(first, fifth);
+	GStatBuf st;
+	cr_assert(g_stat(files->pdata[3], &st) == 0 && S_ISREG(st.st_mode), "the FIFO was replaced by a twin");
+	g_free(fifo);
+	g_free(fifth);
 
 	g_ptr_array_free(files, TRUE);
 	g_free(first);
