@@ -487,6 +487,39 @@ static char *render_group(const ws_dataset *ds, size_t i, const char *name)
 	return path;
 }
 
+/* Rasterizes the first page of both PDFs with poppler: the same pixels.
+ * Text extraction reads the ToUnicode maps, which come from the cluster
+ * text: only the picture shows that the renumbered glyphs are the right
+ * outlines. */
+static void assert_same_pixels(const char *pdf_a, const char *pdf_b)
+{
+	char *png[2];
+	const char *pdf[2] = {pdf_a, pdf_b};
+	for (int i = 0; i < 2; i++) {
+		char *stem = g_strdup_printf("%s-page", pdf[i]);
+		const char *argv[] = {"pdftoppm", "-r", "100", "-png", "-singlefile", pdf[i], stem, NULL};
+		g_free(run_tool(argv));
+		png[i] = g_strdup_printf("%s.png", stem);
+		g_free(stem);
+	}
+	cairo_surface_t *a = cairo_image_surface_create_from_png(png[0]);
+	cairo_surface_t *b = cairo_image_surface_create_from_png(png[1]);
+	cr_assert_eq(cairo_surface_status(a), CAIRO_STATUS_SUCCESS);
+	cr_assert_eq(cairo_surface_status(b), CAIRO_STATUS_SUCCESS);
+	int h = cairo_image_surface_get_height(a), stride = cairo_image_surface_get_stride(a);
+	cr_assert(h == cairo_image_surface_get_height(b) && stride == cairo_image_surface_get_stride(b));
+	const unsigned char *pa = cairo_image_surface_get_data(a), *pb = cairo_image_surface_get_data(b);
+	size_t dark = 0;
+	for (size_t i = 0; i < (size_t)stride * h; i++)
+		dark += pa[i] < 128;
+	cr_assert_gt(dark, 1000, "text on the page");
+	cr_assert_eq(memcmp(pa, pb, (size_t)stride * h), 0, "%s and %s rasterize differently", pdf_a, pdf_b);
+	cairo_surface_destroy(a);
+	cairo_surface_destroy(b);
+	g_free(png[0]);
+	g_free(png[1]);
+}
+
 Test(fasttext, dense_twins_draw_what_the_batch_expects)
 {
 	char *plain = render(true, "plain.pdf", NULL);
@@ -499,8 +532,10 @@ Test(fasttext, dense_twins_draw_what_the_batch_expects)
 	cr_assert_geq(faces, 4);
 	cr_assert_eq(ws_fasttext_dense_builds(), faces, "one dense twin per face");
 	/* Other glyph ids, the same document: text, boxes and fonts (the
-	 * subset tags hash the glyph ids, so they differ). */
+	 * subset tags hash the glyph ids, so they differ), and the same
+	 * picture. */
 	assert_same_pdf_reading(plain, dense, false);
+	assert_same_pixels(plain, dense);
 
 	/* Frozen: the same bytes again, and a later expectation adds nothing. */
 	ws_fasttext_expect_text("鑫淼焱垚犇骉羴猋龘靐");
@@ -513,6 +548,14 @@ Test(fasttext, dense_twins_draw_what_the_batch_expects)
 	ws_dataset *other = NULL;
 	cr_assert_eq(ws_data_load_file(&other, WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml", NULL), WS_OK);
 	char *pdf = render_group(other, 0, "other.pdf");
+	g_setenv("WENSHU_FAST_TEXT", "0", TRUE);
+	ws_document *doc = NULL;
+	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(other, 0), &doc, NULL), WS_OK);
+	char *slow = g_build_filename(dir, "other-slow.pdf", NULL);
+	cr_assert_eq(ws_output_write(&doc, 1, slow, NULL, NULL), WS_OK);
+	ws_document_free(doc);
+	assert_same_pixels(slow, pdf);
+	g_free(slow);
 	char *text = wst_pdftotext(pdf, false);
 	cr_assert(strstr(text, "贾测试") && strstr(text, "某某省示例学术交流团（虚构）"), "%s", text);
 	g_free(text);
