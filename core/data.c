@@ -44,6 +44,13 @@ static data_format format_of(const char *name)
 	return FORMAT_UNKNOWN;
 }
 
+static int unknown_type(const char *file, const char *name, ws_diags *diags)
+{
+	ws_loc at = {file, 0, 0};
+	return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, .json or .csv)",
+	                   extension(name));
+}
+
 static bool is_scalar(const ws_value *v)
 {
 	ws_value_type t = ws_value_get_type(v);
@@ -196,11 +203,9 @@ int ws_data_load_buffer(ws_dataset **out, const char *buf, size_t len, const cha
 	if (!name || (!buf && len))
 		return WS_EUSAGE;
 	const char *file = g_intern_string(name);
-	ws_loc at = {file, 0, 0};
 	data_format fmt = format_of(name);
 	if (fmt == FORMAT_UNKNOWN)
-		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
-		                   ".json or .csv)", extension(name));
+		return unknown_type(file, name, diags);
 
 	ws_dataset *ds = dataset_new(name);
 	int rc;
@@ -229,20 +234,23 @@ int ws_data_load_buffer(ws_dataset **out, const char *buf, size_t len, const cha
 	return WS_OK;
 }
 
+/* The bytes of the data file at `path`, refused by type before opening
+ * so that the message names the real problem. */
+static int read_data_file(const char *path, char **buf, size_t *len, ws_diags *diags)
+{
+	if (format_of(path) == FORMAT_UNKNOWN)
+		return unknown_type(g_intern_string(path), path, diags);
+	return ws__read_file(path, WS_LIMIT_FILE_SIZE, buf, len, diags);
+}
+
 int ws_data_load_file(ws_dataset **out, const char *path, ws_diags *diags)
 {
 	*out = NULL;
 	if (!path)
 		return WS_EUSAGE;
-	if (format_of(path) == FORMAT_UNKNOWN) {
-		/* Refuse before opening, so the message names the real problem. */
-		ws_loc at = {g_intern_string(path), 0, 0};
-		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
-		                   ".json or .csv)", extension(path));
-	}
 	char *buf;
 	size_t len;
-	int rc = ws__read_file(path, WS_LIMIT_FILE_SIZE, &buf, &len, diags);
+	int rc = read_data_file(path, &buf, &len, diags);
 	if (rc != WS_OK)
 		return rc;
 	rc = ws_data_load_buffer(out, buf, len, path, diags);
@@ -316,11 +324,8 @@ int ws_data_each_buffer(const char *buf, size_t len, const char *name, ws_data_e
 	const char *path = name;
 	const char *file = g_intern_string(name);
 	data_format fmt = format_of(name);
-	if (fmt == FORMAT_UNKNOWN) {
-		ws_loc at = {file, 0, 0};
-		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
-		                   ".json or .csv)", extension(name));
-	}
+	if (fmt == FORMAT_UNKNOWN)
+		return unknown_type(file, name, diags);
 	if (!buf)
 		buf = "";
 	int rc;
@@ -352,15 +357,9 @@ int ws_data_each(const char *path, ws_data_each_fn fn, void *user, ws_diags *dia
 {
 	if (!path || !fn)
 		return WS_EUSAGE;
-	if (format_of(path) == FORMAT_UNKNOWN) {
-		/* Refuse before opening, so the message names the real problem. */
-		ws_loc at = {g_intern_string(path), 0, 0};
-		return ws_error_at(diags, at, "unknown data file type '%s' (expected .yaml, .yml, "
-		                   ".json or .csv)", extension(path));
-	}
 	char *buf;
 	size_t len;
-	int rc = ws__read_file(path, WS_LIMIT_FILE_SIZE, &buf, &len, diags);
+	int rc = read_data_file(path, &buf, &len, diags);
 	if (rc != WS_OK)
 		return rc;
 	rc = ws_data_each_buffer(buf, len, path, fn, user, diags);

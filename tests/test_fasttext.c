@@ -339,7 +339,10 @@ typedef struct run_result {
 	bool ok;
 } run_result;
 
-static run_result run_in_child(const char *pdf)
+/* Runs `body` in a forked child, which sends `out_len` bytes back into
+ * `out` before exiting: a fresh process state for the twins, the engine
+ * already loaded. */
+static void in_child(void (*body)(void *arg, void *out), void *arg, void *out, size_t out_len)
 {
 	int pfd[2];
 	cr_assert_eq(pipe(pfd), 0);
@@ -347,24 +350,34 @@ static run_result run_in_child(const char *pdf)
 	cr_assert_geq(pid, 0);
 	if (pid == 0) {
 		close(pfd[0]);
-		run_result r = {0};
-		ws_document *doc = NULL;
-		g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
-		r.ok = ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, NULL) == WS_OK &&
-		       ws_output_write(&doc, 1, pdf, NULL, NULL) == WS_OK;
-		ws_document_free(doc);
-		ws_fasttext_stats(NULL, &r.builds, NULL);
-		r.loads = ws_fasttext_cache_loads();
-		ssize_t w = write(pfd[1], &r, sizeof r);
-		_exit(w == (ssize_t)sizeof r ? 0 : 1);
+		body(arg, out);
+		ssize_t w = write(pfd[1], out, out_len);
+		_exit(w == (ssize_t)out_len ? 0 : 1);
 	}
 	close(pfd[1]);
-	run_result r = {0};
-	cr_assert_eq(read(pfd[0], &r, sizeof r), (ssize_t)sizeof r);
+	cr_assert_eq(read(pfd[0], out, out_len), (ssize_t)out_len);
 	close(pfd[0]);
 	int st = 0;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void render_sample(void *arg, void *out)
+{
+	run_result *r = out;
+	ws_document *doc = NULL;
+	g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
+	r->ok = ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, NULL) == WS_OK &&
+	        ws_output_write(&doc, 1, arg, NULL, NULL) == WS_OK;
+	ws_document_free(doc);
+	ws_fasttext_stats(NULL, &r->builds, NULL);
+	r->loads = ws_fasttext_cache_loads();
+}
+
+static run_result run_in_child(const char *pdf)
+{
+	run_result r = {0};
+	in_child(render_sample, (void *)pdf, &r, sizeof r);
 	cr_assert(r.ok, "the child rendered %s", pdf);
 	return r;
 }
@@ -568,8 +581,9 @@ Test(fasttext, dense_twins_draw_what_the_batch_expects)
 
 /* What --jobs relies on: once the first document fixed the dense twins,
  * a document's bytes do not depend on what the process drew before. */
-static void history_child(int fd, bool detour)
+static void history_child(void *arg, void *out)
 {
+	bool detour = arg != NULL;
 	ws_engine_expect_data(engine, data);
 	g_free(render_group(data, 0, detour ? "a-first.pdf" : "b-first.pdf"));
 	if (detour) {
@@ -581,28 +595,14 @@ static void history_child(int fd, bool detour)
 		ws_dataset_free(other);
 	}
 	g_free(render_group(data, 0, detour ? "a-last.pdf" : "b-last.pdf"));
-	unsigned int n = ws_fasttext_dense_builds();
-	_exit(write(fd, &n, sizeof n) == (ssize_t)sizeof n ? 0 : 1);
+	*(unsigned int *)out = ws_fasttext_dense_builds();
 }
 
 Test(fasttext, dense_output_does_not_depend_on_history)
 {
 	for (int detour = 0; detour < 2; detour++) {
-		int pfd[2];
-		cr_assert_eq(pipe(pfd), 0);
-		pid_t pid = fork();
-		cr_assert_geq(pid, 0);
-		if (pid == 0) {
-			close(pfd[0]);
-			history_child(pfd[1], detour);
-		}
-		close(pfd[1]);
 		unsigned int n = 0;
-		cr_assert_eq(read(pfd[0], &n, sizeof n), (ssize_t)sizeof n);
-		close(pfd[0]);
-		int st = 0;
-		cr_assert_eq(waitpid(pid, &st, 0), pid);
-		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		in_child(history_child, detour ? (void *)1 : NULL, &n, sizeof n);
 		cr_assert_geq(n, 4, "the dense twins were used");
 	}
 	char *a = g_build_filename(dir, "a-last.pdf", NULL), *b = g_build_filename(dir, "b-last.pdf", NULL);
