@@ -113,7 +113,15 @@ typedef struct pass {
 	result *res;    /* or NULL in a worker */
 	progress *prog; /* or NULL */
 	int fd;         /* a worker's pipe, or -1 */
+	/* Rendered, their files waiting for the joint commit (atomicfile.h):
+	 * reported only once the files are in place. */
+	GArray *waiting; /* of result, with status/reason so far */
+	GArray *waiting_index; /* of size_t: the items' positions */
 } pass;
+
+/* Items rendered between two joint commits: one disk flush for all their
+ * files instead of two per file. */
+#define COMMIT_EVERY 16
 
 static void report(pass *ps, size_t i, int rc, char *reason)
 {
@@ -143,6 +151,41 @@ static void report(pass *ps, size_t i, int rc, char *reason)
 	g_free(reason);
 }
 
+/* A deferred file's outcome: a failure fails the item that wrote it. */
+static void file_done(const char *path, int status, void *user)
+{
+	pass *ps = user;
+	if (status == WS_OK)
+		return;
+	for (guint w = 0; w < ps->waiting->len; w++) {
+		const ws_batch_item *it = &ps->items[g_array_index(ps->waiting_index, size_t, w)];
+		for (size_t f = 0; it->outputs[f]; f++) {
+			if (strcmp(it->outputs[f], path) != 0)
+				continue;
+			result *r = &g_array_index(ps->waiting, result, w);
+			if (r->status == WS_OK) {
+				r->status = status;
+				r->reason = g_strdup_printf("cannot write '%s'", path);
+			}
+		}
+	}
+}
+
+/* Commits the waiting items' files together, then reports the items. */
+static void commit_waiting(pass *ps)
+{
+	ws_diags *d = ws_diags_new();
+	ws_atomic_commit_deferred(file_done, ps, d);
+	ws_cli_print_diags(d, false);
+	ws_diags_free(d);
+	for (guint w = 0; w < ps->waiting->len; w++) {
+		result *r = &g_array_index(ps->waiting, result, w);
+		report(ps, g_array_index(ps->waiting_index, size_t, w), r->status, r->reason);
+	}
+	g_array_set_size(ps->waiting, 0);
+	g_array_set_size(ps->waiting_index, 0);
+}
+
 static bool pass_group(ws_value *group, size_t index, void *user)
 {
 	pass *ps = user;
@@ -153,19 +196,31 @@ static bool pass_group(ws_value *group, size_t index, void *user)
 		return false;
 	if (i < ps->first || (i - ps->first) % (size_t)ps->jobs != (size_t)ps->k)
 		return true;
-	char *reason = NULL;
-	int rc = render_one(ps->engine, ps->layout, group, &ps->items[i], ps->oo, ps->n_oo, &reason);
-	report(ps, i, rc, reason);
+	result r = {1, NULL};
+	r.status = render_one(ps->engine, ps->layout, group, &ps->items[i], ps->oo, ps->n_oo, &r.reason);
+	g_array_append_val(ps->waiting, r);
+	g_array_append_val(ps->waiting_index, i);
+	if (ps->waiting->len >= COMMIT_EVERY)
+		commit_waiting(ps);
 	return true;
 }
 
-/* Reads the data file once more and renders `ps`'s share. */
+/* Reads the data file once more and renders `ps`'s share; every file is
+ * in place when it returns. */
 static void run_pass(pass *ps, const char *data_path)
 {
+	ps->waiting = g_array_new(FALSE, FALSE, sizeof(result));
+	ps->waiting_index = g_array_new(FALSE, FALSE, sizeof(size_t));
+	ws_atomic_defer_commits(true);
 	ws_diags *d = ws_diags_new();
 	ws_data_each(data_path, pass_group, ps, d);
 	ws_cli_print_diags(d, false);
 	ws_diags_free(d);
+	commit_waiting(ps);
+	ws_atomic_defer_commits(false);
+	g_array_unref(ps->waiting);
+	g_array_unref(ps->waiting_index);
+	ps->waiting = ps->waiting_index = NULL;
 }
 
 static void parse_records(GString *buf, result *res, size_t n, progress *p)

@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -280,8 +281,47 @@ int ws_atomic_sync(ws_atomic_file *f)
 	return f->err ? WS_EIO : WS_OK;
 }
 
+static bool defer_on;
+static GPtrArray *deferred; /* of ws_atomic_file*, owned */
+
+void ws_atomic_defer_commits(bool on)
+{
+	defer_on = on;
+}
+
+size_t ws_atomic_deferred_count(void)
+{
+	return deferred ? deferred->len : 0;
+}
+
+/* Writes out the buffer and closes the file, without flushing it to disk. */
+static void close_unsynced(ws_atomic_file *f)
+{
+	if (f->fd < 0)
+		return;
+	flush(f);
+	int fd = f->fd;
+	f->fd = -1;
+	if (close(fd) != 0 && errno != EINTR && !f->err)
+		f->err = errno;
+	g_free(f->buf);
+	f->buf = NULL;
+}
+
 int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags)
 {
+	if (defer_on) {
+		close_unsynced(f);
+		if (f->err) {
+			int rc = report(diags, f->path, f->err);
+			destroy(f, TRUE);
+			return rc;
+		}
+		if (!deferred)
+			deferred = g_ptr_array_new();
+		g_ptr_array_add(deferred, f);
+		return WS_OK;
+	}
 	ws_atomic_sync(f);
 	if (!f->err && rename(f->tmp_path, f->path) != 0)
 		f->err = errno;
@@ -297,4 +337,65 @@ int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags)
 		rc = report(diags, f->path, errno);
 	destroy(f, FALSE);
 	return rc;
+}
+
+/* A folder or file system seen once: (device, inode). */
+static bool first_time(GHashTable *seen, int fd, bool whole_fs)
+{
+	struct stat st;
+	if (fstat(fd, &st) != 0)
+		return true;
+	char *key = whole_fs ? g_strdup_printf("%ju", (uintmax_t)st.st_dev)
+	                     : g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
+	return g_hash_table_add(seen, key);
+}
+
+int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diags)
+{
+	if (!deferred || deferred->len == 0)
+		return WS_OK;
+	GPtrArray *files = deferred;
+	deferred = NULL;
+	/* 1. The data: one syncfs per file system (an error there is every
+	 * file's on it: which one failed cannot be told). */
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (guint i = 0; i < files->len; i++) {
+		ws_atomic_file *f = files->pdata[i];
+		if (first_time(seen, f->dirfd, true) && syncfs(f->dirfd) != 0) {
+			int e = errno;
+			struct stat a, b;
+			for (guint k = i; k < files->len; k++) {
+				ws_atomic_file *g = files->pdata[k];
+				if (fstat(g->dirfd, &a) == 0 && fstat(f->dirfd, &b) == 0 && a.st_dev == b.st_dev && !g->err)
+					g->err = e;
+			}
+		}
+	}
+	g_hash_table_remove_all(seen);
+	/* 2. The names. */
+	for (guint i = 0; i < files->len; i++) {
+		ws_atomic_file *f = files->pdata[i];
+		if (!f->err && rename(f->tmp_path, f->path) != 0)
+			f->err = errno;
+	}
+	/* 3. The renames themselves: one fsync per folder. */
+	for (guint i = 0; i < files->len; i++) {
+		ws_atomic_file *f = files->pdata[i];
+		if (first_time(seen, f->dirfd, false) && fsync(f->dirfd) != 0 && errno != EINVAL)
+			report(diags, f->path, errno);
+	}
+	g_hash_table_unref(seen);
+	int worst = WS_OK;
+	for (guint i = 0; i < files->len; i++) {
+		ws_atomic_file *f = files->pdata[i];
+		int rc = f->err ? report(diags, f->path, f->err) : WS_OK;
+		if (rc != WS_OK)
+			worst = rc;
+		if (done)
+			done(f->path, rc, user);
+		/* Renamed files are in place; the others' temporary files go. */
+		destroy(f, f->err != 0);
+	}
+	g_ptr_array_unref(files);
+	return worst;
 }

@@ -23,6 +23,7 @@
 #ifndef WS_ATOMICFILE_H
 #define WS_ATOMICFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "common.h"
 #include "diag.h"
@@ -72,6 +73,31 @@ WS_EXPORT const char *ws_atomic_path(const ws_atomic_file *f);
  * handler may call it.  Handles whose file was removed this way fail at
  * commit; they must still be committed or aborted to be freed. */
 WS_EXPORT void ws_atomic_cleanup_all(void);
+
+/* Deferred commits, for batches that write many files.  While on,
+ * ws_atomic_commit() writes out what is buffered and closes the file (a
+ * write error is reported as always), but leaves the file under its
+ * temporary name and returns WS_OK; ws_atomic_commit_deferred() then
+ * flushes each file system once (syncfs), renames every deferred file into
+ * place and flushes each folder once.  The guarantee is the same — the
+ * data is on disk before a name points at it, a failure leaves the old
+ * file — with one disk flush per batch of files instead of two per file
+ * (a 1000-file batch waited ~0.5 s for them).  Deferred files stay
+ * registered for signal cleanup until renamed.  Process-wide; not for
+ * several threads at once. */
+WS_EXPORT void ws_atomic_defer_commits(bool on);
+
+/* Told the outcome of each deferred file: WS_OK, or WS_EIO after the
+ * error was added to the diagnostics. */
+typedef void (*ws_atomic_done_fn)(const char *path, int status, void *user);
+
+/* Commits every deferred file as described above; `done` (may be NULL)
+ * hears of each.  Returns WS_OK, or WS_EIO when any failed.  Frees them
+ * all. */
+WS_EXPORT int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diags);
+
+/* Files waiting in ws_atomic_commit_deferred()'s list. */
+WS_EXPORT size_t ws_atomic_deferred_count(void);
 
 /* How many temporary files may be registered for signal cleanup at once.
  * Beyond this, files are still written atomically, but a signal arriving

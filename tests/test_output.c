@@ -842,6 +842,72 @@ Test(output, atomic_file_replaces_only_on_commit)
 	g_free(path);
 }
 
+static void count_done(const char *path, int status, void *user)
+{
+	(void)path;
+	int *counts = user;
+	counts[status == WS_OK ? 0 : 1]++;
+}
+
+Test(output, deferred_commits_rename_only_when_committed_together)
+{
+	char *a = path_in("a.pdf"), *b = path_in("b.pdf"), *c = path_in("c.pdf");
+	put_good(a);
+	ws_atomic_defer_commits(true);
+	ws_atomic_file *f;
+	const char *paths[] = {a, b};
+	for (int i = 0; i < 2; i++) {
+		cr_assert_eq(ws_atomic_open(&f, paths[i], NULL), WS_OK);
+		cr_assert_eq(ws_atomic_write(f, "new", 3), WS_OK);
+		cr_assert_eq(ws_atomic_commit(f, NULL), WS_OK);
+	}
+	/* Committed, but not yet in place: the old a.pdf stays, b.pdf does
+	 * not exist, both new ones wait under temporary names. */
+	cr_assert_eq(ws_atomic_deferred_count(), 2);
+	assert_good(a);
+	cr_assert(!g_file_test(b, G_FILE_TEST_EXISTS));
+	char *ls = listing();
+	cr_assert(strstr(ls, ".a.pdf.") && strstr(ls, ".b.pdf."), "%s", ls);
+	g_free(ls);
+	/* A signal now would leave nothing behind but the old file. */
+	ws_atomic_cleanup_all();
+	ls = listing();
+	cr_assert_str_eq(ls, "a.pdf");
+	g_free(ls);
+	int counts[2] = {0, 0};
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_atomic_commit_deferred(count_done, counts, d), WS_EIO);
+	cr_assert(counts[0] == 0 && counts[1] == 2, "both lost their temporary file");
+	ws_diags_free(d);
+	assert_good(a);
+
+	/* The normal case: all in place at once, with their contents. */
+	const char *all[] = {a, b, c};
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(ws_atomic_open(&f, all[i], NULL), WS_OK);
+		cr_assert_eq(ws_atomic_write(f, "new", 3), WS_OK);
+		cr_assert_eq(ws_atomic_commit(f, NULL), WS_OK);
+	}
+	counts[0] = counts[1] = 0;
+	cr_assert_eq(ws_atomic_commit_deferred(count_done, counts, NULL), WS_OK);
+	cr_assert(counts[0] == 3 && counts[1] == 0);
+	cr_assert_eq(ws_atomic_deferred_count(), 0);
+	for (int i = 0; i < 3; i++) {
+		char *data = NULL;
+		cr_assert(g_file_get_contents(all[i], &data, NULL, NULL));
+		cr_assert_str_eq(data, "new");
+		g_free(data);
+	}
+	ls = listing();
+	cr_assert_str_eq(ls, "a.pdf b.pdf c.pdf");
+	g_free(ls);
+	cr_assert_eq(ws_atomic_commit_deferred(NULL, NULL, NULL), WS_OK, "nothing waiting");
+	ws_atomic_defer_commits(false);
+	g_free(a);
+	g_free(b);
+	g_free(c);
+}
+
 Test(output, atomic_file_mode_follows_the_umask)
 {
 	char *path = path_in("private.pdf");
