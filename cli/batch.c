@@ -211,13 +211,13 @@ static void run_pass(pass *ps, const char *data_path)
 {
 	ps->waiting = g_array_new(FALSE, FALSE, sizeof(result));
 	ps->waiting_index = g_array_new(FALSE, FALSE, sizeof(size_t));
-	ws_atomic_defer_commits(true);
+	ws_output_defer_commits(true);
 	ws_diags *d = ws_diags_new();
 	ws_data_each(data_path, pass_group, ps, d);
 	ws_cli_print_diags(d, false);
 	ws_diags_free(d);
 	commit_waiting(ps);
-	ws_atomic_defer_commits(false);
+	ws_output_defer_commits(false);
 	g_array_unref(ps->waiting);
 	g_array_unref(ps->waiting_index);
 	ps->waiting = ps->waiting_index = NULL;

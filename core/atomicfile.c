@@ -265,11 +265,13 @@ void ws_atomic_abort(ws_atomic_file *f)
 		destroy(f, TRUE);
 }
 
-int ws_atomic_sync(ws_atomic_file *f)
+/* Writes out the buffer and closes the file, flushing it to disk first
+ * when `durable`.  The first error is kept in f->err. */
+static void close_file(ws_atomic_file *f, bool durable)
 {
 	if (f->fd < 0)
-		return f->err ? WS_EIO : WS_OK;
-	if (flush(f) == WS_OK && fsync(f->fd) != 0)
+		return;
+	if (flush(f) == WS_OK && durable && fsync(f->fd) != 0)
 		f->err = errno;
 	int fd = f->fd;
 	f->fd = -1;
@@ -278,50 +280,37 @@ int ws_atomic_sync(ws_atomic_file *f)
 		f->err = errno;
 	g_free(f->buf);
 	f->buf = NULL;
+}
+
+int ws_atomic_sync(ws_atomic_file *f)
+{
+	close_file(f, true);
 	return f->err ? WS_EIO : WS_OK;
 }
 
-static bool defer_on;
-static GPtrArray *deferred; /* of ws_atomic_file*, owned */
-
-void ws_atomic_defer_commits(bool on)
-{
-	defer_on = on;
-}
+static GPtrArray *deferred; /* of ws_atomic_file*, owned: waiting for ws_atomic_commit_deferred() */
 
 size_t ws_atomic_deferred_count(void)
 {
 	return deferred ? deferred->len : 0;
 }
 
-/* Writes out the buffer and closes the file, without flushing it to disk. */
-static void close_unsynced(ws_atomic_file *f)
+int ws_atomic_commit_later(ws_atomic_file *f, ws_diags *diags)
 {
-	if (f->fd < 0)
-		return;
-	flush(f);
-	int fd = f->fd;
-	f->fd = -1;
-	if (close(fd) != 0 && errno != EINTR && !f->err)
-		f->err = errno;
-	g_free(f->buf);
-	f->buf = NULL;
+	close_file(f, false);
+	if (f->err) {
+		int rc = report(diags, f->path, f->err);
+		destroy(f, TRUE);
+		return rc;
+	}
+	if (!deferred)
+		deferred = g_ptr_array_new();
+	g_ptr_array_add(deferred, f);
+	return WS_OK;
 }
 
 int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags)
 {
-	if (defer_on) {
-		close_unsynced(f);
-		if (f->err) {
-			int rc = report(diags, f->path, f->err);
-			destroy(f, TRUE);
-			return rc;
-		}
-		if (!deferred)
-			deferred = g_ptr_array_new();
-		g_ptr_array_add(deferred, f);
-		return WS_OK;
-	}
 	ws_atomic_sync(f);
 	if (!f->err && rename(f->tmp_path, f->path) != 0)
 		f->err = errno;

@@ -74,18 +74,19 @@ WS_EXPORT const char *ws_atomic_path(const ws_atomic_file *f);
  * commit; they must still be committed or aborted to be freed. */
 WS_EXPORT void ws_atomic_cleanup_all(void);
 
-/* Deferred commits, for batches that write many files.  While on,
- * ws_atomic_commit() writes out what is buffered and closes the file (a
- * write error is reported as always), but leaves the file under its
- * temporary name and returns WS_OK; ws_atomic_commit_deferred() then
- * flushes each file system once (syncfs), renames every deferred file into
+/* Deferred commits, for batches that write many files.
+ * ws_atomic_commit_later() is ws_atomic_commit() without the disk flush
+ * and the rename: it writes out what is buffered and closes the file (a
+ * write error is reported and the file removed, as always), and the file
+ * waits under its temporary name.  ws_atomic_commit_deferred() then
+ * flushes each file system once (syncfs), renames every waiting file into
  * place and flushes each folder once.  The guarantee is the same — the
  * data is on disk before a name points at it, a failure leaves the old
  * file — with one disk flush per batch of files instead of two per file
- * (a 1000-file batch waited ~0.5 s for them).  Deferred files stay
- * registered for signal cleanup until renamed.  Process-wide; not for
- * several threads at once. */
-WS_EXPORT void ws_atomic_defer_commits(bool on);
+ * (a 1000-file batch waited ~0.5 s for them).  Waiting files stay
+ * registered for signal cleanup until renamed.  The list is process-wide;
+ * not for several threads at once. */
+WS_EXPORT int ws_atomic_commit_later(ws_atomic_file *f, ws_diags *diags);
 
 /* Told the outcome of each deferred file: WS_OK, or WS_EIO after the
  * error was added to the diagnostics. */

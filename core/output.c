@@ -173,12 +173,26 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
 	                                                    : CAIRO_STATUS_WRITE_ERROR;
 }
 
+static bool defer_commits;
+
+void ws_output_defer_commits(bool on)
+{
+	defer_commits = on;
+}
+
+/* Puts a finished file in place now, or queues it for the joint commit. */
+static int commit_file(ws_atomic_file *f, ws_diags *diags)
+{
+	return defer_commits ? ws_atomic_commit_later(f, diags) : ws_atomic_commit(f, diags);
+}
+
 /* Ends the rendering of one file.  A failed write is reported with its
  * errno by the commit; any other Cairo failure with Cairo's message.  On
- * success the file stays open (synced) for the caller to commit. */
+ * success the file is left for the caller to commit (synced, unless the
+ * commits are deferred: then the joint commit flushes it). */
 static int end_file(ws_atomic_file *f, cairo_status_t status, ws_diags *diags)
 {
-	if (ws_atomic_sync(f) != WS_OK) {
+	if (defer_commits ? ws_atomic_failed(f) : ws_atomic_sync(f) != WS_OK) {
 		ws_atomic_commit(f, diags); /* reports the errno, removes the file */
 		return WS_EIO;
 	}
@@ -258,7 +272,7 @@ static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_dia
 	int rc = end_file(f, status, diags);
 	if (rc != WS_OK)
 		return rc;
-	return ws_atomic_commit(f, diags);
+	return commit_file(f, diags);
 }
 
 static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
@@ -427,7 +441,7 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 	} else {
 		guint i = 0;
 		for (; i < pages->len && rc == WS_OK; i++)
-			rc = ws_atomic_commit(files[i], diags);
+			rc = commit_file(files[i], diags);
 		for (; i < pages->len; i++)
 			ws_atomic_abort(files[i]);
 	}

@@ -28,6 +28,7 @@
 #ifndef WS_OUTPUT_H
 #define WS_OUTPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "common.h"
 #include "diag.h"
@@ -90,6 +91,12 @@ WS_EXPORT int ws_output_write(ws_document *const *docs, size_t n, const char *pa
  *   }
  */
 typedef struct ws_output_pdf ws_output_pdf;
+
+/* Batches: while on, the files ws_output_write() finishes wait under
+ * their temporary names for ws_atomic_commit_deferred() (atomicfile.h),
+ * which flushes them to disk together and renames them into place.  Off
+ * by default: each file is flushed and in place when the call returns. */
+WS_EXPORT void ws_output_defer_commits(bool on);
 
 /* Starts a PDF at `path` (its temporary file is created now).  `opts` may
  * be NULL; its format must be PDF.  Returns WS_OK, WS_EUSAGE (bad

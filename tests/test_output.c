@@ -853,13 +853,12 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 {
 	char *a = path_in("a.pdf"), *b = path_in("b.pdf"), *c = path_in("c.pdf");
 	put_good(a);
-	ws_atomic_defer_commits(true);
 	ws_atomic_file *f;
 	const char *paths[] = {a, b};
 	for (int i = 0; i < 2; i++) {
 		cr_assert_eq(ws_atomic_open(&f, paths[i], NULL), WS_OK);
 		cr_assert_eq(ws_atomic_write(f, "new", 3), WS_OK);
-		cr_assert_eq(ws_atomic_commit(f, NULL), WS_OK);
+		cr_assert_eq(ws_atomic_commit_later(f, NULL), WS_OK);
 	}
 	/* Committed, but not yet in place: the old a.pdf stays, b.pdf does
 	 * not exist, both new ones wait under temporary names. */
@@ -886,7 +885,7 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(ws_atomic_open(&f, all[i], NULL), WS_OK);
 		cr_assert_eq(ws_atomic_write(f, "new", 3), WS_OK);
-		cr_assert_eq(ws_atomic_commit(f, NULL), WS_OK);
+		cr_assert_eq(ws_atomic_commit_later(f, NULL), WS_OK);
 	}
 	counts[0] = counts[1] = 0;
 	cr_assert_eq(ws_atomic_commit_deferred(count_done, counts, NULL), WS_OK);
@@ -902,7 +901,6 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 	cr_assert_str_eq(ls, "a.pdf b.pdf c.pdf");
 	g_free(ls);
 	cr_assert_eq(ws_atomic_commit_deferred(NULL, NULL, NULL), WS_OK, "nothing waiting");
-	ws_atomic_defer_commits(false);
 	g_free(a);
 	g_free(b);
 	g_free(c);
