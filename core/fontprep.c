@@ -14,13 +14,14 @@
 #include <hb.h>
 #include <hb-subset.h>
 
+#include "atomicfile.h"
+
 /* Part of every cache key and sidecar.  Bump it whenever what a prepared
  * copy contains changes (subset flags, kept sets, sidecar fields), so that
  * copies made by an older wenshu are rebuilt rather than trusted. */
 #define WS_FONTPREP_FORMAT 1
 
 #define SIDECAR_GROUP "wenshu-fontprep"
-#define TEMP_PREFIX ".wsfp-"
 /* A temporary file this old was left by a process that died mid-write;
  * younger ones may belong to a process writing right now. */
 #define TEMP_STALE_SECONDS (24 * 3600)
@@ -247,51 +248,22 @@ static hb_blob_t *desubroutinize(hb_face_t *face, unsigned int glyphs)
 /* Writes `data` to `final_path` so that no reader ever sees part of it:
  * a temporary file in the same folder (hence the same file system),
  * flushed to disk, then renamed over the target. */
-static gboolean write_atomic(const char *dir, const char *final_path, const char *data, size_t len,
-                             char **why)
+/* Writes `data` to `path` through the atomic file writer (hidden
+ * temporary file, flushed, renamed; removed by a signal).  On failure
+ * *why says what went wrong. */
+static gboolean write_atomic(const char *path, const char *data, size_t len, char **why)
 {
-	char *tmp = g_build_filename(dir, TEMP_PREFIX "XXXXXX", NULL);
-	int fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		*why = g_strdup_printf("cannot create a file in '%s' (%s)", dir, g_strerror(errno));
-		g_free(tmp);
-		return FALSE;
+	ws_diags *d = ws_diags_new();
+	ws_atomic_file *f = NULL;
+	int rc = ws_atomic_open(&f, path, d);
+	if (rc == WS_OK) {
+		ws_atomic_write(f, data, len);
+		rc = ws_atomic_commit(f, d);
 	}
-	size_t done = 0;
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			*why = g_strdup_printf("cannot write '%s' (%s)", tmp, n < 0 ? g_strerror(errno) : "short write");
-			goto fail;
-		}
-		done += (size_t)n;
-	}
-	/* Without the flush a crash after the rename could leave a
-	 * zero-length entry under the final name. */
-	if (fsync(fd) != 0) {
-		*why = g_strdup_printf("cannot flush '%s' (%s)", tmp, g_strerror(errno));
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		*why = g_strdup_printf("cannot write '%s' (%s)", tmp, g_strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (g_rename(tmp, final_path) != 0) {
-		*why = g_strdup_printf("cannot rename '%s' to '%s' (%s)", tmp, final_path, g_strerror(errno));
-		goto fail;
-	}
-	g_free(tmp);
-	return TRUE;
-fail:
-	if (fd >= 0)
-		close(fd);
-	g_unlink(tmp);
-	g_free(tmp);
-	return FALSE;
+	if (rc != WS_OK)
+		*why = ws_diags_count(d) ? g_strdup(ws_diags_at(d, 0)->message) : g_strdup("cannot write the cache");
+	ws_diags_free(d);
+	return rc == WS_OK;
 }
 
 /* After a rebuild: delete the entries made from older versions of the
@@ -307,7 +279,7 @@ static void prune(const char *dir, const fp_source *src, const char *keep_stem)
 	const char *name;
 	while ((name = g_dir_read_name(d))) {
 		char *full = g_build_filename(dir, name, NULL);
-		if (g_str_has_prefix(name, TEMP_PREFIX)) {
+		if (name[0] == '.' && g_str_has_suffix(name, ".tmp")) {
 			GStatBuf st;
 			if (g_stat(full, &st) == 0 && now - (gint64)st.st_mtime > TEMP_STALE_SECONDS)
 				g_unlink(full);
@@ -360,7 +332,7 @@ static gboolean build_entry(ws_fontprep *p, const fp_source *src, hb_face_t *fac
 	unsigned int len = 0;
 	const char *data = hb_blob_get_data(blob, &len);
 	char *why = NULL;
-	gboolean ok = write_atomic(p->cache_dir, font_file, data, len, &why);
+	gboolean ok = write_atomic(font_file, data, len, &why);
 	hb_blob_destroy(blob);
 	if (ok) {
 		GKeyFile *kf = g_key_file_new();
@@ -375,7 +347,7 @@ static gboolean build_entry(ws_fontprep *p, const fp_source *src, hb_face_t *fac
 		g_key_file_set_uint64(kf, SIDECAR_GROUP, "cff_length", cff_len);
 		gsize kf_len = 0;
 		char *text = g_key_file_to_data(kf, &kf_len, NULL);
-		ok = write_atomic(p->cache_dir, id_file, text, kf_len, &why);
+		ok = write_atomic(id_file, text, kf_len, &why);
 		g_free(text);
 		g_key_file_free(kf);
 	}
