@@ -260,8 +260,9 @@ static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *
 	return cairo_status(cr);
 }
 
-/* Finishes the surface and the file (committed on success). */
-static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_diags *diags)
+/* Destroys `cr` and finishes and destroys `s`: the first error of the
+ * drawing or of the finish (which writes the vector file's body). */
+static cairo_status_t finish_surface(cairo_surface_t *s, cairo_t *cr)
 {
 	cairo_status_t status = cairo_status(cr);
 	cairo_destroy(cr);
@@ -269,7 +270,13 @@ static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_dia
 	if (status == CAIRO_STATUS_SUCCESS)
 		status = cairo_surface_status(s);
 	cairo_surface_destroy(s);
-	int rc = end_file(f, status, diags);
+	return status;
+}
+
+/* Finishes the surface and the file (committed on success). */
+static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_diags *diags)
+{
+	int rc = end_file(f, finish_surface(s, cr), diags);
 	if (rc != WS_OK)
 		return rc;
 	return commit_file(f, diags);
@@ -397,12 +404,7 @@ static int render_svg(const page_ref *r, ws_atomic_file *f)
 	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
 	cairo_t *cr = cairo_create(s);
 	ws_document_draw_page(r->doc, r->page, cr);
-	cairo_status_t status = cairo_status(cr);
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	if (status == CAIRO_STATUS_SUCCESS)
-		status = cairo_surface_status(s);
-	cairo_surface_destroy(s);
+	cairo_status_t status = finish_surface(s, cr);
 	if (status == CAIRO_STATUS_SUCCESS)
 		write_svg_renumbered(svg, f);
 	g_byte_array_unref(svg);
