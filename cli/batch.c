@@ -16,7 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "batch.h"
+#include "report.h"
 
 typedef struct result {
 	int status;      /* ws_status; 1 = not done */

@@ -8,7 +8,7 @@
 #include <glib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "names.h"
 
 static char *sanitize_component(const char *s)
 {

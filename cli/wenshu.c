@@ -18,7 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "commands.h"
+#include "report.h"
 #include "ws-config.h"
 
 static const char usage_text[] =
@@ -36,48 +37,10 @@ static const char usage_text[] =
 	"Run 'wenshu COMMAND --help' for a command's options.\n"
 	"Exit status: 0 success, 1 input problems, 2 usage, 3 internal or I/O failure, 4 interrupted.\n";
 
-volatile sig_atomic_t ws_cli_interrupted;
-
 static void on_signal(int sig)
 {
 	(void)sig;
 	ws_cli_interrupted = 1;
-}
-
-int ws_cli_exit_status(int rc)
-{
-	switch (rc) {
-	case WS_OK:
-		return 0;
-	case WS_EINPUT:
-		return 1;
-	case WS_EUSAGE:
-		return 2;
-	case WS_EINTERRUPTED:
-		return 4;
-	default:
-		return 3;
-	}
-}
-
-void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
-{
-	GString *buf = g_string_new(NULL);
-	/* A packet validates one record once per document: say each thing once. */
-	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (size_t i = 0; i < ws_diags_count(diags); i++) {
-		const ws_diag *d = ws_diags_at(diags, i);
-		if (quiet_notes && d->severity == WS_SEVERITY_NOTE)
-			continue;
-		char *s = ws_diag_format(d);
-		if (g_hash_table_add(seen, s))
-			g_string_append_printf(buf, "%s\n", s);
-	}
-	g_hash_table_unref(seen);
-	/* One write, so parallel workers never interleave inside a message. */
-	if (buf->len)
-		(void)!write(STDERR_FILENO, buf->str, buf->len);
-	g_string_free(buf, TRUE);
 }
 
 int main(int argc, char **argv)

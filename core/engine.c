@@ -22,6 +22,7 @@ struct ws_engine {
 	char *cache_dir;         /* owned, or NULL for the default */
 	PangoContext *pango;
 	GPtrArray *layout_dirs;  /* of char*, absolute */
+	GHashTable *layouts;     /* name → ws_layout*, loaded once (ws_engine_layout) */
 };
 
 /* The role families whose CJK faces are worth preparing: every document
@@ -56,6 +57,7 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 	*out = NULL;
 	ws_engine *e = g_new0(ws_engine, 1);
 	e->layout_dirs = g_ptr_array_new_with_free_func(g_free);
+	e->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ws_layout_free);
 	int rc = ws_registry_new(&e->registry);
 	if (rc != WS_OK)
 		goto fail;
@@ -119,6 +121,7 @@ void ws_engine_free(ws_engine *e)
 	g_free(e->cache_dir);
 	ws_registry_free(e->registry);
 	g_ptr_array_free(e->layout_dirs, TRUE);
+	g_hash_table_unref(e->layouts);
 	g_free(e);
 }
 
@@ -181,6 +184,21 @@ int ws_engine_load_layout(ws_engine *e, const char *arg, ws_layout **out, ws_dia
 	rc = ws_layout_load_file(out, path, e->registry, diags);
 	g_free(path);
 	return rc;
+}
+
+int ws_engine_layout(ws_engine *e, const char *arg, const ws_layout **out, ws_diags *diags)
+{
+	ws_layout *l = g_hash_table_lookup(e->layouts, arg);
+	if (!l) {
+		int rc = ws_engine_load_layout(e, arg, &l, diags);
+		if (rc != WS_OK) {
+			*out = NULL;
+			return rc;
+		}
+		g_hash_table_insert(e->layouts, g_strdup(arg), l);
+	}
+	*out = l;
+	return WS_OK;
 }
 
 char **ws_engine_list_layouts(ws_engine *e)

@@ -55,6 +55,11 @@ WS_EXPORT int ws_engine_find_layout(ws_engine *engine, const char *layout_or_kin
                                     ws_diags *diags);
 WS_EXPORT int ws_engine_load_layout(ws_engine *engine, const char *layout_or_kind,
                                     ws_layout **out, ws_diags *diags);
+/* The same, loaded once per engine and kept: a borrowed layout, valid
+ * while the engine lives (packets render the same kinds group after
+ * group).  A failed load is reported each time and not kept. */
+WS_EXPORT int ws_engine_layout(ws_engine *engine, const char *layout_or_kind,
+                               const ws_layout **out, ws_diags *diags);
 /* Every layout file in the layout directories (for `wenshu list layouts`).
  * Caller g_strfreev()s. */
 WS_EXPORT char **ws_engine_list_layouts(ws_engine *engine);

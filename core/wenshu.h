@@ -30,5 +30,6 @@
 #include "output.h"
 #include "atomicfile.h"
 #include "engine.h"
+#include "packet.h"
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "support.h"
+#include "wenshu.h"
 
 static int pages(const char *pdf)
 {
@@ -150,4 +151,35 @@ Test(packet, invalid_group_gets_no_packet)
 	cr_assert_eq(count_pngs(dir, ""), 0);
 	g_free(err);
 	g_free(dir);
+}
+
+/* The library assembles the packet (no command line involved): the cover,
+ * then the ready documents in the route's order, each a whole document. */
+Test(packet, the_library_assembles_it)
+{
+	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
+	o.prepare_fonts = false;
+	ws_engine *engine = NULL;
+	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
+	ws_dataset *data = NULL;
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_data_load_file(&data, WS_TEST_SOURCE_DIR "/examples/data/delegated-shanghai.yaml", d), WS_OK);
+	ws_document **docs = NULL;
+	size_t n = 0;
+	cr_assert_eq(ws_engine_render_packet(engine, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
+	/* cover, registration-delegated, note-cover, note, payment-receipt:
+	 * the interview confirmation is pending until 护签部 books it */
+	cr_assert_eq(n, 5, "%zu documents", n);
+	static const char *const titles[] = {"邮寄材料清单", "委托护照签证部预约美国签证面谈登记表", "照会封面",
+	                                     "中文照会", "缴费确认单"};
+	for (size_t i = 0; i < n; i++)
+		cr_assert_str_eq(ws_document_get_meta(docs[i])->title, titles[i], "document %zu", i);
+	ws_documents_free(docs, n);
+	/* A second group reuses the layouts the engine keeps. */
+	cr_assert_eq(ws_engine_render_packet(engine, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
+	cr_assert_eq(n, 5);
+	ws_documents_free(docs, n);
+	ws_diags_free(d);
+	ws_dataset_free(data);
+	ws_engine_free(engine);
 }

@@ -1,4 +1,6 @@
-/* render, check, preview and list. */
+/* wenshu render: every group of a data file with one layout, one file per
+ * group and format (the batch runner, batch.c), or all into one PDF
+ * (--merge, streamed here). */
 #include <errno.h>
 #include <glib.h>
 #include <stdio.h>
@@ -7,19 +9,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "ws-config.h"
-
-int ws_cli_engine_open(ws_engine **out, bool prepare_fonts)
-{
-	ws_engine_options opts = WS_ENGINE_OPTIONS_INIT;
-	opts.prepare_fonts = prepare_fonts;
-	ws_diags *d = ws_diags_new();
-	int rc = ws_engine_new(out, &opts, d);
-	ws_cli_print_diags(d, true);
-	ws_diags_free(d);
-	return rc;
-}
+#include "batch.h"
+#include "commands.h"
+#include "names.h"
+#include "report.h"
 
 /* Parses "pdf", "png,pdf" ... into output options.  Returns the count, 0 on error. */
 static size_t parse_formats(const char *list, double dpi, ws_output_options *out, size_t max)
@@ -45,15 +38,6 @@ static bool same_file(const char *a, const char *b)
 	struct stat sa, sb;
 	return a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
 	       sa.st_ino == sb.st_ino;
-}
-
-static int load_data(const char *path, ws_dataset **out)
-{
-	ws_diags *d = ws_diags_new();
-	int rc = ws_data_load_file(out, path, d);
-	ws_cli_print_diags(d, false);
-	ws_diags_free(d);
-	return rc;
 }
 
 /* Replaces the extension of `path` by `ext` when the template ends in an
@@ -362,186 +346,5 @@ out:
 	g_free(out_tmpl);
 	g_free(format);
 	g_free(merge);
-	return status;
-}
-
-int ws_cli_check(int argc, char **argv)
-{
-	char *data_path = NULL;
-	GOptionEntry entries[] = {
-		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data to check against the layout", "FILE"},
-		{NULL, 0, 0, 0, NULL, NULL, NULL},
-	};
-	GOptionContext *ctx = g_option_context_new(
-		"LAYOUT|KIND - check a layout, and data against it: layout errors, data rules, overflow, missing glyphs, font fallbacks");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	GError *gerr = NULL;
-	int status = 2;
-	ws_engine *engine = NULL;
-	ws_layout *layout = NULL;
-	ws_dataset *data = NULL;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu check: %s\n", gerr->message);
-		g_error_free(gerr);
-		goto out;
-	}
-	if (argc != 2) {
-		fprintf(stderr, "usage: wenshu check LAYOUT|KIND [--data FILE]\n");
-		goto out;
-	}
-	status = 3;
-	if (ws_cli_engine_open(&engine, false) != WS_OK)
-		goto out;
-	ws_diags *d = ws_diags_new();
-	int worst = ws_engine_load_layout(engine, argv[1], &layout, d);
-	if (worst == WS_OK)
-		ws_engine_report_fonts(engine, d);
-	ws_cli_print_diags(d, true);
-	ws_diags_free(d);
-	if (worst == WS_OK && data_path) {
-		worst = load_data(data_path, &data);
-		for (size_t i = 0; data && i < ws_dataset_count(data); i++) {
-			ws_diags *gd = ws_diags_new();
-			ws_document *doc = NULL;
-			/* Typesetting too: overflow and missing glyphs are found only there. */
-			int rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
-			ws_document_free(doc);
-			ws_cli_print_diags(gd, false);
-			size_t ne = ws_diags_count_severity(gd, WS_SEVERITY_ERROR);
-			size_t nw = ws_diags_count_severity(gd, WS_SEVERITY_WARNING);
-			const char *id = ws_value_text(ws_value_map_get(ws_dataset_group(data, i), "group_id"));
-			fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", id && *id ? id : "group", ne, nw);
-			ws_diags_free(gd);
-			if (rc != WS_OK && (worst == WS_OK || rc != WS_EINPUT))
-				worst = rc;
-		}
-	}
-	status = ws_cli_exit_status(worst);
-	if (status == 0)
-		fprintf(stderr, "%s: OK\n", argv[1]);
-out:
-	ws_dataset_free(data);
-	ws_layout_free(layout);
-	ws_engine_free(engine);
-	g_option_context_free(ctx);
-	g_free(data_path);
-	return status;
-}
-
-static time_t mtime_of(const char *path)
-{
-	struct stat st;
-	return path && stat(path, &st) == 0 ? st.st_mtime : 0;
-}
-
-int ws_cli_preview(int argc, char **argv)
-{
-	/* A preview is a PNG render into a preview folder, optionally repeated
-	 * whenever the layout or the data changes. */
-	char *data_path = NULL, *out_dir = NULL;
-	gboolean watch = FALSE;
-	double dpi = 100;
-	GOptionEntry entries[] = {
-		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data", "FILE"},
-		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the PNGs (default out/preview)", "DIR"},
-		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "Resolution (default 100)", "N"},
-		{"watch", 'w', 0, G_OPTION_ARG_NONE, &watch, "Render again whenever the layout or data changes", NULL},
-		{NULL, 0, 0, 0, NULL, NULL, NULL},
-	};
-	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - render PNG previews");
-	g_option_context_add_main_entries(ctx, entries, NULL);
-	GError *gerr = NULL;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr) || argc != 2 || !data_path) {
-		fprintf(stderr, "usage: wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]%s%s\n",
-		        gerr ? ": " : "", gerr ? gerr->message : "");
-		g_clear_error(&gerr);
-		g_option_context_free(ctx);
-		return 2;
-	}
-	char *tmpl = g_build_filename(out_dir ? out_dir : "out/preview", "{group.group_id}-{kind}.png", NULL);
-	char dpi_s[32];
-	g_snprintf(dpi_s, sizeof dpi_s, "%g", dpi);
-	char *args[] = {argv[0], argv[1], "--data", data_path, "-o", tmpl, "--format", "png", "--dpi", dpi_s, NULL};
-	char **a = g_strdupv(args);
-	int status = ws_cli_render(10, a);
-	g_strfreev(a);
-	if (watch) {
-		/* Polling keeps this portable and simple; a clerk saves every few seconds at most. */
-		char *layout_path = NULL;
-		ws_engine *engine = NULL;
-		if (ws_cli_engine_open(&engine, true) == WS_OK) {
-			ws_diags *d = ws_diags_new();
-			ws_engine_find_layout(engine, argv[1], &layout_path, d);
-			ws_diags_free(d);
-		}
-		ws_engine_free(engine);
-		time_t lm = mtime_of(layout_path), dm = mtime_of(data_path);
-		fprintf(stderr, "watching %s and %s (Ctrl-C to stop)\n", layout_path ? layout_path : argv[1], data_path);
-		while (!ws_cli_interrupted) {
-			g_usleep(500 * 1000);
-			time_t l2 = mtime_of(layout_path), d2 = mtime_of(data_path);
-			if (l2 != lm || d2 != dm) {
-				lm = l2;
-				dm = d2;
-				a = g_strdupv(args);
-				status = ws_cli_render(10, a);
-				g_strfreev(a);
-			}
-		}
-		g_free(layout_path);
-		status = 0;
-	}
-	g_free(tmpl);
-	g_free(data_path);
-	g_free(out_dir);
-	g_option_context_free(ctx);
-	return status;
-}
-
-int ws_cli_list(int argc, char **argv)
-{
-	const char *what = argc > 1 ? argv[1] : "kinds";
-	if (strcmp(what, "filters") == 0) {
-		for (const char *const *f = ws_expr_filter_names(); *f; f++)
-			printf("%s\n", *f);
-		return 0;
-	}
-	ws_engine *engine = NULL;
-	if (ws_cli_engine_open(&engine, strcmp(what, "fonts") != 0) != WS_OK)
-		return 3;
-	const ws_registry *r = ws_engine_registry(engine);
-	int status = 0;
-	if (strcmp(what, "kinds") == 0) {
-		for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
-			const ws_kind_desc *k = ws_registry_kind_at(r, i);
-			printf("%-24s %s\n", k->name, k->title ? k->title : "");
-		}
-	} else if (strcmp(what, "plugins") == 0) {
-		for (size_t i = 0; i < ws_registry_plugin_count(r); i++) {
-			const ws_plugin_desc *p = ws_registry_plugin_at(r, i);
-			printf("%-24s %-8s %s\n   %s\n", p->name, p->version, p->description ? p->description : "",
-			       ws_registry_plugin_path(r, i));
-			for (size_t k = 0; k < p->n_kinds; k++)
-				printf("   kind     %s\n", p->kinds[k].name);
-			for (size_t k = 0; k < p->n_elements; k++)
-				printf("   element  %s\n", p->elements[k].name);
-		}
-	} else if (strcmp(what, "layouts") == 0) {
-		char **l = ws_engine_list_layouts(engine);
-		for (char **p = l; *p; p++)
-			printf("%s\n", *p);
-		g_strfreev(l);
-	} else if (strcmp(what, "fonts") == 0) {
-		ws_diags *d = ws_diags_new();
-		ws_engine_report_fonts(engine, d);
-		for (size_t i = 0; i < ws_diags_count(d); i++)
-			printf("%s%s\n", ws_diags_at(d, i)->severity == WS_SEVERITY_WARNING ? "warning: " : "",
-			       ws_diags_at(d, i)->message);
-		ws_diags_free(d);
-	} else {
-		fprintf(stderr, "usage: wenshu list [kinds|layouts|plugins|fonts|filters]\n");
-		status = 2;
-	}
-	ws_engine_free(engine);
 	return status;
 }

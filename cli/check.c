@@ -1,0 +1,79 @@
+/* wenshu check: a layout, and data against it — layout errors, data rules,
+ * overflow, missing glyphs, font fallbacks — without writing anything. */
+#include <glib.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "report.h"
+
+static int load_data(const char *path, ws_dataset **out)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = ws_data_load_file(out, path, d);
+	ws_cli_print_diags(d, false);
+	ws_diags_free(d);
+	return rc;
+}
+
+int ws_cli_check(int argc, char **argv)
+{
+	char *data_path = NULL;
+	GOptionEntry entries[] = {
+		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data to check against the layout", "FILE"},
+		{NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	GOptionContext *ctx = g_option_context_new(
+		"LAYOUT|KIND - check a layout, and data against it: layout errors, data rules, overflow, missing glyphs, font fallbacks");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	GError *gerr = NULL;
+	int status = 2;
+	ws_engine *engine = NULL;
+	ws_layout *layout = NULL;
+	ws_dataset *data = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+		fprintf(stderr, "wenshu check: %s\n", gerr->message);
+		g_error_free(gerr);
+		goto out;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: wenshu check LAYOUT|KIND [--data FILE]\n");
+		goto out;
+	}
+	status = 3;
+	if (ws_cli_engine_open(&engine, false) != WS_OK)
+		goto out;
+	ws_diags *d = ws_diags_new();
+	int worst = ws_engine_load_layout(engine, argv[1], &layout, d);
+	if (worst == WS_OK)
+		ws_engine_report_fonts(engine, d);
+	ws_cli_print_diags(d, true);
+	ws_diags_free(d);
+	if (worst == WS_OK && data_path) {
+		worst = load_data(data_path, &data);
+		for (size_t i = 0; data && i < ws_dataset_count(data); i++) {
+			ws_diags *gd = ws_diags_new();
+			ws_document *doc = NULL;
+			/* Typesetting too: overflow and missing glyphs are found only there. */
+			int rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
+			ws_document_free(doc);
+			ws_cli_print_diags(gd, false);
+			size_t ne = ws_diags_count_severity(gd, WS_SEVERITY_ERROR);
+			size_t nw = ws_diags_count_severity(gd, WS_SEVERITY_WARNING);
+			const char *id = ws_value_text(ws_value_map_get(ws_dataset_group(data, i), "group_id"));
+			fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", id && *id ? id : "group", ne, nw);
+			ws_diags_free(gd);
+			if (rc != WS_OK && (worst == WS_OK || rc != WS_EINPUT))
+				worst = rc;
+		}
+	}
+	status = ws_cli_exit_status(worst);
+	if (status == 0)
+		fprintf(stderr, "%s: OK\n", argv[1]);
+out:
+	ws_dataset_free(data);
+	ws_layout_free(layout);
+	ws_engine_free(engine);
+	g_option_context_free(ctx);
+	g_free(data_path);
+	return status;
+}
