@@ -28,7 +28,7 @@ struct ws_engine {
 /* The role families whose CJK faces are worth preparing: every document
  * uses them, and they are the CFF fonts Cairo 1.16 embeds slowly. */
 static const char *const prepared_families[] = {
-	"Noto Serif CJK SC", "Noto Sans CJK SC", NULL,
+	"Noto Serif CJK SC", "Noto Sans CJK SC", "FandolFang", NULL,
 };
 
 static void add_layout_dir(ws_engine *e, const char *dir)

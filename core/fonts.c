@@ -157,17 +157,25 @@ int ws_fonts_resolve_role(ws_fonts *f, const char *role, char **family_out,
 	FcPatternAddString(pat, FC_LANG, (const FcChar8 *)"zh-cn");
 	FcConfigSubstitute(f->config, pat, FcMatchPattern);
 	FcDefaultSubstitute(pat);
-	/* After substitution the role's strong alias has put its preferred
-	 * families in front: element 0 is the first choice. */
-	FcChar8 *first = NULL;
-	FcPatternGetString(pat, FC_FAMILY, 0, &first);
-	char *first_choice = g_strdup(first ? (const char *)first : role);
+	/* After substitution a role's strong alias reads [prefer…, role,
+	 * accept…] (fonts/fonts.conf): the families before the role name are
+	 * its own faces, those after it declared fallbacks.  A name that is
+	 * no role (no alias) has only itself in front. */
+	GPtrArray *own = g_ptr_array_new_with_free_func(g_free);
+	FcChar8 *fam_i = NULL;
+	for (int i = 0; FcPatternGetString(pat, FC_FAMILY, i, &fam_i) == FcResultMatch; i++) {
+		if (FcStrCmpIgnoreCase(fam_i, (const FcChar8 *)role) == 0)
+			break;
+		g_ptr_array_add(own, g_strdup((const char *)fam_i));
+	}
+	if (own->len == 0)
+		g_ptr_array_add(own, g_strdup(role));
 
 	FcResult res;
 	FcPattern *match = FcFontMatch(f->config, pat, &res);
 	FcPatternDestroy(pat);
 	if (!match) {
-		g_free(first_choice);
+		g_ptr_array_free(own, TRUE);
 		return WS_EINPUT;
 	}
 	FcChar8 *family = NULL, *file = NULL;
@@ -177,10 +185,14 @@ int ws_fonts_resolve_role(ws_fonts *f, const char *role, char **family_out,
 		*family_out = g_strdup((const char *)family);
 	if (file_out)
 		*file_out = g_strdup((const char *)file);
-	if (is_fallback)
-		*is_fallback = !font_has_family(match, first_choice);
+	if (is_fallback) {
+		bool mine = false;
+		for (guint i = 0; i < own->len && !mine; i++)
+			mine = font_has_family(match, own->pdata[i]);
+		*is_fallback = !mine;
+	}
 	FcPatternDestroy(match);
-	g_free(first_choice);
+	g_ptr_array_free(own, TRUE);
 	return WS_OK;
 }
 

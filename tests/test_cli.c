@@ -235,12 +235,20 @@ Test(cli, check_reports_every_rule_of_the_invalid_sample)
 	g_free(err);
 }
 
-Test(cli, check_passes_a_valid_sample_and_names_the_fangsong_fallback)
+Test(cli, check_passes_a_valid_sample_and_names_the_fangsong_font)
 {
 	char *err = NULL;
 	const char *args[] = {"check", SIMPLE, "--data", SELF, NULL};
 	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
-	cr_assert(strstr(err, "Wenshu FangSong' falls back"), "%s", err);
+	/* FandolFang ships in fonts/: the 仿宋 role is served, no fallback warning. */
+	cr_assert(!strstr(err, "falls back"), "%s", err);
+	g_free(err);
+	char *out = NULL;
+	err = NULL;
+	const char *fonts[] = {"list", "fonts", NULL};
+	cr_assert_eq(wst_wenshu(fonts, &out, &err), 0, "%s", err);
+	cr_assert(strstr(out, "role 'Wenshu FangSong' is served by 'FandolFang'"), "%s", out);
+	g_free(out);
 	g_free(err);
 }
 

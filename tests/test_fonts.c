@@ -39,8 +39,8 @@ Test(fonts, roles_resolve_to_expected_families, .init = setup, .fini = teardown)
 		{"Wenshu Song", "Noto Serif CJK SC", false},
 		{"Wenshu Hei", "Noto Sans CJK SC", false},
 		{"Wenshu Kai", "AR PL UKai CN", false},
-		/* No FangSong in Debian 12: the declared fallback, flagged. */
-		{"Wenshu FangSong", "Noto Serif CJK SC", true},
+		/* FandolFang, shipped in fonts/: the role's own face, no warning. */
+		{"Wenshu FangSong", "FandolFang", false},
 		{"Wenshu Title", "Noto Serif CJK SC", false},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
