@@ -11,6 +11,7 @@
 #include "fonts.h"
 #include "host.h"
 #include "layout-private.h"
+#include "paths.h"
 #include "typeset.h"
 #include "ws-config.h"
 
@@ -21,9 +22,14 @@ struct ws_engine {
 	bool want_fontprep;      /* prepare on the first render */
 	char *cache_dir;         /* owned, or NULL for the default */
 	PangoContext *pango;
-	GPtrArray *layout_dirs;  /* of char*, absolute */
+	GArray *layout_dirs;     /* of layout_dir, search order (paths.h) */
 	GHashTable *layouts;     /* name → ws_layout*, loaded once (ws_engine_layout) */
 };
+
+typedef struct layout_dir {
+	char *dir;               /* owned, absolute; may not exist */
+	ws_search_origin origin;
+} layout_dir;
 
 /* The role families whose CJK faces are worth preparing: every document
  * uses them, and they are the CFF fonts Cairo 1.16 embeds slowly. */
@@ -31,22 +37,26 @@ static const char *const prepared_families[] = {
 	"Noto Serif CJK SC", "Noto Sans CJK SC", "FandolFang", NULL,
 };
 
-static void add_layout_dir(ws_engine *e, const char *dir)
+/* Folders are kept whether they exist or not: a "not found" message lists
+ * every folder searched, and the office folder may be created while a
+ * preview runs. */
+static void add_layout_dir(ws_engine *e, const char *dir, ws_search_origin origin)
 {
-	if (!dir || !*dir || !g_path_is_absolute(dir) || !g_file_test(dir, G_FILE_TEST_IS_DIR))
+	if (!dir || !*dir || !g_path_is_absolute(dir))
 		return;
+	char *canon = g_canonicalize_filename(dir, NULL);
 	for (guint i = 0; i < e->layout_dirs->len; i++)
-		if (strcmp(g_ptr_array_index(e->layout_dirs, i), dir) == 0)
+		if (strcmp(g_array_index(e->layout_dirs, layout_dir, i).dir, canon) == 0) {
+			g_free(canon);
 			return;
-	g_ptr_array_add(e->layout_dirs, g_strdup(dir));
+		}
+	layout_dir d = {canon, origin};
+	g_array_append_val(e->layout_dirs, d);
 }
 
-/* True when this process runs from the build tree (tests, quick start):
- * then the source tree's layouts and fonts are the ones to use. */
-static bool running_from_build_tree(void)
+static void layout_dir_clear(void *p)
 {
-	return g_file_test(WS_BUILD_DIR "/build.ninja", G_FILE_TEST_EXISTS) &&
-	       g_file_test(WS_SOURCE_DIR "/layouts", G_FILE_TEST_IS_DIR);
+	g_free(((layout_dir *)p)->dir);
 }
 
 int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diags)
@@ -56,7 +66,8 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 		opts = &defaults;
 	*out = NULL;
 	ws_engine *e = g_new0(ws_engine, 1);
-	e->layout_dirs = g_ptr_array_new_with_free_func(g_free);
+	e->layout_dirs = g_array_new(FALSE, FALSE, sizeof(layout_dir));
+	g_array_set_clear_func(e->layout_dirs, layout_dir_clear);
 	e->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ws_layout_free);
 	int rc = ws_registry_new(&e->registry);
 	if (rc != WS_OK)
@@ -69,12 +80,8 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 
 	const char *conf = opts->fonts_conf;
 	char *conf_owned = NULL;
-	if (!conf && !g_getenv("FONTCONFIG_FILE")) {
-		if (running_from_build_tree())
-			conf = conf_owned = g_build_filename(WS_SOURCE_DIR, "fonts", "fonts.conf", NULL);
-		else if (g_file_test(WS_DATA_INSTALL_DIR "/fonts/fonts.conf", G_FILE_TEST_EXISTS))
-			conf = conf_owned = g_strdup(WS_DATA_INSTALL_DIR "/fonts/fonts.conf");
-	}
+	if (!conf && !g_getenv("FONTCONFIG_FILE"))
+		conf = conf_owned = ws_paths_default_fonts_conf();
 	rc = ws_fonts_new(&e->fonts, conf, NULL, diags);
 	g_free(conf_owned);
 	if (rc != WS_OK)
@@ -88,19 +95,24 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 
 	for (const char *const *d = opts->layout_dirs; d && *d; d++) {
 		char *abs = g_canonicalize_filename(*d, NULL);
-		add_layout_dir(e, abs);
+		add_layout_dir(e, abs, WS_SEARCH_OPTION);
 		g_free(abs);
 	}
 	const char *env = g_getenv("WENSHU_LAYOUT_PATH");
 	if (env) {
+		/* Relative and empty entries are skipped: what a layout name
+		 * means must not depend on the current directory. */
 		char **parts = g_strsplit(env, ":", -1);
 		for (char **p = parts; *p; p++)
-			add_layout_dir(e, *p);
+			add_layout_dir(e, *p, WS_SEARCH_ENV);
 		g_strfreev(parts);
 	}
-	if (running_from_build_tree())
-		add_layout_dir(e, WS_SOURCE_DIR "/layouts");
-	add_layout_dir(e, WS_DATA_INSTALL_DIR "/layouts");
+	char *office = ws_paths_office_layout_dir();
+	add_layout_dir(e, office, WS_SEARCH_OFFICE);
+	g_free(office);
+	if (ws_paths_running_from_build_tree())
+		add_layout_dir(e, WS_SOURCE_DIR "/layouts", WS_SEARCH_BUILD_TREE);
+	add_layout_dir(e, ws_paths_installed_layout_dir(), WS_SEARCH_INSTALLED);
 	*out = e;
 	return WS_OK;
 fail:
@@ -120,7 +132,8 @@ void ws_engine_free(ws_engine *e)
 	ws_fontprep_free(e->fontprep);
 	g_free(e->cache_dir);
 	ws_registry_free(e->registry);
-	g_ptr_array_free(e->layout_dirs, TRUE);
+	if (e->layout_dirs)
+		g_array_free(e->layout_dirs, TRUE);
 	g_hash_table_unref(e->layouts);
 	g_free(e);
 }
@@ -133,6 +146,58 @@ const ws_registry *ws_engine_registry(const ws_engine *e)
 static bool looks_like_path(const char *s)
 {
 	return strchr(s, '/') || g_str_has_suffix(s, ".yaml") || g_str_has_suffix(s, ".yml");
+}
+
+size_t ws_engine_layout_dir_count(const ws_engine *e)
+{
+	return e ? e->layout_dirs->len : 0;
+}
+
+const char *ws_engine_layout_dir_at(const ws_engine *e, size_t i, ws_search_origin *origin)
+{
+	if (!e || i >= e->layout_dirs->len)
+		return NULL;
+	const layout_dir *d = &g_array_index(e->layout_dirs, layout_dir, i);
+	if (origin)
+		*origin = d->origin;
+	return d->dir;
+}
+
+char *ws_engine_describe_layout_dirs(const ws_engine *e)
+{
+	GString *s = g_string_new(NULL);
+	for (guint i = 0; i < e->layout_dirs->len; i++) {
+		const layout_dir *d = &g_array_index(e->layout_dirs, layout_dir, i);
+		const char *why = d->origin == WS_SEARCH_ENV ? "$WENSHU_LAYOUT_PATH" : ws_search_origin_name(d->origin);
+		g_string_append_printf(s, "%s%s (%s%s)", i ? ", " : "", d->dir, why,
+		                       g_file_test(d->dir, G_FILE_TEST_IS_DIR) ? "" : ", missing");
+	}
+	if (!s->len)
+		g_string_append(s, "no folder");
+	return g_string_free(s, FALSE);
+}
+
+/* The first <dir>/<name> that is a regular file, or NULL (g_free). */
+static char *search_layout_dirs(const ws_engine *e, const char *name)
+{
+	for (guint i = 0; i < e->layout_dirs->len; i++) {
+		char *p = g_build_filename(g_array_index(e->layout_dirs, layout_dir, i).dir, name, NULL);
+		if (g_file_test(p, G_FILE_TEST_IS_REGULAR))
+			return p;
+		g_free(p);
+	}
+	return NULL;
+}
+
+/* A bare name that may stand for <name>.yaml in a layout folder. */
+static bool plain_layout_name(const char *s)
+{
+	if (!*s || *s == '.')
+		return false;
+	for (const char *c = s; *c; c++)
+		if (!g_ascii_isalnum(*c) && *c != '-' && *c != '_' && *c != '.')
+			return false;
+	return true;
 }
 
 int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *diags)
@@ -149,27 +214,35 @@ int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *
 	}
 	const ws_kind_desc *kind = ws_registry_find_kind(e->registry, arg);
 	if (!kind) {
+		/* A layout of its own (an office form) is found by its file name. */
+		char *file = plain_layout_name(arg) ? g_strdup_printf("%s.yaml", arg) : NULL;
+		*path = file ? search_layout_dirs(e, file) : NULL;
+		g_free(file);
+		if (*path)
+			return WS_OK;
+		char *dirs = ws_engine_describe_layout_dirs(e);
 		const char *hint = ws_registry_suggest(e->registry, arg);
 		if (hint)
 			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-			            "'%s' is neither a layout file nor a known kind (did you mean '%s'?)", arg, hint);
+			            "'%s' is neither a layout file nor a known kind (did you mean '%s'?); "
+			            "layout folders searched: %s", arg, hint, dirs);
 		else
 			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-			            "'%s' is neither a layout file nor a known kind (see 'wenshu list kinds')", arg);
+			            "'%s' is neither a layout file nor a known kind (see 'wenshu list kinds'); "
+			            "layout folders searched: %s", arg, dirs);
+		g_free(dirs);
 		return WS_EUSAGE;
 	}
 	char *name = kind->layout ? g_strdup(kind->layout) : g_strdup_printf("%s.yaml", kind->name);
-	for (guint i = 0; i < e->layout_dirs->len; i++) {
-		char *p = g_build_filename(g_ptr_array_index(e->layout_dirs, i), name, NULL);
-		if (g_file_test(p, G_FILE_TEST_IS_REGULAR)) {
-			*path = p;
-			g_free(name);
-			return WS_OK;
-		}
-		g_free(p);
+	*path = search_layout_dirs(e, name);
+	if (*path) {
+		g_free(name);
+		return WS_OK;
 	}
+	char *dirs = ws_engine_describe_layout_dirs(e);
 	ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-	            "no layout '%s' for the kind '%s' in the layout directories", name, arg);
+	            "no layout '%s' for the kind '%s' in the layout folders; searched: %s", name, arg, dirs);
+	g_free(dirs);
 	g_free(name);
 	return WS_EINPUT;
 }
@@ -205,7 +278,7 @@ char **ws_engine_list_layouts(ws_engine *e)
 {
 	GPtrArray *out = g_ptr_array_new();
 	for (guint i = 0; i < e->layout_dirs->len; i++) {
-		const char *dir = g_ptr_array_index(e->layout_dirs, i);
+		const char *dir = g_array_index(e->layout_dirs, layout_dir, i).dir;
 		GDir *d = g_dir_open(dir, 0, NULL);
 		if (!d)
 			continue;

@@ -19,6 +19,7 @@
 #include "document.h"
 #include "layout.h"
 #include "plugin.h"
+#include "paths.h"
 #include "value.h"
 
 #ifdef __cplusplus
@@ -47,10 +48,12 @@ WS_EXPORT void ws_engine_free(ws_engine *engine);
 /* Borrowed, valid while the engine lives. */
 WS_EXPORT const ws_registry *ws_engine_registry(const ws_engine *engine);
 
-/* Finds the layout file for LAYOUT|KIND: an existing file path is taken as
- * it is; a kind name is looked up as <dir>/<kind>.yaml in the layout
- * directories ($WENSHU_LAYOUT_PATH, the source tree's layouts/ when run from
- * the build tree, the installed data dir).  Caller g_free()s *path. */
+/* Finds the layout file for LAYOUT|KIND|NAME: an argument with a '/' or
+ * ending in .yaml/.yml is a file path, taken as it is; a kind name is
+ * looked up as the kind's layout file (<kind>.yaml) in the layout folders;
+ * any other plain name as <name>.yaml there (an office's own form).  The
+ * folders and their order are paths.h's.  When nothing is found the error
+ * lists every folder searched.  Caller g_free()s *path. */
 WS_EXPORT int ws_engine_find_layout(ws_engine *engine, const char *layout_or_kind, char **path,
                                     ws_diags *diags);
 WS_EXPORT int ws_engine_load_layout(ws_engine *engine, const char *layout_or_kind,
@@ -60,6 +63,13 @@ WS_EXPORT int ws_engine_load_layout(ws_engine *engine, const char *layout_or_kin
  * group).  A failed load is reported each time and not kept. */
 WS_EXPORT int ws_engine_layout(ws_engine *engine, const char *layout_or_kind,
                                const ws_layout **out, ws_diags *diags);
+/* The layout folders in search order (paths.h), existing or not.
+ * Borrowed, valid while the engine lives; `origin` may be NULL. */
+WS_EXPORT size_t ws_engine_layout_dir_count(const ws_engine *engine);
+WS_EXPORT const char *ws_engine_layout_dir_at(const ws_engine *engine, size_t i,
+                                              ws_search_origin *origin);
+/* "DIR (origin), DIR (origin, missing), ..." for messages.  Caller g_free()s. */
+WS_EXPORT char *ws_engine_describe_layout_dirs(const ws_engine *engine);
 /* Every layout file in the layout directories (for `wenshu list layouts`).
  * Caller g_strfreev()s. */
 WS_EXPORT char **ws_engine_list_layouts(ws_engine *engine);

@@ -5,7 +5,7 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
-#include "ws-config.h"
+#include "paths.h"
 
 struct ws_fonts {
 	FcConfig *config;     /* owned (one reference) */
@@ -21,11 +21,7 @@ static char *default_conf_file(void)
 	const char *env = g_getenv("FONTCONFIG_FILE");
 	if (env && *env)
 		return g_strdup(env);
-	char *src = g_build_filename(WS_SOURCE_DIR, "fonts", "fonts.conf", NULL);
-	if (g_file_test(src, G_FILE_TEST_IS_REGULAR))
-		return src;
-	g_free(src);
-	return g_build_filename(WS_DATA_INSTALL_DIR, "fonts", "fonts.conf", NULL);
+	return ws_paths_default_fonts_conf();
 }
 
 int ws_fonts_new(ws_fonts **out, const char *conf_file, const char *const *extra_dirs,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "suggest.h"
+#include "paths.h"
 #include "ws-config.h"
 
 #define WS_PLUGIN_NAME_MAX 64
@@ -175,20 +176,6 @@ int ws_registry_add_dir(ws_registry *r, const char *dir, ws_diags *diags)
 	return add_dir(r, dir, diags, WS_SEVERITY_ERROR, NULL);
 }
 
-static bool running_from_build_tree(void)
-{
-	char *exe = realpath("/proc/self/exe", NULL);
-	char *build = realpath(WS_BUILD_DIR, NULL);
-	bool inside = false;
-	if (exe && build) {
-		size_t n = strlen(build);
-		inside = strncmp(exe, build, n) == 0 && exe[n] == '/';
-	}
-	free(exe);
-	free(build);
-	return inside;
-}
-
 int ws_registry_add_default_dirs(ws_registry *r, ws_diags *diags)
 {
 	if (!r)
@@ -201,14 +188,14 @@ int ws_registry_add_default_dirs(ws_registry *r, ws_diags *diags)
 				add_dir(r, *p, diags, WS_SEVERITY_WARNING, "$WENSHU_PLUGIN_PATH: ");
 		g_strfreev(parts);
 	}
-	if (running_from_build_tree()) {
+	if (ws_paths_running_from_build_tree()) {
 		char *dir = g_build_filename(WS_BUILD_DIR, "plugins", NULL);
 		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
 			add_dir(r, dir, diags, WS_SEVERITY_WARNING, NULL);
 		g_free(dir);
 	}
-	if (g_file_test(WS_PLUGIN_INSTALL_DIR, G_FILE_TEST_IS_DIR))
-		add_dir(r, WS_PLUGIN_INSTALL_DIR, diags, WS_SEVERITY_WARNING, NULL);
+	if (g_file_test(ws_paths_installed_plugin_dir(), G_FILE_TEST_IS_DIR))
+		add_dir(r, ws_paths_installed_plugin_dir(), diags, WS_SEVERITY_WARNING, NULL);
 	return WS_OK;
 }
 
@@ -693,9 +680,19 @@ int ws_registry_load_all(ws_registry *r, ws_diags *diags)
 	}
 	g_hash_table_destroy(seen);
 	if (scanned == 0) {
-		ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, RULE, NULL, "%s",
-		            r->dirs->len ? "no plugin directory could be scanned"
-		                         : "no plugin directory configured");
+		/* Say where we looked: an empty registry is almost always an
+		 * installation or environment problem the user must locate. */
+		GString *where = g_string_new(NULL);
+		for (guint i = 0; i < r->dirs->len; i++)
+			g_string_append_printf(where, "%s%s", i ? ", " : "", (const char *)g_ptr_array_index(r->dirs, i));
+		const char *env = g_getenv("WENSHU_PLUGIN_PATH");
+		ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, RULE, NULL,
+		            "%s; searched: %s%s$WENSHU_PLUGIN_PATH (%s), %s (installed%s)",
+		            r->dirs->len ? "no plugin directory could be scanned" : "no plugin directory configured",
+		            where->str, where->len ? ", " : "", env && *env ? env : "unset",
+		            ws_paths_installed_plugin_dir(),
+		            g_file_test(ws_paths_installed_plugin_dir(), G_FILE_TEST_IS_DIR) ? "" : ", missing");
+		g_string_free(where, TRUE);
 		return WS_EIO;
 	}
 	return WS_OK;

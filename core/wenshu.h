@@ -29,6 +29,7 @@
 #include "typeset.h"
 #include "output.h"
 #include "atomicfile.h"
+#include "paths.h"
 #include "engine.h"
 #include "packet.h"
 
