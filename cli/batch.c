@@ -76,7 +76,7 @@ bool ws_cli_same_group(const ws_batch_item *it, const ws_value *group, size_t in
 	if (it && it->group_index == index && g_strcmp0(it->label, id) == 0)
 		return true;
 	fprintf(stderr, "wenshu: the data file changed while the batch was running (group %zu is now '%s'); "
-	        "nothing more is rendered\n", index + 1, id ? id : "?");
+	        "nothing more is rendered\n", index + 1, id ? ws_cli_safe(id) : "?");
 	return false;
 }
 
@@ -388,7 +388,8 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 		fputc('\n', stderr);
 		for (size_t i = 0; i < n; i++)
 			if (res[i].status != WS_OK && res[i].status != 1)
-				fprintf(stderr, "  %s: %s\n", items[i].label, res[i].reason ? res[i].reason : "failed");
+				fprintf(stderr, "  %s: %s\n", ws_cli_safe(items[i].label),
+				        res[i].reason ? ws_cli_safe(res[i].reason) : "failed");
 	}
 	for (size_t i = 0; i < n; i++)
 		g_free(res[i].reason);

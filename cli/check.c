@@ -31,7 +31,7 @@ int ws_cli_check(int argc, char **argv)
 	ws_layout *layout = NULL;
 	ws_dataset *data = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu check: %s\n", gerr->message);
+		fprintf(stderr, "wenshu check: %s\n", ws_cli_safe(gerr->message));
 		g_error_free(gerr);
 		goto out;
 	}
@@ -60,7 +60,7 @@ int ws_cli_check(int argc, char **argv)
 			size_t ne = ws_diags_count_severity(gd, WS_SEVERITY_ERROR);
 			size_t nw = ws_diags_count_severity(gd, WS_SEVERITY_WARNING);
 			const char *id = ws_value_text(ws_value_map_get(ws_dataset_group(data, i), "group_id"));
-			fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", id && *id ? id : "group", ne, nw);
+			fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", id && *id ? ws_cli_safe(id) : "group", ne, nw);
 			ws_diags_free(gd);
 			if (rc != WS_OK && (worst == WS_OK || rc != WS_EINPUT))
 				worst = rc;
@@ -68,7 +68,7 @@ int ws_cli_check(int argc, char **argv)
 	}
 	status = ws_cli_exit_status(worst);
 	if (status == 0)
-		fprintf(stderr, "%s: OK\n", argv[1]);
+		fprintf(stderr, "%s: OK\n", ws_cli_safe(argv[1]));
 out:
 	ws_dataset_free(data);
 	ws_layout_free(layout);

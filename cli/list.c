@@ -12,7 +12,7 @@ int ws_cli_list(int argc, char **argv)
 	const char *what = argc > 1 ? argv[1] : "kinds";
 	if (strcmp(what, "filters") == 0) {
 		for (const char *const *f = ws_expr_filter_names(); *f; f++)
-			printf("%s\n", *f);
+			printf("%s\n", ws_cli_safe(*f));
 		return 0;
 	}
 	ws_engine *engine = NULL;
@@ -23,29 +23,30 @@ int ws_cli_list(int argc, char **argv)
 	if (strcmp(what, "kinds") == 0) {
 		for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
 			const ws_kind_desc *k = ws_registry_kind_at(r, i);
-			printf("%-24s %s\n", k->name, k->title ? k->title : "");
+			printf("%-24s %s\n", ws_cli_safe(k->name), ws_cli_safe(k->title));
 		}
 	} else if (strcmp(what, "plugins") == 0) {
 		for (size_t i = 0; i < ws_registry_plugin_count(r); i++) {
 			const ws_plugin_desc *p = ws_registry_plugin_at(r, i);
-			printf("%-24s %-8s %s\n   %s\n", p->name, p->version, p->description ? p->description : "",
-			       ws_registry_plugin_path(r, i));
+			/* A plugin's strings are input like any other: escaped. */
+			printf("%-24s %-8s %s\n   %s\n", ws_cli_safe(p->name), ws_cli_safe(p->version),
+			       ws_cli_safe(p->description), ws_cli_safe(ws_registry_plugin_path(r, i)));
 			for (size_t k = 0; k < p->n_kinds; k++)
-				printf("   kind     %s\n", p->kinds[k].name);
+				printf("   kind     %s\n", ws_cli_safe(p->kinds[k].name));
 			for (size_t k = 0; k < p->n_elements; k++)
-				printf("   element  %s\n", p->elements[k].name);
+				printf("   element  %s\n", ws_cli_safe(p->elements[k].name));
 		}
 	} else if (strcmp(what, "layouts") == 0) {
 		char **l = ws_engine_list_layouts(engine);
 		for (char **p = l; *p; p++)
-			printf("%s\n", *p);
+			printf("%s\n", ws_cli_safe(*p));
 		g_strfreev(l);
 	} else if (strcmp(what, "fonts") == 0) {
 		ws_diags *d = ws_diags_new();
 		ws_engine_report_fonts(engine, d);
 		for (size_t i = 0; i < ws_diags_count(d); i++)
 			printf("%s%s\n", ws_diags_at(d, i)->severity == WS_SEVERITY_WARNING ? "warning: " : "",
-			       ws_diags_at(d, i)->message);
+			       ws_cli_safe(ws_diags_at(d, i)->message));
 		ws_diags_free(d);
 	} else {
 		fprintf(stderr, "usage: wenshu list [kinds|layouts|plugins|fonts|filters]\n");

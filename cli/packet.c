@@ -64,7 +64,7 @@ int ws_cli_packet(int argc, char **argv)
 	ws_engine *engine = NULL;
 	ws_dataset *data = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu packet: %s\n", gerr->message);
+		fprintf(stderr, "wenshu packet: %s\n", ws_cli_safe(gerr->message));
 		g_error_free(gerr);
 		goto out;
 	}
@@ -93,7 +93,7 @@ int ws_cli_packet(int argc, char **argv)
 		goto out;
 	}
 	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		fprintf(stderr, "wenshu packet: cannot create %s: %s\n", dir, g_strerror(errno));
+		fprintf(stderr, "wenshu packet: cannot create %s: %s\n", ws_cli_safe(dir), g_strerror(errno));
 		goto out;
 	}
 	size_t n = ws_dataset_count(data), ok = 0;
@@ -105,16 +105,17 @@ int ws_cli_packet(int argc, char **argv)
 		rc = write_group_packet(engine, group, dir, dpi, &pdf);
 		if (rc == WS_OK) {
 			ok++;
-			printf("%s\n", pdf);
+			printf("%s\n", ws_cli_safe(pdf));
 		} else {
 			const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
-			g_string_append_printf(failures, "  %s: %s\n", id && *id ? id : "group", ws_status_name(rc));
+			g_string_append_printf(failures, "  %s: %s\n", id && *id ? ws_cli_safe(id) : "group",
+			                       ws_status_name(rc));
 			if (worst == WS_OK || rc != WS_EINPUT)
 				worst = rc;
 		}
 		g_free(pdf);
 	}
-	fprintf(stderr, "wenshu: %zu of %zu packet(s) written to %s\n%s", ok, n, dir, failures->str);
+	fprintf(stderr, "wenshu: %zu of %zu packet(s) written to %s\n%s", ok, n, ws_cli_safe(dir), failures->str);
 	g_string_free(failures, TRUE);
 	status = ws_cli_interrupted ? 4 : ws_cli_exit_status(worst);
 out:

@@ -32,7 +32,7 @@ int ws_cli_preview(int argc, char **argv)
 	GError *gerr = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr) || argc != 2 || !data_path) {
 		fprintf(stderr, "usage: wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]%s%s\n",
-		        gerr ? ": " : "", gerr ? gerr->message : "");
+		        gerr ? ": " : "", gerr ? ws_cli_safe(gerr->message) : "");
 		g_clear_error(&gerr);
 		g_option_context_free(ctx);
 		return 2;
@@ -55,7 +55,8 @@ int ws_cli_preview(int argc, char **argv)
 		}
 		ws_engine_free(engine);
 		time_t lm = mtime_of(layout_path), dm = mtime_of(data_path);
-		fprintf(stderr, "watching %s and %s (Ctrl-C to stop)\n", layout_path ? layout_path : argv[1], data_path);
+		fprintf(stderr, "watching %s and %s (Ctrl-C to stop)\n", ws_cli_safe(layout_path ? layout_path : argv[1]),
+		        ws_cli_safe(data_path));
 		while (!ws_cli_interrupted) {
 			g_usleep(500 * 1000);
 			time_t l2 = mtime_of(layout_path), d2 = mtime_of(data_path);

@@ -22,7 +22,7 @@ static size_t parse_formats(const char *list, double dpi, ws_output_options *out
 	for (char **p = parts; *p; p++) {
 		ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
 		if (n >= max || ws_format_from_name(g_strstrip(*p), &o.format) != WS_OK) {
-			fprintf(stderr, "wenshu: unknown format '%s' (use pdf, png or svg)\n", *p);
+			fprintf(stderr, "wenshu: unknown format '%s' (use pdf, png or svg)\n", ws_cli_safe(*p));
 			g_strfreev(parts);
 			return 0;
 		}
@@ -94,13 +94,13 @@ static bool plan_group(ws_value *group, size_t index, void *user)
 			}
 		}
 		if (same_file(name, p->data_path) || same_file(name, p->layout_path)) {
-			fprintf(stderr, "wenshu render: %s: the output would overwrite an input file\n", name);
+			fprintf(stderr, "wenshu render: %s: the output would overwrite an input file\n", ws_cli_safe(name));
 			p->names_ok = false;
 		}
 		if (g_hash_table_contains(p->seen, name)) {
 			fprintf(stderr,
 			        "wenshu render: two groups would be written to the same file %s (group %s); put {group.group_id} in -o\n",
-			        name, it.label);
+			        ws_cli_safe(name), ws_cli_safe(it.label));
 			p->names_ok = false;
 		} else {
 			g_hash_table_add(p->seen, g_strdup(name));
@@ -176,7 +176,7 @@ int ws_cli_render(int argc, char **argv)
 	ws_batch_item *items = NULL;
 	size_t n_items = 0;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu render: %s\n", gerr->message);
+		fprintf(stderr, "wenshu render: %s\n", ws_cli_safe(gerr->message));
 		g_error_free(gerr);
 		goto out;
 	}
@@ -255,7 +255,7 @@ int ws_cli_render(int argc, char **argv)
 	if (merge) {
 		/* One PDF for all groups: fonts embedded once. */
 		if (same_file(merge, data_path) || same_file(merge, ws_layout_path(layout))) {
-			fprintf(stderr, "wenshu render: --merge would overwrite an input file: %s\n", merge);
+			fprintf(stderr, "wenshu render: --merge would overwrite an input file: %s\n", ws_cli_safe(merge));
 			status = 2;
 			goto out;
 		}
@@ -292,7 +292,7 @@ int ws_cli_render(int argc, char **argv)
 		}
 		ws_cli_print_diags(wd, false);
 		ws_diags_free(wd);
-		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s\n", m.merged, n_items, merge);
+		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s\n", m.merged, n_items, ws_cli_safe(merge));
 		status = ws_cli_exit_status(rc != WS_OK ? rc : m.worst);
 		goto out;
 	}
@@ -305,7 +305,7 @@ int ws_cli_render(int argc, char **argv)
 		for (size_t f = 0; f < n_oo; f++) {
 			char *dir = g_path_get_dirname(items[i].outputs[f]);
 			if (g_mkdir_with_parents(dir, 0755) != 0) {
-				fprintf(stderr, "wenshu render: cannot create the folder %s: %s\n", dir, g_strerror(errno));
+				fprintf(stderr, "wenshu render: cannot create the folder %s: %s\n", ws_cli_safe(dir), g_strerror(errno));
 				g_free(dir);
 				status = 3;
 				goto out;
@@ -318,7 +318,7 @@ int ws_cli_render(int argc, char **argv)
 		for (size_t f = 0; f < n_oo; f++) {
 			/* A multi-page PNG or SVG is one file per page: NAME-1.png, ... */
 			if (g_file_test(items[0].outputs[f], G_FILE_TEST_EXISTS)) {
-				printf("%s\n", items[0].outputs[f]);
+				printf("%s\n", ws_cli_safe(items[0].outputs[f]));
 				continue;
 			}
 			const char *dot = strrchr(items[0].outputs[f], '.');
@@ -327,7 +327,7 @@ int ws_cli_render(int argc, char **argv)
 				char *name = g_strdup_printf("%.*s-%d%s", stem, items[0].outputs[f], page, dot ? dot : "");
 				bool exists = g_file_test(name, G_FILE_TEST_EXISTS);
 				if (exists)
-					printf("%s\n", name);
+					printf("%s\n", ws_cli_safe(name));
 				g_free(name);
 				if (!exists)
 					break;

@@ -22,6 +22,16 @@ int ws_cli_exit_status(int rc)
 	}
 }
 
+const char *ws_cli_safe(const char *s)
+{
+	static char *ring[16];
+	static unsigned next;
+	unsigned k = next++ % G_N_ELEMENTS(ring);
+	g_free(ring[k]);
+	ring[k] = ws_diag_escape(s ? s : "", -1);
+	return ring[k];
+}
+
 void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 {
 	GString *buf = g_string_new(NULL);

@@ -20,6 +20,13 @@ int ws_cli_exit_status(int rc);
  * interleave inside a message); notes only when !quiet_notes. */
 void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes);
 
+/* `s` escaped with ws_diag_escape() for printing: every string that came
+ * from input (a path, a name, a group id, a plugin's description) passes
+ * through here before a printf.  The result is borrowed and stays valid
+ * for the next 15 calls (a ring of buffers, so one printf may take
+ * several); the command line is single-threaded (workers are processes). */
+const char *ws_cli_safe(const char *s);
+
 /* Opens the engine the way every command does; prints what it reports. */
 int ws_cli_engine_open(ws_engine **out, bool prepare_fonts);
 

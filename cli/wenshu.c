@@ -80,6 +80,6 @@ int main(int argc, char **argv)
 		return ws_cli_preview(sub_argc, sub_argv);
 	if (strcmp(cmd, "list") == 0)
 		return ws_cli_list(sub_argc, sub_argv);
-	fprintf(stderr, "wenshu: unknown command '%s'\n\n%s", cmd, usage_text);
+	fprintf(stderr, "wenshu: unknown command '%s'\n\n%s", ws_cli_safe(cmd), usage_text);
 	return 2;
 }

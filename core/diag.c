@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <glib.h>
+#include <stdbool.h>
 #include <string.h>
 
 struct ws_diags {
@@ -125,11 +126,78 @@ const char *ws_severity_name(ws_severity sev)
 	return "error";
 }
 
+/* True for the characters ws_diag_escape() shows as an escape: controls,
+ * invisible format characters (bidi controls among them) and the line and
+ * paragraph separators, which a terminal would act on or hide. */
+static bool must_escape(gunichar c)
+{
+	switch (g_unichar_type(c)) {
+	case G_UNICODE_CONTROL:         /* C0, DEL, C1 */
+	case G_UNICODE_FORMAT:          /* U+200B..200F, 202A..202E, 2060..2069, FEFF, tags */
+	case G_UNICODE_LINE_SEPARATOR:  /* U+2028 */
+	case G_UNICODE_PARAGRAPH_SEPARATOR: /* U+2029 */
+	case G_UNICODE_SURROGATE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void escape_append(GString *out, const char *s, ptrdiff_t len)
+{
+	if (!s)
+		return;
+	const char *end = s + (len < 0 ? (ptrdiff_t)strlen(s) : len);
+	const char *p = s;
+	while (p < end) {
+		unsigned char b = (unsigned char)*p;
+		if (b >= 0x20 && b < 0x7f) { /* printable ASCII: the common case */
+			g_string_append_c(out, (char)b);
+			p++;
+			continue;
+		}
+		if (b < 0x80) {
+			if (b == '\n')
+				g_string_append(out, "\\n");
+			else if (b == '\t')
+				g_string_append(out, "\\t");
+			else if (b == '\r')
+				g_string_append(out, "\\r");
+			else
+				g_string_append_printf(out, "\\x%02x", b);
+			p++;
+			continue;
+		}
+		gunichar c = g_utf8_get_char_validated(p, end - p);
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			/* Not UTF-8 (or cut short): this byte alone, then resync. */
+			g_string_append_printf(out, "\\x%02x", b);
+			p++;
+			continue;
+		}
+		const char *next = g_utf8_next_char(p);
+		if (!must_escape(c))
+			g_string_append_len(out, p, next - p);
+		else if (c <= 0xffff)
+			g_string_append_printf(out, "\\u%04X", c);
+		else
+			g_string_append_printf(out, "\\U%08X", c);
+		p = next;
+	}
+}
+
+char *ws_diag_escape(const char *s, ptrdiff_t len)
+{
+	GString *out = g_string_new(NULL);
+	escape_append(out, s, len);
+	return g_string_free(out, FALSE);
+}
+
 char *ws_diag_format(const ws_diag *d)
 {
 	GString *out = g_string_new(NULL);
 	if (d->loc.file) {
-		g_string_append(out, d->loc.file);
+		escape_append(out, d->loc.file, -1);
 		if (d->loc.line) {
 			g_string_append_printf(out, ":%u", d->loc.line);
 			if (d->loc.column)
@@ -139,10 +207,17 @@ char *ws_diag_format(const ws_diag *d)
 	}
 	g_string_append_printf(out, "%s: ", ws_severity_name(d->severity));
 	if (d->rule)
-		g_string_append_printf(out, "[%s] ", d->rule);
-	g_string_append(out, d->message ? d->message : "");
-	if (d->path)
-		g_string_append_printf(out, " (%s)", d->path);
+	if (d->rule) {
+		g_string_append_c(out, '[');
+		escape_append(out, d->rule, -1);
+		g_string_append(out, "] ");
+	}
+	escape_append(out, d->message, -1);
+	if (d->path) {
+		g_string_append(out, " (");
+		escape_append(out, d->path, -1);
+		g_string_append_c(out, ')');
+	}
 	return g_string_free(out, FALSE);
 }
 

@@ -62,10 +62,32 @@ WS_EXPORT void ws_diags_clear(ws_diags *diags);
 WS_EXPORT const ws_diag *ws_diags_find_rule(const ws_diags *diags, const char *rule);
 
 /* Formats one diagnostic in the "file:line:col: error: message" form
- * (without a newline).  Caller frees with g_free(). */
+ * (without a newline).  The file, rule, message and path go through
+ * ws_diag_escape(), so the result is safe to print on a terminal whatever
+ * the input held.  Caller frees with g_free(). */
 WS_EXPORT char *ws_diag_format(const ws_diag *diag);
 
 WS_EXPORT const char *ws_severity_name(ws_severity sev);
+
+/* Makes text that came from input (a key, a data value, a file name, a
+ * plugin's description) safe to show on a terminal: the one function every
+ * message path uses before it prints.  A layout key "\e]0;owned\a\e[2J"
+ * must not retitle and clear the clerk's terminal, and "invoice\u202Efdp.exe"
+ * must not display as "invoiceexe.pdf".
+ *
+ * Escaped, so that each stays visible and nothing is lost:
+ *   - C0 controls and DEL as \t \n \r or \xHH (ESC is \x1b);
+ *   - C1 controls (U+0080..U+009F; ESC-less CSI is U+009B) as \u0080..;
+ *   - bidi embeddings, overrides and isolates (U+202A..U+202E,
+ *     U+2066..U+2069), marks (U+200E, U+200F, U+061C) and every other
+ *     invisible format character (Unicode category Cf: zero-width space
+ *     and joiners, U+2060..U+2064, BOM, tags U+E0001..) as \uXXXX or
+ *     \UXXXXXXXX, and the line and paragraph separators U+2028/U+2029;
+ *   - each byte that is not part of valid UTF-8 as \xHH.
+ * Everything else (Han, Latin, punctuation, a backslash) is copied as is.
+ * `len` is the length in bytes, or -1 for a NUL-terminated string; NULL
+ * gives "".  Caller frees with g_free(). */
+WS_EXPORT char *ws_diag_escape(const char *s, ptrdiff_t len);
 
 #ifdef __cplusplus
 }

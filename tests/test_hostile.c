@@ -872,3 +872,109 @@ Test(hostile, plugins_never_from_current_directory)
 	g_free(so);
 	g_free(tmp);
 }
+
+/* ---- what reaches the terminal --------------------------------------- */
+
+/* Asserts that `s` holds no byte a terminal acts on or hides: C0 controls
+ * but '\n', DEL, C1 controls (UTF-8 C2 80..C2 9F), and no bidi control or
+ * other invisible format character; and that it is valid UTF-8. */
+static void assert_terminal_safe(const char *s, const char *what)
+{
+	cr_assert_not_null(s, "%s", what);
+	cr_assert(g_utf8_validate(s, -1, NULL), "%s is not valid UTF-8:\n%s", what, s);
+	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		GUnicodeType t = g_unichar_type(c);
+		cr_assert(c == '\n' || (t != G_UNICODE_CONTROL && t != G_UNICODE_FORMAT), "%s holds U+%04X at byte %td:\n%s",
+		          what, c, p - s, s);
+	}
+}
+
+Test(hostile, control_bytes_in_a_layout_key_are_escaped)
+{
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: payment-receipt\n"
+	                     "\"\\e]0;owned\\a\\e[2J\\u202e\": 1\n"
+	                     "elements:\n"
+	                     "  - text: x\n");
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(30), &err, NULL);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("%s:3:1: error: unknown key '\\x1b]0;owned\\x07\\x1b[2J\\u202E' in the layout", l);
+	assert_line(err, want);
+	assert_terminal_safe(err, "stderr");
+	g_free(want);
+	g_free(err);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, control_bytes_in_a_data_value_are_escaped)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	/* The visa plugin quotes a bad group_id in its message, and the check
+	 * summary names the group by it. */
+	char *src = read_file(SAMPLE, NULL);
+	GRegex *re = g_regex_new("group_id: .*", 0, 0, NULL);
+	char *bad = g_regex_replace_literal(re, src, -1, 0, "group_id: \"G\\e[2J\\x9b\\u202e1\"", 0, NULL);
+	char *data = write_file(tmp, "d.yaml", bad);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"check", l, "--data", data, NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	cr_assert(strstr(err, "\"G\\x1b[2J\\u009B\\u202E1\" is not 1 to 32 letters"), "%s", err);
+	assert_line(err, "G\\x1b[2J\\u009B\\u202E1: 1 error(s)");
+	assert_terminal_safe(err, "stderr");
+	g_free(err);
+	g_free(data);
+	g_free(bad);
+	g_regex_unref(re);
+	g_free(src);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
+{
+	char *tmp = wst_tmpdir();
+	gsize len;
+	char *so = read_file(WS_TEST_BUILD_DIR "/tests/hostile-text.so", &len);
+	cr_assert_not_null(so, "the test plugin is built");
+	char *pdir = g_build_filename(tmp, "plugins", NULL);
+	cr_assert_eq(g_mkdir(pdir, 0755), 0);
+	char *p = g_build_filename(pdir, "hostile-text.so", NULL);
+	cr_assert(g_file_set_contents(p, so, (gssize)len, NULL));
+	char *env = g_strdup_printf("WENSHU_PLUGIN_PATH=%s", pdir);
+	spawn_opts o = {.env = (const char *const[]){env, NULL}};
+	for (int k = 0; k < 2; k++) {
+		const char *what = k ? "kinds" : "plugins";
+		child c;
+		start(&c, &o, (const char *[]){"list", what, NULL}, tmp);
+		char *out_path = g_strdup(c.out_path);
+		int st;
+		double end = now_s() + slow(30);
+		while (waitpid(c.pid, &st, WNOHANG) == 0 && now_s() < end)
+			g_usleep(10 * 1000);
+		char *out = read_file(out_path, NULL);
+		kill(c.pid, SIGKILL);
+		char *err = NULL;
+		finish(&c, 1, &err, NULL);
+		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status; stderr:\n%s", err);
+		if (k == 0)
+			cr_assert(strstr(out, "evil\\x1b]0;owned\\x07\\x1b[2J plugin \\u202Efdp.exe"), "%s", out);
+		else
+			cr_assert(strstr(out, "title\\u009B31m red"), "%s", out);
+		assert_terminal_safe(out, "stdout");
+		assert_terminal_safe(err, "stderr");
+		g_free(err);
+		g_free(out);
+		g_free(out_path);
+	}
+	g_free(env);
+	g_free(p);
+	g_free(pdir);
+	g_free(so);
+	g_free(tmp);
+}

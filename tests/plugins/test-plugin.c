@@ -89,6 +89,16 @@ static int draw(const ws_host_services *host, cairo_t *cr, ws_rect box, const ws
 #define ELEMENT_NAME TP_NAME "-stamp"
 #endif
 
+#if defined(TP_HOSTILE_TEXT)
+/* Strings that would retitle and clear a terminal (OSC 0, ED 2), a C1 CSI
+ * and a right-to-left override: `wenshu list` must show them escaped. */
+#define DESCRIPTION "evil\x1b]0;owned\x07\x1b[2J plugin \xe2\x80\xae" "fdp.exe"
+#define KIND_TITLE "title\xc2\x9b" "31m red"
+#else
+#define DESCRIPTION "test plugin"
+#define KIND_TITLE "test"
+#endif
+
 #if defined(TP_TWIN)
 /* a kind of its own first, then one that "good" already serves */
 static const ws_kind_desc kinds[] = {
@@ -97,7 +107,7 @@ static const ws_kind_desc kinds[] = {
 };
 #else
 static const ws_kind_desc kinds[] = {
-	{.name = KIND_NAME, .title = "test", .derive = derive, .validate = validate},
+	{.name = KIND_NAME, .title = KIND_TITLE, .derive = derive, .validate = validate},
 };
 #endif
 #define N_KINDS (sizeof kinds / sizeof kinds[0])
@@ -152,7 +162,7 @@ WS_EXPORT const ws_plugin_desc *ENTRY(void)
 #if !defined(TP_NO_VERSION)
 		.version = "1.0",
 #endif
-		.description = "test plugin",
+		.description = DESCRIPTION,
 		.kinds = kinds, .n_kinds = N_KINDS,
 		.elements = elements, .n_elements = 1,
 	};
