@@ -8,15 +8,7 @@
 #include "common.h"
 #include "diag.h"
 #include "value.h"
-
-/* Reads a whole regular file of at most `max_size` bytes.  The file is
- * opened with O_NONBLOCK and checked with fstat() before anything is read,
- * so a FIFO or a device is refused instead of blocking the caller.
- * On WS_OK, *out (NUL-terminated, caller g_free()s) and *out_len are set.
- * Errors: WS_EIO (cannot open or read), WS_EINPUT (not a regular file, too
- * large), each with a diagnostic located at the file. */
-int ws__read_file(const char *path, size_t max_size, char **out, size_t *out_len,
-                  ws_diags *diags);
+#include "readfile.h"
 
 /* The 1-based location of byte `offset` of `text` (offset ≤ len).  Lines
  * break at LF, CR LF, lone CR, and at U+0085, U+2028 and U+2029 as libyaml
