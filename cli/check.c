@@ -45,7 +45,7 @@ int ws_cli_check(int argc, char **argv)
 	ws_diags *d = ws_diags_new();
 	int worst = ws_engine_load_layout(engine, argv[1], &layout, d);
 	if (worst == WS_OK)
-		ws_engine_report_fonts(engine, d);
+		ws_engine_report_layout_fonts(engine, layout, d);
 	ws_cli_print_diags(d, true);
 	ws_diags_free(d);
 	if (worst == WS_OK && data_path) {

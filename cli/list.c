@@ -7,6 +7,23 @@
 #include "commands.h"
 #include "report.h"
 
+/* The office's own forms (name: without kind:) in the layout folders:
+ * they render by name like a kind. */
+static void list_forms(ws_engine *engine)
+{
+	char **files = ws_engine_list_layouts(engine);
+	for (char **f = files; *f; f++) {
+		ws_layout *l = NULL;
+		ws_diags *d = ws_diags_new();
+		if (ws_layout_load_file(&l, *f, ws_engine_registry(engine), d) == WS_OK && !ws_layout_kind(l))
+			printf("%-24s %s (form: %s)\n", ws_cli_safe(ws_layout_name(l)), ws_cli_safe(ws_layout_title(l)),
+			       ws_cli_safe(*f));
+		ws_layout_free(l);
+		ws_diags_free(d);
+	}
+	g_strfreev(files);
+}
+
 int ws_cli_list(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "kinds";
@@ -20,11 +37,13 @@ int ws_cli_list(int argc, char **argv)
 		return 3;
 	const ws_registry *r = ws_engine_registry(engine);
 	int status = 0;
-	if (strcmp(what, "kinds") == 0) {
-		for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
-			const ws_kind_desc *k = ws_registry_kind_at(r, i);
-			printf("%-24s %s\n", ws_cli_safe(k->name), ws_cli_safe(k->title));
-		}
+	if (strcmp(what, "kinds") == 0 || strcmp(what, "forms") == 0) {
+		if (strcmp(what, "kinds") == 0)
+			for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
+				const ws_kind_desc *k = ws_registry_kind_at(r, i);
+				printf("%-24s %s\n", ws_cli_safe(k->name), ws_cli_safe(k->title));
+			}
+		list_forms(engine);
 	} else if (strcmp(what, "plugins") == 0) {
 		for (size_t i = 0; i < ws_registry_plugin_count(r); i++) {
 			const ws_plugin_desc *p = ws_registry_plugin_at(r, i);

@@ -52,7 +52,9 @@ char *ws_cli_expand_name(const char *tmpl, const ws_value *group, const char *ki
 		}
 		char *key = g_strstrip(g_strndup(p + 1, (gsize)(end - p - 1)));
 		char *value = NULL;
-		if (strcmp(key, "kind") == 0)
+		/* {kind} of a form of the office's own is its name, like {layout}:
+		 * a form never writes over the file of a kind it resembles. */
+		if (strcmp(key, "kind") == 0 || strcmp(key, "layout") == 0)
 			value = g_strdup(kind);
 		else if (strcmp(key, "format") == 0)
 			value = g_strdup(format);
@@ -71,7 +73,7 @@ char *ws_cli_expand_name(const char *tmpl, const ws_value *group, const char *ki
 			value = g_strdup(ws_value_text(v));
 		} else {
 			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-			            "output name '%s': unknown placeholder {%s} (use {group.FIELD}, {kind}, {format} or {index})",
+			            "output name '%s': unknown placeholder {%s} (use {group.FIELD}, {layout}, {kind}, {format} or {index})",
 			            tmpl, key);
 			g_free(key);
 			g_string_free(out, TRUE);

@@ -6,7 +6,8 @@
 
 #include "wenshu.h"
 
-/* Expands an output template such as "out/{group.group_id}-{kind}.pdf".
+/* Expands an output template such as "out/{group.group_id}-{kind}.pdf";
+ * `kind` is the layout's name (ws_layout_name), for {kind} and {layout}.
  * Values taken from data are sanitized so they can never leave the
  * template's folder: '/', '\\', control characters and a leading '.' become
  * '_'.  Returns NULL and reports when the result would still escape (an

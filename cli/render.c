@@ -227,7 +227,7 @@ int ws_cli_render(int argc, char **argv)
 	 * the text to the font twins, before anything is written.  Groups are
 	 * read one at a time and let go (ws_data_each), here and when they
 	 * are rendered, so memory does not grow with the file. */
-	const char *kind = ws_layout_kind(layout);
+	const char *kind = ws_layout_name(layout);
 	batch_plan plan = {
 		.engine = engine,
 		.tmpl = out_tmpl ? out_tmpl : "out/{group.group_id}-{kind}.{format}",

@@ -10,6 +10,7 @@
 #include "fontprep.h"
 #include "fonts.h"
 #include "host.h"
+#include "suggest.h"
 #include "layout-private.h"
 #include "paths.h"
 #include "typeset.h"
@@ -200,6 +201,27 @@ static bool plain_layout_name(const char *s)
 	return true;
 }
 
+/* The kind or office form (a layout file's name) closest to `arg`, or
+ * NULL.  Caller g_free()s. */
+static char *suggest_kind_or_form(ws_engine *e, const char *arg)
+{
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	const ws_registry *r = e->registry;
+	for (size_t i = 0; i < ws_registry_kind_count(r); i++)
+		g_ptr_array_add(names, g_strdup(ws_registry_kind_at(r, i)->name));
+	char **files = ws_engine_list_layouts(e);
+	for (char **f = files; *f; f++) {
+		char *base = g_path_get_basename(*f);
+		base[strlen(base) - 5] = '\0'; /* ".yaml" */
+		g_ptr_array_add(names, base);
+	}
+	g_strfreev(files);
+	const char *hint = ws_suggest(arg, (const char *const *)names->pdata, names->len);
+	char *out = g_strdup(hint);
+	g_ptr_array_free(names, TRUE);
+	return out;
+}
+
 int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *diags)
 {
 	*path = NULL;
@@ -221,15 +243,16 @@ int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *
 		if (*path)
 			return WS_OK;
 		char *dirs = ws_engine_describe_layout_dirs(e);
-		const char *hint = ws_registry_suggest(e->registry, arg);
+		char *hint = suggest_kind_or_form(e, arg);
 		if (hint)
 			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-			            "'%s' is neither a layout file nor a known kind (did you mean '%s'?); "
+			            "'%s' is neither a layout file nor a known kind or form (did you mean '%s'?); "
 			            "layout folders searched: %s", arg, hint, dirs);
 		else
 			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-			            "'%s' is neither a layout file nor a known kind (see 'wenshu list kinds'); "
+			            "'%s' is neither a layout file nor a known kind or form (see 'wenshu list'); "
 			            "layout folders searched: %s", arg, dirs);
+		g_free(hint);
 		g_free(dirs);
 		return WS_EUSAGE;
 	}
@@ -299,11 +322,15 @@ char **ws_engine_list_layouts(ws_engine *e)
 
 int ws_engine_prepare(ws_engine *e, const ws_layout *layout, ws_value *group, ws_diags *diags)
 {
+	/* A form of the office's own (no kind) may borrow a kind's derive
+	 * (derive:) but never its validation: its fields: rules are its rules. */
 	const ws_kind_desc *kind = layout->kind ? ws_registry_find_kind(e->registry, layout->kind) : NULL;
+	const ws_kind_desc *deriver =
+		ws_layout_derive(layout) ? ws_registry_find_kind(e->registry, ws_layout_derive(layout)) : NULL;
 	const ws_host_services *host = ws_host_services_get();
 	ws_diags *mine = ws_diags_new();
-	if (kind && kind->derive)
-		kind->derive(host, group, mine);
+	if (deriver && deriver->derive)
+		deriver->derive(host, group, mine);
 	ws_layout_check_fields(layout, group, mine);
 	if (kind && kind->validate)
 		kind->validate(host, group, mine);
@@ -394,7 +421,14 @@ static const char *const roles[] = {
 
 int ws_engine_report_fonts(ws_engine *e, ws_diags *diags)
 {
+	return ws_engine_report_layout_fonts(e, NULL, diags);
+}
+
+int ws_engine_report_layout_fonts(ws_engine *e, const ws_layout *layout, ws_diags *diags)
+{
 	for (const char *const *r = roles; *r; r++) {
+		if (layout && !ws_layout_uses_font(layout, *r))
+			continue;
 		char *family = NULL, *file = NULL;
 		bool fallback = false;
 		if (ws_fonts_resolve_role(e->fonts, *r, &family, &file, &fallback) != WS_OK) {

@@ -94,6 +94,9 @@ WS_EXPORT void ws_engine_expect_group(ws_engine *engine, const ws_value *group);
 /* Font roles and what serves them, for `wenshu list fonts` and `check`:
  * reports a note per role, and a warning for a role served by a fallback. */
 WS_EXPORT int ws_engine_report_fonts(ws_engine *engine, ws_diags *diags);
+/* The same for the roles `layout` uses only: a layout that never sets
+ * FangSong hears nothing of its fallback. */
+WS_EXPORT int ws_engine_report_layout_fonts(ws_engine *engine, const ws_layout *layout, ws_diags *diags);
 
 #ifdef __cplusplus
 }

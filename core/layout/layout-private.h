@@ -166,7 +166,10 @@ typedef struct ws_field_rule {
 struct ws_layout {
 	char *path;              /* owned */
 	char *dir;               /* owned: folder of the layout (asset confinement) */
-	char *kind;              /* owned */
+	char *kind;              /* owned; the plugin kind that derives and validates, or NULL */
+	char *name;              /* owned; the form's name: `name:`, else the kind (never NULL) */
+	char *derive;            /* owned; a kind whose derived fields a form without kind uses, or NULL */
+	GHashTable *used_fonts;  /* set of the font families its styles name (owned strings) */
 	char *title;             /* owned */
 	char *author, *subject;  /* owned or NULL */
 	double page_w, page_h;   /* pt */

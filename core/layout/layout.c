@@ -391,6 +391,8 @@ static const char *const punct_names[] = {"gb", "full", "kaiming", "half", NULL}
 static const char *resolve_font(loader *ld, const char *name)
 {
 	const char *family = g_hash_table_lookup(ld->layout->fonts, name);
+	/* Recorded so `check` speaks only of the fonts this layout uses. */
+	g_hash_table_add(ld->layout->used_fonts, g_strdup(family ? family : name));
 	return family ? family : name;
 }
 
@@ -1444,10 +1446,93 @@ int ws_layout_check_fields(const ws_layout *layout, const ws_value *group, ws_di
 	return WS_OK;
 }
 
+/* A kind a plugin serves, or an error at `v` with the closest kind. */
+static const char *known_kind(loader *ld, const ws_value *v, const char *key)
+{
+	const char *kind = scalar_text(ld, v, key);
+	if (!kind || !ld->registry || ws_registry_find_kind(ld->registry, kind))
+		return kind;
+	GPtrArray *names = g_ptr_array_new();
+	for (size_t i = 0; i < ws_registry_kind_count(ld->registry); i++)
+		g_ptr_array_add(names, (gpointer)ws_registry_kind_at(ld->registry, i)->name);
+	const char *hint = ws_suggest(kind, (const char *const *)names->pdata, names->len);
+	if (hint)
+		err(ld, v, "no plugin serves the kind '%s' (did you mean '%s'?)", kind, hint);
+	else
+		err(ld, v, "no plugin serves the kind '%s' (see 'wenshu list kinds')", kind);
+	g_ptr_array_free(names, TRUE);
+	return kind;
+}
+
+/* A form name is also a file name and an output-name token: letters,
+ * digits, '-' and '_', not starting with '-'. */
+static bool good_name(const char *s)
+{
+	if (!s || !*s || *s == '-' || strlen(s) > 64)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
+			return false;
+	return true;
+}
+
+/* Who the document is.  `kind:` hands the data to a plugin kind, which
+ * derives fields and validates the record by its rules.  A form of the
+ * office's own says `name:` instead: then only its `fields:` rules
+ * validate, and `derive: KIND` borrows that kind's derived fields
+ * (group.derived) without its rules. */
+static void load_identity(loader *ld, const ws_value *root, const char *path)
+{
+	ws_layout *l = ld->layout;
+	const ws_value *kv = ws_value_map_get(root, "kind");
+	const ws_value *nv = ws_value_map_get(root, "name");
+	const ws_value *dv = ws_value_map_get(root, "derive");
+	/* ws_value_text() is NULL for a list or map (`kind:` followed by an
+	 * indented list, found by fuzzing); scalar_text() reports those. */
+	if (kv && ws_value_text(kv) && !*ws_value_text(kv))
+		kv = NULL;
+	if (nv) {
+		const char *name = scalar_text(ld, nv, "name");
+		if (name && !good_name(name))
+			err(ld, nv, "the form's name '%s' must be letters, digits, '-' and '_' (e.g. name: passport-receipt)",
+			    name);
+		else if (name && ld->registry && ws_registry_find_kind(ld->registry, name) &&
+		         g_strcmp0(name, kv ? ws_value_text(kv) : NULL) != 0)
+			err(ld, nv, "the name '%s' is a plugin's kind; give the form a name of its own", name);
+		else if (name)
+			l->name = g_strdup(name);
+		/* `wenshu render NAME` finds NAME.yaml: say so when they differ. */
+		char *base = path ? g_path_get_basename(path) : NULL;
+		char *stem = base && g_str_has_suffix(base, ".yaml") ? g_strndup(base, strlen(base) - 5) : NULL;
+		if (l->name && stem && strcmp(stem, l->name) != 0)
+			ws_diag_add(ld->diags, WS_SEVERITY_WARNING, ws_value_loc(nv), NULL, NULL,
+			            "the form is named '%s' but its file is %s: 'wenshu render %s' finds only %s.yaml",
+			            l->name, base, l->name, l->name);
+		g_free(stem);
+		g_free(base);
+	}
+	if (!kv && !nv) {
+		err(ld, root,
+		    "the layout must say what it is: 'name: my-form' (a form of its own) or 'kind: payment-receipt' (a plugin's kind)");
+		return;
+	}
+	if (kv)
+		l->kind = g_strdup(known_kind(ld, kv, "kind"));
+	if (dv) {
+		if (kv)
+			err(ld, dv, "derive: is for a form without kind: (the kind '%s' derives its own fields)",
+			    l->kind ? l->kind : "");
+		else
+			l->derive = g_strdup(known_kind(ld, dv, "derive"));
+	}
+	if (!l->name)
+		l->name = g_strdup(l->kind);
+}
+
 /* ------------------------------------------------------------------ layout */
 
 static const char *const top_keys[] = {
-	"wenshu", "kind", "title", "author", "subject", "page", "fonts", "styles", "defaults",
+	"wenshu", "name", "kind", "derive", "title", "author", "subject", "page", "fonts", "styles", "defaults",
 	"grid", "fields", "elements", "every_page", NULL,
 };
 
@@ -1458,6 +1543,7 @@ static void layout_init_defaults(ws_layout *l)
 	for (int i = 0; i < 4; i++)
 		l->margin[i] = 20 * 72 / 25.4;
 	l->fonts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	l->used_fonts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	/* The role names of DESIGN.md work without a `fonts:` section. */
 	static const char *const roles[][2] = {
 		{"song", "Wenshu Song"}, {"hei", "Wenshu Hei"}, {"kai", "Wenshu Kai"},
@@ -1488,11 +1574,15 @@ void ws_layout_free(ws_layout *l)
 	g_free(l->path);
 	g_free(l->dir);
 	g_free(l->kind);
+	g_free(l->name);
+	g_free(l->derive);
 	g_free(l->title);
 	g_free(l->author);
 	g_free(l->subject);
 	if (l->fonts)
 		g_hash_table_unref(l->fonts);
+	if (l->used_fonts)
+		g_hash_table_unref(l->used_fonts);
 	if (l->styles)
 		g_hash_table_unref(l->styles);
 	ws_style_free_contents(&l->base_style);
@@ -1534,26 +1624,7 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 		    WS_VERSION, WS_LAYOUT_FORMAT_VERSION);
 		goto done;
 	}
-	v = ws_value_map_get(root, "kind");
-	/* ws_value_text() is NULL for a list or map (`kind:` followed by an
-	 * indented list, found by fuzzing); scalar_text() below reports those. */
-	if (!v || (ws_value_text(v) && !*ws_value_text(v))) {
-		err(&ld, v ? v : root, "the layout must name its kind (e.g. kind: payment-receipt)");
-	} else {
-		const char *kind = scalar_text(&ld, v, "kind");
-		if (kind && registry && !ws_registry_find_kind(registry, kind)) {
-			GPtrArray *names = g_ptr_array_new();
-			for (size_t i = 0; i < ws_registry_kind_count(registry); i++)
-				g_ptr_array_add(names, (gpointer)ws_registry_kind_at(registry, i)->name);
-			const char *hint = ws_suggest(kind, (const char *const *)names->pdata, names->len);
-			if (hint)
-				err(&ld, v, "no plugin serves the kind '%s' (did you mean '%s'?)", kind, hint);
-			else
-				err(&ld, v, "no plugin serves the kind '%s' (see 'wenshu list kinds')", kind);
-			g_ptr_array_free(names, TRUE);
-		}
-		l->kind = g_strdup(kind);
-	}
+	load_identity(&ld, root, path);
 	if ((v = ws_value_map_get(root, "title")))
 		l->title = g_strdup(scalar_text(&ld, v, "title"));
 	if ((v = ws_value_map_get(root, "author")))
@@ -1616,7 +1687,7 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 	if ((v = ws_value_map_get(root, "every_page")))
 		load_element_list(&ld, v, l->every_page, "every_page");
 	if (!l->title)
-		l->title = g_strdup(l->kind ? l->kind : "");
+		l->title = g_strdup(l->name ? l->name : "");
 
 done:;
 	bool failed = ws_diags_has_errors(mine);
@@ -1656,6 +1727,21 @@ int ws_layout_load_buffer(ws_layout **out, const char *buf, size_t len, const ch
 const char *ws_layout_kind(const ws_layout *l)
 {
 	return l->kind;
+}
+
+const char *ws_layout_name(const ws_layout *l)
+{
+	return l->name;
+}
+
+const char *ws_layout_derive(const ws_layout *l)
+{
+	return l->kind ? l->kind : l->derive;
+}
+
+bool ws_layout_uses_font(const ws_layout *l, const char *family)
+{
+	return g_hash_table_contains(l->used_fonts, family);
 }
 
 const char *ws_layout_title(const ws_layout *l)

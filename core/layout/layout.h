@@ -29,9 +29,19 @@ WS_EXPORT int ws_layout_load_buffer(ws_layout **out, const char *buf, size_t len
                                     ws_diags *diags);
 WS_EXPORT void ws_layout_free(ws_layout *layout);
 
-/* Borrowed, valid while the layout lives. */
+/* Borrowed, valid while the layout lives.
+ * kind: the plugin kind that derives and validates (`kind:`), or NULL for a
+ *       form of the office's own (`name:` without `kind:`);
+ * name: the form's name — `name:`, else the kind; {kind} and {layout} in
+ *       output names, doc.kind, the PDF's subject and keywords;
+ * derive: the kind whose derive hook runs — the kind, or `derive:`, or NULL. */
 WS_EXPORT const char *ws_layout_kind(const ws_layout *layout);
+WS_EXPORT const char *ws_layout_name(const ws_layout *layout);
+WS_EXPORT const char *ws_layout_derive(const ws_layout *layout);
 WS_EXPORT const char *ws_layout_title(const ws_layout *layout);
+/* True when a style of the layout names `family` (directly or by a role
+ * such as `fangsong` that maps to it). */
+WS_EXPORT bool ws_layout_uses_font(const ws_layout *layout, const char *family);
 WS_EXPORT const char *ws_layout_path(const ws_layout *layout);
 /* Page size in points, after orientation. */
 WS_EXPORT void ws_layout_page_size(const ws_layout *layout, double *width, double *height);

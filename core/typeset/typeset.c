@@ -1226,8 +1226,8 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 	ws_document_meta meta = {
 		.title = layout->title,
 		.author = layout->author,
-		.subject = layout->subject ? layout->subject : layout->kind,
-		.keywords = layout->kind,
+		.subject = layout->subject ? layout->subject : layout->name,
+		.keywords = layout->name,
 	};
 	ts t = {
 		.l = layout,
@@ -1236,7 +1236,7 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 		.doc = ws_document_new(&meta),
 		.frame = ws_layout_frame(layout),
 	};
-	t.scope = ws_bind_scope_new(group, layout->kind, layout->title,
+	t.scope = ws_bind_scope_new(group, layout->name, layout->title,
 	                            env->doc_date ? env->doc_date : ws_host_today());
 	new_page(&t);
 	place_list(&t, layout->elements, false);
