@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,7 +139,7 @@ Test(plugin, loads_a_good_plugin_and_indexes_it)
 	/* loading does not run hooks; the engine does */
 	cr_assert_not(marked("HOOK", "good"));
 	ws_value *group = ws_value_new_map(WS_LOC_NONE);
-	cr_assert_eq(k->derive(ws_host_services_get(), group, d), WS_OK);
+	cr_assert_eq(k->derive(k, ws_host_services_get(), group, d), WS_OK);
 	cr_assert(marked("HOOK", "good"));
 	ws_value_unref(group);
 
@@ -184,7 +185,15 @@ static void check_refused(const refusal *t)
 
 Test(plugin, refuses_bad_descriptors_naming_file_and_field)
 {
-	char major[96], minor[96];
+	char major[96], minor[96], v1[96], short_size[96], short_kind[96];
+	/* a plugin of the previous major is refused naming both versions */
+	snprintf(v1, sizeof v1, "built for ABI 1.0, wenshu has %d.%d (field abi_major)",
+	         WS_PLUGIN_ABI_MAJOR, WS_PLUGIN_ABI_MINOR);
+	snprintf(short_size, sizeof short_size, "field struct_size is 8, ABI %d.%d needs at least %zu",
+	         WS_PLUGIN_ABI_MAJOR, WS_PLUGIN_ABI_MINOR, sizeof(ws_plugin_desc));
+	snprintf(short_kind, sizeof short_kind, "field kind_size is %zu, ABI %d.%d needs at least %zu",
+	         offsetof(ws_kind_desc, data), WS_PLUGIN_ABI_MAJOR, WS_PLUGIN_ABI_MINOR,
+	         sizeof(ws_kind_desc));
 	snprintf(major, sizeof major, "built for ABI %d.%d, wenshu has %d.%d (field abi_major)",
 	         WS_PLUGIN_ABI_MAJOR + 1, WS_PLUGIN_ABI_MINOR, WS_PLUGIN_ABI_MAJOR,
 	         WS_PLUGIN_ABI_MINOR);
@@ -194,9 +203,11 @@ Test(plugin, refuses_bad_descriptors_naming_file_and_field)
 	const refusal cases[] = {
 		{"abi-major", major, true},
 		{"abi-minor", minor, true},
-		{"short-size", "field struct_size is 8, ABI 1.0 needs at least", true},
-		{"no-entry", "entry symbol wenshu_plugin_entry_v1 not found", false},
-		{"null-desc", "entry function wenshu_plugin_entry_v1 returned no descriptor", true},
+		{"short-size", short_size, true},
+		{"short-kind", short_kind, true},
+		{"abi-v1", v1, true},
+		{"no-entry", "entry symbol wenshu_plugin_entry not found", false},
+		{"null-desc", "entry function wenshu_plugin_entry returned no descriptor", true},
 		{"no-name", "field name is missing", true},
 		{"no-version", "field version is missing", true},
 		{"misnamed", "field name is 'someone-else', but the file is named 'misnamed'", true},
@@ -209,6 +220,51 @@ Test(plugin, refuses_bad_descriptors_naming_file_and_field)
 	/* RTLD_NOW: a module with an unresolvable symbol never even runs its
 	 * constructors, let alone a hook later in the batch */
 	cr_assert_not(marked("CTOR", "undef"));
+}
+
+/* ABI 2.1 appended `data` to ws_kind_desc and ws_element_desc.  A plugin
+ * built against the 2.0 structs (tests/plugins, TP_OLDER_MINOR: copies of
+ * the smaller structs, two kinds so the stride matters) loads; its entries
+ * are read with its own stride, the appended field reads as NULL, and each
+ * hook receives its own entry as `self`. */
+Test(plugin, loads_an_older_minor_and_hooks_see_their_own_entry)
+{
+	ws_registry *r = registry_with(TP_DIR);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_registry_load(r, "older-minor", d), WS_OK);
+	dump(d);
+	cr_assert_eq(ws_diags_count(d), 0);
+	const ws_plugin_desc *p = ws_registry_plugin_at(r, 0);
+	cr_assert_eq(p->abi_major, 2);
+	cr_assert_eq(p->abi_minor, 0);
+	cr_assert_eq(ws_registry_kind_count(r), 2);
+	const ws_kind_desc *k = ws_registry_find_kind(r, "older-minor-kind");
+	const ws_kind_desc *k2 = ws_registry_find_kind(r, "older-minor-second");
+	cr_assert_not_null(k);
+	cr_assert_not_null(k2, "the second kind is read with the plugin's stride");
+	cr_assert_str_eq(k2->title, "test");
+	cr_assert_null(k->data);
+	cr_assert_null(k2->data);
+	const ws_element_desc *e = ws_registry_find_element(r, "older-minor-stamp");
+	cr_assert_not_null(e);
+	cr_assert_null(e->data);
+	cr_assert_str_eq(e->keys[0], "ink");
+
+	ws_value *group = ws_value_new_map(WS_LOC_NONE);
+	cr_assert_not(marked("SELF", "older-minor"));
+	cr_assert_eq(k->derive(k, ws_host_services_get(), group, d), WS_OK);
+	cr_assert(marked("SELF", "older-minor"), "derive did not see its own entry as self");
+	cr_assert_eq(e->check(e, ws_host_services_get(), group, d), WS_OK);
+
+	/* a current plugin beside it: its hooks see their entry, data included */
+	cr_assert_eq(ws_registry_load(r, "builtin-text", d), WS_OK);
+	const ws_kind_desc *cur = ws_registry_find_kind(r, "builtin-text-kind");
+	cr_assert_str_eq(cur->data, "tp-data");
+	cr_assert_eq(cur->derive(cur, ws_host_services_get(), group, d), WS_OK);
+	cr_assert(marked("SELF", "builtin-text"));
+	ws_value_unref(group);
+	ws_registry_free(r);
+	ws_diags_free(d);
 }
 
 Test(plugin, refuses_duplicate_kind_and_element_naming_the_owner)
@@ -238,15 +294,20 @@ Test(plugin, refuses_duplicate_kind_and_element_naming_the_owner)
 Test(plugin, load_all_refuses_bad_plugins_and_carries_on)
 {
 	static const char *const refused[] = {
-		"abi-major", "abi-minor", "short-size", "no-entry", "null-desc", "no-name",
-		"no-version", "misnamed", "bad-kind", "no-draw", "undef", "twin", "stamp-twin",
+		"abi-major", "abi-minor", "short-size", "short-kind", "abi-v1", "no-entry",
+		"null-desc", "no-name", "no-version", "misnamed", "bad-kind", "no-draw", "undef",
+		"twin", "stamp-twin",
 	};
 	ws_registry *r = registry_with(TP_DIR);
 	ws_diags *d = ws_diags_new();
 	cr_assert_eq(ws_registry_load_all(r, d), WS_OK);
 	dump(d);
-	cr_assert_eq(ws_registry_plugin_count(r), 1);
-	cr_assert_str_eq(ws_registry_plugin_at(r, 0)->name, "good");
+	/* older-minor is a good plugin of an older ABI minor; builtin-text is
+	 * well formed (its element's name is the layout's business) */
+	cr_assert_eq(ws_registry_plugin_count(r), 3);
+	cr_assert_str_eq(ws_registry_plugin_at(r, 0)->name, "builtin-text");
+	cr_assert_str_eq(ws_registry_plugin_at(r, 1)->name, "good");
+	cr_assert_str_eq(ws_registry_plugin_at(r, 2)->name, "older-minor");
 	/* the batch goes on: refusals are warnings, one per file */
 	cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_ERROR), 0);
 	size_t n = sizeof refused / sizeof refused[0];
@@ -262,15 +323,15 @@ Test(plugin, load_all_refuses_bad_plugins_and_carries_on)
 	ws_value *map = ws_value_new_map(WS_LOC_NONE);
 	for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
 		const ws_kind_desc *k = ws_registry_kind_at(r, i);
-		k->derive(h, map, d);
-		k->validate(h, map, d);
+		k->derive(k, h, map, d);
+		k->validate(k, h, map, d);
 	}
 	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8);
 	cairo_t *cr = cairo_create(s);
 	for (size_t i = 0; i < ws_registry_element_count(r); i++) {
 		const ws_element_desc *e = ws_registry_element_at(r, i);
-		e->check(h, map, d);
-		e->draw(h, cr, (ws_rect){0, 0, 8, 8}, map, d);
+		e->check(e, h, map, d);
+		e->draw(e, h, cr, (ws_rect){0, 0, 8, 8}, map, d);
 	}
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
@@ -604,7 +665,7 @@ static int draw_barcode(const ws_element_desc *e, ws_value *p, ws_rect box, rend
 	cairo_move_to(cr, 3, 4);
 	cairo_matrix_t before, after;
 	cairo_get_matrix(cr, &before);
-	int rc = e->draw(ws_host_services_get(), cr, box, p, d);
+	int rc = e->draw(e, ws_host_services_get(), cr, box, p, d);
 	/* the element leaves cairo as it found it */
 	cairo_get_matrix(cr, &after);
 	cr_assert(memcmp(&before, &after, sizeof before) == 0);
@@ -666,7 +727,7 @@ Test(plugin, barcode_draws_code128_inside_its_box)
 
 	ws_diags *d = ws_diags_new();
 	ws_value *p = props("code128", "AA00TEST01", WS_LOC_NONE);
-	cr_assert_eq(e->check(ws_host_services_get(), p, d), WS_OK);
+	cr_assert_eq(e->check(e, ws_host_services_get(), p, d), WS_OK);
 	ws_rect box = {50, 40, 300, 100};
 	render rd;
 	cr_assert_eq(draw_barcode(e, p, box, &rd, d), WS_OK);
@@ -725,7 +786,7 @@ Test(plugin, barcode_draws_2d_codes_square_and_centred)
 
 	ws_value *p = props("qr", "AA00TEST01", WS_LOC_NONE);
 	ws_value_map_set(p, "color", ws_value_new_string("#102030", WS_LOC_NONE), WS_LOC_NONE);
-	cr_assert_eq(e->check(ws_host_services_get(), p, d), WS_OK);
+	cr_assert_eq(e->check(e, ws_host_services_get(), p, d), WS_OK);
 	render rd;
 	cr_assert_eq(draw_barcode(e, p, box, &rd, d), WS_OK);
 	dump(d);
@@ -751,7 +812,7 @@ Test(plugin, barcode_draws_2d_codes_square_and_centred)
 	for (size_t i = 0; i < 2; i++) {
 		p = props(others[i], "签证申请 AA00TEST01", WS_LOC_NONE);
 		ws_value_map_set(p, "quiet_zone", ws_value_new_number(2, WS_LOC_NONE), WS_LOC_NONE);
-		cr_assert_eq(e->check(ws_host_services_get(), p, d), WS_OK, "%s", others[i]);
+		cr_assert_eq(e->check(e, ws_host_services_get(), p, d), WS_OK, "%s", others[i]);
 		cr_assert_eq(draw_barcode(e, p, box, &rd, d), WS_OK, "%s", others[i]);
 		dump(d);
 		cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_ERROR), 0);
@@ -776,7 +837,7 @@ Test(plugin, barcode_check_reports_at_the_offending_value)
 	ws_value *p = ws_value_new_map(WS_LOC_NONE);
 	ws_value_map_set(p, "symbology", ws_value_new_string("ean13x", at), WS_LOC_NONE);
 	ws_value_map_set(p, "value", ws_value_new_string("1", WS_LOC_NONE), WS_LOC_NONE);
-	cr_assert_eq(e->check(h, p, d), WS_EINPUT);
+	cr_assert_eq(e->check(e, h, p, d), WS_EINPUT);
 	cr_assert(diag_has(d, WS_SEVERITY_ERROR, "unknown symbology 'ean13x'", NULL));
 	cr_assert_eq(ws_diags_at(d, 0)->loc.line, 12);
 	ws_value_unref(p);
@@ -784,7 +845,7 @@ Test(plugin, barcode_check_reports_at_the_offending_value)
 	/* Code 128 is Latin-1 only: zint's error text, at the value */
 	ws_diags_clear(d);
 	p = props("code128", "签证", at);
-	cr_assert_eq(e->check(h, p, d), WS_EINPUT);
+	cr_assert_eq(e->check(e, h, p, d), WS_EINPUT);
 	dump(d);
 	cr_assert_eq(ws_diags_count(d), 1);
 	const ws_diag *g = ws_diags_at(d, 0);
@@ -804,7 +865,7 @@ Test(plugin, barcode_check_reports_at_the_offending_value)
 	/* the same text is fine in a QR code */
 	ws_diags_clear(d);
 	p = props("qr", "签证", at);
-	cr_assert_eq(e->check(h, p, d), WS_OK);
+	cr_assert_eq(e->check(e, h, p, d), WS_OK);
 	cr_assert_eq(ws_diags_count(d), 0);
 	ws_value_unref(p);
 
@@ -813,7 +874,7 @@ Test(plugin, barcode_check_reports_at_the_offending_value)
 	ws_value_map_set(p, "color", ws_value_new_string("#12345", at), WS_LOC_NONE);
 	ws_value_map_set(p, "show_text", ws_value_new_string("yes", at), WS_LOC_NONE);
 	ws_value_map_set(p, "quiet_zone", ws_value_new_number(-1, at), WS_LOC_NONE);
-	cr_assert_eq(e->check(h, p, d), WS_EINPUT);
+	cr_assert_eq(e->check(e, h, p, d), WS_EINPUT);
 	cr_assert(diag_has(d, WS_SEVERITY_ERROR, "'color' must be", NULL));
 	cr_assert(diag_has(d, WS_SEVERITY_ERROR, "'show_text' must be true or false", NULL));
 	cr_assert(diag_has(d, WS_SEVERITY_ERROR, "'quiet_zone' must be", NULL));
@@ -822,7 +883,7 @@ Test(plugin, barcode_check_reports_at_the_offending_value)
 	/* a missing value */
 	ws_diags_clear(d);
 	p = ws_value_new_map(at);
-	cr_assert_eq(e->check(h, p, d), WS_EINPUT);
+	cr_assert_eq(e->check(e, h, p, d), WS_EINPUT);
 	cr_assert(diag_has(d, WS_SEVERITY_ERROR, "key 'value' is missing", NULL));
 	ws_value_unref(p);
 	ws_registry_free(r);

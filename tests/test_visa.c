@@ -1,9 +1,12 @@
-/* Tests for the visa plugins' derive and validate hooks (plugins/visa).
+/* Tests for the visa kind plugins (plugins/<kind>/) and the record library
+ * they call (plugins/visa).
  *
- * The static library is linked directly and the hooks are called with the
- * real host-services table; records come from examples/data through the
- * YAML loader, so every diagnostic is checked with its file line:col.
- * SOURCE_DATE_EPOCH is pinned to 2025-03-05 (Asia/Shanghai) by meson.
+ * Each kind is loaded from the build tree's plugin modules through the
+ * real registry and its hooks are called with the real host-services
+ * table; the record library's own functions are linked directly.  Records
+ * come from examples/data through the YAML loader, so every diagnostic is
+ * checked with its file line:col.  SOURCE_DATE_EPOCH is pinned to
+ * 2025-03-05 (Asia/Shanghai) by meson.
  */
 #include <criterion/criterion.h>
 #include <glib.h>
@@ -11,6 +14,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "plugin.h"
 #include "visa.h"
 #include "wsyaml.h"
 
@@ -43,12 +47,48 @@ static void dump(const ws_diags *d)
 	}
 }
 
-/* derive + validate for one kind. */
-static ws_diags *run(visa_kind k, ws_value *group)
+/* The kinds, by the names their plugins serve. */
+#define IC "interview-confirmation"
+#define PR "payment-receipt"
+#define RS "registration-self"
+#define RD "registration-delegated"
+#define NO "note"
+#define NC "note-cover"
+#define PC "packet-cover"
+static const char *const all_kinds[] = {IC, PR, RS, RD, NO, NC, PC};
+
+/* The kind `name` from its plugin in the build tree (loaded once per test
+ * process; the registry lives until the process ends, like the CLI's). */
+static const ws_kind_desc *kind(const char *name)
 {
+	static ws_registry *r;
+	if (!r) {
+		cr_assert_eq(ws_registry_new(&r), WS_OK);
+		ws_diags *d = ws_diags_new();
+		cr_assert_eq(ws_registry_add_dir(r, WS_TEST_BUILD_DIR "/plugins", d), WS_OK);
+		ws_diags_free(d);
+	}
 	ws_diags *d = ws_diags_new();
-	cr_assert_eq(visa_kinds[k].derive(H(), group, d), WS_OK);
-	cr_assert_eq(visa_kinds[k].validate(H(), group, d), WS_OK);
+	cr_assert_eq(ws_registry_load(r, name, d), WS_OK, "plugin %s", name);
+	ws_diags_free(d);
+	const ws_kind_desc *k = ws_registry_find_kind(r, name);
+	cr_assert_not_null(k, "kind %s", name);
+	return k;
+}
+
+static void derive(const char *name, ws_value *group, ws_diags *d)
+{
+	const ws_kind_desc *k = kind(name);
+	cr_assert_eq(k->derive(k, H(), group, d), WS_OK);
+}
+
+/* derive + validate for one kind. */
+static ws_diags *run(const char *name, ws_value *group)
+{
+	const ws_kind_desc *k = kind(name);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(k->derive(k, H(), group, d), WS_OK);
+	cr_assert_eq(k->validate(k, H(), group, d), WS_OK);
 	return d;
 }
 
@@ -218,15 +258,14 @@ Test(visa, derive_self_beijing)
 {
 	ws_value *root;
 	ws_value *g = load("self-beijing.yaml", &root);
-	ws_diags *d = run(VISA_KIND_INTERVIEW_CONFIRMATION, g);
+	ws_diags *d = run(IC, g);
 	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.applicant_count")), 1);
 	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.stay_days")), 8);
 	cr_assert_str_eq(dtext(g, "derived.total_usd"), "185.00");
 	cr_assert_str_eq(dtext(g, "derived.total_cny"), "1369.00");
-	cr_assert_str_eq(dtext(g, "derived.fee_cny_per_applicant"), "1369.00");
-	cr_assert_str_eq(dtext(g, "derived.total_fee_display"), "1369.00 CNY (185.00 USD)");
-	cr_assert_str_eq(dtext(g, "derived.fee_calc_line"), "(1 @ 185.00 USD) x 7.40 CNY/USD = 1369.00 (185.00 USD)");
-	cr_assert_str_eq(dtext(g, "derived.rate_line"), "1.00 USD = 7.40 CNY");
+	/* the receipt's and the delegated form's own lines are theirs alone */
+	cr_assert_null(ws_value_lookup(g, "derived.fee_calc_line"));
+	cr_assert_null(ws_value_lookup(g, "derived.fee_cny_per_applicant"));
 	cr_assert_str_eq(dtext(g, "derived.post.name_zh"), "美利坚合众国驻华大使馆");
 	cr_assert_str_eq(dtext(g, "derived.post.street_en"), "No. 55 An Jia Lou Road");
 	cr_assert_str_eq(dtext(g, "derived.note_addressee"), "美利坚合众国驻华大使馆");
@@ -234,7 +273,6 @@ Test(visa, derive_self_beijing)
 	cr_assert_str_eq(dtext(g, "derived.note_date_place_cn"), "二〇二五年三月五日于北京");
 	cr_assert_str_eq(dtext(g, "derived.appointment_date_slash"), "2025/03/18");
 	cr_assert_str_eq(dtext(g, "derived.appointment_datetime_zh"), "2025年3月18日 08:30");
-	cr_assert_str_eq(dtext(g, "derived.receipt_print_date"), "03/03/2025");
 	cr_assert_str_eq(dtext(g, "derived.fill_date_zh"), "2025年3月5日");
 	cr_assert_str_eq(dtext(g, "derived.itinerary_zh"), "华盛顿、纽约");
 	cr_assert_str_eq(dtext(g, "derived.route_zh"), "自行预约");
@@ -256,6 +294,16 @@ Test(visa, derive_self_beijing)
 	cr_assert_not(ws_value_bool(ws_value_lookup(g, "derived.checklist[1].printed")));
 	cr_assert_str_eq(dtext(g, "derived.checklist[2].item"), "中文照会");
 	cr_assert_str_eq(dtext(g, "derived.checklist[3].item"), "外交部取件手续费汇款凭证");
+	/* the receipt derives its equation lines on top of the record */
+	derive(PR, g, d);
+	cr_assert_str_eq(dtext(g, "derived.total_cny"), "1369.00");
+	cr_assert_str_eq(dtext(g, "derived.total_fee_display"), "1369.00 CNY (185.00 USD)");
+	cr_assert_str_eq(dtext(g, "derived.fee_calc_line"), "(1 @ 185.00 USD) x 7.40 CNY/USD = 1369.00 (185.00 USD)");
+	cr_assert_str_eq(dtext(g, "derived.rate_line"), "1.00 USD = 7.40 CNY");
+	cr_assert_str_eq(dtext(g, "derived.receipt_print_date"), "03/03/2025");
+	cr_assert_null(ws_value_lookup(g, "derived.appointment_date_slash"));
+	derive(RD, g, d);
+	cr_assert_str_eq(dtext(g, "derived.fee_cny_per_applicant"), "1369.00");
 	ws_diags_free(d);
 	ws_value_unref(root);
 }
@@ -264,12 +312,12 @@ Test(visa, derive_delegated_fees_and_remittance)
 {
 	ws_value *root;
 	ws_value *g = load("delegated-shanghai.yaml", &root);
-	ws_diags *d = run(VISA_KIND_REGISTRATION_DELEGATED, g);
+	ws_diags *d = run(RD, g);
 	cr_assert_str_eq(dtext(g, "derived.total_usd"), "555.00");
 	cr_assert_str_eq(dtext(g, "derived.total_cny"), "4107.00");
 	cr_assert_str_eq(dtext(g, "derived.remittance_total_cny"), "4107.00");
 	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.mfa_pickup_fee_cny")));
-	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.appointment_date_slash")));
+	cr_assert_null(ws_value_lookup(g, "derived.appointment_date_slash"));
 	cr_assert_str_eq(dtext(g, "derived.route_zh"), "委托护签部预约");
 	cr_assert_str_eq(dtext(g, "derived.post.short_zh"), "美国驻上海总领事馆");
 	cr_assert_str_eq(dtext(g, "derived.checklist[0].item"), "委托护照签证部预约美国签证面谈登记表");
@@ -280,30 +328,41 @@ Test(visa, derive_delegated_fees_and_remittance)
 	cr_assert_str_eq(dtext(g, "applicants[1].derived.role_zh"), "同行人员");
 	/* the MFA pickup fee joins the remittance (seed 二(一)) */
 	ws_value_map_set(g, "mfa_pickup_fee_cny", ws_value_new_string("30.00", WS_LOC_NONE), WS_LOC_NONE);
-	cr_assert_eq(visa_derive(H(), g, d), WS_OK);
+	derive(RD, g, d);
 	cr_assert_str_eq(dtext(g, "derived.remittance_total_cny"), "4137.00");
 	cr_assert_str_eq(dtext(g, "derived.checklist[3].note"), "汇款合计 4137.00 元");
 	ws_diags_free(d);
 	ws_value_unref(root);
 }
 
-Test(visa, derive_is_idempotent_across_kinds)
+/* Each kind's derive is idempotent, adds only `derived` keys, and carries
+ * the record-wide fields unchanged: what a kind adds is its own. */
+Test(visa, derive_is_idempotent_and_shares_the_record_fields)
 {
 	ws_value *root;
 	ws_value *g = load("delegated-shanghai.yaml", &root);
 	ws_diags *d = ws_diags_new();
-	cr_assert_eq(visa_kinds[VISA_KIND_NOTE].derive(H(), g, d), WS_OK);
-	ws_value *first = ws_value_copy(g);
-	for (int k = 0; k < VISA_N_KINDS; k++) {
-		cr_assert_eq(visa_kinds[k].derive(H(), g, d), WS_OK);
-		cr_assert(ws_value_equal(first, g), "derive for %s changed the tree", visa_kinds[k].name);
+	cr_assert_not_null(visa_derive_record(H(), g));
+	ws_value *record = ws_value_copy(ws_value_map_get(g, "derived"));
+	for (size_t k = 0; k < G_N_ELEMENTS(all_kinds); k++) {
+		derive(all_kinds[k], g, d);
+		ws_value *first = ws_value_copy(g);
+		derive(all_kinds[k], g, d);
+		cr_assert(ws_value_equal(first, g), "derive for %s is not idempotent", all_kinds[k]);
+		const ws_value *mine = ws_value_map_get(g, "derived");
+		for (size_t i = 0; i < ws_value_length(record); i++) {
+			const char *key = ws_value_map_key_at(record, i);
+			cr_assert(ws_value_equal(ws_value_map_value_at(record, i), ws_value_map_get(mine, key)),
+			          "%s changed the record-wide derived.%s", all_kinds[k], key);
+		}
+		ws_value_unref(first);
 	}
 	cr_assert_eq(ws_diags_count(d), 0, "derive reports nothing");
 	/* the input fields are untouched: only `derived` keys were added */
 	ws_value *root2;
 	ws_value *fresh = load("delegated-shanghai.yaml", &root2);
 	cr_assert_eq(ws_value_length(g), ws_value_length(fresh) + 1);
-	ws_value_unref(first);
+	ws_value_unref(record);
 	ws_value_unref(root2);
 	ws_diags_free(d);
 	ws_value_unref(root);
@@ -314,14 +373,15 @@ Test(visa, derive_survives_a_bad_record)
 	ws_value *root;
 	ws_value *g = load("invalid.yaml", &root);
 	ws_diags *d = ws_diags_new();
-	cr_assert_eq(visa_derive(H(), g, d), WS_OK);
+	cr_assert_not_null(visa_derive_record(H(), g));
 	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.stay_days"))); /* end < start */
 	cr_assert_str_eq(dtext(g, "derived.total_cny"), "2738.00");
 	cr_assert(ws_value_is_null(ws_value_lookup(g, "applicants[1].derived.gender_zh")));
 	/* not a map: nothing to do, no crash */
 	ws_value *s = ws_value_new_string("x", WS_LOC_NONE);
-	cr_assert_eq(visa_derive(H(), s, d), WS_OK);
-	visa_validate(H(), s, d, VISA_KIND_NOTE);
+	cr_assert_null(visa_derive_record(H(), s));
+	derive(NO, s, d);
+	visa_validate_record(H(), s, d, NULL);
 	cr_assert_not_null(ws_diags_find_rule(d, "F-group"));
 	ws_value_unref(s);
 	ws_diags_free(d);
@@ -334,13 +394,11 @@ Test(visa, valid_samples_have_no_errors_and_only_the_expected_warnings)
 {
 	static const struct {
 		const char *file;
-		visa_kind kinds[5];
+		const char *kinds[5];
 		size_t n;
 	} cases[] = {
-		{"self-beijing.yaml", {VISA_KIND_INTERVIEW_CONFIRMATION, VISA_KIND_PAYMENT_RECEIPT,
-		                       VISA_KIND_REGISTRATION_SELF, VISA_KIND_NOTE, VISA_KIND_NOTE_COVER}, 5},
-		{"delegated-shanghai.yaml", {VISA_KIND_PAYMENT_RECEIPT, VISA_KIND_REGISTRATION_DELEGATED,
-		                             VISA_KIND_NOTE, VISA_KIND_NOTE_COVER}, 4},
+		{"self-beijing.yaml", {IC, PR, RS, NO, NC}, 5},
+		{"delegated-shanghai.yaml", {PR, RD, NO, NC}, 4},
 	};
 	for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
 		for (size_t k = 0; k < cases[c].n; k++) {
@@ -349,7 +407,7 @@ Test(visa, valid_samples_have_no_errors_and_only_the_expected_warnings)
 			ws_diags *d = run(cases[c].kinds[k], g);
 			if (ws_diags_has_errors(d))
 				dump(d);
-			cr_assert_not(ws_diags_has_errors(d), "%s / %s", cases[c].file, visa_kinds[cases[c].kinds[k]].name);
+			cr_assert_not(ws_diags_has_errors(d), "%s / %s", cases[c].file, cases[c].kinds[k]);
 			/* the seed's own delivery address has "B座": X9 warns, no more */
 			bool self = c == 0;
 			expect(d, "X9", "group.delivery.address.street", WS_SEVERITY_WARNING, self ? 38 : 41, 23);
@@ -373,7 +431,7 @@ Test(visa, delegated_record_before_scheduling_cannot_print_a_confirmation)
 {
 	ws_value *root;
 	ws_value *g = load("delegated-shanghai.yaml", &root);
-	ws_diags *d = run(VISA_KIND_INTERVIEW_CONFIRMATION, g);
+	ws_diags *d = run(IC, g);
 	/* missing fields are reported at the parent map (appointment: line 24) */
 	expect(d, "F-appointment.date", "group.appointment.date", WS_SEVERITY_ERROR, 24, 5);
 	expect(d, "F-appointment.confirmation_no", "group.appointment.confirmation_no", WS_SEVERITY_ERROR, 24, 5);
@@ -422,7 +480,7 @@ Test(visa, invalid_sample_reports_every_listed_rule)
 	};
 	ws_value *root;
 	ws_value *g = load("invalid.yaml", &root);
-	ws_diags *d = run(VISA_KIND_NOTE, g);
+	ws_diags *d = run(NO, g);
 	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
 		expect(d, want[i].rule, want[i].path, want[i].sev, want[i].line, want[i].col);
 	/* the diagnostics point into the file */
@@ -433,13 +491,13 @@ Test(visa, invalid_sample_reports_every_listed_rule)
 	/* every other kind reports the same record rules; X14 is the note's own */
 	static const char *const record_rules[] = {"X1", "X2", "X3", "X4", "X5", "X8", "X9",
 	                                           "X11", "X12", "X13", "X16"};
-	for (int k = 0; k < VISA_N_KINDS; k++) {
-		d = run((visa_kind)k, g);
+	for (size_t k = 0; k < G_N_ELEMENTS(all_kinds); k++) {
+		d = run(all_kinds[k], g);
 		for (size_t i = 0; i < G_N_ELEMENTS(record_rules); i++)
-			cr_assert_not_null(find(d, record_rules[i], NULL), "%s misses %s", visa_kinds[k].name,
+			cr_assert_not_null(find(d, record_rules[i], NULL), "%s misses %s", all_kinds[k],
 			                   record_rules[i]);
-		bool note = k == VISA_KIND_NOTE || k == VISA_KIND_NOTE_COVER;
-		cr_assert_eq(find(d, "X14", NULL) != NULL, note, "%s: X14", visa_kinds[k].name);
+		bool note = !strcmp(all_kinds[k], NO) || !strcmp(all_kinds[k], NC);
+		cr_assert_eq(find(d, "X14", NULL) != NULL, note, "%s: X14", all_kinds[k]);
 		ws_diags_free(d);
 	}
 	ws_value_unref(root);
@@ -454,7 +512,7 @@ Test(visa, invalid_sample_reports_every_listed_rule)
 
 typedef struct mutation {
 	const char *file;     /* examples/data/<file> */
-	visa_kind kind;
+	const char *kind;
 	const char *path, *value;       /* "appointment.time", "8:30" */
 	const char *path2, *value2;     /* optional second change */
 	const char *rule;
@@ -468,12 +526,6 @@ typedef struct mutation {
 #define DS "delegated-shanghai.yaml"
 #define E WS_SEVERITY_ERROR
 #define W WS_SEVERITY_WARNING
-#define IC VISA_KIND_INTERVIEW_CONFIRMATION
-#define PR VISA_KIND_PAYMENT_RECEIPT
-#define RS VISA_KIND_REGISTRATION_SELF
-#define RD VISA_KIND_REGISTRATION_DELEGATED
-#define NO VISA_KIND_NOTE
-#define NC VISA_KIND_NOTE_COVER
 
 static const mutation mutations[] = {
 	{SB, IC, "group_id", "bad id!", NULL, NULL, "F-group_id", "group.group_id", E, false},
@@ -643,10 +695,17 @@ Test(visa, each_rule_passes_when_valid_and_fires_when_broken)
 
 Test(visa, each_module_publishes_its_kind)
 {
-	for (int k = 0; k < VISA_N_KINDS; k++) {
-		const char *name = visa_kinds[k].name;
+	static const struct {
+		const char *name, *title;
+	} mods[] = {
+		{IC, "面谈确认单"}, {PR, "缴费确认单"}, {RS, "自行预约美国签证面谈时间登记表"},
+		{RD, "委托护照签证部预约美国签证面谈登记表"}, {NO, "中文照会"}, {NC, "照会封面"},
+		{PC, "邮寄材料清单"},
+	};
+	for (size_t k = 0; k < G_N_ELEMENTS(mods); k++) {
+		const char *name = mods[k].name;
 		char *file = g_strdup_printf("%s.so", name);
-		char *path = g_build_filename(WS_TEST_BUILD_DIR, "plugins", name, file, NULL);
+		char *path = g_build_filename(WS_TEST_BUILD_DIR, "plugins", file, NULL);
 		GModule *mod = g_module_open(path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
 		cr_assert_not_null(mod, "%s: %s", path, g_module_error());
 		gpointer sym = NULL;
@@ -656,27 +715,31 @@ Test(visa, each_module_publishes_its_kind)
 		const ws_plugin_desc *desc = entry();
 		cr_assert_eq(desc->abi_major, WS_PLUGIN_ABI_MAJOR);
 		cr_assert_eq(desc->struct_size, sizeof(ws_plugin_desc));
+		cr_assert_eq(desc->kind_size, sizeof(ws_kind_desc));
 		cr_assert_str_eq(desc->name, name);
 		cr_assert_eq(desc->n_kinds, 1);
-		cr_assert_str_eq(desc->kinds[0].name, name);
-		cr_assert_str_eq(desc->kinds[0].title, visa_kinds[k].title);
+		const ws_kind_desc *kd = &desc->kinds[0];
+		cr_assert_str_eq(kd->name, name);
+		cr_assert_str_eq(kd->title, mods[k].title);
 		char *layout = g_strdup_printf("%s.yaml", name);
-		cr_assert_str_eq(desc->kinds[0].layout, layout);
-		cr_assert_not_null(desc->kinds[0].derive);
-		cr_assert_not_null(desc->kinds[0].validate);
+		cr_assert_str_eq(kd->layout, layout);
+		cr_assert_not_null(kd->derive);
+		cr_assert_not_null(kd->validate);
+		/* the kind's form is its own data (ABI 2.1) */
+		cr_assert_not_null(kd->data);
 		/* the module's own copy of the hooks works through the host table */
 		ws_value *root;
 		ws_value *g = load("invalid.yaml", &root);
 		ws_diags *d = ws_diags_new();
-		cr_assert_eq(desc->kinds[0].derive(H(), g, d), WS_OK);
-		cr_assert_eq(desc->kinds[0].validate(H(), g, d), WS_OK);
+		cr_assert_eq(kd->derive(kd, H(), g, d), WS_OK);
+		cr_assert_eq(kd->validate(kd, H(), g, d), WS_OK);
 		cr_assert_not_null(find(d, "X3", "group.applicants[0].ds160_confirmation_no"));
 		cr_assert_str_eq(dtext(g, "derived.total_cny"), "2738.00");
 		ws_diags_free(d);
 		ws_value_unref(root);
 		/* hidden visibility: the library's functions are not exported */
 		cr_assert_not(g_module_symbol(mod, "visa_validate", &sym));
-		cr_assert_not(g_module_symbol(mod, "visa_kinds", &sym));
+		cr_assert_not(g_module_symbol(mod, "visa_validate_record", &sym));
 		g_free(layout);
 		g_module_close(mod);
 		g_free(path);
@@ -697,7 +760,7 @@ Test(visa, chinese_names_may_use_rare_characters)
 		ws_value *root = NULL;
 		ws_value *g = load("self-beijing.yaml", &root);
 		mutate(g, "applicants.0.name_zh", name, 99);
-		ws_diags *d = run(VISA_KIND_NOTE, g);
+		ws_diags *d = run(NO, g);
 		const ws_diag *e = find(d, "F-name_zh", "group.applicants[0].name_zh");
 		if (ok)
 			cr_assert_null(e, "%s is a valid name", name);

@@ -330,10 +330,10 @@ int ws_engine_prepare(ws_engine *e, const ws_layout *layout, ws_value *group, ws
 	const ws_host_services *host = ws_host_services_get();
 	ws_diags *mine = ws_diags_new();
 	if (deriver && deriver->derive)
-		deriver->derive(host, group, mine);
+		deriver->derive(deriver, host, group, mine);
 	ws_layout_check_fields(layout, group, mine);
 	if (kind && kind->validate)
-		kind->validate(host, group, mine);
+		kind->validate(kind, host, group, mine);
 	bool failed = ws_diags_has_errors(mine);
 	ws_diags_move(diags, mine);
 	ws_diags_free(mine);

@@ -21,7 +21,10 @@
 struct ws_plugin {
 	char *path;            /* the resolved file that was opened */
 	void *handle;          /* dlopen() handle */
-	ws_plugin_desc desc;   /* host copy, zero-filled past the plugin's struct_size */
+	ws_plugin_desc desc;   /* host copy, zero-filled past the plugin's struct_size;
+	                        * kinds and elements point at the copies below */
+	ws_kind_desc *kinds;   /* owned: host copies, zero-filled past the plugin's kind_size */
+	ws_element_desc *elements; /* owned: likewise, past element_size */
 };
 
 typedef struct entry {
@@ -37,13 +40,20 @@ struct ws_registry {
 	GArray *elements;      /* entry */
 };
 
-/* What each ABI minor promises to be in ws_plugin_desc: the end of its
- * last field.  A minor bump appends a line. */
-static const size_t desc_size_for_minor[] = {
-	[0] = offsetof(ws_plugin_desc, n_elements) + sizeof(size_t),
+#define END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* What each ABI minor promises to be in ws_plugin_desc and in each element
+ * of its arrays: the end of the struct's last field in that minor.  A
+ * minor bump appends a row. */
+static const struct {
+	size_t desc, kind, element;
+} size_for_minor[] = {
+	[0] = {END_OF(ws_plugin_desc, n_elements), END_OF(ws_kind_desc, validate),
+	       END_OF(ws_element_desc, draw)},
+	[1] = {END_OF(ws_plugin_desc, n_elements), END_OF(ws_kind_desc, data),
+	       END_OF(ws_element_desc, data)},
 };
-_Static_assert(sizeof desc_size_for_minor / sizeof desc_size_for_minor[0] ==
-                       WS_PLUGIN_ABI_MINOR + 1,
+_Static_assert(sizeof size_for_minor / sizeof size_for_minor[0] == WS_PLUGIN_ABI_MINOR + 1,
                "one entry per ABI minor");
 
 /* An accepted plugin stays mapped until the process ends, as GStreamer's
@@ -55,6 +65,8 @@ static void plugin_free(ws_plugin *p)
 {
 	if (!p)
 		return;
+	g_free(p->kinds);
+	g_free(p->elements);
 	g_free(p->path);
 	g_free(p);
 }
@@ -393,15 +405,28 @@ static int check_file(const load_ctx *c, const char *trusted, char **resolved)
 	return WS_OK;
 }
 
-/* Checks 5–8 on the host copy of the descriptor. */
-static int check_desc(const load_ctx *c, const ws_plugin_desc *raw, ws_plugin_desc *copy)
+/* Copies `n` entries of `stride` bytes each from a plugin's array into
+ * host structs of `size` bytes, zero-filling what the plugin's (older)
+ * struct does not have.  Caller frees. */
+static void *copy_array(const void *from, size_t n, size_t stride, size_t size)
 {
+	char *to = g_malloc0_n(n ? n : 1, size);
+	for (size_t i = 0; i < n; i++)
+		memcpy(to + i * size, (const char *)from + i * stride, MIN(stride, size));
+	return to;
+}
+
+/* Checks 5–8 on the host copy of the descriptor; fills p->desc and the
+ * host copies of the kinds and element types. */
+static int check_desc(const load_ctx *c, const ws_plugin_desc *raw, ws_plugin *p)
+{
+	ws_plugin_desc *copy = &p->desc;
 	if (raw->abi_major != WS_PLUGIN_ABI_MAJOR || raw->abi_minor > WS_PLUGIN_ABI_MINOR)
 		return refuse(c, "it was built for ABI %u.%u, wenshu has %u.%u (field %s)",
 		              (unsigned)raw->abi_major, (unsigned)raw->abi_minor,
 		              (unsigned)WS_PLUGIN_ABI_MAJOR, (unsigned)WS_PLUGIN_ABI_MINOR,
 		              raw->abi_major != WS_PLUGIN_ABI_MAJOR ? "abi_major" : "abi_minor");
-	size_t need = desc_size_for_minor[raw->abi_minor];
+	size_t need = size_for_minor[raw->abi_minor].desc;
 	if (raw->struct_size < need)
 		return refuse(c, "field struct_size is %u, ABI %u.%u needs at least %zu",
 		              (unsigned)raw->struct_size, (unsigned)raw->abi_major,
@@ -409,7 +434,19 @@ static int check_desc(const load_ctx *c, const ws_plugin_desc *raw, ws_plugin_de
 	/* Copy what the plugin has; fields of newer minors stay zero. */
 	memset(copy, 0, sizeof *copy);
 	memcpy(copy, raw, MIN((size_t)raw->struct_size, sizeof *copy));
-
+	if (copy->n_kinds && copy->kind_size < size_for_minor[raw->abi_minor].kind)
+		return refuse(c, "field kind_size is %u, ABI %u.%u needs at least %zu",
+		              (unsigned)copy->kind_size, (unsigned)raw->abi_major,
+		              (unsigned)raw->abi_minor, size_for_minor[raw->abi_minor].kind);
+	if (copy->n_elements && copy->element_size < size_for_minor[raw->abi_minor].element)
+		return refuse(c, "field element_size is %u, ABI %u.%u needs at least %zu",
+		              (unsigned)copy->element_size, (unsigned)raw->abi_major,
+		              (unsigned)raw->abi_minor, size_for_minor[raw->abi_minor].element);
+	/* A plugin's own counts are bounded before anything is allocated. */
+	if (copy->n_kinds > 1024 || copy->n_elements > 1024)
+		return refuse(c, "field %s is %zu; at most 1024 are accepted",
+		              copy->n_kinds > 1024 ? "n_kinds" : "n_elements",
+		              copy->n_kinds > 1024 ? copy->n_kinds : copy->n_elements);
 	if (!copy->name || !*copy->name)
 		return refuse(c, "field name is missing");
 	if (strcmp(copy->name, c->stem) != 0)
@@ -421,6 +458,13 @@ static int check_desc(const load_ctx *c, const ws_plugin_desc *raw, ws_plugin_de
 		return refuse(c, "field kinds is NULL but n_kinds is %zu", copy->n_kinds);
 	if (copy->n_elements && !copy->elements)
 		return refuse(c, "field elements is NULL but n_elements is %zu", copy->n_elements);
+	p->kinds = copy_array(copy->kinds, copy->n_kinds, copy->kind_size, sizeof(ws_kind_desc));
+	p->elements = copy_array(copy->elements, copy->n_elements, copy->element_size,
+	                         sizeof(ws_element_desc));
+	copy->kinds = p->kinds;
+	copy->elements = p->elements;
+	copy->kind_size = sizeof(ws_kind_desc);
+	copy->element_size = sizeof(ws_element_desc);
 
 	for (size_t i = 0; i < copy->n_kinds; i++) {
 		const char *k = copy->kinds[i].name;
@@ -486,7 +530,14 @@ static int load_file(ws_registry *r, const char *trusted, const char *path, cons
 		return rc;
 	}
 	dlerror();
-	void *sym = dlsym(handle, WS_PLUGIN_ENTRY_SYMBOL);
+	const char *entry_name = WS_PLUGIN_ENTRY_SYMBOL;
+	void *sym = dlsym(handle, entry_name);
+	if (!sym) {
+		/* ABI 1 named its entry differently; its descriptor starts with
+		 * the same three fields, so the version check below can name it. */
+		entry_name = WS_PLUGIN_ENTRY_SYMBOL_V1;
+		sym = dlsym(handle, entry_name);
+	}
 	if (!sym) {
 		rc = refuse(&c, "entry symbol %s not found", WS_PLUGIN_ENTRY_SYMBOL);
 		goto fail;
@@ -497,13 +548,13 @@ static int load_file(ws_registry *r, const char *trusted, const char *path, cons
 	memcpy(&entry_fn, &sym, sizeof entry_fn);
 	const ws_plugin_desc *raw = entry_fn();
 	if (!raw) {
-		rc = refuse(&c, "entry function %s returned no descriptor", WS_PLUGIN_ENTRY_SYMBOL);
+		rc = refuse(&c, "entry function %s returned no descriptor", entry_name);
 		goto fail;
 	}
 	ws_plugin *p = g_new0(ws_plugin, 1);
-	rc = check_desc(&c, raw, &p->desc);
+	rc = check_desc(&c, raw, p);
 	if (rc != WS_OK) {
-		g_free(p);
+		plugin_free(p);
 		goto fail;
 	}
 	p->handle = handle;

@@ -185,7 +185,7 @@ static void plugin_op_draw(cairo_t *cr, void *data)
 {
 	plugin_op *op = data;
 	cairo_save(cr);
-	op->desc->draw(ws_host_services_get(), cr, op->box, op->props, NULL);
+	op->desc->draw(op->desc, ws_host_services_get(), cr, op->box, op->props, NULL);
 	cairo_restore(cr);
 }
 
@@ -945,7 +945,7 @@ static void place_plugin(ts *t, const ws_elem *e, ws_rect r)
 	const ws_host_services *host = ws_host_services_get();
 	if (e->plugin->check) {
 		ws_diags *mine = ws_diags_new();
-		e->plugin->check(host, props, mine);
+		e->plugin->check(e->plugin, host, props, mine);
 		bool bad = ws_diags_has_errors(mine);
 		ws_diags_move(t->diags, mine);
 		ws_diags_free(mine);

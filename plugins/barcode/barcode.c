@@ -202,8 +202,10 @@ static int report_zint(const ws_host_services *h, ws_diags *diags, const opts *o
 	return WS_OK;
 }
 
-static int barcode_check(const ws_host_services *h, const ws_value *props, ws_diags *diags)
+static int barcode_check(const ws_element_desc *self, const ws_host_services *h,
+                         const ws_value *props, ws_diags *diags)
 {
+	(void)self;
 	opts o;
 	if (parse_opts(h, props, diags, &o) != WS_OK)
 		return WS_EINPUT;
@@ -355,9 +357,10 @@ static void draw_vector(cairo_t *cr, const struct zint_vector *v, const ws_color
 		draw_string(cr, s);
 }
 
-static int barcode_draw(const ws_host_services *h, cairo_t *cr, ws_rect box,
-                        const ws_value *props, ws_diags *diags)
+static int barcode_draw(const ws_element_desc *self, const ws_host_services *h, cairo_t *cr,
+                        ws_rect box, const ws_value *props, ws_diags *diags)
 {
+	(void)self;
 	opts o;
 	if (parse_opts(h, props, diags, &o) != WS_OK)
 		return WS_EINPUT;
@@ -413,6 +416,6 @@ static const ws_element_desc elements[] = {
 	{.name = "barcode", .keys = barcode_keys, .check = barcode_check, .draw = barcode_draw},
 };
 
-WS_PLUGIN_DEFINE(.name = "barcode", .version = "1.0",
+WS_PLUGIN_DEFINE(.name = "barcode", .version = "2.0",
                  .description = "barcode element: Code 128, QR Code, Data Matrix, PDF417 (libzint)",
                  .elements = elements, .n_elements = 1)

@@ -1,7 +1,29 @@
-/* Plugin "note": 中文照会（普通照会） (DOMAIN §5).  The hooks live in the shared
- * visa library (plugins/visa); this module publishes its kind. */
+/* Plugin "note": 中文照会（普通照会） (DOMAIN §5.5).
+ *
+ * The note prints the group's itinerary, each applicant's work unit and
+ * position, the inviting party and the note number; its own rule is X14
+ * (x14.c).  The record-wide fields and rules come from plugins/visa. */
 #include "visa.h"
+#include "x14.h"
+
+static const visa_need note_needs[] = {
+	{"inviting_party", VISA_NEED_WARNING,
+	 "inviting_party (邀请单位) is missing; the note's body names the inviting party"},
+	{"us_itinerary", VISA_NEED_ERROR, NULL},
+	{"applicants[].employer", VISA_NEED_ERROR, NULL},
+	{"applicants[].position", VISA_NEED_ERROR, NULL},
+	{"note.no", VISA_NEED_WARNING,
+	 "note number (照会编号) is missing; the number line stays blank"},
+	{NULL, 0, NULL},
+};
+
+static const visa_form note_form = {.validate = note_check_x14, .needs = note_needs};
+
+static const ws_kind_desc kinds[] = {
+	{.name = "note", .title = "中文照会", .layout = "note.yaml",
+	 .derive = visa_derive, .validate = visa_validate, .data = &note_form},
+};
 
 WS_PLUGIN_DEFINE(.name = "note", .version = VISA_PLUGIN_VERSION,
                  .description = "中文照会（普通照会）: derive and validate for U.S. visa paperwork",
-                 .kinds = &visa_kinds[VISA_KIND_NOTE], .n_kinds = 1)
+                 .kinds = kinds, .n_kinds = 1)

@@ -1,10 +1,17 @@
-/* derive: the computed fields every visa layout reads (docs/fields.md).
+/* derive: the record-wide computed fields (docs/fields.md, "every kind").
+ *
+ * These are the facts about the group that more than one document prints:
+ * names, dates in each calendar style, the post, the note's defaults, the
+ * fee totals of X8 and the X15 checklist.  What one document alone prints
+ * (the receipt's equation lines, the confirmation's delivery block, the
+ * delegated form's fee equation, the packet list) is derived by that
+ * kind's plugin, in plugins/<kind>/, on top of this.
  *
  * Everything goes under `group.derived` and `group.applicants[i].derived`
  * so it never clashes with an input field.  Both maps are rebuilt from the
- * input on every run and replace the previous ones, so running derive twice,
- * or once per kind on the same group, gives the same tree.  Derive never
- * reports: a value it cannot compute is set to null and validate says why.
+ * input on every run and replace the previous ones, so running derive
+ * twice gives the same tree.  Derive never reports: a value it cannot
+ * compute is set to null and validate says why.
  */
 #include "record.h"
 
@@ -17,34 +24,39 @@ typedef struct dctx {
 	ws_value *out; /* group.derived, being built (owned until attached) */
 } dctx;
 
-static void set_str(const ws_host_services *h, ws_value *map, const char *key, const char *s)
+void visa_set_str(const ws_host_services *h, ws_value *map, const char *key, const char *s)
 {
 	h->map_set(map, key, s ? h->new_string(s, WS_LOC_NONE) : h->new_null(WS_LOC_NONE));
 }
 
-static void set_take(const ws_host_services *h, ws_value *map, const char *key, char *s)
+void visa_set_take(const ws_host_services *h, ws_value *map, const char *key, char *s)
 {
-	set_str(h, map, key, s);
+	visa_set_str(h, map, key, s);
 	g_free(s);
 }
 
-static void set_num(const ws_host_services *h, ws_value *map, const char *key, double n)
+void visa_set_num(const ws_host_services *h, ws_value *map, const char *key, double n)
 {
 	h->map_set(map, key, h->new_number(n, WS_LOC_NONE));
 }
 
-static void set_bool(const ws_host_services *h, ws_value *map, const char *key, bool b)
+void visa_set_bool(const ws_host_services *h, ws_value *map, const char *key, bool b)
 {
 	h->map_set(map, key, h->new_bool(b, WS_LOC_NONE));
 }
 
-/* A date field formatted with `fmt`, or null when absent or malformed. */
-static void set_date(const ws_host_services *h, ws_value *out, const char *key, const char *iso,
-                     char *(*fmt)(visa_date))
+void visa_set_date(const ws_host_services *h, ws_value *out, const char *key, const char *iso,
+                   char *(*fmt)(visa_date))
 {
 	visa_date d;
-	set_take(h, out, key, visa_date_parse(iso, &d) ? fmt(d) : NULL);
+	visa_set_take(h, out, key, visa_date_parse(iso, &d) ? fmt(d) : NULL);
 }
+
+#define set_str visa_set_str
+#define set_take visa_set_take
+#define set_num visa_set_num
+#define set_bool visa_set_bool
+#define set_date visa_set_date
 
 static char *name_en(const ws_host_services *h, const ws_value *app)
 {
@@ -212,7 +224,6 @@ static void derive_appointment(dctx *c)
 	const ws_value *ap = visa_get(h, c->group, "appointment");
 	const char *date = visa_text(h, ap, "date");
 	const char *time = visa_text(h, ap, "time");
-	set_date(h, c->out, "appointment_date_slash", date, visa_date_slash);
 	set_date(h, c->out, "appointment_date_zh", date, visa_date_zh);
 	visa_date d;
 	if (visa_date_parse(date, &d)) {
@@ -222,50 +233,30 @@ static void derive_appointment(dctx *c)
 	} else {
 		set_str(h, c->out, "appointment_datetime_zh", NULL);
 	}
-	set_date(h, c->out, "preferred_from_zh", visa_text(h, ap, "preferred_from"), visa_date_zh);
-	set_date(h, c->out, "preferred_to_zh", visa_text(h, ap, "preferred_to"), visa_date_zh);
 }
 
-static void derive_money(dctx *c, visa_money *m)
+/* The record's money as printed: each amount formatted from its fixed-point
+ * value (docs/rules.md "Money"), null when it cannot be computed. */
+static void derive_money(dctx *c, const visa_money *m)
 {
 	const ws_host_services *h = c->h;
 	const ws_value *pay = visa_get(h, c->group, "payment");
-	/* Confirm Receipt prints MM/DD/YYYY (seed step 13: 12/11/2024) */
-	set_date(h, c->out, "receipt_print_date", visa_text(h, pay, "date"), visa_date_us);
 	set_date(h, c->out, "payment_date_zh", visa_text(h, pay, "date"), visa_date_zh);
 	set_take(h, c->out, "fee_usd", m->have_fee ? visa_cents_format(m->fee_cents) : NULL);
 	set_take(h, c->out, "cny_per_usd", m->have_rate ? visa_rate_format(m->rate_e4) : NULL);
 	if (m->have_totals) {
-		char *fee = visa_cents_format(m->fee_cents), *rate = visa_rate_format(m->rate_e4);
-		char *usd = visa_cents_format(m->total_usd_cents), *cny = visa_cents_format(m->total_cny_cents);
 		set_num(h, c->out, "fee_usd_cents", (double)m->fee_cents);
-		set_str(h, c->out, "total_usd", usd);
-		set_str(h, c->out, "total_cny", cny);
-		set_take(h, c->out, "fee_cny_per_applicant", visa_cents_format(m->per_cny_cents));
-		/* seed step 12/13: "1369.00 CNY (185.00 USD)", CNY first */
-		set_take(h, c->out, "total_fee_display", g_strdup_printf("%s CNY (%s USD)", cny, usd));
-		set_take(h, c->out, "fee_calc_line",
-		         g_strdup_printf("(%" G_GINT64_FORMAT " @ %s USD) x %s CNY/USD = %s (%s USD)",
-		                         m->n, fee, rate, cny, usd));
-		set_take(h, c->out, "rate_line", g_strdup_printf("1.00 USD = %s CNY", rate));
-		/* seed 二(一): the remittance includes the MFA pickup fee */
-		set_take(h, c->out, "remittance_total_cny",
-		         visa_cents_format(m->total_cny_cents + (m->have_mfa ? m->mfa_cents : 0)));
-		g_free(fee);
-		g_free(rate);
-		g_free(usd);
-		g_free(cny);
+		set_take(h, c->out, "total_usd", visa_cents_format(m->total_usd_cents));
+		set_take(h, c->out, "total_cny", visa_cents_format(m->total_cny_cents));
 	} else {
-		static const char *const keys[] = {"fee_usd_cents", "total_usd", "total_cny",
-		                                   "fee_cny_per_applicant", "total_fee_display",
-		                                   "fee_calc_line", "rate_line", "remittance_total_cny"};
-		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-			set_str(h, c->out, keys[i], NULL);
+		set_str(h, c->out, "fee_usd_cents", NULL);
+		set_str(h, c->out, "total_usd", NULL);
+		set_str(h, c->out, "total_cny", NULL);
 	}
 	set_take(h, c->out, "mfa_pickup_fee_cny", m->have_mfa ? visa_cents_format(m->mfa_cents) : NULL);
 }
 
-static void derive_contact_delivery(dctx *c)
+static void derive_contact(dctx *c)
 {
 	const ws_host_services *h = c->h;
 	static const char *const what[] = {"name", "mobile", "landline"};
@@ -275,35 +266,6 @@ static void derive_contact_delivery(dctx *c)
 		const ws_value *v = visa_contact(h, c->group, what[i], NULL);
 		const char *t = v ? h->value_text(v) : NULL;
 		set_str(h, c->out, key, t && *t ? t : NULL);
-	}
-	const ws_value *del = visa_get(h, c->group, "delivery");
-	const char *opt = visa_text(h, del, "option");
-	/* seed step 11: Premium Delivery / Premium Location / Pick Up */
-	static const struct {
-		const char *opt, *en, *zh;
-	} opts[] = {
-		{"premium_delivery", "Premium Delivery", "付费送达上门"},
-		{"premium_location", "Premium Location", "付费中信取件点"},
-		{"pick_up", "Pick Up", "中信免费取件"},
-	};
-	const char *en = NULL, *zh = NULL;
-	for (size_t i = 0; opt && i < G_N_ELEMENTS(opts); i++)
-		if (strcmp(opts[i].opt, opt) == 0) {
-			en = opts[i].en;
-			zh = opts[i].zh;
-		}
-	set_str(h, c->out, "delivery_option_en", en);
-	set_str(h, c->out, "delivery_option_zh", zh);
-	const visa_citic *ci = visa_citic_find(visa_text(h, del, "citic_location"));
-	if (ci) {
-		ws_value *m = h->new_map(WS_LOC_NONE);
-		set_str(h, m, "code", ci->code);
-		set_str(h, m, "name_zh", ci->name_zh);
-		set_str(h, m, "address_zh", ci->address_zh);
-		set_str(h, m, "address_en", ci->address_en);
-		h->map_set(c->out, "citic", m);
-	} else {
-		set_str(h, c->out, "citic", NULL);
 	}
 }
 
@@ -362,80 +324,10 @@ static void derive_checklist(dctx *c, const visa_money *m)
 	h->map_set(c->out, "checklist", list);
 }
 
-static void packet_add(const ws_host_services *h, ws_value *list, visa_kind k, const char *reason,
-                       int *ready)
+ws_value *visa_derive_record(const ws_host_services *host, ws_value *group)
 {
-	ws_value *m = h->new_map(WS_LOC_NONE);
-	set_str(h, m, "kind", visa_kinds[k].name);
-	set_str(h, m, "title", visa_kinds[k].title);
-	set_str(h, m, "status", reason ? "pending" : "ready");
-	set_str(h, m, "reason", reason);
-	/* position among the documents that are printed (packet page order) */
-	if (reason)
-		set_str(h, m, "order", NULL);
-	else
-		set_num(h, m, "order", (double)++*ready);
-	h->list_append(list, m);
-}
-
-/* The mailing packet (seed 一(二), 二(一), 三(二)(三)): the documents wenshu
- * prints for the route, in mailing order, each ready or pending.  A document
- * is pending when it cannot exist yet: the confirmation needs the booked
- * appointment (date and confirmation number), the receipt needs the payment
- * date and every applicant's MRV receipt number.  `wenshu packet` renders
- * only the ready ones and the cover names the pending ones with the reason. */
-static void derive_packet(dctx *c)
-{
-	const ws_host_services *h = c->h;
-	const char *route = visa_text(h, c->group, "route");
-	bool self = route && strcmp(route, "self") == 0;
-	bool delegated = route && strcmp(route, "delegated") == 0;
-	if (!self && !delegated) {
-		set_str(h, c->out, "packet", NULL);
-		set_str(h, c->out, "packet_ready_count", NULL);
-		set_str(h, c->out, "packet_pending_count", NULL);
-		return;
-	}
-	const ws_value *ap = visa_get(h, c->group, "appointment");
-	visa_date d;
-	bool booked = visa_date_parse(visa_text(h, ap, "date"), &d) && visa_text(h, ap, "confirmation_no");
-	const ws_value *pay = visa_get(h, c->group, "payment");
-	bool paid_date = visa_date_parse(visa_text(h, pay, "date"), &d);
-	const ws_value *apps = visa_get(h, c->group, "applicants");
-	size_t n = apps && h->value_type(apps) == WS_VALUE_LIST ? h->value_length(apps) : 0;
-	bool receipts = n > 0;
-	for (size_t i = 0; i < n; i++) {
-		const ws_value *a = h->list_at(apps, i);
-		if (h->value_type(a) != WS_VALUE_MAP || !visa_text(h, a, "mrv_receipt_no"))
-			receipts = false;
-	}
-
-	ws_value *list = h->new_list(WS_LOC_NONE);
-	int ready = 0;
-	packet_add(h, list, self ? VISA_KIND_REGISTRATION_SELF : VISA_KIND_REGISTRATION_DELEGATED, NULL,
-	           &ready);
-	packet_add(h, list, VISA_KIND_NOTE_COVER, NULL, &ready);
-	packet_add(h, list, VISA_KIND_NOTE, NULL, &ready);
-	packet_add(h, list, VISA_KIND_INTERVIEW_CONFIRMATION,
-	           booked ? NULL
-	           : delegated ? "待护签部预约后生成（尚无面谈日期及预约确认号）"
-	                       : "待预约完成后生成（尚无面谈日期及预约确认号）",
-	           &ready);
-	packet_add(h, list, VISA_KIND_PAYMENT_RECEIPT,
-	           paid_date && receipts ? NULL
-	           : !paid_date          ? "待缴费后生成（尚无缴费日期）"
-	                                 : "待缴费后生成（尚缺申请人的MRV收据号）",
-	           &ready);
-	set_num(h, c->out, "packet_ready_count", (double)ready);
-	set_num(h, c->out, "packet_pending_count", (double)(h->value_length(list) - (size_t)ready));
-	h->map_set(c->out, "packet", list);
-}
-
-int visa_derive(const ws_host_services *host, ws_value *group, ws_diags *diags)
-{
-	(void)diags;
 	if (!group || host->value_type(group) != WS_VALUE_MAP)
-		return WS_OK; /* validate reports a group that is not a map */
+		return NULL; /* validate reports a group that is not a map */
 	dctx c = {host, group, host->new_map(WS_LOC_NONE)};
 	visa_money m;
 	visa_money_compute(host, group, &m);
@@ -445,9 +337,19 @@ int visa_derive(const ws_host_services *host, ws_value *group, ws_diags *diags)
 	derive_note(&c);
 	derive_appointment(&c);
 	derive_money(&c, &m);
-	derive_contact_delivery(&c);
+	derive_contact(&c);
 	derive_checklist(&c, &m);
-	derive_packet(&c);
 	host->map_set(group, "derived", c.out);
+	return c.out;
+}
+
+int visa_derive(const ws_kind_desc *self, const ws_host_services *host, ws_value *group,
+                ws_diags *diags)
+{
+	(void)diags;
+	const visa_form *form = self->data;
+	ws_value *out = visa_derive_record(host, group);
+	if (out && form && form->derive)
+		form->derive(host, group, out);
 	return WS_OK;
 }

@@ -1,5 +1,5 @@
-/* Reading a group record through the host services — private to the visa
- * library (derive.c, rules.c). */
+/* Reading a group record through the host services: for the record
+ * library and the kind plugins that derive or check fields of their own. */
 #ifndef WS_VISA_RECORD_H
 #define WS_VISA_RECORD_H
 

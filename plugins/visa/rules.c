@@ -1,11 +1,15 @@
 /* validate: the field rules of DOMAIN §4.1–§4.3 and the cross-document
- * rules X1–X16 (§4.6).  docs/rules.md lists every rule id.
+ * rules X1–X16 (§4.6) as they concern the record.  docs/rules.md lists
+ * every rule id.
  *
  * The record rules run for every kind, because a document must not print
- * from a bad record; on top of them each kind requires the fields its
- * layout prints (§5) and the note kinds run X14.  Each diagnostic names the
- * rule id, the data path and the offending value (whose location gives
- * file:line:col); a missing field is reported at its parent map.
+ * from a bad record.  A kind adds what its layout prints (§5) as the
+ * needs of its visa_form, which are read here, where that field is
+ * checked, so a diagnostic comes out in the same place whichever document
+ * asks; the rules a kind has of its own (X14 for the note) run in its
+ * plugin after these.  Each diagnostic names the rule id, the data path
+ * and the offending value (whose location gives file:line:col); a missing
+ * field is reported at its parent map.
  */
 #include "record.h"
 
@@ -17,7 +21,7 @@ typedef struct vctx {
 	const ws_host_services *h;
 	const ws_value *g; /* the group map */
 	ws_diags *d;
-	visa_kind kind;
+	const visa_form *form;  /* the document's needs; never NULL (an empty form) */
 	bool self, delegated;   /* route */
 	bool have_today;
 	visa_date today;
@@ -54,19 +58,37 @@ static void report(vctx *c, ws_severity sev, const ws_value *at, const char *rul
 #define ERR(...) report(c, WS_SEVERITY_ERROR, __VA_ARGS__)
 #define WARN(...) report(c, WS_SEVERITY_WARNING, __VA_ARGS__)
 
-static bool kind_is(const vctx *c, visa_kind k)
+const visa_need *visa_form_need(const visa_form *form, const char *path)
 {
-	return c->kind == k;
+	for (const visa_need *n = form ? form->needs : NULL; n && n->path; n++)
+		if (strcmp(n->path, path) == 0)
+			return n;
+	return NULL;
 }
 
-static bool kind_is_note(const vctx *c)
+/* The document's need for `path`, or NULL. */
+static const visa_need *need(const vctx *c, const char *path)
 {
-	return c->kind == VISA_KIND_NOTE || c->kind == VISA_KIND_NOTE_COVER;
+	return visa_form_need(c->form, path);
 }
 
-static bool kind_is_registration(const vctx *c)
+/* REQ when the document requires `path` outright. */
+static enum need needed(const vctx *c, const char *path)
 {
-	return c->kind == VISA_KIND_REGISTRATION_SELF || c->kind == VISA_KIND_REGISTRATION_DELEGATED;
+	const visa_need *n = need(c, path);
+	return n && n->level == VISA_NEED_ERROR ? REQ : OPT;
+}
+
+static ws_severity severity_of(const visa_need *n)
+{
+	return n->level == VISA_NEED_WARNING ? WS_SEVERITY_WARNING : WS_SEVERITY_ERROR;
+}
+
+/* A field the document needs is missing: its own reason, or `dflt`. */
+static void report_need(vctx *c, const visa_need *n, const ws_value *at, const char *rule,
+                        const char *path, const char *dflt)
+{
+	report(c, severity_of(n), at, rule, path, "%s", n->why ? n->why : dflt);
 }
 
 /* The scalar text of map[key].  A missing (or null) required field is an
@@ -309,10 +331,11 @@ static void check_identity(vctx *c)
 	enum_field(c, c->g, "group", "route", "预约方式", "F-route", REQ, routes);
 	const char *route = visa_text(c->h, c->g, "route");
 	const ws_value *rv = visa_get(c->h, c->g, "route");
-	if (route && kind_is(c, VISA_KIND_REGISTRATION_SELF) && c->delegated)
-		ERR(rv, "F-route", "group.route", "route is delegated (委托护签部预约) but the self-scheduled registration form (自行预约登记表) was requested");
-	if (route && kind_is(c, VISA_KIND_REGISTRATION_DELEGATED) && c->self)
-		ERR(rv, "F-route", "group.route", "route is self (自行预约) but the delegated registration form (委托护签部预约登记表) was requested");
+	/* a document of one route asked for a group of the other */
+	const char *form_route = c->form->route;
+	if (route && form_route && (c->self || c->delegated) && strcmp(route, form_route) != 0)
+		ERR(rv, "F-route", "group.route", "route is %s (%s) but the %s was requested", route,
+		    c->self ? "自行预约" : "委托护签部预约", c->form->route_label);
 
 	length_field(c, c->g, "group", "group_name", "团组名称", "F-group_name", REQ, 1, 60);
 	t = field(c, c->g, "group", "mission_approval_no", "任务批件文号", "F-mission_approval_no", REQ, &v);
@@ -331,15 +354,16 @@ static void check_identity(vctx *c)
 	length_field(c, c->g, "group", "purpose", "出访任务（事由）", "F-purpose", REQ, 2, 200);
 
 	const ws_value *fra = visa_get(c->h, c->g, "fao_return_address");
+	const visa_need *n;
 	if (fra)
 		address_check(c, fra, "group.fao_return_address", "F-address", false);
-	else if (kind_is(c, VISA_KIND_REGISTRATION_DELEGATED))
-		ERR(c->g, "F-fao_return_address", "group.fao_return_address",
-		    "required field fao_return_address (材料回寄地址) is missing: 护签部 mails the materials back to it (seed 二(二))");
+	else if ((n = need(c, "fao_return_address")))
+		report_need(c, n, c->g, "F-fao_return_address", "group.fao_return_address",
+		            "required field fao_return_address (材料回寄地址) is missing");
 
-	if (kind_is(c, VISA_KIND_NOTE) && !visa_text(c->h, c->g, "inviting_party"))
-		WARN(c->g, "F-inviting_party", "group.inviting_party",
-		     "inviting_party (邀请单位) is missing; the note's body names the inviting party");
+	if ((n = need(c, "inviting_party")) && !visa_text(c->h, c->g, "inviting_party"))
+		report_need(c, n, c->g, "F-inviting_party", "group.inviting_party",
+		            "required field inviting_party (邀请单位) is missing");
 }
 
 static void check_travel(vctx *c, bool have_appt, visa_date appt)
@@ -389,10 +413,10 @@ static void check_travel(vctx *c, bool have_appt, visa_date appt)
 	} else if (it) {
 		places = 1;
 	}
-	/* The note (§5.5) and both forms (§5.3–5.4) print the places. */
-	if (places == 0 && (kind_is_registration(c) || kind_is(c, VISA_KIND_NOTE)))
-		ERR(it ? it : c->g, "F-us_itinerary", "group.us_itinerary",
-		    "us_itinerary (在美访问地点) needs at least one place");
+	const visa_need *n;
+	if (places == 0 && (n = need(c, "us_itinerary")))
+		report_need(c, n, it ? it : c->g, "F-us_itinerary", "group.us_itinerary",
+		            "us_itinerary (在美访问地点) needs at least one place");
 }
 
 static void check_contact(vctx *c)
@@ -404,12 +428,13 @@ static void check_contact(vctx *c)
 	const ws_value *at = visa_get(c->h, c->g, "contact");
 	if (!at)
 		at = c->g;
-	if (kind_is_registration(c) && !mob)
-		ERR(at, "F-contact", "group.contact.mobile",
-		    "the registration form needs a contact mobile (联系人手机)");
-	if (kind_is_registration(c) && !name)
-		ERR(at, "F-contact", "group.contact.name",
-		    "the registration form needs a contact name (联系人)");
+	const visa_need *n;
+	if (!mob && (n = need(c, "contact.mobile")))
+		report_need(c, n, at, "F-contact", "group.contact.mobile",
+		            "required field contact.mobile (联系人手机) is missing");
+	if (!name && (n = need(c, "contact.name")))
+		report_need(c, n, at, "F-contact", "group.contact.name",
+		            "required field contact.name (联系人) is missing");
 	const ws_value *land = visa_contact(c->h, c->g, "landline", &path);
 	landline_check(c, land, path, "contact landline (固定电话)");
 }
@@ -449,9 +474,9 @@ static void check_appointment(vctx *c, bool *have_appt, visa_date *appt, const w
 	const ws_host_services *h = c->h;
 	const ws_value *ap = visa_get(h, c->g, "appointment");
 	*have_appt = false;
-	/* §4.1: the date is required on the self route; the confirmation
-	 * (§5.1) prints it on either route. */
-	bool need_date = c->self || kind_is(c, VISA_KIND_INTERVIEW_CONFIRMATION);
+	/* §4.1: the date is required on the self route; a document that
+	 * prints it (the confirmation, §5.1) needs it on either route. */
+	bool need_date = c->self || needed(c, "appointment.date") == REQ;
 	if (!ap) {
 		if (need_date)
 			ERR(c->g, "F-appointment.date", "group.appointment.date",
@@ -469,28 +494,28 @@ static void check_appointment(vctx *c, bool *have_appt, visa_date *appt, const w
 	const char *t = field(c, ap, ap_path, "time", "面谈时间", "F-appointment.time", OPT, &v);
 	pattern(c, v, t, "group.appointment.time", "F-appointment.time", "appointment time (面谈时间)",
 	        &re_time, "a 24-hour time HH:MM (00:00–23:59)");
-	bool conf = kind_is(c, VISA_KIND_INTERVIEW_CONFIRMATION);
 	t = field(c, ap, ap_path, "confirmation_no", "领事馆面谈编号", "F-appointment.confirmation_no",
-	          conf ? REQ : OPT, &v);
+	          needed(c, "appointment.confirmation_no"), &v);
 	pattern(c, v, t, "group.appointment.confirmation_no", "F-appointment.confirmation_no",
 	        "appointment confirmation number (领事馆面谈编号)", &re_appt_no,
 	        "4 to 30 letters, digits or hyphens");
-	t = field(c, ap, ap_path, "count", "领事馆面谈次数", "F-appointment.count", conf ? REQ : OPT, &v);
+	t = field(c, ap, ap_path, "count", "领事馆面谈次数", "F-appointment.count",
+	          needed(c, "appointment.count"), &v);
 	int64_t n;
 	if (t && (!visa_decimal_parse(t, 0, 0, &n) || n < 1))
 		ERR(v, "F-appointment.count", "group.appointment.count",
 		    "appointment count \"%s\" (领事馆面谈次数) must be a whole number ≥ 1", t);
-	if (conf && !visa_text(h, ap, "uid"))
-		WARN(ap, "F-appointment.uid", "group.appointment.uid",
-		     "appointment.uid is missing; the confirmation's UID barcode stays empty");
+	const visa_need *nu = need(c, "appointment.uid");
+	if (nu && !visa_text(h, ap, "uid"))
+		report_need(c, nu, ap, "F-appointment.uid", "group.appointment.uid",
+		            "required field appointment.uid (UID) is missing");
 
 	visa_date pf, pt;
-	bool deleg_form = kind_is(c, VISA_KIND_REGISTRATION_DELEGATED);
 	bool hf = date_field(c, ap, ap_path, "preferred_from", "期望面谈日期（起）", "F-appointment.preferred",
-	                     deleg_form ? REQ : OPT, &pf, NULL);
+	                     needed(c, "appointment.preferred_from"), &pf, NULL);
 	const ws_value *vto;
 	bool ht = date_field(c, ap, ap_path, "preferred_to", "期望面谈日期（止）", "F-appointment.preferred",
-	                     deleg_form ? REQ : OPT, &pt, &vto);
+	                     needed(c, "appointment.preferred_to"), &pt, &vto);
 	if (hf && ht && visa_date_days(pt) < visa_date_days(pf))
 		ERR(vto, "F-appointment.preferred", "group.appointment.preferred_to",
 		    "preferred interview window ends (%s) before it starts (%s)", visa_text(h, ap, "preferred_to"),
@@ -549,11 +574,13 @@ static void check_payment(vctx *c)
 	const char *cls = visa_text(h, c->g, "visa_class");
 	bool official = cls && visa_class_official(cls);
 	const ws_value *pay = visa_get(h, c->g, "payment");
-	bool receipt = kind_is(c, VISA_KIND_PAYMENT_RECEIPT);
-	bool need = receipt || (kind_is(c, VISA_KIND_REGISTRATION_DELEGATED) && !official);
+	bool receipt = c->form->fee_receipt;
+	const visa_need *np = need(c, "payment");
+	/* a fee-exempt (official) class pays nothing, so has nothing to remit */
+	bool need_pay = np && (np->level == VISA_NEED_ERROR || (np->level == VISA_NEED_IF_FEE && !official));
 	const char *pp = "group.payment";
 	if (!pay) {
-		if (need)
+		if (need_pay)
 			ERR(c->g, "F-payment", pp, "required block payment (缴费信息) is missing");
 	} else if (h->value_type(pay) != WS_VALUE_MAP) {
 		ERR(pay, "F-payment", pp, "payment must be a map");
@@ -569,7 +596,7 @@ static void check_payment(vctx *c)
 		    x == 0)
 			ERR(vr, "F-payment.cny_per_usd", "group.payment.cny_per_usd", "exchange rate (领事汇率) must be greater than 0");
 		visa_date d;
-		date_field(c, pay, pp, "date", "缴费日期", "F-payment.date", receipt ? REQ : OPT, &d, NULL);
+		date_field(c, pay, pp, "date", "缴费日期", "F-payment.date", needed(c, "payment.date"), &d, NULL);
 		/* fee by class (§4.4); official classes are X12's business */
 		int64_t want = cls ? visa_class_fee_cents(cls) : -1;
 		if (m->have_fee && !official && want >= 0 && m->fee_cents != want) {
@@ -621,14 +648,17 @@ static void check_payment(vctx *c)
 	const ws_value *apps = visa_get(h, c->g, "applicants");
 	size_t napps = h->value_type(apps) == WS_VALUE_LIST ? h->value_length(apps) : 0;
 	bool fee_due = !m->have_fee || m->fee_cents > 0;
+	const visa_need *nr = need(c, "applicants[].mrv_receipt_no");
+	bool need_receipt_no = nr && (nr->level != VISA_NEED_IF_FEE || fee_due);
 	bool any_receipt = false;
 	for (size_t i = 0; i < napps; i++) {
 		const ws_value *a = h->list_at(apps, i);
 		if (visa_text(h, a, "mrv_receipt_no"))
 			any_receipt = true;
-		else if (receipt && fee_due && h->value_type(a) == WS_VALUE_MAP)
-			ERR(a, "X8", P(c, "group.applicants[%zu].mrv_receipt_no", i),
-			    "applicant %zu has no MRV receipt number (收据编号); the receipt lists one per applicant", i + 1);
+		else if (need_receipt_no && h->value_type(a) == WS_VALUE_MAP)
+			report(c, severity_of(nr), a, "X8", P(c, "group.applicants[%zu].mrv_receipt_no", i),
+			       "applicant %zu has no MRV receipt number (收据编号); %s", i + 1,
+			       nr->why ? nr->why : "the document lists one per applicant");
 	}
 
 	/* X12: A-1/A-2/G-1..G-4/C-3 are fee-exempt and go through a note, not a receipt */
@@ -659,9 +689,10 @@ static void check_delivery(vctx *c)
 	const ws_host_services *h = c->h;
 	const ws_value *del = visa_get(h, c->g, "delivery");
 	if (!del) {
-		/* §5.1 item 7 prints the delivery block */
-		if (kind_is(c, VISA_KIND_INTERVIEW_CONFIRMATION))
-			ERR(c->g, "F-delivery", "group.delivery", "required block delivery (文件递送选项) is missing");
+		const visa_need *n = need(c, "delivery");
+		if (n)
+			report_need(c, n, c->g, "F-delivery", "group.delivery",
+			            "required block delivery (文件递送选项) is missing");
 		return;
 	}
 	if (h->value_type(del) != WS_VALUE_MAP) {
@@ -694,8 +725,10 @@ static void check_note(vctx *c)
 	if (no && !visa_re_match(&re_note_no, no))
 		WARN(v, "F-note.no", "group.note.no",
 		     "note number \"%s\" (照会编号) is not in the form （YYYY）××字第N号, e.g. （2025）测签字第001号", no);
-	else if (!no && kind_is_note(c))
-		WARN(note ? note : c->g, "F-note.no", "group.note.no", "note number (照会编号) is missing; the number line stays blank");
+	const visa_need *n;
+	if (!no && (n = need(c, "note.no")))
+		report_need(c, n, note ? note : c->g, "F-note.no", "group.note.no",
+		            "required field note.no (照会编号) is missing");
 	visa_date d;
 	const ws_value *vd;
 	if (note && date_field(c, note, "group.note", "date", "照会日期", "F-note.date", OPT, &d, &vd) &&
@@ -703,17 +736,14 @@ static void check_note(vctx *c)
 		WARN(vd, "F-note.date", "group.note.date", "note date %s (照会日期) is after today %s",
 		     h->value_text(vd), h->today());
 
-	/* X1 (and X14 for the note kinds): the 受照机关 is the post of interview */
+	/* X1: the 受照机关 is the post of interview (the note's own X14 says
+	 * so again, in plugins/note) */
 	const visa_post *post = visa_post_find(visa_text(h, c->g, "interview_post"));
 	const char *addr = field(c, note, "group.note", "addressee", "受照机关", "X1", OPT, &v);
-	if (addr && post && strcmp(addr, post->name_zh) != 0) {
+	if (addr && post && strcmp(addr, post->name_zh) != 0)
 		ERR(v, "X1", "group.note.addressee",
 		    "note addressee %s (受照机关) differs from the interview post %s (%s)", addr, post->code,
 		    post->name_zh);
-		if (kind_is_note(c))
-			ERR(v, "X14", "group.note.addressee",
-			    "the note is addressed to %s, but the interview post %s is %s", addr, post->code, post->name_zh);
-	}
 }
 
 /* ---- applicants, §4.2 ---- */
@@ -839,7 +869,7 @@ static void check_applicant(vctx *c, const ws_value *a, size_t i, size_t primary
 			    t, implied, visa_passport_type_zh(implied), ptype, visa_passport_type_zh(ptype));
 	}
 	field(c, a, ap, "passport_place_of_issue", "签发地点", "F-passport_place_of_issue",
-	      kind_is(c, VISA_KIND_REGISTRATION_DELEGATED) ? REQ : OPT, NULL);
+	      needed(c, "applicants[].passport_place_of_issue"), NULL);
 
 	/* X3: DS-160 barcode number */
 	t = field(c, a, ap, "ds160_confirmation_no", "DS-160 确认编号", "X3", REQ, &v);
@@ -863,10 +893,9 @@ static void check_applicant(vctx *c, const ws_value *a, size_t i, size_t primary
 		g_free(k2);
 	}
 
-	bool deleg_form = kind_is(c, VISA_KIND_REGISTRATION_DELEGATED);
-	t = field(c, a, ap, "email", "电子邮箱", "F-email", deleg_form ? REQ : OPT, &v);
+	t = field(c, a, ap, "email", "电子邮箱", "F-email", needed(c, "applicants[].email"), &v);
 	pattern(c, v, t, P(c, "%s.email", ap), "F-email", "e-mail (电子邮箱)", &re_email, "an address like name@example.org");
-	field(c, a, ap, "mobile_phone", "手机", "F-mobile", deleg_form ? REQ : OPT, &v);
+	field(c, a, ap, "mobile_phone", "手机", "F-mobile", needed(c, "applicants[].mobile_phone"), &v);
 	mobile_check(c, v, P(c, "%s.mobile_phone", ap), "mobile phone (手机)");
 	field(c, a, ap, "home_phone", "家庭电话", "F-landline", OPT, &v);
 	landline_check(c, v, P(c, "%s.home_phone", ap), "home phone (家庭电话)");
@@ -874,18 +903,18 @@ static void check_applicant(vctx *c, const ws_value *a, size_t i, size_t primary
 	if (ma)
 		address_check(c, ma, P(c, "%s.mailing_address", ap), "F-address", false);
 
-	/* The note (§5.5) and both forms list employer and position. */
-	bool need_job = kind_is(c, VISA_KIND_NOTE) || kind_is_registration(c);
-	field(c, a, ap, "employer", "工作单位", "F-employer", need_job ? REQ : OPT, NULL);
-	field(c, a, ap, "position", "职务", "F-position", need_job ? REQ : OPT, NULL);
+	field(c, a, ap, "employer", "工作单位", "F-employer", needed(c, "applicants[].employer"), NULL);
+	field(c, a, ap, "position", "职务", "F-position", needed(c, "applicants[].position"), NULL);
 
 	const ws_value *rel = visa_get(h, a, "relationship_to_primary");
+	const visa_need *nrel = need(c, "applicants[].relationship_to_primary");
 	if (i == primary && rel && *h->value_text(rel))
 		WARN(rel, "F-relationship_to_primary", P(c, "%s.relationship_to_primary", ap),
 		     "the primary applicant has a relationship_to_primary (%s); it applies to dependents only", h->value_text(rel));
-	else if (i != primary && !rel && deleg_form)
-		WARN(a, "F-relationship_to_primary", P(c, "%s.relationship_to_primary", ap),
-		     "dependent %zu has no relationship_to_primary (与主申请人关系), e.g. 同事", i + 1);
+	else if (i != primary && !rel && nrel)
+		report(c, severity_of(nrel), a, "F-relationship_to_primary", P(c, "%s.relationship_to_primary", ap),
+		       "dependent %zu has no relationship_to_primary (与主申请人关系), e.g. 同事%s%s", i + 1,
+		       nrel->why ? "; " : "", nrel->why ? nrel->why : "");
 
 	t = field(c, a, ap, "mrv_receipt_no", "缴费收据编号", "F-mrv_receipt_no", OPT, &v);
 	pattern(c, v, t, P(c, "%s.mrv_receipt_no", ap), "F-mrv_receipt_no", "MRV receipt number (缴费收据编号)",
@@ -968,59 +997,16 @@ static void check_applicants(vctx *c, bool have_appt, visa_date appt)
 	}
 }
 
-/* X14: a note verbale speaks in the third person (§1.2): never 我们, 你们,
- * 贵方, 贵馆, 您.  Checks every text the note prints. */
-static void wording_one(vctx *c, const ws_value *v, const char *path)
+int visa_validate_record(const ws_host_services *host, const ws_value *group, ws_diags *diags,
+                         const visa_form *form)
 {
-	static const char *const banned[] = {"贵馆", "贵方", "我们", "你们", "您"};
-	const ws_host_services *h = c->h;
-	if (!v)
-		return;
-	ws_value_type t = h->value_type(v);
-	if (t == WS_VALUE_MAP) {
-		for (size_t i = 0; i < h->value_length(v); i++)
-			wording_one(c, h->map_value_at(v, i), P(c, "%s.%s", path, h->map_key_at(v, i)));
-		return;
-	}
-	if (t == WS_VALUE_LIST) {
-		for (size_t i = 0; i < h->value_length(v); i++)
-			wording_one(c, h->list_at(v, i), P(c, "%s[%zu]", path, i));
-		return;
-	}
-	const char *s = h->value_text(v);
-	for (size_t i = 0; s && i < G_N_ELEMENTS(banned); i++)
-		if (strstr(s, banned[i])) {
-			WARN(v, "X14", path,
-			     "\"%s\" uses %s; a note verbale is written in the third person (repeat the full names, e.g. 美利坚合众国驻华大使馆)",
-			     s, banned[i]);
-			break;
-		}
-}
-
-static void check_x14_wording(vctx *c)
-{
-	const ws_host_services *h = c->h;
-	static const char *const keys[] = {"group_name", "purpose", "dispatching_unit", "inviting_party",
-	                                   "us_itinerary", "note"};
-	for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-		wording_one(c, visa_get(h, c->g, keys[i]), P(c, "group.%s", keys[i]));
-	const ws_value *apps = visa_get(h, c->g, "applicants");
-	size_t n = h->value_type(apps) == WS_VALUE_LIST ? h->value_length(apps) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const ws_value *a = h->list_at(apps, i);
-		wording_one(c, visa_get(h, a, "employer"), P(c, "group.applicants[%zu].employer", i));
-		wording_one(c, visa_get(h, a, "position"), P(c, "group.applicants[%zu].position", i));
-	}
-}
-
-int visa_validate(const ws_host_services *host, const ws_value *group, ws_diags *diags, visa_kind kind)
-{
+	static const visa_form no_form = {0};
 	if (!group || host->value_type(group) != WS_VALUE_MAP) {
 		host->diag(diags, WS_SEVERITY_ERROR, group, "F-group", "group",
 		           "the group must be a map of fields (see DOMAIN §4.1)");
 		return WS_OK;
 	}
-	vctx c = {.h = host, .g = group, .d = diags, .kind = kind,
+	vctx c = {.h = host, .g = group, .d = diags, .form = form ? form : &no_form,
 	          .scratch = g_ptr_array_new_with_free_func(g_free)};
 	const char *route = visa_text(host, group, "route");
 	c.self = route && strcmp(route, "self") == 0;
@@ -1041,8 +1027,16 @@ int visa_validate(const ws_host_services *host, const ws_value *group, ws_diags 
 	check_delivery(&c);
 	check_note(&c);
 	check_applicants(&c, have_appt, appt);
-	if (kind_is_note(&c))
-		check_x14_wording(&c);
 	g_ptr_array_free(c.scratch, TRUE);
+	return WS_OK;
+}
+
+int visa_validate(const ws_kind_desc *self, const ws_host_services *host, const ws_value *group,
+                  ws_diags *diags)
+{
+	const visa_form *form = self->data;
+	visa_validate_record(host, group, diags, form);
+	if (form && form->validate && group && host->value_type(group) == WS_VALUE_MAP)
+		form->validate(host, group, diags);
 	return WS_OK;
 }

@@ -1,8 +1,14 @@
-/* visa — the domain code shared by the six U.S.-visa document plugins
- * (interview-confirmation, payment-receipt, registration-self,
- * registration-delegated, note, note-cover).
+/* visa — the record library the U.S.-visa kind plugins call.
  *
- * Built as a static library that every plugin module links; it reaches the
+ * What holds for every document of a group lives here: the field formats
+ * of DOMAIN §4.1–§4.3, the cross-document rules X1–X16 (§4.6) as far as
+ * they concern the record, and the record-wide derived fields.  What is
+ * particular to one document lives in that kind's plugin, plugins/<kind>/:
+ * the fields its layout prints (declared as a visa_form, below), the
+ * derived fields only it prints, and rules of its own (X14 for the note).
+ * This library never asks which kind is running; it reads the form.
+ *
+ * Built as a static library that every kind plugin links; it reaches the
  * core only through the ws_host_services table (plugin-abi.h) and never
  * links libwenshu.  Field names and rules are those of DOMAIN.md §4;
  * docs/fields.md lists what derive adds, docs/rules.md the rule ids.
@@ -18,36 +24,79 @@
 #include <stdint.h>
 #include "plugin-abi.h"
 
-#define VISA_PLUGIN_VERSION "1.0"
+#define VISA_PLUGIN_VERSION "2.0"
 
-typedef enum visa_kind {
-	VISA_KIND_INTERVIEW_CONFIRMATION = 0,
-	VISA_KIND_PAYMENT_RECEIPT,
-	VISA_KIND_REGISTRATION_SELF,
-	VISA_KIND_REGISTRATION_DELEGATED,
-	VISA_KIND_NOTE,
-	VISA_KIND_NOTE_COVER,
-	VISA_KIND_PACKET_COVER, /* 邮寄材料清单: the cover of the mailing packet */
-	VISA_N_KINDS
-} visa_kind;
+/* ---- what one document needs of the record ---- */
 
-/* One descriptor per kind, indexed by visa_kind; each plugin module
- * publishes its own entry through WS_PLUGIN_DEFINE. */
-extern const ws_kind_desc visa_kinds[VISA_N_KINDS];
+/* How a field the document prints is needed when it is missing. */
+typedef enum visa_need_level {
+	VISA_NEED_ERROR = 1,  /* required: the document cannot print without it */
+	VISA_NEED_WARNING,    /* expected: the document prints a blank */
+	VISA_NEED_IF_FEE,     /* required unless the group pays no fee (an official,
+	                       * fee-exempt class, or a zero fee for receipts) */
+} visa_need_level;
 
-/* The typography specimen (layouts/specimen.yaml): static text, no data,
- * so no derive and no rules.  Kept out of visa_kinds, whose entries all
- * derive and validate a group. */
-extern const ws_kind_desc visa_specimen_kind;
+/* One field a document prints that the record alone does not require.
+ * `path` is the data path under the group ("appointment.uid",
+ * "applicants[].email" for every applicant).  `why` says why this document
+ * needs it: for group fields the whole message, for applicant fields the
+ * reason appended to "applicant N has no …"; NULL gives the record's own
+ * "required field … is missing".  Only the paths the record library looks
+ * up take effect; docs/rules.md lists them. */
+typedef struct visa_need {
+	const char *path;
+	visa_need_level level;
+	const char *why;
+} visa_need;
 
-/* The derive hook shared by all kinds: replaces group.derived and each
- * applicants[i].derived with freshly computed maps (idempotent). */
-int visa_derive(const ws_host_services *host, ws_value *group, ws_diags *diags);
+/* A document kind as the record library sees it: its kind descriptor's
+ * `data` (ws_kind_desc.data) in each kind plugin, read by the shared hooks
+ * visa_derive and visa_validate through `self`. */
+typedef struct visa_form {
+	const char *route;        /* the route this document belongs to ("self",
+	                           * "delegated"), or NULL for either */
+	const char *route_label;  /* how F-route names the document when the
+	                           * route is the other one */
+	const visa_need *needs;   /* terminated by an entry with path NULL; may be NULL */
+	bool fee_receipt;         /* the document is the MRV fee receipt (X8, X12) */
+	/* The fields only this document prints, added to `derived` (the
+	 * group's derived map, record-wide fields already in).  May be NULL. */
+	void (*derive)(const ws_host_services *h, const ws_value *group, ws_value *derived);
+	/* The rules of its own, reported after the record rules.  May be NULL. */
+	void (*validate)(const ws_host_services *h, const ws_value *group, ws_diags *diags);
+} visa_form;
 
-/* Runs the record rules (§4.1–§4.3, X1–X16) plus the rules specific to
- * `kind`.  Returns WS_OK even when it reported errors. */
-int visa_validate(const ws_host_services *host, const ws_value *group, ws_diags *diags,
-                  visa_kind kind);
+/* The need `path` of `form`, or NULL when the document does not print it. */
+const visa_need *visa_form_need(const visa_form *form, const char *path);
+
+/* Replaces group.derived and each applicants[i].derived with freshly
+ * computed maps of the record-wide fields (idempotent).  Returns
+ * group.derived (borrowed from the group) so a kind can add its own
+ * fields, or NULL when the group is not a map. */
+ws_value *visa_derive_record(const ws_host_services *host, ws_value *group);
+
+/* The derive hook of every visa kind: visa_derive_record(), then the
+ * form's own derive (self->data is the kind's visa_form, or NULL). */
+int visa_derive(const ws_kind_desc *self, const ws_host_services *host, ws_value *group,
+                ws_diags *diags);
+
+/* Runs the record rules (§4.1–§4.3, X1–X16) with the needs of `form`
+ * (NULL: none).  Returns WS_OK even when it reported errors. */
+int visa_validate_record(const ws_host_services *host, const ws_value *group, ws_diags *diags,
+                         const visa_form *form);
+
+/* The validate hook of every visa kind: visa_validate_record() with the
+ * form's needs, then the form's own validate (self->data as above). */
+int visa_validate(const ws_kind_desc *self, const ws_host_services *host, const ws_value *group,
+                  ws_diags *diags);
+
+/* Setters for derive hooks: map[key] = a string (NULL → null), a string
+ * the setter frees, a number, a boolean, a date in `fmt` (null when the
+ * ISO date is absent or malformed). */
+void visa_set_str(const ws_host_services *h, ws_value *map, const char *key, const char *s);
+void visa_set_take(const ws_host_services *h, ws_value *map, const char *key, char *s);
+void visa_set_num(const ws_host_services *h, ws_value *map, const char *key, double n);
+void visa_set_bool(const ws_host_services *h, ws_value *map, const char *key, bool b);
 
 /* ---- dates (ISO YYYY-MM-DD, proleptic Gregorian) ---- */
 typedef struct visa_date {
@@ -67,6 +116,8 @@ char *visa_date_slash(visa_date d); /* 2025/03/05 (the system's YYYY/MM/DD) */
 char *visa_date_us(visa_date d);    /* 03/05/2025 (the receipt's MM/DD/YYYY) */
 char *visa_date_zh(visa_date d);    /* 2025年3月5日 (GB/T 9704 §7.3.5.4: no zero padding) */
 char *visa_date_cn(visa_date d);    /* 二〇二五年三月五日 (DOMAIN §1.2) */
+void visa_set_date(const ws_host_services *h, ws_value *map, const char *key, const char *iso,
+                   char *(*fmt)(visa_date));
 
 /* ---- fixed-point decimals (money in integer cents, no doubles) ---- */
 /* Parses an unsigned decimal with at most `max_decimals` fraction digits
