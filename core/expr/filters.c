@@ -1,8 +1,9 @@
 /* The filters of the expression language (`x | upper`, `d | cn_date`).
  * Each receives a non-NULL input and arguments already checked against its
- * arg_kinds; see expr-private.h for the calling convention and expr.h for
+ * arg_kinds; see filters.h for the calling convention and expr.h for
  * the language. */
-#include "expr-private.h"
+#include "filters.h"
+#include "decimal.h"
 #include "suggest.h"
 
 #include <glib.h>

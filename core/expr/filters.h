@@ -1,34 +1,21 @@
-/* Internals shared by the expression evaluator (expr.c) and the filters
- * (filters.c).  Not installed, not part of the API. */
-#ifndef WS_EXPR_PRIVATE_H
-#define WS_EXPR_PRIVATE_H
+/* The filters of the expression language (`x | upper`, `d | cn_date`):
+ * the contract between the evaluator (expr.c) and the filter table
+ * (filters.c).  Not installed, not part of the API.
+ *
+ * The evaluator looks a filter up in the table (expr_filter_find) and calls
+ * it with an expr_call; the filter reports errors, charges work and checks
+ * result sizes only through the expr_call_* functions below, which the
+ * evaluator implements.  So filters.c knows nothing of the evaluator's
+ * internals and expr.c nothing of a filter's: one header both sides
+ * include, no circle of headers. */
+#ifndef WS_FILTERS_H
+#define WS_FILTERS_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "expr.h"
 
-/* An exact decimal: m / 10^scale.  m stays within ±INT64_MAX (never
- * INT64_MIN, so negation and absolute value cannot overflow) and
- * 0 <= scale <= WS_EXPR_MAX_SCALE. */
-typedef struct ws_dec {
-	int64_t m;
-	int scale;
-} ws_dec;
-
-/* Parses decimal text: [+-]digits[.digits][(e|E)[+-]digits], nothing else
- * (no spaces, no "nan").  Digits beyond WS_EXPR_MAX_SCALE are rounded
- * half-up.  False when the text is not a number or does not fit. */
-bool ws_dec_parse(const char *s, size_t len, ws_dec *out);
-/* A number value, or a string that is exactly decimal text.  False for
- * anything else. */
-bool ws_dec_from_value(const ws_value *v, ws_dec *out);
-/* Rounds half away from zero (the cashier's half-up) or extends to
- * `scale` decimals.  False on overflow. */
-bool ws_dec_round(ws_dec a, int scale, ws_dec *out);
-/* True when `a` has no fractional part; *out receives the integer. */
-bool ws_dec_to_int(ws_dec a, int64_t *out);
-/* "-12.50": every decimal of the scale, no exponent.  Caller g_free()s. */
-char *ws_dec_to_text(ws_dec a);
+/* ---- The call site: implemented by the evaluator (expr.c) ---- */
 
 /* One evaluation in progress (opaque to the filters). */
 typedef struct expr_eval expr_eval;
@@ -55,6 +42,8 @@ ws_loc expr_call_loc(const expr_call *c);
 /* A short rendering of a value for messages ("\"2025-13-40\"", "[1, 2]"),
  * cut at about 60 characters.  Caller g_free()s. */
 char *expr_describe(const ws_value *v);
+
+/* ---- The table: implemented by filters.c ---- */
 
 /* A filter receives its input (never NULL; a null value for null) and its
  * evaluated arguments, already checked against `arg_kinds`; it stores a new
