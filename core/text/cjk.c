@@ -52,6 +52,8 @@ typedef struct cjk_state {
 	bool *l6_tried;          /* L6 already tried to pull this mark up a line */
 	bool *nobreak_before;    /* L3/L4: no line break before this character */
 	bool *cursor;            /* grapheme starts */
+	int *rise;               /* Pango units: fallback glyphs raised onto the body's em box */
+	bool *fallback;          /* drawn from a fallback face (not the body font) */
 	int size;                /* Pango units: font size of the layout's description */
 } cjk_state;
 
@@ -174,6 +176,18 @@ static PangoAttrList *base_attrs(cjk_state *s)
 	if (s->o.justify || s->o.distribute || s->o.grid_pitch > 0 || s->o.han_latin_space)
 		insert(l, pango_attr_font_features_new("liga 0, clig 0, dlig 0, kern 0"), 0, s->off[s->n]);
 	for (int i = 0; i < s->n; i++) {
+		if (s->fallback[i]) {
+			/* A fallback face has its own ascent, descent and em box: on
+			 * its own it sits off the body's baseline (+0.4 pt with Noto,
+			 * +1.5 pt with Fandol) and, with an absolute line height, its
+			 * run box (centred on its own metrics) makes the line taller
+			 * than the grid pitch.  Raise it onto the body's em box and
+			 * give its run a one-unit line height, so it never sets the
+			 * line's extents: the body's runs do. */
+			if (s->rise[i] != 0)
+				insert(l, pango_attr_rise_new(s->rise[i]), s->off[i], s->off[i + 1]);
+			insert(l, pango_attr_line_height_new_absolute(1), s->off[i], s->off[i + 1]);
+		}
 		if (s->halt[i])
 			insert(l, pango_attr_font_features_new("halt 1"), s->off[i], s->off[i + 1]);
 		/* ALLOW_BREAKS=FALSE on [previous, this] removes only the break
@@ -442,6 +456,49 @@ static bool l9_boundary(const cjk_state *s, int a, int b)
 	       (is_western(s->ch[a]) && is_han(s->ch[b]));
 }
 
+/* Latin-script text and its punctuation: letters, digits and the ASCII /
+ * Latin-1 marks that belong to a word or number ("B-1", "1369.00",
+ * "(fictional)").  Inside such a run no spacing is ever added (clreq
+ * §3.2.2); the middle dot U+00B7 of transliterated names is CJK here. */
+static bool is_latin_like(gunichar c)
+{
+	if (c == 0x00B7 || is_white(c))
+		return false;
+	if (c < 0x2000)
+		return !g_unichar_iscntrl(c);
+	return is_western(c);
+}
+
+/* How justification may adjust the gap between two graphemes (clreq
+ * §3.2.2 and §3.4): never inside a Latin word or number; at a word space
+ * (after it); at inter-character positions between Han characters and
+ * punctuation; at a Han/Latin boundary only as a last resort, within
+ * [⅛, ½] em. */
+typedef enum gap_kind {
+	GAP_WORD,     /* inside a Latin word or number: fixed at 0 */
+	GAP_SPACE,    /* after a word space: stretches */
+	GAP_FIXED,    /* before a word space: fixed */
+	GAP_HAN,      /* Han / CJK punctuation: stretches */
+	GAP_L9,       /* Han/Latin boundary: ¼ em, adjusts only as a last resort */
+} gap_kind;
+
+static gap_kind classify_gap(const cjk_state *s, int pa, int pb)
+{
+	gunichar a = s->ch[pa], b = s->ch[pb];
+	if (is_white(b))
+		return GAP_FIXED;
+	if (is_white(a))
+		return GAP_SPACE;
+	if (is_latin_like(a) && is_latin_like(b))
+		return GAP_WORD;
+	/* "……" and "——" are one 2-em mark: never spread, never tracked. */
+	if (a == b && (a == 0x2026 || a == 0x2014))
+		return GAP_WORD;
+	if (l9_boundary(s, pa, pb))
+		return GAP_L9;
+	return GAP_HAN;
+}
+
 /* Phase B on one line: gaps e[1..n−1] → letter spacing chain (see top). */
 static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
                          const bool *has_halt, int *ls, PangoAttrList *freeze)
@@ -456,17 +513,23 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 		return;
 	}
 	double *e = g_new0(double, n);
+	gap_kind *kind = g_new0(gap_kind, n);
 	double natural = 0;
 	for (int j = 0; j < n; j++)
 		natural += adv[c[j]];
+	int n_main = 0, n_l9 = 0;
 	for (int b = 1; b < n; b++) {
 		int pa = c[b - 1], pb = c[b];
-		e[b] = (s->ls_base[pa] + s->ls_base[pb]) / 2.0;
+		kind[b] = classify_gap(s, pa, pb);
+		if (kind[b] == GAP_WORD || kind[b] == GAP_FIXED || kind[b] == GAP_SPACE)
+			e[b] = 0; /* a word keeps its own letter fit, the grid too */
+		else
+			e[b] = (s->ls_base[pa] + s->ls_base[pb]) / 2.0;
 		if (!stretch)
 			e[b] += (s->ls_orphan[pa] + s->ls_orphan[pb]) / 2.0;
 		/* L9: a quarter of the Han character's em; only inside the line, so
 		 * never at its edges, and never next to punctuation. */
-		if (s->o.han_latin_space && l9_boundary(s, pa, pb)) {
+		if (kind[b] == GAP_L9 && s->o.han_latin_space) {
 			int han = is_han(s->ch[pa]) ? pa : pb;
 			e[b] += adv[han] / 4.0;
 		}
@@ -477,6 +540,10 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 		if (s->halt[pb] && !has_halt[pb] && is_opening(s->ch[pb]))
 			e[b] -= adv[pb] / 2.0;
 		natural += e[b];
+		if (kind[b] == GAP_HAN || kind[b] == GAP_SPACE)
+			n_main++;
+		else if (kind[b] == GAP_L9 && s->o.han_latin_space)
+			n_l9++;
 	}
 	if (stretch && L->avail > 0) {
 		double target = L->avail;
@@ -484,9 +551,27 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 		/* L6 in a font without `halt`: the blank half may overhang. */
 		if (s->halt[last] && !has_halt[last] && is_closing(s->ch[last]))
 			target += adv[last] / 2.0;
-		double g = (target - natural) / (n - 1);
-		for (int b = 1; b < n; b++)
-			e[b] += g;
+		double need = target - natural;
+		if (s->o.distribute) {
+			/* 均排 spreads every gap, the word-internal ones too: it is
+			 * meant for short labels and names. */
+			for (int b = 1; b < n; b++)
+				e[b] += need / (n - 1);
+		} else if (n_main > 0) {
+			for (int b = 1; b < n; b++)
+				if (kind[b] == GAP_HAN || kind[b] == GAP_SPACE)
+					e[b] += need / n_main;
+		} else if (n_l9 > 0) {
+			/* Only Han/Latin boundaries: each within [⅛, ½] em; what is
+			 * left stays ragged. */
+			for (int b = 1; b < n; b++) {
+				if (kind[b] != GAP_L9)
+					continue;
+				double em = s->size > 0 ? s->size : adv[is_han(s->ch[c[b]]) ? c[b] : c[b - 1]];
+				double v = e[b] + need / n_l9;
+				e[b] = CLAMP(v, em / 8.0, em / 2.0);
+			}
+		}
 	}
 	/* Round the cumulative position, not each gap, so rounding errors do
 	 * not add up along the line. */
@@ -500,39 +585,28 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 		ipos = r;
 	}
 	/* The chain has one free value, LS of the first grapheme; every
-	 * choice a gives LS[j] = chain0[j] + (−1)^j·a.  A Latin word keeps its
-	 * kerning only if all its letters share one item, i.e. one LS equal to
-	 * its inner gap; pick the a that most letters of the line agree on
-	 * (without words: LS[0] = first gap, so plain hanzi share one value). */
+	 * choice a gives LS[j] = chain0[j] + (−1)^j·a. */
 	int *chain0 = g_new(int, n);
 	chain0[0] = 0;
 	for (int b = 1; b < n; b++)
 		chain0[b] = 2 * gap[b] - chain0[b - 1];
+	/* A Latin word keeps its shaping context only if all its letters
+	 * share one item, i.e. one LS: inside a word the gaps are 0, so the
+	 * letters alternate ±x and x = 0 needs the right a.  Pick the a most
+	 * letters agree on, within the bound above. */
 	int a = gap[1], best = 0;
-	for (int j = 0; j < n;) {
-		int k = j;
-		while (k + 1 < n && is_western(s->ch[c[k + 1]]) && is_western(s->ch[c[j]]) &&
-		       gap[k + 1] == gap[j + 1])
-			k++;
-		if (k > j) {
-			int sign = (j % 2 == 0) ? 1 : -1;
-			int want = sign * (gap[j + 1] - chain0[j]);
-			int votes = 0;
-			for (int m = 0; m < n;) {
-				int q = m;
-				while (q + 1 < n && is_western(s->ch[c[q + 1]]) && is_western(s->ch[c[m]]) &&
-				       gap[q + 1] == gap[m + 1])
-					q++;
-				if (q > m && ((m % 2 == 0) ? 1 : -1) * (gap[m + 1] - chain0[m]) == want)
-					votes += q - m + 1;
-				m = q + 1;
-			}
-			if (votes > best) {
-				best = votes;
-				a = want;
-			}
+	for (int j = 0; j + 1 < n; j++) {
+		if (kind[j + 1] != GAP_WORD)
+			continue;
+		int want = (j % 2 == 0) ? -chain0[j] : chain0[j];
+		int votes = 0;
+		for (int m = 0; m + 1 < n; m++)
+			if (kind[m + 1] == GAP_WORD && ((m % 2 == 0) ? -chain0[m] : chain0[m]) == want)
+				votes++;
+		if (votes > best) {
+			best = votes;
+			a = want;
 		}
-		j = k + 1;
 	}
 	for (int j = 0; j < n; j++)
 		ls[c[j]] = chain0[j] + ((j % 2 == 0) ? a : -a);
@@ -542,8 +616,8 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 		for (int i = c[j] + 1; i < end; i++)
 			ls[i] = ls[c[j]];
 	}
-	/* Freeze the line's breaks only when the line, as set, fits its
-	 * measure.  Pango 1.50 aborts (process_line: "result ==
+	/* Freeze the line's breaks only when the line, as Pango measures it,
+	 * fits.  Pango 1.50 aborts (process_line: "result ==
 	 * BREAK_SOME_FIT || result == BREAK_EMPTY_FIT") when a run without
 	 * break opportunities is wider than the line (found by fuzzing: a long
 	 * Latin run on a tight grid).  An unfrozen line may re-wrap; phase_b
@@ -559,9 +633,16 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 	                   is_western(s->ch[L->first_char])) ||
 	                  (L->end_char < s->n && is_western(s->ch[L->end_char - 1]) &&
 	                   is_western(s->ch[L->end_char]));
+	/* The frozen range takes in the line's trailing white space: its
+	 * edges stay breakable, and Pango measures a stretched line as up to
+	 * one gap wider than drawn (the outer halves of LS[0] and LS[n−1]), so
+	 * a range ending before the space let Pango break there and set the
+	 * space on a line of its own (a paragraph whose English name wrapped
+	 * at a space fell back to ragged lines and ⅛ em Han/Latin gaps). */
 	if (!split_word && L->avail > 0 && set_width <= L->avail + PANGO_SCALE / 2)
-		insert(freeze, pango_attr_allow_breaks_new(FALSE), s->off[c[0]], s->off[c[n - 1] + 1]);
+		insert(freeze, pango_attr_allow_breaks_new(FALSE), s->off[c[0]], s->off[MAX(L->end_char, c[n - 1] + 1)]);
 	g_free(gap);
+	g_free(kind);
 	g_free(e);
 }
 
@@ -641,6 +722,118 @@ void ws_cjk_stats(unsigned long *fast, unsigned long *full)
 		*full = cjk_n_full;
 }
 
+
+/* Bottom of the ideographic em box of `font`, in Pango units (negative:
+ * below the baseline).  BASE table if the font has one, else HarfBuzz's
+ * synthesis from the font's ascent and descent. */
+static int ideo_bottom(PangoFont *font)
+{
+	hb_font_t *hb = pango_font_get_hb_font(font);
+	if (!hb)
+		return 0;
+	hb_position_t v = 0;
+	hb_ot_layout_get_baseline_with_fallback(hb, HB_OT_LAYOUT_BASELINE_TAG_IDEO_EMBOX_BOTTOM_OR_LEFT,
+	                                        HB_DIRECTION_LTR, HB_TAG('h', 'a', 'n', 'i'), HB_TAG_NONE, &v);
+	/* Pango scales its HarfBuzz fonts to PANGO_SCALE × size (pangofc). */
+	int xs = 0, ys = 0;
+	hb_font_get_scale(hb, &xs, &ys);
+	PangoFontDescription *d = pango_font_describe(font);
+	int size = pango_font_description_get_size(d);
+	pango_font_description_free(d);
+	if (ys == 0 || size == 0)
+		return 0;
+	return (int)lround((double)v * size / ys);
+}
+
+/* L5 (issue 12): characters the body font lacks (CJK Ext-B, GBK hanzi
+ * outside FandolFang's GB2312) come from a fallback face.  Marks them and
+ * the rise that puts each fallback em box on the body's.  Costs one extra
+ * layout, and only when the body font misses a character. */
+static void find_fallbacks(cjk_state *s)
+{
+	PangoContext *ctx = pango_layout_get_context(s->layout);
+	const PangoFontDescription *d = pango_layout_get_font_description(s->layout);
+	if (!d)
+		d = pango_context_get_font_description(ctx);
+	if (!d)
+		return;
+	PangoFont *body = pango_context_load_font(ctx, d);
+	if (!body)
+		return;
+	hb_font_t *hb = pango_font_get_hb_font(body);
+	bool missing = false;
+	for (int i = 0; i < s->n && !missing; i++) {
+		hb_codepoint_t g;
+		if (is_han(s->ch[i]) && hb && !hb_font_get_nominal_glyph(hb, s->ch[i], &g))
+			missing = true;
+	}
+	if (!missing) {
+		g_object_unref(body);
+		return;
+	}
+	hb_face_t *body_face = hb ? hb_font_get_face(hb) : NULL;
+	int body_bottom = ideo_bottom(body);
+	PangoLayout *m = pango_layout_copy(s->layout);
+	pango_layout_set_width(m, -1);
+	PangoLayoutIter *it = pango_layout_get_iter(m);
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoFont *f = run->item->analysis.font;
+		hb_font_t *fh = f ? pango_font_get_hb_font(f) : NULL;
+		if (!fh || hb_font_get_face(fh) == body_face)
+			continue;
+		int first = char_at(s, run->item->offset);
+		int last = char_at(s, run->item->offset + run->item->length);
+		bool han = false;
+		for (int i = first; i < last; i++)
+			han |= is_han(s->ch[i]);
+		if (!han)
+			continue;
+		int rise = body_bottom - ideo_bottom(f);
+		for (int i = first; i < last; i++) {
+			s->fallback[i] = true;
+			s->rise[i] = rise;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	g_object_unref(m);
+	g_object_unref(body);
+}
+
+/* Natural advance of U+00B7 in this layout's font, Pango units. */
+static int middle_dot_advance(cjk_state *s)
+{
+	PangoLayout *m = pango_layout_copy(s->layout);
+	pango_layout_set_attributes(m, s->orig);
+	pango_layout_set_width(m, -1);
+	pango_layout_set_indent(m, 0);
+	pango_layout_set_text(m, "\u00B7", -1);
+	PangoRectangle r;
+	pango_layout_get_extents(m, NULL, &r);
+	g_object_unref(m);
+	return r.width;
+}
+
+/* The middle dot of transliterated names (买买提·吐尔逊) is one em wide
+ * with the dot centred, as clreq asks and as ctex users set it
+ * (\xeCJKsetwidth{·}{1em}); fonts give it a narrow Latin advance.  The
+ * extra space goes half before, half after it (letter spacing). */
+static void middle_dot_width(cjk_state *s)
+{
+	int adv = -1;
+	for (int i = 1; i + 1 < s->n; i++) {
+		if (s->ch[i] != 0x00B7 || is_latin_like(s->ch[i - 1]) || is_latin_like(s->ch[i + 1]))
+			continue;
+		if (adv < 0)
+			adv = middle_dot_advance(s);
+		int em = s->size;
+		if (adv < em)
+			s->ls_base[i] += em - adv;
+	}
+}
+
 /* True when phase B cannot change what phase A set: no stretching (justify,
  * 均排, grid), no punctuation whose width depends on the line (any mark that
  * could be compressed, unless every mark stays full width), no L9 boundary,
@@ -695,6 +888,8 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->l6_tried = g_new0(bool, s->n + 1);
 	s->nobreak_before = g_new0(bool, s->n + 1);
 	s->cursor = g_new0(bool, s->n + 1);
+	s->rise = g_new0(int, s->n + 1);
+	s->fallback = g_new0(bool, s->n + 1);
 
 	/* Grapheme starts from Pango's break algorithm on the text alone:
 	 * asking the layout (pango_layout_get_log_attrs_readonly) would lay
@@ -743,6 +938,8 @@ static void state_free(cjk_state *s)
 	g_free(s->l6_tried);
 	g_free(s->nobreak_before);
 	g_free(s->cursor);
+	g_free(s->rise);
+	g_free(s->fallback);
 }
 
 int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
@@ -768,8 +965,10 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 	 * 156 mm and costs a character per line (DOMAIN.md §2, measured). */
 	if (opts->grid_pitch > 0) {
 		int grid = (int)floor(opts->grid_pitch * PANGO_SCALE) - s.size;
+		/* Latin words and numbers keep their own letter fit (clreq
+		 * §3.2.2): only CJK characters take the grid's tracking. */
 		for (int i = 0; i < s.n; i++)
-			s.ls_base[i] = grid;
+			s.ls_base[i] = is_latin_like(s.ch[i]) ? 0 : grid;
 	}
 	for (int i = 0; i < s.n; i++) {
 		if (is_l3_nonstarter(s.ch[i]))
@@ -788,6 +987,8 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 		}
 	}
 	static_compression(&s);
+	middle_dot_width(&s);
+	find_fallbacks(&s);
 
 	bool plain = plain_paragraph(&s);
 	/* A layout never has more lines than characters + 1. */
