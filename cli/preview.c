@@ -1,79 +1,77 @@
-/* wenshu preview: PNG renders into a preview folder, again on every change
- * with --watch. */
+/* wenshu preview: look at every page before it is printed — as PNG files
+ * (again on every save with --watch), on a local web page that refreshes
+ * itself (--serve), or as one contact sheet of a whole batch (--sheet).
+ * The parts are in watch.c, serve.c and sheet.c; session.c holds what they
+ * share. */
 #include <glib.h>
 #include <stdio.h>
-#include <sys/stat.h>
 
 #include "commands.h"
+#include "preview.h"
 #include "report.h"
-
-static time_t mtime_of(const char *path)
-{
-	struct stat st;
-	return path && stat(path, &st) == 0 ? st.st_mtime : 0;
-}
 
 int ws_cli_preview(int argc, char **argv)
 {
-	/* A preview is a PNG render into a preview folder, optionally repeated
-	 * whenever the layout or the data changes. */
-	char *data_path = NULL, *out_dir = NULL;
-	gboolean watch = FALSE;
+	char *data_path = NULL, *out_dir = NULL, *group = NULL, *sheet = NULL;
+	gboolean watch = FALSE, serve = FALSE, debug = FALSE;
 	double dpi = 100;
+	int port = 0;
 	GOptionEntry entries[] = {
 		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data", "FILE"},
 		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder for the PNGs (default out/preview)", "DIR"},
 		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "Resolution (default 100)", "N"},
-		{"watch", 'w', 0, G_OPTION_ARG_NONE, &watch, "Render again whenever the layout or data changes", NULL},
+		{"watch", 'w', 0, G_OPTION_ARG_NONE, &watch, "Render again on every save of the layout, data or a plugin", NULL},
+		{"serve", 's', 0, G_OPTION_ARG_NONE, &serve, "Show the pages on a local web page that refreshes itself", NULL},
+		{"port", 'p', 0, G_OPTION_ARG_INT, &port, "Port for --serve on 127.0.0.1 (default: any free port)", "N"},
+		{"group", 'g', 0, G_OPTION_ARG_STRING, &group, "Only the group with this group_id", "ID"},
+		{"debug", 0, 0, G_OPTION_ARG_NONE, &debug, "Draw element boxes, baselines, margins and the GB/T 9704 grid", NULL},
+		{"sheet", 0, 0, G_OPTION_ARG_FILENAME, &sheet, "Write a contact sheet of every page (PNG or PDF)", "FILE"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
-	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - render PNG previews");
+	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - look at the pages before printing");
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	GError *gerr = NULL;
+	int status = 2;
+	ws_pv_session *s = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr) || argc != 2 || !data_path) {
-		fprintf(stderr, "usage: wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]%s%s\n",
-		        gerr ? ": " : "", gerr ? ws_cli_safe(gerr->message) : "");
+		fprintf(stderr, "wenshu preview: %s\nusage: wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch] "
+		                "[--serve [--port N]] [--group ID] [--debug] [--sheet FILE.png|pdf]\n",
+		        gerr ? ws_cli_safe(gerr->message) : "give one LAYOUT or KIND and --data FILE");
 		g_clear_error(&gerr);
-		g_option_context_free(ctx);
-		return 2;
+		goto out;
 	}
-	char *tmpl = g_build_filename(out_dir ? out_dir : "out/preview", "{group.group_id}-{kind}.png", NULL);
-	char dpi_s[32];
-	g_snprintf(dpi_s, sizeof dpi_s, "%g", dpi);
-	char *args[] = {argv[0], argv[1], "--data", data_path, "-o", tmpl, "--format", "png", "--dpi", dpi_s, NULL};
-	char **a = g_strdupv(args);
-	int status = ws_cli_render(10, a);
-	g_strfreev(a);
-	if (watch) {
-		/* Polling keeps this portable and simple; a clerk saves every few seconds at most. */
-		char *layout_path = NULL;
-		ws_engine *engine = NULL;
-		if (ws_cli_engine_open(&engine, true) == WS_OK) {
-			ws_diags *d = ws_diags_new();
-			ws_engine_find_layout(engine, argv[1], &layout_path, d);
-			ws_diags_free(d);
-		}
-		ws_engine_free(engine);
-		time_t lm = mtime_of(layout_path), dm = mtime_of(data_path);
-		fprintf(stderr, "watching %s and %s (Ctrl-C to stop)\n", ws_cli_safe(layout_path ? layout_path : argv[1]),
-		        ws_cli_safe(data_path));
-		while (!ws_cli_interrupted) {
-			g_usleep(500 * 1000);
-			time_t l2 = mtime_of(layout_path), d2 = mtime_of(data_path);
-			if (l2 != lm || d2 != dm) {
-				lm = l2;
-				dm = d2;
-				a = g_strdupv(args);
-				status = ws_cli_render(10, a);
-				g_strfreev(a);
-			}
-		}
-		g_free(layout_path);
-		status = 0;
+	if (port < 0 || port > 65535 || (serve && sheet) || (watch && serve)) {
+		fprintf(stderr, "wenshu preview: %s\n", port < 0 || port > 65535 ? "--port must be 0..65535"
+		                                                                 : "choose one of --watch, --serve and --sheet");
+		goto out;
 	}
-	g_free(tmpl);
+	if (!(dpi >= 10 && dpi <= 600)) {
+		fprintf(stderr, "wenshu preview: --dpi must be between 10 and 600\n");
+		goto out;
+	}
+	status = 3;
+	s = ws_pv_session_new(argv[1], data_path);
+	if (!s)
+		goto out;
+	s->debug = debug;
+	s->only_group = g_strdup(group);
+	if (group && s->data && !ws_dataset_find(s->data, group)) {
+		fprintf(stderr, "wenshu preview: no group '%s' in %s\n", ws_cli_safe(group), ws_cli_safe(data_path));
+		status = 1;
+		goto out;
+	}
+	if (serve)
+		status = ws_cli_preview_serve(s, (unsigned)port, dpi);
+	else if (sheet)
+		status = ws_cli_preview_sheet(s, sheet);
+	else
+		status = ws_cli_preview_files(s, out_dir ? out_dir : "out/preview", dpi, watch);
+out:
+	ws_pv_session_free(s);
 	g_free(data_path);
 	g_free(out_dir);
+	g_free(group);
+	g_free(sheet);
 	g_option_context_free(ctx);
 	return status;
 }

@@ -30,6 +30,8 @@
 #include "output.h"
 #include "atomicfile.h"
 #include "paths.h"
+#include "overlay.h"
+#include "pngenc.h"
 #include "engine.h"
 #include "packet.h"
 

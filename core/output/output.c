@@ -302,34 +302,46 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 	return pdf_finish(s, cr, f, diags);
 }
 
-static int render_png(const page_ref *r, double dpi, ws_atomic_file *f)
+cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi)
 {
-	int w = (int)round(r->width / 72.0 * dpi);
-	int h = (int)round(r->height / 72.0 * dpi);
+	double pw = 0, ph = 0;
+	ws_document_page_size(doc, page, &pw, &ph);
+	int w = (int)round(pw / 72.0 * dpi);
+	int h = (int)round(ph / 72.0 * dpi);
 	/* RGB24: the page is opaque white, so no alpha channel is stored */
 	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w > 0 ? w : 1,
 	                                                  h > 0 ? h : 1);
-	cairo_status_t status = cairo_surface_status(img);
-	if (status == CAIRO_STATUS_SUCCESS) {
-		cairo_t *cr = cairo_create(img);
-		cairo_save(cr); /* ops start from Cairo's defaults: black source */
-		cairo_set_source_rgb(cr, 1, 1, 1);
-		cairo_paint(cr);
-		cairo_restore(cr);
-		cairo_scale(cr, dpi / 72.0, dpi / 72.0);
-		/* Unhinted outlines and unhinted metrics: glyphs sit where the
-		 * typesetter put them in pt, at any resolution. */
-		cairo_font_options_t *fo = cairo_font_options_create();
-		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-		cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-		cairo_set_font_options(cr, fo);
-		cairo_font_options_destroy(fo);
-		ws_document_draw_page(r->doc, r->page, cr);
-		status = cairo_status(cr);
-		cairo_destroy(cr);
-		cairo_surface_flush(img);
+	if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS)
+		return img;
+	cairo_t *cr = cairo_create(img);
+	cairo_save(cr); /* ops start from Cairo's defaults: black source */
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_restore(cr);
+	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+	/* Unhinted outlines and unhinted metrics: glyphs sit where the
+	 * typesetter put them in pt, at any resolution. */
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+	cairo_set_font_options(cr, fo);
+	cairo_font_options_destroy(fo);
+	ws_document_draw_page(doc, page, cr);
+	cairo_status_t status = cairo_status(cr);
+	cairo_destroy(cr);
+	cairo_surface_flush(img);
+	if (status != CAIRO_STATUS_SUCCESS) {
+		cairo_surface_destroy(img);
+		return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);
 	}
+	return img;
+}
+
+static int render_png(const page_ref *r, double dpi, ws_atomic_file *f)
+{
+	cairo_surface_t *img = ws_output_page_image(r->doc, r->page, dpi);
+	cairo_status_t status = cairo_surface_status(img);
 	if (status == CAIRO_STATUS_SUCCESS)
 		status = cairo_surface_write_to_png_stream(img, stream_write, f);
 	cairo_surface_destroy(img);

@@ -120,6 +120,12 @@ WS_EXPORT int ws_output_pdf_close(ws_output_pdf *pdf, ws_diags *diags);
  * a no-op. */
 WS_EXPORT void ws_output_pdf_abort(ws_output_pdf *pdf);
 
+/* One page drawn onto a new opaque RGB24 image at `dpi`, exactly as a
+ * PNG file of it would be (previews draw on top of it, or encode it
+ * themselves).  Caller destroys with cairo_surface_destroy(); check
+ * cairo_surface_status() (an error surface when Cairo failed). */
+WS_EXPORT cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi);
+
 /* The file names ws_output_write() would produce with the same arguments,
  * for collision checks before writing.  NULL-terminated; empty when the
  * documents have no pages.  Caller frees with g_strfreev(). */
