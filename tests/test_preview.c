@@ -1,0 +1,183 @@
+/* wenshu preview without a browser: --watch re-renders on every save and
+ * keeps the folder equal to the last render (2 pages → 1 removes the old
+ * page files), marks a failed render, recovers; --debug draws the
+ * overlay; --sheet draws a contact sheet.  (--serve is tested in headless
+ * Chromium: tests/preview_e2e.py.) */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cairo.h>
+
+#include "support.h"
+
+#define WENSHU WS_TEST_BUILD_DIR "/cli/wenshu"
+#define DATA WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml"
+
+static const char *two_pages =
+	"wenshu: 1\nkind: interview-confirmation\ntitle: 测试\n"
+	"page: {size: A4, margins: [18mm, 18mm, 18mm, 18mm]}\n"
+	"defaults: {font: hei, size: 10.5pt}\n"
+	"elements:\n"
+	"  - text: 第一页 {{ group.derived.primary_name_en }}\n"
+	"  - page_break: true\n"
+	"  - text: 第二页\n";
+
+static void save(const char *path, const char *text)
+{
+	/* As an editor does: a new file renamed over the old one. */
+	char *tmp = g_strdup_printf("%s.swp", path);
+	cr_assert(g_file_set_contents(tmp, text, -1, NULL));
+	cr_assert_eq(g_rename(tmp, path), 0);
+	g_free(tmp);
+}
+
+static bool wait_for(bool (*cond)(const char *), const char *arg, double seconds)
+{
+	for (gint64 end = g_get_monotonic_time() + (gint64)(seconds * 1e6); g_get_monotonic_time() < end;) {
+		if (cond(arg))
+			return true;
+		g_usleep(10 * 1000);
+	}
+	return cond(arg);
+}
+
+static bool exists(const char *p) { return g_file_test(p, G_FILE_TEST_EXISTS); }
+static bool missing(const char *p) { return !exists(p); }
+
+static char *in(const char *dir, const char *name) { return g_build_filename(dir, name, NULL); }
+
+Test(preview, watch_rerenders_removes_gone_pages_marks_failure_and_recovers)
+{
+	char *dir = wst_tmpdir();
+	char *layout = in(dir, "form.yaml"), *out = in(dir, "out");
+	save(layout, two_pages);
+	const char *argv[] = {WENSHU, "preview", layout, "--data", DATA, "-o", out, "--watch", NULL};
+	GPid pid;
+	int err_fd = -1;
+	cr_assert(g_spawn_async_with_pipes(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+	                                   NULL, NULL, &pid, NULL, NULL, &err_fd, NULL));
+	char *p1 = in(out, "G2025-TEST-001-interview-confirmation-1.png");
+	char *p2 = in(out, "G2025-TEST-001-interview-confirmation-2.png");
+	char *one = in(out, "G2025-TEST-001-interview-confirmation.png");
+	char *stale = in(out, "STALE.txt");
+	cr_assert(wait_for(exists, p2, 60), "two pages written");
+	cr_assert(exists(p1));
+	wst_assert_png_size(p1, 827, 1169); /* A4 at the default 100 dpi */
+	g_usleep(300 * 1000); /* the watch is set up after the first render */
+
+	/* 2 pages → 1: the page files of the old render go. */
+	char *short_layout = g_strdup(two_pages);
+	*strstr(short_layout, "  - page_break: true\n") = '\0';
+	save(layout, short_layout);
+	cr_assert(wait_for(exists, one, 10), "one page written after the edit");
+	cr_assert(wait_for(missing, p2, 5), "page 2 of the old render removed");
+	cr_assert(missing(p1), "page 1 of the old render (now named without -1) removed");
+	cr_assert(missing(stale));
+
+	/* A broken layout: the last pages stay, marked STALE with the error. */
+	char *broken = g_strdup_printf("%s  - text: [unclosed\n", short_layout);
+	save(layout, broken);
+	cr_assert(wait_for(exists, stale, 10), "STALE.txt after a failed render");
+	char *why = NULL;
+	cr_assert(g_file_get_contents(stale, &why, NULL, NULL));
+	cr_assert(strstr(why, "STALE") && strstr(why, "form.yaml:"), "%s", why);
+	cr_assert(exists(one), "the last good page stays");
+
+	/* The fix: STALE.txt goes. */
+	save(layout, short_layout);
+	cr_assert(wait_for(missing, stale, 10), "STALE.txt removed after the fix");
+	cr_assert(exists(one));
+
+	kill(pid, SIGTERM);
+	int status = 0;
+	waitpid(pid, &status, 0);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "--watch ends cleanly on SIGTERM");
+	char buf[65536];
+	gssize n = read(err_fd, buf, sizeof buf - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	cr_assert(strstr(buf, "RENDER FAILED"), "the failure is on the terminal too: %s", buf);
+	cr_assert(strstr(buf, "form.yaml:"), "with the layout's file:line:col: %s", buf);
+	close(err_fd);
+	g_free(why);
+	g_free(broken);
+	g_free(short_layout);
+}
+
+static int run(const char *const *args, char **err)
+{
+	int status = -1;
+	cr_assert(g_spawn_sync(WS_TEST_SOURCE_DIR, (char **)args, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, err,
+	                       &status, NULL));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Counts pixels of a colour close to (r, g, b) (0..255). */
+static long count_colour(const char *png, int r, int g, int b)
+{
+	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS, "%s", png);
+	int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s);
+	const unsigned char *d = cairo_image_surface_get_data(s);
+	long n = 0;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			guint32 p = *(const guint32 *)(d + (size_t)y * stride + 4 * x);
+			int pr = (p >> 16) & 255, pg = (p >> 8) & 255, pb = p & 255;
+			if (abs(pr - r) < 40 && abs(pg - g) < 40 && abs(pb - b) < 40)
+				n++;
+		}
+	cairo_surface_destroy(s);
+	return n;
+}
+
+Test(preview, debug_draws_margins_grid_and_text_boxes)
+{
+	char *dir = wst_tmpdir();
+	char *plain = in(dir, "plain"), *debug = in(dir, "debug");
+	const char *a1[] = {WENSHU, "preview", "note", "--data", DATA, "-o", plain, NULL};
+	const char *a2[] = {WENSHU, "preview", "note", "--data", DATA, "-o", debug, "--debug", NULL};
+	cr_assert_eq(run(a1, NULL), 0);
+	cr_assert_eq(run(a2, NULL), 0);
+	char *p = in(plain, "G2025-TEST-001-note.png"), *q = in(debug, "G2025-TEST-001-note.png");
+	/* Magenta (margins) appears only with --debug. */
+	cr_assert_eq(count_colour(p, 204, 0, 204), 0);
+	cr_assert_gt(count_colour(q, 204, 0, 204), 500, "the margin frame is drawn");
+}
+
+Test(preview, sheet_png_and_pdf_label_every_page)
+{
+	char *dir = wst_tmpdir();
+	char *png = in(dir, "sheet.png"), *pdf = in(dir, "sheet.pdf");
+	const char *a1[] = {WENSHU, "preview", "interview-confirmation", "--data", "tests/data/batch-9.yaml", "--sheet", png, NULL};
+	char *err = NULL;
+	int rc = run(a1, &err);
+	cr_assert(rc == 0 || rc == 1, "%s", err);
+	cairo_surface_t *s = cairo_image_surface_create_from_png(png);
+	cr_assert_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	/* 9 groups of one page each: two rows of 8 thumbnails. */
+	cr_assert_gt(cairo_image_surface_get_height(s), cairo_image_surface_get_width(s) / 3);
+	cairo_surface_destroy(s);
+	g_free(err);
+	const char *a2[] = {WENSHU, "preview", "interview-confirmation", "--data", "tests/data/batch-9.yaml", "--sheet", pdf, NULL};
+	rc = run(a2, NULL);
+	cr_assert(rc == 0 || rc == 1);
+	char *text = wst_pdftotext(pdf, false);
+	cr_assert_not_null(text);
+	/* Every thumbnail is labelled with group, kind and page. */
+	cr_assert(strstr(text, "interview-confirmation · page 1/1"), "%s", text);
+	char *info = wst_pdfinfo(pdf);
+	cr_assert(strstr(info, "Pages:"), "%s", info);
+	g_free(text);
+	g_free(info);
+}
+
+Test(preview, sheet_refuses_other_extensions)
+{
+	const char *a[] = {WENSHU, "preview", "note", "--data", DATA, "--sheet", "/tmp/x.jpg", NULL};
+	cr_assert_eq(run(a, NULL), 2);
+}
