@@ -18,7 +18,7 @@
 
 #define THUMB_W 160.0   /* pt on the sheet, the page scaled to this width */
 #define THUMB_H 226.0   /* A4 proportions; other sizes are fitted inside */
-#define LABEL_H 30.0
+#define LABEL_H 36.0
 #define GAP 12.0
 #define PNG_COLUMNS 8
 #define PDF_COLUMNS 6
@@ -97,23 +97,26 @@ static void draw_cell(cairo_t *cr, ws_pv_session *s, const cell *c, double x, do
 	cairo_rectangle(cr, x, y, THUMB_W, THUMB_H);
 	cairo_stroke(cr);
 
-	char *l1 = c->failed ? g_strdup_printf("%s · %s · FAILED", g->id, ws_layout_kind(s->layout))
-	                     : g_strdup_printf("%s · %s · page %zu/%zu", g->id, ws_layout_kind(s->layout), c->page + 1, c->pages);
+	/* Three short lines, each within the thumbnail's width: group, then
+	 * document and page, then the findings. */
 	cairo_set_source_rgb(cr, 0, 0, 0);
-	text(cr, x, y + THUMB_H + 11, 8, l1);
-	g_free(l1);
+	text(cr, x, y + THUMB_H + 10, 8, g->id);
+	char *l2 = c->failed ? g_strdup_printf("%s · FAILED", ws_layout_kind(s->layout))
+	                     : g_strdup_printf("%s · page %zu/%zu", ws_layout_kind(s->layout), c->page + 1, c->pages);
+	text(cr, x, y + THUMB_H + 19, 7, l2);
+	g_free(l2);
 	if (ne || nw || c->failed) {
 		const ws_diag *first = NULL;
 		for (size_t i = 0; i < ws_diags_count(g->findings) && !first; i++)
 			if (ws_diags_at(g->findings, i)->severity >= WS_SEVERITY_WARNING)
 				first = ws_diags_at(g->findings, i);
-		char *l2 = g_strdup_printf("%zu error(s), %zu warning(s)%s%s", ne, nw, first ? ": " : "",
+		char *l3 = g_strdup_printf("%zu error(s), %zu warning(s)%s%s", ne, nw, first ? ": " : "",
 		                           first ? first->message : "");
-		if (strlen(l2) > 48) /* keep to the thumbnail's width; the terminal has the rest */
-			strcpy(g_utf8_find_prev_char(l2, l2 + 46), "…");
+		if (strlen(l3) > 40) /* keep to the thumbnail's width; the terminal has the rest */
+			strcpy(g_utf8_find_prev_char(l3, l3 + 38), "…");
 		cairo_set_source_rgb(cr, ne || c->failed ? 0.8 : 0.75, ne || c->failed ? 0.05 : 0.4, 0.05);
-		text(cr, x, y + THUMB_H + 22, 7, l2);
-		g_free(l2);
+		text(cr, x, y + THUMB_H + 28, 7, l3);
+		g_free(l3);
 	}
 	cairo_restore(cr);
 }
@@ -163,7 +166,11 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 		surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)ceil(w * scale), (int)ceil(h * scale));
 	}
 	cairo_t *cr = cairo_create(surf);
-	if (!pdf) {
+	if (pdf) {
+		/* Fit 6 × 3 cells and the title line on the landscape sheet. */
+		double fit = fmin(297 * MM / (GAP + PDF_COLUMNS * cw), 210 * MM / (18 + PDF_ROWS * ch));
+		cairo_scale(cr, fit, fit);
+	} else {
 		cairo_scale(cr, scale, scale);
 		cairo_set_source_rgb(cr, 0.93, 0.93, 0.93);
 		cairo_paint(cr);

@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"  render  LAYOUT|KIND --data FILE   render every group of FILE\n"
 	"  check   LAYOUT|KIND [--data FILE] check a layout, and the data against it\n"
 	"  packet  --data FILE [-o DIR]      the mailing packet of each group's route\n"
-	"  preview LAYOUT|KIND --data FILE   render PNG previews (--watch re-renders on change)\n"
+	"  preview LAYOUT|KIND --data FILE   look at the pages: PNGs (--watch), a live page (--serve), a sheet (--sheet)\n"
 	"  list    [kinds|layouts|plugins|fonts|filters]\n"
 	"\n"
 	"Run 'wenshu COMMAND --help' for a command's options.\n"

@@ -46,9 +46,12 @@ WS_EXPORT bool ws_paths_running_from_build_tree(void);
  * Caller g_free()s. */
 WS_EXPORT char *ws_paths_office_layout_dir(void);
 
-/* The installed folders (compile-time, from meson's prefix). */
+/* The installed folders: meson's prefix, or — when the running executable
+ * is PREFIX/bin/wenshu of a moved installation — that PREFIX (relocatable
+ * installs).  Static strings. */
 WS_EXPORT const char *ws_paths_installed_layout_dir(void);  /* DATADIR/wenshu/layouts */
 WS_EXPORT const char *ws_paths_installed_plugin_dir(void);  /* LIBDIR/wenshu/plugins */
+WS_EXPORT const char *ws_paths_installed_data_dir(void);    /* DATADIR/wenshu */
 
 /* The font configuration to use when neither the caller nor
  * $FONTCONFIG_FILE names one: the source tree's fonts/fonts.conf when

@@ -14,7 +14,7 @@ static void label(cairo_t *cr, double x, double y, const char *text, double r, d
 	 * (nor disturb Pango's caches), and labels are ASCII. */
 	cairo_save(cr);
 	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 5.0);
+	cairo_set_font_size(cr, 6.0);
 	cairo_text_extents_t ext;
 	cairo_text_extents(cr, text, &ext);
 	cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
@@ -69,7 +69,7 @@ void ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layou
 		double dash[] = {3, 2};
 		cairo_save(cr);
 		cairo_set_dash(cr, dash, 2, 0);
-		cairo_set_line_width(cr, 0.5);
+		cairo_set_line_width(cr, 1.0);
 		cairo_set_source_rgb(cr, 0.8, 0.0, 0.8);
 		cairo_rectangle(cr, f.x, f.y, f.width, f.height);
 		cairo_stroke(cr);
