@@ -133,7 +133,7 @@ static void state_json(server *sv, GString *j)
 	g_string_append_printf(j, "{\"gen\":%u,\"ok\":%s,\"title\":", s->gen, s->load_failed ? "false" : "true");
 	json_str(j, s->layout ? ws_layout_title(s->layout) : NULL);
 	g_string_append(j, ",\"kind\":");
-	json_str(j, s->layout ? ws_layout_kind(s->layout) : NULL);
+	json_str(j, s->layout ? ws_layout_name(s->layout) : NULL);
 	g_string_append(j, ",\"layout\":");
 	json_str(j, s->layout_path ? s->layout_path : s->layout_arg);
 	g_string_append(j, ",\"data\":");

@@ -101,8 +101,8 @@ static void draw_cell(cairo_t *cr, ws_pv_session *s, const cell *c, double x, do
 	 * document and page, then the findings. */
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	text(cr, x, y + THUMB_H + 10, 8, g->id);
-	char *l2 = c->failed ? g_strdup_printf("%s · FAILED", ws_layout_kind(s->layout))
-	                     : g_strdup_printf("%s · page %zu/%zu", ws_layout_kind(s->layout), c->page + 1, c->pages);
+	char *l2 = c->failed ? g_strdup_printf("%s · FAILED", ws_layout_name(s->layout))
+	                     : g_strdup_printf("%s · page %zu/%zu", ws_layout_name(s->layout), c->page + 1, c->pages);
 	text(cr, x, y + THUMB_H + 19, 7, l2);
 	g_free(l2);
 	if (ne || nw || c->failed) {
@@ -177,7 +177,7 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 	}
 	size_t per_sheet = pdf ? PDF_COLUMNS * PDF_ROWS : cells->len;
 	char *title = g_strdup_printf("%s — %s — %zu page(s), %zu group(s) flagged, %zu failed", s->data_path,
-	                              ws_layout_kind(s->layout), cells->len - failed, flagged, failed);
+	                              ws_layout_name(s->layout), cells->len - failed, flagged, failed);
 	for (guint k = 0; k < cells->len; k++) {
 		size_t slot = per_sheet ? k % per_sheet : k;
 		if (pdf && slot == 0) {

@@ -105,7 +105,7 @@ static void render_all(files_run *r)
 		}
 		ws_diags *nd = ws_diags_new();
 		char *tmpl = g_build_filename(r->out_dir, "{group.group_id}-{kind}", NULL);
-		char *base = ws_cli_expand_name(tmpl, ws_dataset_group(s->data, i), ws_layout_kind(s->layout), "png", i, nd);
+		char *base = ws_cli_expand_name(tmpl, ws_dataset_group(s->data, i), ws_layout_name(s->layout), "png", i, nd);
 		g_free(tmpl);
 		size_t n = ws_document_page_count(g->doc);
 		char **names = base ? page_names(base, n) : NULL;

@@ -1456,10 +1456,17 @@ static const char *known_kind(loader *ld, const ws_value *v, const char *key)
 	for (size_t i = 0; i < ws_registry_kind_count(ld->registry); i++)
 		g_ptr_array_add(names, (gpointer)ws_registry_kind_at(ld->registry, i)->name);
 	const char *hint = ws_suggest(kind, (const char *const *)names->pdata, names->len);
+	/* Without a hint the plugin is likely not installed where wenshu looks:
+	 * say where that is. */
+	GString *dirs = g_string_new(NULL);
+	for (size_t i = 0; i < ws_registry_dir_count(ld->registry); i++)
+		g_string_append_printf(dirs, "%s%s", i ? ", " : "", ws_registry_dir_at(ld->registry, i));
 	if (hint)
 		err(ld, v, "no plugin serves the kind '%s' (did you mean '%s'?)", kind, hint);
 	else
-		err(ld, v, "no plugin serves the kind '%s' (see 'wenshu list kinds')", kind);
+		err(ld, v, "no plugin serves the kind '%s' (see 'wenshu list kinds'; plugin folders searched: %s)", kind,
+		    dirs->len ? dirs->str : "none");
+	g_string_free(dirs, TRUE);
 	g_ptr_array_free(names, TRUE);
 	return kind;
 }
