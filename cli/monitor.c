@@ -14,10 +14,10 @@ typedef struct watched_dir {
 
 struct ws_monitor {
 	GPtrArray *dirs;        /* of watched_dir* */
-	GHashTable *files;      /* absolute path → GINT_TO_POINTER(1 data/layout, 2 plugin) */
+	GHashTable *files;      /* absolute path → GUINT_TO_POINTER(tag) */
 	unsigned settle_ms;
 	unsigned timer;         /* pending settle timeout, 0: none */
-	bool plugin_pending;
+	unsigned pending;       /* tags seen since the last callback */
 	ws_monitor_fn changed;
 	void *user;
 };
@@ -26,9 +26,9 @@ static gboolean settled(void *p)
 {
 	ws_monitor *m = p;
 	m->timer = 0;
-	bool plugin = m->plugin_pending;
-	m->plugin_pending = false;
-	m->changed(plugin, m->user);
+	unsigned what = m->pending;
+	m->pending = 0;
+	m->changed(what, m->user);
 	return G_SOURCE_REMOVE;
 }
 
@@ -37,12 +37,11 @@ static void note_path(ws_monitor *m, GFile *f)
 	if (!f)
 		return;
 	char *path = g_file_get_path(f);
-	int what = path ? GPOINTER_TO_INT(g_hash_table_lookup(m->files, path)) : 0;
+	unsigned what = path ? GPOINTER_TO_UINT(g_hash_table_lookup(m->files, path)) : 0;
 	g_free(path);
 	if (!what)
 		return;
-	if (what == 2)
-		m->plugin_pending = true;
+	m->pending |= what;
 	/* Restart the settle time on every event of a burst. */
 	if (m->timer)
 		g_source_remove(m->timer);
@@ -105,29 +104,17 @@ static bool watch_dir(ws_monitor *m, const char *dir)
 	return true;
 }
 
-static bool add_files(ws_monitor *m, const char *const *files, int what)
+bool ws_monitor_add(ws_monitor *m, const char *path, unsigned tag)
 {
-	bool ok = true;
-	for (const char *const *f = files; f && *f; f++) {
-		char *abs = g_canonicalize_filename(*f, NULL);
-		char *dir = g_path_get_dirname(abs);
-		ok = watch_dir(m, dir) && ok;
-		g_hash_table_insert(m->files, abs, GINT_TO_POINTER(what));
-		g_free(dir);
-	}
+	char *abs = g_canonicalize_filename(path, NULL);
+	char *dir = g_path_get_dirname(abs);
+	bool ok = watch_dir(m, dir);
+	g_hash_table_insert(m->files, abs, GUINT_TO_POINTER(tag | GPOINTER_TO_UINT(g_hash_table_lookup(m->files, abs))));
+	g_free(dir);
 	return ok;
 }
 
-void ws_monitor_set_files(ws_monitor *m, const char *const *files, const char *const *plugin_files)
-{
-	g_hash_table_remove_all(m->files);
-	g_ptr_array_set_size(m->dirs, 0);
-	add_files(m, files, 1);
-	add_files(m, plugin_files, 2);
-}
-
-ws_monitor *ws_monitor_new(const char *const *files, const char *const *plugin_files, unsigned settle_ms,
-                           ws_monitor_fn changed, void *user)
+ws_monitor *ws_monitor_new(unsigned settle_ms, ws_monitor_fn changed, void *user)
 {
 	ws_monitor *m = g_new0(ws_monitor, 1);
 	m->dirs = g_ptr_array_new_with_free_func(watched_dir_free);
@@ -135,10 +122,6 @@ ws_monitor *ws_monitor_new(const char *const *files, const char *const *plugin_f
 	m->settle_ms = settle_ms;
 	m->changed = changed;
 	m->user = user;
-	if (!add_files(m, files, 1) || !add_files(m, plugin_files, 2)) {
-		ws_monitor_free(m);
-		return NULL;
-	}
 	return m;
 }
 

@@ -15,17 +15,15 @@
 
 typedef struct ws_monitor ws_monitor;
 
-/* `plugin` is true when a plugin file changed (the engine must load the
- * plugins again). */
-typedef void (*ws_monitor_fn)(bool plugin, void *user);
+/* `what`: the tags of the files that changed in the burst, OR-ed. */
+typedef void (*ws_monitor_fn)(unsigned what, void *user);
 
-/* Watches `files` (the data and layout) and `plugin_files`.  Runs on the
- * thread-default GMainContext.  Returns NULL when a folder cannot be
- * watched (with a message printed). */
-ws_monitor *ws_monitor_new(const char *const *files, const char *const *plugin_files, unsigned settle_ms,
-                           ws_monitor_fn changed, void *user);
-/* Watches a new set of files (the layout path may change with a plugin). */
-void ws_monitor_set_files(ws_monitor *m, const char *const *files, const char *const *plugin_files);
+/* An empty monitor on the thread-default GMainContext. */
+ws_monitor *ws_monitor_new(unsigned settle_ms, ws_monitor_fn changed, void *user);
+/* Watches `path` (its folder, matched by name) with `tag` (non-zero).
+ * Returns false (with a message printed) when the folder cannot be
+ * watched. */
+bool ws_monitor_add(ws_monitor *m, const char *path, unsigned tag);
 void ws_monitor_free(ws_monitor *m);
 
 #endif

@@ -271,11 +271,11 @@ static void handle(SoupServer *soup, SoupServerMessage *msg, const char *path, G
 
 /* ---- changes ---------------------------------------------------------- */
 
-static void on_change(bool plugin, void *p)
+static void on_change(unsigned what, void *p)
 {
 	server *sv = p;
 	gint64 t0 = g_get_monotonic_time();
-	bool ok = ws_pv_session_reload(sv->s, plugin);
+	bool ok = ws_pv_session_reload(sv->s, what);
 	char data[64];
 	g_snprintf(data, sizeof data, "{\"gen\":%u,\"ok\":%s}", sv->s->gen, ok ? "true" : "false");
 	for (guint i = 0; i < sv->clients->len; i++)
@@ -320,14 +320,9 @@ int ws_cli_preview_serve(ws_pv_session *s, unsigned port, double dpi)
 		return 3;
 	}
 	soup_server_add_handler(sv.soup, NULL, handle, &sv, NULL);
-	char **inputs = ws_pv_session_inputs(s);
-	char **plugins = ws_pv_session_plugin_files(s);
-	sv.monitor = ws_monitor_new((const char *const *)inputs, (const char *const *)plugins, WS_PV_SETTLE_MS,
-	                            on_change, &sv);
-	g_strfreev(inputs);
-	g_strfreev(plugins);
+	sv.monitor = ws_monitor_new(WS_PV_SETTLE_MS, on_change, &sv);
 	int status = 3;
-	if (sv.monitor) {
+	if (ws_pv_session_watch(s, sv.monitor)) {
 		GSList *uris = soup_server_get_uris(sv.soup);
 		char *url = uris ? g_uri_to_string(uris->data) : g_strdup("?");
 		g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "monitor.h"
 #include "report.h"
 
 static void group_free(void *p)
@@ -71,41 +72,64 @@ static bool open_engine(ws_pv_session *s)
 	return true;
 }
 
-bool ws_pv_session_reload(ws_pv_session *s, bool plugins_changed)
+bool ws_pv_session_reload(ws_pv_session *s, unsigned what)
 {
 	s->gen++;
+	if (what & WS_PV_PLUGIN) {
+		ws_diags_clear(s->layout_diags);
+		if (!open_engine(s)) {
+			ws_diag_add(s->layout_diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+			            "the plugins could not be loaded again (see the terminal)");
+			s->layout_failed = true;
+			goto done;
+		}
+		what |= WS_PV_LAYOUT; /* the layout names the new engine's element types */
+	}
+	/* Only what changed is read again (a 300-group data file is not
+	 * parsed for a layout edit), and whatever failed last time. */
+	if ((what & WS_PV_LAYOUT) || s->layout_failed || !s->layout) {
+		ws_diags_clear(s->layout_diags);
+		char *path = NULL;
+		ws_layout *layout = NULL;
+		int rc = ws_engine_find_layout(s->engine, s->layout_arg, &path, s->layout_diags);
+		if (rc == WS_OK)
+			rc = ws_layout_load_file(&layout, path, ws_engine_registry(s->engine), s->layout_diags);
+		if (path) {
+			g_free(s->layout_path);
+			s->layout_path = path;
+		}
+		s->layout_failed = rc != WS_OK;
+		if (rc == WS_OK) {
+			ws_layout_free(s->layout);
+			s->layout = layout;
+		}
+	}
+	if ((what & WS_PV_DATA) || s->data_failed || !s->data) {
+		ws_diags_clear(s->data_diags);
+		ws_dataset *data = NULL;
+		int rc = ws_data_load_file(&data, s->data_path, s->data_diags);
+		s->data_failed = rc != WS_OK;
+		if (rc == WS_OK) {
+			ws_dataset_free(s->data);
+			s->data = data;
+			ws_engine_expect_data(s->engine, data);
+			set_groups(s, data);
+		} else {
+			ws_dataset_free(data);
+		}
+	}
+done:
 	ws_diags_clear(s->load_diags);
-	if (plugins_changed && !open_engine(s)) {
-		ws_diag_add(s->load_diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
-		            "the plugins could not be loaded again (see the terminal)");
-		s->load_failed = true;
-		return false;
+	for (size_t i = 0; i < ws_diags_count(s->layout_diags); i++) {
+		const ws_diag *d = ws_diags_at(s->layout_diags, i);
+		ws_diag_add(s->load_diags, d->severity, d->loc, d->rule, d->path, "%s", d->message);
 	}
-	char *path = NULL;
-	ws_layout *layout = NULL;
-	int rc = ws_engine_find_layout(s->engine, s->layout_arg, &path, s->load_diags);
-	if (rc == WS_OK)
-		rc = ws_layout_load_file(&layout, path, ws_engine_registry(s->engine), s->load_diags);
-	if (path) {
-		g_free(s->layout_path);
-		s->layout_path = path;
+	for (size_t i = 0; i < ws_diags_count(s->data_diags); i++) {
+		const ws_diag *d = ws_diags_at(s->data_diags, i);
+		ws_diag_add(s->load_diags, d->severity, d->loc, d->rule, d->path, "%s", d->message);
 	}
-	ws_dataset *data = NULL;
-	int drc = ws_data_load_file(&data, s->data_path, s->load_diags);
-	if (rc != WS_OK || drc != WS_OK) {
-		ws_layout_free(layout);
-		ws_dataset_free(data);
-		s->load_failed = true;
-		return false;
-	}
-	ws_layout_free(s->layout);
-	s->layout = layout;
-	ws_dataset_free(s->data);
-	s->data = data;
-	ws_engine_expect_data(s->engine, data);
-	set_groups(s, data);
-	s->load_failed = false;
-	return true;
+	s->load_failed = s->layout_failed || s->data_failed;
+	return !s->load_failed;
 }
 
 ws_pv_session *ws_pv_session_new(const char *layout_arg, const char *data_path)
@@ -114,12 +138,14 @@ ws_pv_session *ws_pv_session_new(const char *layout_arg, const char *data_path)
 	s->layout_arg = g_strdup(layout_arg);
 	s->data_path = g_strdup(data_path);
 	s->load_diags = ws_diags_new();
+	s->layout_diags = ws_diags_new();
+	s->data_diags = ws_diags_new();
 	s->groups = g_ptr_array_new_with_free_func(group_free);
 	if (!open_engine(s)) {
 		ws_pv_session_free(s);
 		return NULL;
 	}
-	ws_pv_session_reload(s, false);
+	ws_pv_session_reload(s, WS_PV_LAYOUT | WS_PV_DATA);
 	return s;
 }
 
@@ -132,6 +158,8 @@ void ws_pv_session_free(ws_pv_session *s)
 	ws_dataset_free(s->data);
 	ws_engine_free(s->engine);
 	ws_diags_free(s->load_diags);
+	ws_diags_free(s->layout_diags);
+	ws_diags_free(s->data_diags);
 	g_free(s->layout_arg);
 	g_free(s->data_path);
 	g_free(s->layout_path);
@@ -164,24 +192,16 @@ bool ws_pv_group_render(ws_pv_session *s, size_t i)
 	return true;
 }
 
-char **ws_pv_session_inputs(const ws_pv_session *s)
+bool ws_pv_session_watch(const ws_pv_session *s, ws_monitor *m)
 {
-	GPtrArray *a = g_ptr_array_new();
+	bool ok = ws_monitor_add(m, s->data_path, WS_PV_DATA);
 	if (s->layout_path)
-		g_ptr_array_add(a, g_strdup(s->layout_path));
-	g_ptr_array_add(a, g_strdup(s->data_path));
-	g_ptr_array_add(a, NULL);
-	return (char **)g_ptr_array_free(a, FALSE);
-}
-
-char **ws_pv_session_plugin_files(const ws_pv_session *s)
-{
+		ok = ws_monitor_add(m, s->layout_path, WS_PV_LAYOUT) && ok;
+	/* A rebuilt plugin reloads the engine. */
 	const ws_registry *r = ws_engine_registry(s->engine);
-	GPtrArray *a = g_ptr_array_new();
 	for (size_t i = 0; i < ws_registry_plugin_count(r); i++)
-		g_ptr_array_add(a, g_strdup(ws_registry_plugin_path(r, i)));
-	g_ptr_array_add(a, NULL);
-	return (char **)g_ptr_array_free(a, FALSE);
+		ok = ws_monitor_add(m, ws_registry_plugin_path(r, i), WS_PV_PLUGIN) && ok;
+	return ok;
 }
 
 cairo_surface_t *ws_pv_page_image(const ws_pv_session *s, size_t i, size_t page, double dpi, bool debug)

@@ -33,8 +33,10 @@ typedef struct ws_pv_session {
 	ws_dataset *data;     /* last good (owned) */
 	GPtrArray *groups;    /* of ws_pv_group*, matching `data` */
 	unsigned int gen;
-	ws_diags *load_diags; /* what the last reload reported (owned) */
-	bool load_failed;     /* the last reload failed: layout/data are stale */
+	ws_diags *load_diags; /* what the last reload reported: layout's then data's (owned) */
+	ws_diags *layout_diags, *data_diags; /* the last load of each (owned) */
+	bool layout_failed, data_failed;
+	bool load_failed;     /* either failed: the layout or data shown is stale */
 	bool debug;           /* draw the debug overlay on page images */
 	char *only_group;     /* --group ID, or NULL (owned) */
 } ws_pv_session;
@@ -45,22 +47,23 @@ typedef struct ws_pv_session {
 ws_pv_session *ws_pv_session_new(const char *layout_arg, const char *data_path);
 void ws_pv_session_free(ws_pv_session *s);
 
-/* Loads the layout and the data again (and the plugins too when
- * `plugins_changed`: a new engine).  Bumps `gen`.  Returns true when both
- * loaded; on failure the last good ones stay. */
-bool ws_pv_session_reload(ws_pv_session *s, bool plugins_changed);
+/* What changed, for ws_pv_session_reload (the monitor's tags). */
+enum { WS_PV_LAYOUT = 1, WS_PV_DATA = 2, WS_PV_PLUGIN = 4 };
+
+/* Loads again what changed (`what`: WS_PV_*): the layout, the data, or the
+ * plugins (a new engine, then the layout too), plus whatever failed last
+ * time.  Bumps `gen`.  Returns true when layout and data are both good;
+ * on failure the last good ones stay. */
+bool ws_pv_session_reload(ws_pv_session *s, unsigned what);
 
 /* Renders group `i` unless it was rendered in this generation.  Returns
  * true when the group has pages of this generation. */
 bool ws_pv_group_render(ws_pv_session *s, size_t i);
 
-/* The files a session depends on, to be watched: the layout, the data and
- * every loaded plugin.  Caller g_strfreev()s. */
-char **ws_pv_session_inputs(const ws_pv_session *s);
-
-/* The plugin files the engine loaded (a rebuilt plugin reloads the
- * engine).  Caller g_strfreev()s. */
-char **ws_pv_session_plugin_files(const ws_pv_session *s);
+/* Watches the files the session depends on — the layout, the data and
+ * every loaded plugin — with `m`.  False when one cannot be watched. */
+struct ws_monitor;
+bool ws_pv_session_watch(const ws_pv_session *s, struct ws_monitor *m);
 
 /* One page of group i's last good render as an image (with the overlay
  * when s->debug or `debug`).  Caller cairo_surface_destroy()s; NULL when

@@ -147,10 +147,10 @@ static void render_all(files_run *r)
 	g_string_free(failures, TRUE);
 }
 
-static void on_change(bool plugin, void *p)
+static void on_change(unsigned what, void *p)
 {
 	files_run *r = p;
-	ws_pv_session_reload(r->s, plugin);
+	ws_pv_session_reload(r->s, what);
 	render_all(r);
 }
 
@@ -172,12 +172,10 @@ int ws_cli_preview_files(ws_pv_session *s, const char *out_dir, double dpi, bool
 	}
 	render_all(&r);
 	if (watch) {
-		char **inputs = ws_pv_session_inputs(s);
-		char **plugins = ws_pv_session_plugin_files(s);
-		ws_monitor *m = ws_monitor_new((const char *const *)inputs, (const char *const *)plugins,
-		                               WS_PV_SETTLE_MS, on_change, &r);
-		if (m) {
-			fprintf(stderr, "wenshu: watching %s and %s (Ctrl-C to stop)\n", ws_cli_safe(inputs[0]), ws_cli_safe(s->data_path));
+		ws_monitor *m = ws_monitor_new(WS_PV_SETTLE_MS, on_change, &r);
+		if (ws_pv_session_watch(s, m)) {
+			fprintf(stderr, "wenshu: watching %s and %s (Ctrl-C to stop)\n",
+			        ws_cli_safe(s->layout_path ? s->layout_path : s->layout_arg), ws_cli_safe(s->data_path));
 			r.loop = g_main_loop_new(NULL, FALSE);
 			guint sig1 = g_unix_signal_add(SIGINT, on_quit, &r);
 			guint sig2 = g_unix_signal_add(SIGTERM, on_quit, &r);
@@ -185,13 +183,11 @@ int ws_cli_preview_files(ws_pv_session *s, const char *out_dir, double dpi, bool
 			g_source_remove(sig1);
 			g_source_remove(sig2);
 			g_main_loop_unref(r.loop);
-			ws_monitor_free(m);
 			r.status = 0;
 		} else {
 			r.status = 3;
 		}
-		g_strfreev(inputs);
-		g_strfreev(plugins);
+		ws_monitor_free(m);
 	}
 	g_hash_table_destroy(r.written);
 	g_free(r.out_dir);
