@@ -468,3 +468,160 @@ Test(cjk, plain_paragraphs_take_the_short_path_with_the_same_result, .init = set
 	cr_expect_gt(line_chars(m, pango_layout_get_line_count(m) - 1), 1);
 	g_object_unref(m);
 }
+
+/* ---- Measured over a GB/T 9704 note body (tests/data/typography-specimen.txt):
+ * the note's body style as the typesetter builds it (3号 仿宋 = FandolFang
+ * 16 pt, 156 mm measure, 28-character grid, 28.99 pt line pitch, 2-cell
+ * indent, justified), then every line checked from Pango's glyph positions:
+ *  - Han/Latin gaps 0.25 ± 0.02 em;
+ *  - no added space inside a Latin word or a number;
+ *  - justified (non-last) lines flush to ±0.1 pt;
+ *  - baselines exactly one grid pitch apart, fallback glyphs included;
+ *  - no last line of one character (+ punctuation). */
+
+typedef struct glyph_at {
+	gunichar ch;
+	double x, adv; /* pen position and the glyph's own advance (no spacing), pt */
+	int line;
+} glyph_at;
+
+static glyph_at *glyphs_of(PangoLayout *l, int *count)
+{
+	const char *t = pango_layout_get_text(l);
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(glyph_at));
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int line = 0;
+	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
+	do {
+		if (pango_layout_iter_get_line_readonly(it) != cur) {
+			cur = pango_layout_iter_get_line_readonly(it);
+			line++;
+		}
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoRectangle r;
+		pango_layout_iter_get_run_extents(it, NULL, &r);
+		int x = r.x;
+		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+			PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+			PangoRectangle lg;
+			pango_font_get_glyph_extents(run->item->analysis.font, gi->glyph, NULL, &lg);
+			glyph_at ga = {g_utf8_get_char(t + run->item->offset + run->glyphs->log_clusters[g]),
+			               PT(x + gi->geometry.x_offset), PT(lg.width), line};
+			g_array_append_val(a, ga);
+			x += gi->geometry.width;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	*count = (int)a->len;
+	return (glyph_at *)g_array_free(a, FALSE);
+}
+
+static bool western(gunichar c)
+{
+	return c < 0x2000 && g_unichar_isalnum(c);
+}
+
+static bool hanzi(gunichar c)
+{
+	return g_unichar_get_script(c) == G_UNICODE_SCRIPT_HAN;
+}
+
+Test(cjk, measured_note_body_specimen, .init = setup, .fini = teardown)
+{
+	const double W = 156.0 / 25.4 * 72.0, PITCH = 225.0 / 25.4 * 72.0 / 22, CELL = W / 28, SIZE = 16;
+	char *path = g_build_filename(WS_TEST_SOURCE_DIR, "tests", "data", "typography-specimen.txt", NULL);
+	char *all = NULL;
+	cr_assert(g_file_get_contents(path, &all, NULL, NULL), "%s", path);
+	char **paras = g_strsplit(all, "\n", -1);
+	int checked_l9 = 0, checked_words = 0, checked_flush = 0, checked_pitch = 0;
+	bool saw_fallback = false;
+	for (char **para = paras; *para; para++) {
+		if (!**para)
+			continue;
+		PangoLayout *l = pango_layout_new(C);
+		PangoFontDescription *fd = pango_font_description_from_string("Wenshu FangSong");
+		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+		pango_layout_set_text(l, *para, -1);
+		pango_layout_set_width(l, (int)lround(W * PANGO_SCALE));
+		pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_indent(l, (int)(2 * floor(CELL * PANGO_SCALE)));
+		PangoAttrList *al = pango_attr_list_new();
+		pango_attr_list_insert(al, pango_attr_line_height_new_absolute((int)lround(PITCH * PANGO_SCALE)));
+		pango_layout_set_attributes(l, al);
+		pango_attr_list_unref(al);
+		ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+		o.justify = true;
+		o.grid_pitch = CELL;
+		cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+
+		int n;
+		glyph_at *g = glyphs_of(l, &n);
+		for (int i = 1; i < n; i++) {
+			if (g[i].line != g[i - 1].line)
+				continue;
+			double gap = g[i].x - (g[i - 1].x + g[i - 1].adv);
+			gunichar a = g[i - 1].ch, b = g[i].ch;
+			if ((hanzi(a) && western(b)) || (western(a) && hanzi(b))) {
+				char ca[8] = {0}, cb[8] = {0};
+				g_unichar_to_utf8(a, ca);
+				g_unichar_to_utf8(b, cb);
+				cr_expect_float_eq(gap / SIZE, 0.25, 0.02, "Han/Latin gap %s|%s on line %d: %.3f em", ca, cb,
+				                   g[i].line, gap / SIZE);
+				checked_l9++;
+			}
+			if (western(a) && western(b)) {
+				cr_expect_float_eq(gap, 0, 0.01, "space inside a word or number: %.3f pt (line %d)", gap,
+				                   g[i].line);
+				checked_words++;
+			}
+		}
+
+		int lines = pango_layout_get_line_count(l);
+		PangoLayoutIter *it = pango_layout_get_iter(l);
+		double prev_base = NAN;
+		int k = 0;
+		do {
+			PangoRectangle log;
+			pango_layout_iter_get_line_extents(it, NULL, &log);
+			double base = PT(pango_layout_iter_get_baseline(it));
+			if (!isnan(prev_base)) {
+				cr_expect_float_eq(base - prev_base, PITCH, 0.002, "line %d pitch %.3f", k, base - prev_base);
+				checked_pitch++;
+			}
+			prev_base = base;
+			if (k < lines - 1) {
+				cr_expect_float_eq(PT(log.x + log.width), W, 0.1, "%s: line %d ends at %.3f of %.3f", *para, k,
+				                   PT(log.x + log.width), W);
+				checked_flush++;
+			}
+			k++;
+		} while (pango_layout_iter_next_line(it));
+		pango_layout_iter_free(it);
+
+		/* L14: the last line holds more than one character besides marks. */
+		if (lines > 1) {
+			int non_punct = 0;
+			for (int i = 0; i < n; i++)
+				if (g[i].line == lines - 1 && !g_unichar_ispunct(g[i].ch))
+					non_punct++;
+			cr_expect_gt(non_punct, 1, "%s: one-character last line", *para);
+		}
+		for (int i = 0; i < n; i++)
+			saw_fallback |= g[i].ch == 0x20BB7;
+		g_free(g);
+		g_object_unref(l);
+	}
+	/* The specimen exercises what it claims to. */
+	cr_expect_geq(checked_l9, 20, "%d Han/Latin boundaries", checked_l9);
+	cr_expect_geq(checked_words, 40, "%d word-internal gaps", checked_words);
+	cr_expect_geq(checked_flush, 8, "%d justified lines", checked_flush);
+	cr_expect_geq(checked_pitch, 10, "%d line pitches", checked_pitch);
+	cr_expect(saw_fallback, "𠮷 (Ext-B, fallback face) is in the specimen");
+	g_strfreev(paras);
+	g_free(all);
+	g_free(path);
+}

@@ -429,9 +429,13 @@ static bool fix_orphans(cjk_state *s, line_info *li, int nl, int *tries)
 			continue;
 		tries[k]++;
 		/* δ·n > slack makes the whole line too wide, while n−1 graphemes
-		 * with δ each still fit since δ < one grapheme's width. */
-		int slack = P->avail - P->width;
-		int delta = slack / P->n + 2;
+		 * with δ each still fit since (n−1)·δ < slack + one grapheme.  On
+		 * the grid a full line has no slack (Pango even measures it a
+		 * little over the measure, the tracking's outer halves): δ gets
+		 * half a grapheme spread over the line on top, or the last line
+		 * of one character + "。" stayed. */
+		int slack = MAX(P->avail - P->width, 0);
+		int delta = slack / P->n + s->size / (2 * P->n) + 2;
 		for (int i = P->first_char; i < P->end_char; i++)
 			s->ls_orphan[i] += delta;
 		changed = true;
