@@ -12,14 +12,14 @@
 #include "commands.h"
 #include "report.h"
 
-static int write_group_packet(ws_engine *engine, const ws_value *group, const char *dir, double dpi,
-                              char **pdf_out)
+static int write_group_packet(ws_engine *engine, const ws_packets *packets, const ws_value *group,
+                              const char *dir, double dpi, char **pdf_out)
 {
 	ws_diags *d = ws_diags_new();
 	const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
 	ws_document **docs = NULL;
 	size_t n_docs = 0;
-	int worst = ws_engine_render_packet(engine, group, &docs, &n_docs, d);
+	int worst = ws_engine_render_packet(engine, packets, group, &docs, &n_docs, d);
 	if (worst == WS_OK) {
 		char *name = g_strdup_printf("%s-packet", id && *id ? id : "group");
 		for (char *p = name; *p; p++)
@@ -49,12 +49,14 @@ static int write_group_packet(ws_engine *engine, const ws_value *group, const ch
 
 int ws_cli_packet(int argc, char **argv)
 {
-	char *data_path = NULL, *out_dir = NULL;
+	char *data_path = NULL, *out_dir = NULL, *packets_path = NULL;
 	double dpi = 150;
 	GOptionEntry entries[] = {
 		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data (YAML, JSON or CSV)", "FILE"},
 		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Output folder (default out/packets)", "DIR"},
 		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "PNG resolution (default 150)", "N"},
+		{"packets", 0, 0, G_OPTION_ARG_FILENAME, &packets_path,
+		 "What each route's packet holds (default: packets.yaml in the layout folders)", "FILE"},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	GOptionContext *ctx = g_option_context_new("- the mailing packet of each group: checklist cover + documents");
@@ -63,6 +65,7 @@ int ws_cli_packet(int argc, char **argv)
 	int status = 2;
 	ws_engine *engine = NULL;
 	ws_dataset *data = NULL;
+	ws_packets *packets = NULL;
 	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
 		fprintf(stderr, "wenshu packet: %s\n", ws_cli_safe(gerr->message));
 		g_error_free(gerr);
@@ -81,9 +84,8 @@ int ws_cli_packet(int argc, char **argv)
 	if (ws_cli_engine_open(&engine, true) != WS_OK)
 		goto out;
 	ws_diags *d = ws_diags_new();
-	/* The cover first: a missing cover layout is said before the data is read. */
-	const ws_layout *cover = NULL;
-	int rc = ws_engine_layout(engine, WS_PACKET_COVER_KIND, &cover, d);
+	/* The packets file first: its mistakes are said before the data is read. */
+	int rc = ws_packets_load(engine, packets_path, &packets, d);
 	if (rc == WS_OK)
 		rc = ws_data_load_file(&data, data_path, d);
 	ws_cli_print_diags(d, false);
@@ -102,7 +104,7 @@ int ws_cli_packet(int argc, char **argv)
 	for (size_t i = 0; i < n && !ws_cli_interrupted; i++) {
 		const ws_value *group = ws_dataset_group(data, i);
 		char *pdf = NULL;
-		rc = write_group_packet(engine, group, dir, dpi, &pdf);
+		rc = write_group_packet(engine, packets, group, dir, dpi, &pdf);
 		if (rc == WS_OK) {
 			ok++;
 			printf("%s\n", ws_cli_safe(pdf));
@@ -119,6 +121,8 @@ int ws_cli_packet(int argc, char **argv)
 	g_string_free(failures, TRUE);
 	status = ws_cli_interrupted ? 4 : ws_cli_exit_status(worst);
 out:
+	ws_packets_free(packets);
+	g_free(packets_path);
 	ws_dataset_free(data);
 	ws_engine_free(engine);
 	g_option_context_free(ctx);

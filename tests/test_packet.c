@@ -164,9 +164,12 @@ Test(packet, the_library_assembles_it)
 	ws_dataset *data = NULL;
 	ws_diags *d = ws_diags_new();
 	cr_assert_eq(ws_data_load_file(&data, WS_TEST_SOURCE_DIR "/examples/data/delegated-shanghai.yaml", d), WS_OK);
+	ws_packets *packets = NULL;
+	cr_assert_eq(ws_packets_load(engine, NULL, &packets, d), WS_OK);
+	cr_assert(g_str_has_suffix(ws_packets_path(packets), "layouts/packets.yaml"), "%s", ws_packets_path(packets));
 	ws_document **docs = NULL;
 	size_t n = 0;
-	cr_assert_eq(ws_engine_render_packet(engine, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
+	cr_assert_eq(ws_engine_render_packet(engine, packets, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
 	/* cover, registration-delegated, note-cover, note, payment-receipt:
 	 * the interview confirmation is pending until 护签部 books it */
 	cr_assert_eq(n, 5, "%zu documents", n);
@@ -176,10 +179,77 @@ Test(packet, the_library_assembles_it)
 		cr_assert_str_eq(ws_document_get_meta(docs[i])->title, titles[i], "document %zu", i);
 	ws_documents_free(docs, n);
 	/* A second group reuses the layouts the engine keeps. */
-	cr_assert_eq(ws_engine_render_packet(engine, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
+	cr_assert_eq(ws_engine_render_packet(engine, packets, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
 	cr_assert_eq(n, 5);
 	ws_documents_free(docs, n);
+	ws_packets_free(packets);
 	ws_diags_free(d);
 	ws_dataset_free(data);
 	ws_engine_free(engine);
+}
+
+/* packets.yaml is the office's: a new form joins the self route's packet
+ * by one line, after the note. */
+Test(packet, a_form_joins_by_one_line)
+{
+	char *dir = wst_tmpdir();
+	char *src = NULL;
+	cr_assert(g_file_get_contents(WS_TEST_SOURCE_DIR "/layouts/packets.yaml", &src, NULL, NULL));
+	char **parts = g_strsplit(src, "      - note\n", 2);
+	char *edited = g_strconcat(parts[0], "      - note\n      - passport-receipt\n", parts[1], NULL);
+	char *file = g_build_filename(dir, "packets.yaml", NULL);
+	cr_assert(g_file_set_contents(file, edited, -1, NULL));
+	const char *args[] = {"packet", "--data", "examples/data/self-beijing.yaml", "--packets", file, "-o", dir, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
+	char *pdf = g_strdup_printf("%s/G2025-TEST-001-packet.pdf", dir);
+	char *cover = page_text(pdf, 1, 1);
+	const char *order[] = {"3中文照会已附", "4护照领取签收单已附", "5面谈确认单已附", "6缴费确认单已附", NULL};
+	wst_assert_in_order(cover, order);
+	char *all = page_text(pdf, 2, pages(pdf));
+	const char *docs[] = {"顺致崇高的敬意。", "护照领取签收单", "领取人签名", NULL};
+	wst_assert_in_order(all, docs);
+	g_free(all);
+	g_free(cover);
+	g_free(pdf);
+	g_free(err);
+	g_free(file);
+	g_free(edited);
+	g_strfreev(parts);
+	g_free(src);
+	g_free(dir);
+}
+
+typedef struct bad_packets {
+	const char *yaml;
+	const char *message;
+} bad_packets;
+
+/* A broken packets file is refused before any data is read, each mistake
+ * at its file:line:col. */
+Test(packet, a_bad_packets_file_is_located)
+{
+	static const bad_packets cases[] = {
+		{"routes: {}\n", "packets.yaml:1:1: error: the packets file must start with 'wenshu: 1'"},
+		{"wenshu: 1\nroute: {}\n", "packets.yaml:2:1: error: unknown key 'route' in the packets file (did you mean 'routes'?)"},
+		{"wenshu: 1\nroutes:\n  self:\n    documents: [note, pasport-receipt]\n",
+		 "packets.yaml:4:23: error: 'pasport-receipt' is no kind or form the layout folders hold (did you mean 'passport-receipt'?)"},
+		{"wenshu: 1\nroutes:\n  self:\n    documents:\n      - document: note\n        pending: [{when: \"group.x ==\", reason: r}]\n",
+		 "packets.yaml:6:"},
+		{"wenshu: 1\nroutes:\n  self:\n    checklist: [{item: a, nte: b}]\n    documents: [note]\n",
+		 "packets.yaml:4:27: error: unknown key 'nte' in a checklist item (did you mean 'note'?)"},
+	};
+	char *dir = wst_tmpdir();
+	char *file = g_build_filename(dir, "packets.yaml", NULL);
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		cr_assert(g_file_set_contents(file, cases[i].yaml, -1, NULL));
+		const char *args[] = {"packet", "--data", "examples/data/self-beijing.yaml", "--packets", file, "-o", dir, NULL};
+		char *err = NULL;
+		cr_assert_eq(wst_wenshu(args, NULL, &err), 1, "case %zu: %s", i, err);
+		cr_assert(strstr(err, cases[i].message), "case %zu: want '%s' in:\n%s", i, cases[i].message, err);
+		cr_assert_eq(count_pngs(dir, ""), 0, "nothing written");
+		g_free(err);
+	}
+	g_free(file);
+	g_free(dir);
 }

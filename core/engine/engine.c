@@ -201,9 +201,7 @@ static bool plain_layout_name(const char *s)
 	return true;
 }
 
-/* The kind or office form (a layout file's name) closest to `arg`, or
- * NULL.  Caller g_free()s. */
-static char *suggest_kind_or_form(ws_engine *e, const char *arg)
+char *ws_engine_suggest_layout(ws_engine *e, const char *arg)
 {
 	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
 	const ws_registry *r = e->registry;
@@ -243,7 +241,7 @@ int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *
 		if (*path)
 			return WS_OK;
 		char *dirs = ws_engine_describe_layout_dirs(e);
-		char *hint = suggest_kind_or_form(e, arg);
+		char *hint = ws_engine_suggest_layout(e, arg);
 		if (hint)
 			ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
 			            "'%s' is neither a layout file nor a known kind or form (did you mean '%s'?); "
@@ -308,7 +306,8 @@ char **ws_engine_list_layouts(ws_engine *e)
 		GPtrArray *names = g_ptr_array_new();
 		const char *n;
 		while ((n = g_dir_read_name(d)))
-			if (g_str_has_suffix(n, ".yaml"))
+			/* packets.yaml (packet.h) lives beside the layouts but is none */
+			if (g_str_has_suffix(n, ".yaml") && strcmp(n, "packets.yaml") != 0)
 				g_ptr_array_add(names, g_build_filename(dir, n, NULL));
 		g_dir_close(d);
 		g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);

@@ -56,6 +56,9 @@ WS_EXPORT const ws_registry *ws_engine_registry(const ws_engine *engine);
  * lists every folder searched.  Caller g_free()s *path. */
 WS_EXPORT int ws_engine_find_layout(ws_engine *engine, const char *layout_or_kind, char **path,
                                     ws_diags *diags);
+/* The kind or form (a layout file's name) closest to `name`, for a
+ * did-you-mean; NULL when none is close.  Caller g_free()s. */
+WS_EXPORT char *ws_engine_suggest_layout(ws_engine *engine, const char *name);
 WS_EXPORT int ws_engine_load_layout(ws_engine *engine, const char *layout_or_kind,
                                     ws_layout **out, ws_diags *diags);
 /* The same, loaded once per engine and kept: a borrowed layout, valid

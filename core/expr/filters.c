@@ -191,6 +191,26 @@ static int f_length(const expr_call *c, ws_value *in, ws_value *const *args, siz
 	return WS_OK;
 }
 
+/* True when the list has items and every one is true — or, with a field
+ * name, has that field true (non-empty): `group.applicants | all('mrv_receipt_no')`.
+ * Layouts and the packet file ask "has every applicant …" with it. */
+static int f_all(const expr_call *c, ws_value *in, ws_value *const *args, size_t n,
+                 ws_value **out)
+{
+	if (ws_value_get_type(in) != WS_VALUE_LIST && ws_value_get_type(in) != WS_VALUE_NULL)
+		return wrong_input(c, in, "a list");
+	const char *field = n > 0 ? ws_value_text(args[0]) : NULL;
+	bool all = ws_value_get_type(in) == WS_VALUE_LIST && ws_value_length(in) > 0;
+	for (size_t i = 0; all && i < ws_value_length(in); i++) {
+		const ws_value *item = ws_value_list_at(in, i);
+		if (field)
+			item = ws_value_get_type(item) == WS_VALUE_MAP ? ws_value_map_get(item, field) : NULL;
+		all = item && ws_value_truthy(item);
+	}
+	*out = ws_value_new_bool(all, expr_call_loc(c));
+	return WS_OK;
+}
+
 /* Item `i` of a list (negative counts from the end) or character `i` of a
  * text; null when out of range. */
 static int pick(const expr_call *c, ws_value *in, int64_t i, ws_value **out)
@@ -538,6 +558,7 @@ static int f_cn_date(const expr_call *c, ws_value *in, ws_value *const *args, si
 
 /* Sorted by name, so ws_expr_filter_names() lists them in order. */
 static const expr_filter filters[] = {
+	{"all", 0, 1, "s", false, f_all},
 	{"cn_date", 0, 0, "", true, f_cn_date},
 	{"cn_num", 0, 0, "", true, f_cn_num},
 	{"date", 1, 1, "s", true, f_date},
@@ -567,7 +588,7 @@ const expr_filter *expr_filter_find(const char *name, size_t len)
 const char *const *ws_expr_filter_names(void)
 {
 	static const char *const names[G_N_ELEMENTS(filters) + 1] = {
-		"cn_date", "cn_num", "date", "default", "first", "fixed", "index", "join",
+		"all", "cn_date", "cn_num", "date", "default", "first", "fixed", "index", "join",
 		"last", "length", "lower", "money", "pad", "replace", "trim", "upper", NULL,
 	};
 	return names;
