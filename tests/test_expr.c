@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "expr.h"
+#include "wsyaml.h"
 
 /* Every template in these tests starts at line 3, column 10 of t.yaml, as
  * if written `  text: "..."` there; a character k of the template is at
@@ -707,7 +708,7 @@ Test(expr, filter_names)
 	for (; names[n]; n++)
 		if (n)
 			cr_expect(strcmp(names[n - 1], names[n]) < 0, "sorted");
-	cr_expect_eq(n, 16);
+	cr_expect_eq(n, 17);
 	/* Every listed name is a filter the compiler accepts. */
 	for (size_t i = 0; i < n; i++) {
 		ws_template *t;
@@ -948,4 +949,27 @@ Test(expr, results_carry_their_location)
 	cr_expect_eq(ws_value_loc(v).line, 7);
 	ws_value_unref(v);
 	ws_template_free(t);
+}
+
+/* all / all('field'): "has every applicant a receipt number" (packets.yaml). */
+Test(expr, all_asks_every_item)
+{
+	ws_value *sc = NULL;
+	const char *y = "group: {applicants: [{r: a}, {r: b}], some: [{r: a}, {r: ''}], none: [], flags: [true, 1]}";
+	cr_assert_eq(ws_yaml_load_buffer(&sc, y, strlen(y), "s.yaml", NULL), WS_OK);
+	static const struct { const char *src; const char *want; } cases[] = {
+		{"{{ group.applicants | all('r') }}", "true"}, {"{{ group.some | all('r') }}", "false"},
+		{"{{ group.none | all('r') }}", "false"},     {"{{ group.flags | all }}", "true"},
+		{"{{ group.missing | all('r') }}", "false"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		ws_template *t = NULL;
+		cr_assert_eq(ws_template_compile(&t, cases[i].src, here(), diags), WS_OK, "%s", cases[i].src);
+		char *out = NULL;
+		cr_assert_eq(ws_template_render(t, sc, &out, diags), WS_OK, "%s", cases[i].src);
+		cr_expect_str_eq(out, cases[i].want, "%s", cases[i].src);
+		g_free(out);
+		ws_template_free(t);
+	}
+	ws_value_unref(sc);
 }
