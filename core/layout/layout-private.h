@@ -110,7 +110,10 @@ struct ws_elem {
 	double x_offset;         /* pt, flow elements: indent from the frame's left */
 	double space_before, space_after; /* pt */
 	bool keep_with_next;     /* flow: never the last thing on a page (headings) */
-	bool keep_together;      /* flow group: all on one page when it fits on one */
+	bool keep_together;      /* flow group, table or text: all on one page when it fits on one */
+	bool keep_with_previous; /* flow: travels with the last lines or rows before it (a seal block) */
+	bool has_frame;          /* group: a rect (stroke, dash, radius) around what it placed */
+	double frame_padding;    /* pt, between the content and the frame */
 
 	/* text, checkbox label */
 	ws_template *text;       /* owned */
@@ -138,6 +141,7 @@ struct ws_elem {
 	GPtrArray *footer_rows;  /* of ws_row* */
 	double padding[4];       /* pt: top right bottom left */
 	ws_style header_style;
+	ws_template *continued;  /* owned or NULL: mark above the header on continuation pages ("续表") */
 	char *borders;           /* owned: all | outer | horizontal | none */
 	double min_row_height;   /* pt */
 

@@ -736,7 +736,8 @@ static const char *const builtin_types[] = {
 
 /* Keys every element accepts. */
 static const char *const common_keys[] = {
-	"when", "box", "width", "height", "x", "space_before", "space_after", "keep_with_next", NULL,
+	"when", "box", "width", "height", "x", "space_before", "space_after", "keep_with_next",
+	"keep_together", "keep_with_previous", NULL,
 };
 
 static void free_row(gpointer p)
@@ -761,6 +762,7 @@ void ws_elem_free(ws_elem *e)
 	g_free(e->type_name);
 	ws_template_free(e->when);
 	ws_template_free(e->each);
+	ws_template_free(e->continued);
 	g_free(e->each_as);
 	ws_template_free(e->text);
 	ws_style_free_contents(&e->style);
@@ -851,6 +853,10 @@ static void load_common(loader *ld, ws_elem *e, const ws_value *props)
 		get_length(ld, v, "space_after", true, &e->space_after);
 	if ((v = ws_value_map_get(props, "keep_with_next")))
 		get_bool(ld, v, "keep_with_next", &e->keep_with_next);
+	if ((v = ws_value_map_get(props, "keep_together")))
+		get_bool(ld, v, "keep_together", &e->keep_together);
+	if ((v = ws_value_map_get(props, "keep_with_previous")))
+		get_bool(ld, v, "keep_with_previous", &e->keep_with_previous);
 }
 
 /* The element's text style: base ← named style ← inline overrides. */
@@ -957,7 +963,7 @@ static void load_rows(loader *ld, const ws_value *v, GPtrArray *out, const ws_st
 
 static const char *const table_keys[] = {
 	"columns", "header", "rows", "footer", "each", "as", "style", "header_style", "padding",
-	"borders", "stroke", "stroke_width", "min_row_height", "header_fill", NULL,
+	"borders", "stroke", "stroke_width", "min_row_height", "header_fill", "continued", NULL,
 };
 
 static void load_table(loader *ld, ws_elem *e, const ws_value *props)
@@ -1035,6 +1041,8 @@ static void load_table(loader *ld, ws_elem *e, const ws_value *props)
 		get_length(ld, v, "min_row_height", false, &e->min_row_height);
 	if ((v = ws_value_map_get(props, "header_fill")))
 		get_color(ld, v, "header_fill", &e->fill);
+	if ((v = ws_value_map_get(props, "continued")))
+		e->continued = get_template(ld, v, "continued");
 	if (e->body_rows->len == 0 && e->header_rows->len == 0)
 		err(ld, props, "a table needs header or rows");
 }
@@ -1045,7 +1053,25 @@ static const char *const rect_keys[] = {"stroke", "stroke_width", "fill", "dash"
 static const char *const checkbox_keys[] = {"checked", "label", "box_size", "style", "stroke",
                                             "stroke_width", NULL};
 static const char *const image_keys[] = {"src", NULL};
-static const char *const group_keys[] = {"elements", "each", "as", "keep_together", NULL};
+static const char *const group_keys[] = {"elements", "each", "as", "frame", NULL};
+static const char *const frame_keys[] = {"stroke", "stroke_width", "dash", "radius", "padding", NULL};
+
+/* `frame:` on a group: a rect drawn around whatever the group placed, so
+ * it grows with its content (a routing slip whose group name wraps). */
+static void load_group_frame(loader *ld, ws_elem *e, const ws_value *v)
+{
+	if (ws_value_get_type(v) != WS_VALUE_MAP) {
+		err(ld, v, "frame is a map such as {stroke: black, stroke_width: 0.5pt, padding: 2mm}");
+		return;
+	}
+	check_keys(ld, v, frame_keys, NULL, "a frame");
+	load_stroke(ld, e, v);
+	e->has_frame = true;
+	e->frame_padding = 2 * 72 / 25.4;
+	const ws_value *p = ws_value_map_get(v, "padding");
+	if (p)
+		get_length(ld, p, "padding", true, &e->frame_padding);
+}
 
 static bool load_point(loader *ld, const ws_value *v, double *x, double *y)
 {
@@ -1252,9 +1278,9 @@ static ws_elem *load_element(loader *ld, const ws_value *v)
 			e->each = get_expr(ld, each, "each");
 		const ws_value *as = ws_value_map_get(props, "as");
 		e->each_as = g_strdup(as ? ws_value_text(as) : "it");
-		const ws_value *kt = ws_value_map_get(props, "keep_together");
-		if (kt)
-			get_bool(ld, kt, "keep_together", &e->keep_together);
+		const ws_value *fr = ws_value_map_get(props, "frame");
+		if (fr)
+			load_group_frame(ld, e, fr);
 		load_element_list(ld, tv, e->children, "elements");
 	} else if (strcmp(type_key, "page_break") == 0) {
 		e->type = WS_ELEM_PAGE_BREAK;

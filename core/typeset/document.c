@@ -22,7 +22,8 @@ struct ws_document {
 	ws_document_meta meta; /* every string owned (g_strdup) */
 	GArray *pages;         /* of ws_page */
 	GArray *runs;          /* of ws_text_run; run.text lives in `text` */
-	GStringChunk *text;    /* owns every run's text; freed at once */
+	GStringChunk *text;    /* owns every run's and record's strings; freed at once */
+	GArray *records;       /* of ws_record; strings live in `text` */
 };
 
 static void meta_clear(ws_document_meta *m)
@@ -41,6 +42,7 @@ ws_document *ws_document_new(const ws_document_meta *meta)
 	doc->pages = g_array_new(FALSE, FALSE, sizeof(ws_page));
 	doc->runs = g_array_new(FALSE, FALSE, sizeof(ws_text_run));
 	doc->text = g_string_chunk_new(1024);
+	doc->records = g_array_new(FALSE, FALSE, sizeof(ws_record));
 	ws_document_set_meta(doc, meta);
 	return doc;
 }
@@ -62,6 +64,7 @@ void ws_document_free(ws_document *doc)
 	}
 	g_array_free(doc->pages, TRUE);
 	g_array_free(doc->runs, TRUE);
+	g_array_free(doc->records, TRUE);
 	g_string_chunk_free(doc->text);
 	meta_clear(&doc->meta);
 	g_free(doc);
@@ -96,6 +99,28 @@ void ws_document_add_text_run(ws_document *doc, size_t page, ws_rect box, const 
 {
 	ws_text_run run = {page, box, g_string_chunk_insert(doc->text, text ? text : "")};
 	g_array_append_val(doc->runs, run);
+}
+
+void ws_document_add_record(ws_document *doc, const ws_record *r)
+{
+	ws_record c = *r;
+	c.loc.file = r->loc.file ? g_string_chunk_insert_const(doc->text, r->loc.file) : NULL;
+	c.text = r->text ? g_string_chunk_insert(doc->text, r->text) : NULL;
+	c.source = r->source ? g_string_chunk_insert_const(doc->text, r->source) : NULL;
+	c.type = r->type ? g_string_chunk_insert_const(doc->text, r->type) : NULL;
+	g_array_append_val(doc->records, c);
+}
+
+size_t ws_document_record_count(const ws_document *doc)
+{
+	return doc->records->len;
+}
+
+const ws_record *ws_document_record_at(const ws_document *doc, size_t i)
+{
+	if (i >= doc->records->len)
+		return NULL;
+	return &g_array_index(doc->records, ws_record, i);
 }
 
 size_t ws_document_page_count(const ws_document *doc)

@@ -14,6 +14,7 @@
 #ifndef WS_DOCUMENT_H
 #define WS_DOCUMENT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <cairo.h>
 #include "common.h"
@@ -44,6 +45,35 @@ typedef struct ws_text_run {
 	const char *text;       /* UTF-8, borrowed from the document */
 } ws_text_run;
 
+/* What the typesetter placed, element by element: the preflight
+ * (preflight.h) checks these against each other and against the page, and
+ * a debug overlay can draw them.  One record per text line, shape, table
+ * row, boxed element; `loc` is the layout element (file:line:col) that
+ * made it. */
+typedef enum ws_record_kind {
+	WS_RECORD_TEXT,     /* one line of text; `limit` is the box it must stay in */
+	WS_RECORD_FRAME,    /* a stroked rect or a rule drawn by the layout */
+	WS_RECORD_BOX,      /* a boxed element drawn whole (image, barcode, checkbox square) */
+	WS_RECORD_ROW,      /* a table row in the flow (`header`: a repeated header row) */
+	WS_RECORD_LINE,     /* a line of flow text (also recorded as TEXT) */
+} ws_record_kind;
+
+typedef struct ws_record {
+	ws_record_kind kind;
+	size_t page;        /* 0-based */
+	ws_loc loc;         /* the layout element; file borrowed from the document */
+	ws_rect box;        /* pt: what was placed (text: its logical box) */
+	ws_rect limit;      /* pt: TEXT: the box it must stay in (a cell's inner box,
+	                     * the element's box, the flow's column) */
+	bool header;        /* ROW: a (repeated) table header */
+	bool flow;          /* placed by the flow (not at a fixed box, not every_page) */
+	bool shrunk_out;    /* TEXT: shrunk to its min_size and still too big */
+	const char *text;   /* TEXT: the line; borrowed from the document, else NULL */
+	const char *source; /* the template it came from (for messages), or NULL */
+	const char *type;   /* the layout element's type name ("text", "table", "barcode" …) */
+	double baseline;    /* TEXT: pt from the page top to the line's baseline */
+} ws_record;
+
 WS_EXPORT ws_document *ws_document_new(const ws_document_meta *meta);
 WS_EXPORT void ws_document_free(ws_document *doc); /* NULL is a no-op */
 
@@ -56,6 +86,12 @@ WS_EXPORT void ws_document_add_op(ws_document *doc, size_t page, ws_draw_fn draw
 /* Records a placed text run (copied). */
 WS_EXPORT void ws_document_add_text_run(ws_document *doc, size_t page, ws_rect box,
                                         const char *text);
+
+/* Appends a copy of `r` (its strings copied). */
+WS_EXPORT void ws_document_add_record(ws_document *doc, const ws_record *r);
+WS_EXPORT size_t ws_document_record_count(const ws_document *doc);
+/* Borrowed, valid while the document lives; NULL past the end. */
+WS_EXPORT const ws_record *ws_document_record_at(const ws_document *doc, size_t i);
 
 WS_EXPORT size_t ws_document_page_count(const ws_document *doc);
 WS_EXPORT void ws_document_page_size(const ws_document *doc, size_t page,

@@ -13,6 +13,8 @@
 #include "host.h"
 #include "layout-private.h"
 #include "plugin.h"
+#include "preflight.h"
+#include "unbreakable.h"
 #include "wslimits.h"
 
 #define PT(units) ((double)(units) / PANGO_SCALE)
@@ -32,7 +34,16 @@ typedef struct ts {
 	double y;            /* flow cursor, pt from the page top */
 	bool page_has_flow;  /* something flowed onto the current page */
 	bool aborted;        /* a limit was hit: stop placing */
+	bool in_cell;        /* laying out a table cell: trade terms never split (unbreakable.h) */
+	double tail_need;    /* pt: a keep_with_previous block that must follow the element
+	                      * being placed on the same page (0: none) */
 } ts;
+
+/* Widow and orphan control for the flow: a paragraph or a table never
+ * leaves fewer than this many lines or rows at the foot of a page, nor
+ * carries fewer onto the next one, when moving one more would do. */
+#define KEEP_LINES 2
+#define KEEP_ROWS 2
 
 /* ------------------------------------------------------------ draw ops */
 
@@ -291,12 +302,12 @@ static PangoLayout *make_layout(ts *t, const char *text, const ws_style *st, dou
 	bool grid_em = st->grid && t->l->grid_chars > 0 && width > 0;
 	double grid_pitch = st->grid && t->l->grid_chars > 0 ? t->frame.width / t->l->grid_chars : 0;
 	/* %a prints doubles exactly; the text goes last (it may hold anything). */
-	char *key = g_strdup_printf("%s\x1f%a\x1f%a\x1f%d\x1f%d\x1f%d\x1f%a\x1f%a\x1f%a\x1f%a\x1f%d%d%d%d\x1f%d\x1f%a\x1f%a\x1f%s",
+	char *key = g_strdup_printf("%s\x1f%a\x1f%a\x1f%d\x1f%d\x1f%d\x1f%a\x1f%a\x1f%a\x1f%a\x1f%d%d%d%d\x1f%d\x1f%a\x1f%a\x1f%d\x1f%s",
 	                            st->font ? st->font : "", size, width, st->weight, st->italic, (int)st->align,
 	                            st->indent, st->indent_em, style_line_pitch(t, st, size), st->letter_spacing,
 	                            st->cjk.han_latin_space, (int)st->cjk.punct, st->cjk.strict_breaks,
 	                            st->cjk.avoid_orphans, grid_em, grid_em ? t->frame.width / t->l->grid_chars : 0.0,
-	                            grid_pitch, text);
+	                            grid_pitch, t->in_cell, text);
 	GHashTable *cache = layout_cache(t);
 	PangoLayout *lay = g_hash_table_lookup(cache, key);
 	if (lay) {
@@ -351,6 +362,7 @@ static PangoLayout *make_layout_uncached(ts *t, const char *text, const ws_style
 	pango_attr_list_insert(attrs, pango_attr_line_height_new_absolute(UNITS(style_line_pitch(t, st, size))));
 	if (st->letter_spacing != 0)
 		pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(UNITS(st->letter_spacing)));
+	ws_unbreakable_attrs(text, attrs, t->in_cell);
 	pango_layout_set_attributes(lay, attrs);
 	pango_attr_list_unref(attrs);
 
@@ -388,19 +400,72 @@ static line_info *layout_lines(PangoLayout *lay, int *n_out)
 	return li;
 }
 
-static void record_line_text(ts *t, PangoLayout *lay, int index, ws_rect box)
+/* Where placed text comes from, for the records the preflight checks
+ * (document.h): the layout element, the box its lines must stay in, the
+ * template, and whether the flow put it there. */
+typedef struct place_ctx {
+	const char *type;   /* the element's type name */
+	ws_loc loc;
+	ws_rect limit;      /* pt */
+	const char *source; /* template text, or NULL */
+	bool flow;
+	bool shrunk_out;    /* fit: shrink reached min_size and still overflows */
+} place_ctx;
+
+/* The line's logical box without the spaces it ends with: Pango lets
+ * trailing white space hang past the wrap width, and it draws nothing. */
+static double line_ink_width(PangoLayoutLine *line, const char *text)
+{
+	PangoRectangle ext;
+	pango_layout_line_get_extents(line, NULL, &ext);
+	int end = line->start_index + line->length;
+	int k = end;
+	while (k > line->start_index && (text[k - 1] == ' ' || text[k - 1] == '\t'))
+		k--;
+	if (k == end || k == line->start_index)
+		return PT(ext.width);
+	int x0 = 0, x1 = 0;
+	pango_layout_line_index_to_x(line, line->start_index, FALSE, &x0);
+	pango_layout_line_index_to_x(line, k, FALSE, &x1);
+	return PT(ABS(x1 - x0));
+}
+
+static void record_line_text(ts *t, PangoLayout *lay, int index, ws_rect box, double baseline,
+                             const place_ctx *pc)
 {
 	PangoLayoutLine *line = pango_layout_get_line_readonly(lay, index);
 	const char *text = pango_layout_get_text(lay);
 	char *s = g_strndup(text + line->start_index, (gsize)line->length);
 	ws_document_add_text_run(t->doc, t->page, box, s);
+	if (pc) {
+		ws_rect ink = box;
+		ink.width = line_ink_width(line, text);
+		ws_record r = {
+			.kind = WS_RECORD_TEXT,
+			.page = t->page,
+			.loc = pc->loc,
+			.box = ink,
+			.limit = pc->limit,
+			.flow = pc->flow,
+			.shrunk_out = pc->shrunk_out,
+			.text = s,
+			.source = pc->source,
+			.type = pc->type,
+			.baseline = baseline,
+		};
+		ws_document_add_record(t->doc, &r);
+		if (pc->flow) {
+			r.kind = WS_RECORD_LINE;
+			ws_document_add_record(t->doc, &r);
+		}
+	}
 	g_free(s);
 }
 
 /* Adds lines [first, last) of `lay` to the current page with the
  * paragraph's top at (x, top). */
 static void place_lines(ts *t, PangoLayout *lay, const line_info *li, int first, int last,
-                        double x, double top, ws_color color)
+                        double x, double top, ws_color color, const place_ctx *pc)
 {
 	if (last <= first)
 		return;
@@ -421,7 +486,8 @@ static void place_lines(ts *t, PangoLayout *lay, const line_info *li, int first,
 		PangoRectangle ext;
 		pango_layout_line_get_extents(pango_layout_get_line_readonly(lay, i), NULL, &ext);
 		record_line_text(t, lay, i,
-		                 (ws_rect){x + li[i].x + PT(ext.x), top + li[i].top - shift, PT(ext.width), li[i].height});
+		                 (ws_rect){x + li[i].x + PT(ext.x), top + li[i].top - shift, PT(ext.width), li[i].height},
+		                 op->y[k], pc);
 	}
 	ws_document_add_op(t->doc, t->page, text_op_draw, op, text_op_free);
 }
@@ -520,10 +586,16 @@ static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect bo
 			para_set_make(t, &ps, paras, st, size, box.width, constant);
 		}
 	}
+	place_ctx pc = {e->type_name, e->loc, box, e->text ? ws_template_source(e->text) : NULL, false, false};
+	if (!fixed_h)
+		pc.limit.height = t->l->page_h - box.y;
 	if (fixed_h && ps.height > box.height + 0.01) {
-		ws_severity sev = st->fit == WS_FIT_ERROR ? WS_SEVERITY_ERROR : WS_SEVERITY_WARNING;
+		/* Shrinking is declared for text that must fit (a name, a number):
+		 * still too big at min_size is an error, not a warning. */
+		ws_severity sev = st->fit == WS_FIT_WRAP ? WS_SEVERITY_WARNING : WS_SEVERITY_ERROR;
 		report_overflow(t, e, sev, ps.height - box.height,
 		                st->fit == WS_FIT_SHRINK ? "text (shrunk to its minimum size)" : "text");
+		pc.shrunk_out = true; /* reported here: the preflight checks only the width */
 	}
 	double top = box.y;
 	if (fixed_h && ps.height < box.height) {
@@ -534,7 +606,7 @@ static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect bo
 	}
 	for (int i = 0; i < ps.n; i++) {
 		check_glyphs(t, e, ps.lays[i]);
-		place_lines(t, ps.lays[i], ps.lines[i], 0, ps.n_lines[i], box.x, top, st->color);
+		place_lines(t, ps.lays[i], ps.lines[i], 0, ps.n_lines[i], box.x, top, st->color, &pc);
 		PangoRectangle logical;
 		pango_layout_get_extents(ps.lays[i], NULL, &logical);
 		top += PT(logical.height);
@@ -543,13 +615,25 @@ static void place_text_box(ts *t, const ws_elem *e, const char *text, ws_rect bo
 	g_strfreev(paras);
 }
 
-/* Text in the flow: paragraphs break across pages line by line. */
+/* Height of lines [a, b) of a paragraph, pt. */
+static double lines_height(const line_info *li, int a, int b)
+{
+	return b > a ? li[b - 1].top + li[b - 1].height - li[a].top : 0;
+}
+
+/* Text in the flow: paragraphs break across pages line by line, never
+ * leaving a lone first line at the foot of a page or a lone last line at
+ * the head of the next (KEEP_LINES), and the last paragraph hands its last
+ * lines to a keep_with_previous block that must follow it (t->tail_need). */
 static void place_text_flow(ts *t, const ws_elem *e, const char *text, double x, double width)
 {
 	const ws_style *st = &e->style;
 	bool constant = e->text && ws_template_is_constant(e->text);
 	char **paras = split_paragraphs(text);
+	place_ctx pc = {e->type_name, e->loc, {x, t->frame.y, width, t->frame.height},
+	                e->text ? ws_template_source(e->text) : NULL, true, false};
 	for (char **p = paras; *p && !t->aborted; p++) {
+		bool last_para = p[1] == NULL;
 		PangoLayout *lay = make_layout(t, *p, st, st->size, width, constant);
 		check_glyphs(t, e, lay);
 		int n;
@@ -557,8 +641,7 @@ static void place_text_flow(ts *t, const ws_elem *e, const char *text, double x,
 		int first = 0;
 		while (first < n && !t->aborted) {
 			int last = first;
-			double start_top = li[first].top;
-			while (last < n && t->y + (li[last].top + li[last].height - start_top) <= frame_bottom(t) + 0.01)
+			while (last < n && t->y + lines_height(li, first, last + 1) <= frame_bottom(t) + 0.01)
 				last++;
 			if (last == first) {
 				if (t->page_has_flow) {
@@ -570,8 +653,37 @@ static void place_text_flow(ts *t, const ws_elem *e, const char *text, double x,
 				report_overflow(t, e, WS_SEVERITY_WARNING, li[first].height - (frame_bottom(t) - t->y), "a line");
 				last = first + 1;
 			}
-			place_lines(t, lay, li, first, last, x, t->y, st->color);
-			t->y += li[last - 1].top + li[last - 1].height - start_top;
+			if (last < n) {
+				/* Widow: the next page would start with one lone line. */
+				if (n - last < KEEP_LINES && last - first > KEEP_LINES)
+					last = n - KEEP_LINES;
+				/* Orphan: the paragraph's first line alone at the foot. */
+				if (first == 0 && last < KEEP_LINES && n >= KEEP_LINES && t->page_has_flow) {
+					if (!new_page(t))
+						break;
+					continue;
+				}
+			} else if (last_para && t->tail_need > 0 &&
+			           t->y + lines_height(li, first, n) + t->tail_need > frame_bottom(t) + 0.01) {
+				/* What must follow does not fit after the last line: the
+				 * last lines go over with it, never one alone on either side. */
+				int m = n - first, k = MIN(KEEP_LINES, m);
+				if (m - k > 0 && m - k < KEEP_LINES && first == 0)
+					k = m;
+				if (lines_height(li, n - k, n) + t->tail_need <= t->frame.height) {
+					if (k == m) {
+						if (t->page_has_flow) {
+							if (!new_page(t))
+								break;
+							t->tail_need = 0; /* it fits on the fresh page */
+						}
+					} else {
+						last = n - k;
+					}
+				}
+			}
+			place_lines(t, lay, li, first, last, x, t->y, st->color, &pc);
+			t->y += lines_height(li, first, last);
 			t->page_has_flow = true;
 			first = last;
 			if (first < n && !new_page(t))
@@ -658,9 +770,29 @@ static bool measure_row(ts *t, const ws_elem *e, const ws_row *row, const double
 		cb.lines = g_new0(line_info *, cb.n);
 		cb.n_lines = g_new0(int, cb.n);
 		double inner = MAX(1, cb.width - e->padding[1] - e->padding[3]);
+		bool constant = c->text && ws_template_is_constant(c->text);
+		/* fit: shrink in a cell: a word that breaks only at spaces (a
+		 * passport name, an e-mail address) is set smaller, down to
+		 * min_size, until every line fits the column. */
+		double size = c->style.size;
+		double min = c->style.fit == WS_FIT_SHRINK && c->style.min_size > 0 ? MIN(c->style.min_size, size) : size;
+		for (;;) {
+			double widest = 0;
+			t->in_cell = true;
+			for (int k = 0; k < cb.n; k++) {
+				cb.lays[k] = make_layout(t, paras[k], &c->style, size, inner, constant);
+				PangoRectangle logical;
+				pango_layout_get_extents(cb.lays[k], NULL, &logical);
+				widest = MAX(widest, PT(logical.width));
+			}
+			t->in_cell = false;
+			if (widest <= inner + 0.01 || size - SHRINK_STEP < min - 1e-9)
+				break;
+			for (int k = 0; k < cb.n; k++)
+				g_clear_object(&cb.lays[k]);
+			size -= SHRINK_STEP;
+		}
 		for (int k = 0; k < cb.n; k++) {
-			cb.lays[k] = make_layout(t, paras[k], &c->style, c->style.size, inner,
-			                         c->text && ws_template_is_constant(c->text));
 			ws_fonts_check_layout(cb.lays[k], c->loc, ws_template_source(c->text), t->diags);
 			cb.lines[k] = layout_lines(cb.lays[k], &cb.n_lines[k]);
 			PangoRectangle logical;
@@ -701,9 +833,13 @@ static void draw_row(ts *t, const ws_elem *e, const row_box *r, double x0, doubl
 			top += (inner_h - c->height) / 2;
 		else if (st->valign == WS_VALIGN_BOTTOM)
 			top += inner_h - c->height;
+		place_ctx pc = {"cell", c->cell->loc,
+		                {x0 + c->x + e->padding[3], y + e->padding[0],
+		                 MAX(1, c->width - e->padding[1] - e->padding[3]), MAX(1, inner_h)},
+		                c->cell->text ? ws_template_source(c->cell->text) : NULL, false, false};
 		for (int k = 0; k < c->n; k++) {
 			place_lines(t, c->lays[k], c->lines[k], 0, c->n_lines[k], x0 + c->x + e->padding[3], top,
-			            st->color);
+			            st->color, &pc);
 			PangoRectangle logical;
 			pango_layout_get_extents(c->lays[k], NULL, &logical);
 			top += PT(logical.height);
@@ -715,6 +851,9 @@ static void draw_row(ts *t, const ws_elem *e, const row_box *r, double x0, doubl
 	if (horizontal)
 		add_shape(t, WS_ELEM_LINE, (ws_rect){x0, y + r->height, width, 0}, e->stroke, (ws_color){0, 0, 0, 0},
 		          e->stroke_width);
+	ws_record rec = {.kind = WS_RECORD_ROW, .page = t->page, .loc = e->loc, .type = e->type_name,
+	                 .box = {x0, y, width, r->height}, .limit = t->frame, .header = r->header, .flow = true};
+	ws_document_add_record(t->doc, &rec);
 }
 
 static void outer_border(ts *t, const ws_elem *e, double x, double top, double width, double bottom)
@@ -724,22 +863,43 @@ static void outer_border(ts *t, const ws_elem *e, double x, double top, double w
 		          e->stroke_width);
 }
 
-static void place_table(ts *t, const ws_elem *e, double x, double width)
+/* A table's rows laid out for a width: header rows, and the body (rows
+ * once, or once per item of `each`, then the footer). */
+typedef struct table_rows {
+	GArray *headers;     /* of row_box */
+	GArray *body;        /* of row_box */
+	double header_h;     /* pt */
+	double *cols;        /* pt, n_cols */
+} table_rows;
+
+static void table_rows_free(table_rows *tr)
 {
-	double *cols = g_new(double, e->n_cols);
-	table_columns(e, width, cols);
-	GArray *headers = g_array_new(FALSE, TRUE, sizeof(row_box));
+	for (guint i = 0; i < tr->headers->len; i++)
+		row_box_free(&g_array_index(tr->headers, row_box, i));
+	for (guint i = 0; i < tr->body->len; i++)
+		row_box_free(&g_array_index(tr->body, row_box, i));
+	g_array_unref(tr->headers);
+	g_array_unref(tr->body);
+	g_free(tr->cols);
+}
+
+static void table_measure(ts *t, const ws_elem *e, double width, table_rows *tr, ws_diags *diags)
+{
+	ws_diags *save = t->diags;
+	t->diags = diags;
+	tr->cols = g_new(double, e->n_cols);
+	table_columns(e, width, tr->cols);
+	tr->headers = g_array_new(FALSE, TRUE, sizeof(row_box));
 	for (guint i = 0; i < e->header_rows->len; i++) {
 		row_box rb;
-		measure_row(t, e, g_ptr_array_index(e->header_rows, i), cols, true, &rb);
-		g_array_append_val(headers, rb);
+		measure_row(t, e, g_ptr_array_index(e->header_rows, i), tr->cols, true, &rb);
+		g_array_append_val(tr->headers, rb);
 	}
-	double header_h = 0;
-	for (guint i = 0; i < headers->len; i++)
-		header_h += g_array_index(headers, row_box, i).height;
+	tr->header_h = 0;
+	for (guint i = 0; i < tr->headers->len; i++)
+		tr->header_h += g_array_index(tr->headers, row_box, i).height;
 
-	/* The body: rows once, or once per item of `each`. */
-	GArray *body = g_array_new(FALSE, TRUE, sizeof(row_box));
+	tr->body = g_array_new(FALSE, TRUE, sizeof(row_box));
 	ws_value *items = NULL;
 	size_t n_items = 1;
 	if (e->each) {
@@ -757,8 +917,8 @@ static void place_table(ts *t, const ws_elem *e, double x, double width)
 		}
 		for (guint i = 0; i < e->body_rows->len; i++) {
 			row_box rb;
-			measure_row(t, e, g_ptr_array_index(e->body_rows, i), cols, false, &rb);
-			g_array_append_val(body, rb);
+			measure_row(t, e, g_ptr_array_index(e->body_rows, i), tr->cols, false, &rb);
+			g_array_append_val(tr->body, rb);
 		}
 		if (items) {
 			ws_bind_restore(t->scope, e->each_as, prev);
@@ -768,30 +928,144 @@ static void place_table(ts *t, const ws_elem *e, double x, double width)
 	ws_value_unref(items);
 	for (guint i = 0; i < e->footer_rows->len; i++) {
 		row_box rb;
-		measure_row(t, e, g_ptr_array_index(e->footer_rows, i), cols, false, &rb);
-		g_array_append_val(body, rb);
+		measure_row(t, e, g_ptr_array_index(e->footer_rows, i), tr->cols, false, &rb);
+		g_array_append_val(tr->body, rb);
 	}
+	t->diags = save;
+}
 
-	/* Place: the header and at least the first row must share a page. */
-	double first_h = header_h + (body->len ? g_array_index(body, row_box, 0).height : 0);
-	ensure_room(t, first_h);
+static double rows_height(const GArray *rows, guint a, guint b)
+{
+	double h = 0;
+	for (guint i = a; i < b && i < rows->len; i++)
+		h += g_array_index(rows, row_box, i).height;
+	return h;
+}
+
+/* Height of a table in the flow: whole (`whole`), or its header and the
+ * rows that must open it on a page (KEEP_ROWS), pt. */
+static double table_flow_height(ts *t, const ws_elem *e, bool whole)
+{
+	double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
+	ws_diags *quiet = ws_diags_new(); /* reported when the table is placed */
+	table_rows tr;
+	table_measure(t, e, width, &tr, quiet);
+	double h = tr.header_h + rows_height(tr.body, 0, whole ? tr.body->len : KEEP_ROWS);
+	table_rows_free(&tr);
+	ws_diags_free(quiet);
+	return h;
+}
+
+/* The "续表" mark above a repeated header, laid out; NULL when none. */
+static PangoLayout *continued_mark(ts *t, const ws_elem *e, double width, double *h)
+{
+	*h = 0;
+	if (!e->continued)
+		return NULL;
+	char *text = NULL;
+	PangoLayout *lay = NULL;
+	if (ws_bind_text(e->continued, t->scope, &text, t->diags) == WS_OK && *text) {
+		/* Flush right above the header, as Chinese forms mark a table
+		 * carried over ("续表"), whatever the header's own alignment. */
+		ws_style st = e->header_style;
+		st.align = WS_ALIGN_RIGHT;
+		lay = make_layout(t, text, &st, st.size, width, ws_template_is_constant(e->continued));
+		PangoRectangle logical;
+		pango_layout_get_extents(lay, NULL, &logical);
+		*h = PT(logical.height);
+	}
+	g_free(text);
+	return lay;
+}
+
+/* Page breaks of a table, before any row is drawn: rows never split; a
+ * page never opens or ends the table with fewer than KEEP_ROWS rows when
+ * moving one more would do; with keep_together the table moves whole when
+ * it fits on a page; a keep_with_previous block after the table takes the
+ * last rows with it (t->tail_need).  Returns the index of the first row of
+ * each page after the first; *fresh: start the table on a new page. */
+static GArray *table_plan(ts *t, const ws_elem *e, const table_rows *tr, double cont_h, bool *fresh)
+{
+	GArray *breaks = g_array_new(FALSE, FALSE, sizeof(guint));
+	guint n = tr->body->len;
+	double full = t->frame.height - tr->header_h - cont_h; /* room for rows on a continuation page */
+	double total = rows_height(tr->body, 0, n);
+	double need = tr->header_h + rows_height(tr->body, 0, MIN(KEEP_ROWS, n));
+	if (e->keep_together && tr->header_h + total <= t->frame.height)
+		need = tr->header_h + total;
+	*fresh = t->page_has_flow && t->y + need > frame_bottom(t) + 0.01;
+	double room = (*fresh ? t->frame.height : frame_bottom(t) - t->y) - tr->header_h;
+	guint start = 0;
+	for (guint i = 0; i < n; i++) {
+		double h = g_array_index(tr->body, row_box, i).height;
+		if (h > room + 0.01 && i > start) {
+			g_array_append_val(breaks, i);
+			start = i;
+			room = full;
+		}
+		room -= h;
+	}
+	/* Widow: the last page would hold fewer than KEEP_ROWS rows. */
+	if (breaks->len) {
+		guint last = g_array_index(breaks, guint, breaks->len - 1);
+		guint prev = breaks->len > 1 ? g_array_index(breaks, guint, breaks->len - 2) : 0;
+		if (n - last < KEEP_ROWS && last - prev > KEEP_ROWS && n >= KEEP_ROWS)
+			g_array_index(breaks, guint, breaks->len - 1) = n - KEEP_ROWS;
+	}
+	/* What must follow the table does not fit after its last row. */
+	if (t->tail_need > 0 && room < t->tail_need - 0.01) {
+		guint last = breaks->len ? g_array_index(breaks, guint, breaks->len - 1) : 0;
+		guint m = n - last, k = MIN(KEEP_ROWS, m);
+		if (m - k > 0 && m - k < KEEP_ROWS)
+			k = m;
+		if (rows_height(tr->body, n - k, n) + t->tail_need <= full) {
+			guint at = n - k;
+			if (at > last)
+				g_array_append_val(breaks, at);
+			else if (!breaks->len)
+				*fresh = t->page_has_flow; /* the whole table goes over */
+		}
+	}
+	return breaks;
+}
+
+static void place_table(ts *t, const ws_elem *e, double x, double width)
+{
+	table_rows tr;
+	table_measure(t, e, width, &tr, t->diags);
+	double cont_h = 0;
+	PangoLayout *cont = continued_mark(t, e, width, &cont_h);
+	bool fresh = false;
+	GArray *breaks = table_plan(t, e, &tr, cont_h, &fresh);
+	if (fresh && !new_page(t))
+		goto done;
 	double top = t->y;
-	for (guint i = 0; i < headers->len; i++) {
-		row_box *rb = &g_array_index(headers, row_box, i);
-		draw_row(t, e, rb, x, t->y, width);
-		t->y += rb->height;
+	for (guint h = 0; h < tr.headers->len; h++) {
+		row_box *hb = &g_array_index(tr.headers, row_box, h);
+		draw_row(t, e, hb, x, t->y, width);
+		t->y += hb->height;
 	}
 	t->page_has_flow = true;
-	for (guint i = 0; i < body->len && !t->aborted; i++) {
-		row_box *rb = &g_array_index(body, row_box, i);
-		if (t->y + rb->height > frame_bottom(t) + 0.01 && t->y > top + header_h + 0.01) {
+	guint next_break = 0;
+	for (guint i = 0; i < tr.body->len && !t->aborted; i++) {
+		row_box *rb = &g_array_index(tr.body, row_box, i);
+		if (next_break < breaks->len && g_array_index(breaks, guint, next_break) == i) {
+			next_break++;
 			/* Rows never split: the row moves to the next page under a repeated header. */
 			outer_border(t, e, x, top, width, t->y);
 			if (!new_page(t))
 				break;
+			if (cont) {
+				int nl;
+				line_info *li = layout_lines(cont, &nl);
+				place_ctx pc = {e->type_name, e->loc, {x, t->y, width, cont_h}, ws_template_source(e->continued), true, false};
+				place_lines(t, cont, li, 0, nl, x, t->y, e->header_style.color, &pc);
+				g_free(li);
+				t->y += cont_h;
+			}
 			top = t->y;
-			for (guint h = 0; h < headers->len; h++) {
-				row_box *hb = &g_array_index(headers, row_box, h);
+			for (guint h = 0; h < tr.headers->len; h++) {
+				row_box *hb = &g_array_index(tr.headers, row_box, h);
 				draw_row(t, e, hb, x, t->y, width);
 				t->y += hb->height;
 			}
@@ -804,21 +1078,21 @@ static void place_table(ts *t, const ws_elem *e, double x, double width)
 		t->y += rb->height;
 	}
 	outer_border(t, e, x, top, width, t->y);
-	for (guint i = 0; i < headers->len; i++)
-		row_box_free(&g_array_index(headers, row_box, i));
-	for (guint i = 0; i < body->len; i++)
-		row_box_free(&g_array_index(body, row_box, i));
-	g_array_unref(headers);
-	g_array_unref(body);
-	g_free(cols);
+done:
+	if (cont)
+		g_object_unref(cont);
+	g_array_unref(breaks);
+	table_rows_free(&tr);
 }
 
 /* ------------------------------------------------------------ other elements */
 
-static void place_shape(ts *t, const ws_elem *e, ws_rect r)
+/* Draws `e`'s stroke, fill and dash as a shape of `type` (a rect or line
+ * element, or a group's frame). */
+static void place_shape_as(ts *t, const ws_elem *e, ws_elem_type type, ws_rect r)
 {
 	shape_op *op = g_new0(shape_op, 1);
-	op->type = e->type;
+	op->type = type;
 	op->r = r;
 	op->stroke = e->stroke;
 	op->fill = e->fill;
@@ -828,6 +1102,52 @@ static void place_shape(ts *t, const ws_elem *e, ws_rect r)
 	for (int i = 0; i < op->n_dash; i++)
 		op->dash[i] = e->dash[i];
 	ws_document_add_op(t->doc, t->page, shape_op_draw, op, g_free);
+	if (e->stroke.a > 0 && e->stroke_width > 0) {
+		ws_record rec = {.kind = WS_RECORD_FRAME, .page = t->page, .loc = e->loc, .type = e->type_name, .box = r, .flow = !e->has_box};
+		ws_document_add_record(t->doc, &rec);
+	}
+}
+
+static void place_shape(ts *t, const ws_elem *e, ws_rect r)
+{
+	place_shape_as(t, e, e->type, r);
+}
+
+/* A group's frame: a rect around everything the group placed from record
+ * `first` on, one per page it reached, so it grows with its content. */
+static void frame_group(ts *t, const ws_elem *e, size_t first)
+{
+	size_t n = ws_document_record_count(t->doc);
+	size_t pages = ws_document_page_count(t->doc);
+	for (size_t pg = 0; pg < pages; pg++) {
+		double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+		for (size_t i = first; i < n; i++) {
+			const ws_record *r = ws_document_record_at(t->doc, i);
+			if (r->page != pg || r->kind == WS_RECORD_LINE)
+				continue;
+			/* a text line counts with its box, not past it: a wrapped
+			 * cell's limit may be wider than what it holds */
+			x0 = MIN(x0, r->box.x);
+			y0 = MIN(y0, r->box.y);
+			x1 = MAX(x1, r->box.x + r->box.width);
+			y1 = MAX(y1, r->box.y + r->box.height);
+		}
+		if (x1 < x0)
+			continue;
+		double p = e->frame_padding;
+		ws_rect r = {x0 - p, y0 - p, x1 - x0 + 2 * p, y1 - y0 + 2 * p};
+		size_t save = t->page;
+		t->page = pg;
+		place_shape_as(t, e, WS_ELEM_RECT, r);
+		t->page = save;
+	}
+}
+
+/* A boxed thing drawn whole (image, barcode, checkbox square). */
+static void record_box(ts *t, const ws_elem *e, ws_rect r)
+{
+	ws_record rec = {.kind = WS_RECORD_BOX, .page = t->page, .loc = e->loc, .type = e->type_name, .box = r, .flow = !e->has_box};
+	ws_document_add_record(t->doc, &rec);
 }
 
 static void place_checkbox(ts *t, const ws_elem *e, ws_rect r)
@@ -845,6 +1165,7 @@ static void place_checkbox(ts *t, const ws_elem *e, ws_rect r)
 	op->stroke_width = e->stroke_width;
 	op->checked = checked;
 	ws_document_add_op(t->doc, t->page, shape_op_draw, op, g_free);
+	record_box(t, e, op->r);
 	if (e->text) {
 		char *label = NULL;
 		if (ws_bind_text(e->text, t->scope, &label, t->diags) == WS_OK && *label) {
@@ -923,6 +1244,7 @@ static void place_image(ts *t, const ws_elem *e, ws_rect r)
 		return;
 	}
 	ws_document_add_op(t->doc, t->page, image_op_draw, op, image_op_free);
+	record_box(t, e, r);
 }
 
 static void place_plugin(ts *t, const ws_elem *e, ws_rect r)
@@ -959,11 +1281,14 @@ static void place_plugin(ts *t, const ws_elem *e, ws_rect r)
 	op->box = r;
 	op->props = props;
 	ws_document_add_op(t->doc, t->page, plugin_op_draw, op, plugin_op_free);
+	record_box(t, e, r);
 }
 
 /* ------------------------------------------------------------ placement */
 
 static void place_list(ts *t, const GPtrArray *elems, bool absolute_only);
+static double list_block_height(ts *t, const GPtrArray *elems);
+static double each_block_height(ts *t, const ws_elem *e);
 
 /* Height an element takes in the flow, before placing (0 when unknown). */
 static double fixed_flow_height(const ts *t, const ws_elem *e)
@@ -991,8 +1316,11 @@ static void place_element(ts *t, const ws_elem *e, bool absolute_only)
 		return;
 
 	if (e->type == WS_ELEM_GROUP) {
+		size_t first_record = ws_document_record_count(t->doc);
 		if (!e->each) {
 			place_list(t, e->children, absolute_only);
+			if (e->has_frame)
+				frame_group(t, e, first_record);
 			return;
 		}
 		ws_value *items = NULL;
@@ -1003,11 +1331,20 @@ static void place_element(ts *t, const ws_elem *e, bool absolute_only)
 			ws_value *prev = ws_bind_push(t->scope, e->each_as, ws_value_ref(ws_value_list_at(items, k)));
 			ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
 			ws_bind_set_loop(t->scope, k, n);
+			/* keep_together on `each`: each item's block (one applicant)
+			 * stays on one page when it fits on one. */
+			if (e->keep_together && !absolute_only) {
+				double need = list_block_height(t, e->children);
+				if (need <= t->frame.height)
+					ensure_room(t, need);
+			}
 			place_list(t, e->children, absolute_only);
 			ws_bind_restore(t->scope, e->each_as, prev);
 			ws_bind_restore(t->scope, "loop", prev_loop);
 		}
 		ws_value_unref(items);
+		if (e->has_frame)
+			frame_group(t, e, first_record);
 		return;
 	}
 	if (e->type == WS_ELEM_PAGE_BREAK) {
@@ -1122,21 +1459,18 @@ static void place_element(ts *t, const ws_elem *e, bool absolute_only)
 	t->y += e->space_after;
 }
 
-/* The least room the start of a flow element needs: its first line, or a
- * table's header and first row.  An estimate from the style's line pitch;
- * used only to keep a heading with what follows it. */
-static double flow_start_height(const ts *t, const ws_elem *e)
+/* The least room the start of a flow element needs: its first lines, or
+ * a table's header and first rows (KEEP_ROWS).  Used to keep a heading
+ * with what follows it. */
+static double flow_start_height(ts *t, const ws_elem *e)
 {
 	if (e->has_box)
 		return 0;
 	switch (e->type) {
 	case WS_ELEM_TEXT:
-		return style_line_pitch(t, &e->style, e->style.size);
-	case WS_ELEM_TABLE: {
-		double row = style_line_pitch(t, &e->style, e->style.size) + e->padding[0] + e->padding[2];
-		row = MAX(row, e->min_row_height);
-		return row * (double)(e->header_rows->len + 1);
-	}
+		return style_line_pitch(t, &e->style, e->style.size) * KEEP_LINES;
+	case WS_ELEM_TABLE:
+		return e->space_before + table_flow_height(t, e, e->keep_together);
 	case WS_ELEM_GROUP:
 		return e->children->len ? flow_start_height(t, g_ptr_array_index(e->children, 0)) : 0;
 	default:
@@ -1164,55 +1498,127 @@ static double flow_text_height(ts *t, const ws_elem *e)
 	return h;
 }
 
-/* The height a flow element takes, for keep_together: texts are laid out
- * to measure them; tables count their header and first row (a longer table
- * breaks anyway). */
+static bool shown(ts *t, const ws_elem *e)
+{
+	bool show = true;
+	ws_diags *quiet = ws_diags_new();
+	if (ws_bind_condition(e->when, t->scope, &show, quiet) != WS_OK)
+		show = false;
+	ws_diags_free(quiet);
+	return show;
+}
+
+/* The height a flow element takes, for keep_together and
+ * keep_with_previous: texts are laid out and tables measured. */
 static double flow_block_height(ts *t, const ws_elem *e)
 {
-	if (e->has_box)
+	if (e->has_box || !shown(t, e))
 		return 0;
 	switch (e->type) {
 	case WS_ELEM_TEXT:
 		return e->space_before + (e->height != WS_AUTO ? e->height : flow_text_height(t, e)) + e->space_after;
 	case WS_ELEM_SPACE:
 		return e->height;
-	case WS_ELEM_GROUP: {
-		double h = 0;
-		for (guint i = 0; !e->each && i < e->children->len; i++)
-			h += flow_block_height(t, g_ptr_array_index(e->children, i));
-		return h;
+	case WS_ELEM_TABLE:
+		return e->space_before + table_flow_height(t, e, true) + e->space_after;
+	case WS_ELEM_GROUP:
+		return e->each ? each_block_height(t, e) : list_block_height(t, e->children);
+	case WS_ELEM_CHECKBOX: {
+		double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
+		return e->space_before + checkbox_flow_height(t, e, width) + e->space_after;
 	}
 	default:
 		return e->space_before + flow_start_height(t, e) + e->space_after;
 	}
 }
 
+/* An `each` group's height: its elements once per item. */
+static double each_block_height(ts *t, const ws_elem *e)
+{
+	ws_value *items = NULL;
+	ws_diags *quiet = ws_diags_new();
+	double h = 0;
+	if (ws_bind_list(e->each, t->scope, &items, quiet) == WS_OK) {
+		size_t n = ws_value_length(items);
+		for (size_t k = 0; k < n; k++) {
+			ws_value *prev = ws_bind_push(t->scope, e->each_as, ws_value_ref(ws_value_list_at(items, k)));
+			ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
+			ws_bind_set_loop(t->scope, k, n);
+			h += list_block_height(t, e->children);
+			ws_bind_restore(t->scope, e->each_as, prev);
+			ws_bind_restore(t->scope, "loop", prev_loop);
+		}
+	}
+	ws_value_unref(items);
+	ws_diags_free(quiet);
+	return h;
+}
+
+static double list_block_height(ts *t, const GPtrArray *elems)
+{
+	double h = 0;
+	for (guint i = 0; i < elems->len; i++)
+		h += flow_block_height(t, g_ptr_array_index(elems, i));
+	return h;
+}
+
+/* The next element of `elems` after i that will be drawn, or NULL;
+ * *at: its index. */
+static const ws_elem *next_shown(ts *t, const GPtrArray *elems, guint i, guint *at)
+{
+	for (guint k = i + 1; k < elems->len; k++) {
+		const ws_elem *n = g_ptr_array_index(elems, k);
+		if (shown(t, n)) {
+			*at = k;
+			return n;
+		}
+	}
+	return NULL;
+}
+
 static void place_list(ts *t, const GPtrArray *elems, bool absolute_only)
 {
 	for (guint i = 0; i < elems->len && !t->aborted; i++) {
 		const ws_elem *e = g_ptr_array_index(elems, i);
+		bool flow = !absolute_only && !e->has_box;
+		guint next_at = 0;
+		const ws_elem *next = flow ? next_shown(t, elems, i, &next_at) : NULL;
 		/* keep_with_next: a heading never ends a page; it moves on with
 		 * the start of the element after it. */
-		if (e->keep_with_next && !absolute_only && !e->has_box && i + 1 < elems->len &&
-		    e->type == WS_ELEM_TEXT && e->height == WS_AUTO) {
-			bool show = true;
-			ws_diags *quiet = ws_diags_new();
-			if (ws_bind_condition(e->when, t->scope, &show, quiet) == WS_OK && show) {
-				double need = (t->page_has_flow ? e->space_before : 0) + flow_text_height(t, e) +
-				              e->space_after + flow_start_height(t, g_ptr_array_index(elems, i + 1));
+		if (flow && e->keep_with_next && next && e->type == WS_ELEM_TEXT && e->height == WS_AUTO && shown(t, e)) {
+			/* When what follows is itself followed by a block that takes
+			 * its last lines along (a declaration and its seal), the
+			 * heading goes with all of it. */
+			guint after_at = 0;
+			const ws_elem *after = next_shown(t, elems, next_at, &after_at);
+			double start = after && after->keep_with_previous
+			                   ? flow_block_height(t, next) + flow_block_height(t, after)
+			                   : flow_start_height(t, next);
+			if (start > t->frame.height)
+				start = flow_start_height(t, next);
+			double need = (t->page_has_flow ? e->space_before : 0) + flow_text_height(t, e) + e->space_after + start;
+			if (need <= t->frame.height)
 				ensure_room(t, need);
-			}
-			ws_diags_free(quiet);
 		}
 		/* keep_together: a closing formula, the date and the room for the
 		 * seal move to the next page together (GB/T 9704: a seal never
-		 * stands on a page without text). */
-		if (e->keep_together && !absolute_only && !e->has_box && e->type == WS_ELEM_GROUP) {
+		 * stands on a page without text); keep_with_previous implies it. */
+		if (flow && (e->keep_together || e->keep_with_previous) && !(e->type == WS_ELEM_GROUP && e->each)) {
 			double need = flow_block_height(t, e);
 			if (need <= t->frame.height)
 				ensure_room(t, need);
 		}
+		/* keep_with_previous after this element: its last lines or rows
+		 * go over with that block rather than leave it alone. */
+		double saved_tail = t->tail_need;
+		t->tail_need = 0;
+		if (next && next->keep_with_previous && !next->has_box) {
+			double need = flow_block_height(t, next);
+			if (need <= t->frame.height)
+				t->tail_need = need;
+		}
 		place_element(t, e, absolute_only);
+		t->tail_need = saved_tail;
 	}
 }
 
@@ -1247,6 +1653,10 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 		place_list(&t, layout->every_page, true);
 	}
 	ws_value_unref(t.scope);
+	if (!t.aborted) {
+		const ws_value *gid = group ? ws_value_map_get(group, "group_id") : NULL;
+		ws_preflight_document(t.doc, t.frame, gid ? ws_value_text(gid) : NULL, mine);
+	}
 	bool failed = ws_diags_has_errors(mine);
 	ws_diags_move(diags, mine);
 	ws_diags_free(mine);
