@@ -171,11 +171,11 @@ Test(docs_forms, delegated_sample)
 		/* applicant 2 */
 		"申请人2贾样本（同行人员）", "JIA", "YANGBEN", "1988年8月8日", "PE0000003", "2023年3月15日",
 		"2028年3月14日", "13900000002", "AA00TEST03", "jia.yangben@example.org", "与主申请人关系同事",
-		/* applicant 3, whose block continues on page 2 under its repeated heading */
-		"申请人3范例华（同行人员）", "FAN", "LIHUA", "1990年10月10日",
+		/* applicant 3's block does not fit under applicant 2: it goes to page 2
+		 * whole (keep_together), never split across the page break */
 		"第1页共2页",
-		"申请人3范例华（同行人员）", "公务", "SE0000004", "2022年9月1日", "BEIJING", "2027年8月31日",
-		"AA00TEST04", "fan.lihua@example.org",
+		"申请人3范例华（同行人员）", "FAN", "LIHUA", "1990年10月10日", "公务", "SE0000004", "2022年9月1日",
+		"BEIJING", "2027年8月31日", "AA00TEST04", "fan.lihua@example.org",
 		/* fees: 3 × 185.00 USD × 7.40 */
 		"签证费3×1369.00=4107.00元（每人185.00USD×汇率7.40）",
 		"外交部取件手续费金额按护签部通知",

@@ -140,7 +140,7 @@ Test(typeset, overflow_is_reported_with_the_layout_line)
 	ws_value *g = group_from("group: {long: 一二三四五六七八九十一二三四五六七八九十}\n");
 	ws_document *doc = render(HEAD "elements:\n"
 	                                "  - text: 甲\n"
-	                                "    box: [0, 0, 50mm, 10mm]\n"
+	                                "    box: [20mm, 8mm, 50mm, 10mm]\n"
 	                                "  - text: \"{{ group.long }}\"\n"
 	                                "    box: [20mm, 20mm, 20mm, 5mm]\n",
 	                          g, d, WS_OK);

@@ -32,6 +32,25 @@ static void forbid_terms(const char *text, PangoAttrList *attrs)
 			forbid(attrs, (size_t)(p - text), (size_t)(p - text) + strlen(*t));
 }
 
+/* "1980年1月1日", "2025年3月": a date written the Chinese way is one unit
+ * (a birth date split over two lines reads as two values).  Returns the
+ * end of the date starting at p, or p. */
+static const char *cn_date_end(const char *p)
+{
+	const char *q = p, *end = p;
+	static const char *const units[] = {"年", "月", "日"};
+	for (int u = 0; u < 3; u++) {
+		const char *d = q;
+		while (g_ascii_isdigit(*d))
+			d++;
+		if (d == q || strncmp(d, units[u], strlen(units[u])) != 0)
+			break;
+		q = d + strlen(units[u]);
+		end = q;
+	}
+	return end;
+}
+
 void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell)
 {
 	if (cell)
@@ -42,6 +61,13 @@ void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell)
 	while (*p) {
 		gunichar c = g_utf8_get_char(p);
 		const char *next = g_utf8_next_char(p);
+		const char *date =
+		    cell && g_ascii_isdigit(*p) && (p == text || !g_ascii_isdigit(p[-1])) ? cn_date_end(p) : p;
+		if (date > p && strstr(p, "年") && date - p > 5) {
+			forbid(attrs, (size_t)(p - text), (size_t)(date - text));
+			p = date;
+			continue;
+		}
 		if (is_word_char(c)) {
 			const char *end = next;
 			while (*end && is_word_char(g_utf8_get_char(end)))

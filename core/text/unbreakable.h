@@ -22,7 +22,8 @@
  *    WS_UNBREAKABLE_PAREN_MAX characters, brackets included;
  *  - `cell`: also none inside the names of the office's papers (登记表,
  *    确认单, 照会 …), which a narrow table column would otherwise split
- *    ("登/记表").  Body text on the GB/T 9704 grid keeps every break, so
+ *    ("登/记表"), nor inside a date written the Chinese way ("1980年1月1日",
+ *    a birth date split over two lines reads as two values).  Body text on the GB/T 9704 grid keeps every break, so
  *    its lines stay 28 characters. */
 #define WS_UNBREAKABLE_PAREN_MAX 8
 void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell);

@@ -104,7 +104,9 @@ void ws_document_add_text_run(ws_document *doc, size_t page, ws_rect box, const 
 void ws_document_add_record(ws_document *doc, const ws_record *r)
 {
 	ws_record c = *r;
-	c.loc.file = r->loc.file ? g_string_chunk_insert_const(doc->text, r->loc.file) : NULL;
+	/* Interned: diagnostics made from a record keep the file name after
+	 * the document is gone (a refused document is freed at once). */
+	c.loc.file = r->loc.file ? g_intern_string(r->loc.file) : NULL;
 	c.text = r->text ? g_string_chunk_insert(doc->text, r->text) : NULL;
 	c.source = r->source ? g_string_chunk_insert_const(doc->text, r->source) : NULL;
 	c.type = r->type ? g_string_chunk_insert_const(doc->text, r->type) : NULL;

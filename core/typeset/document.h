@@ -61,7 +61,7 @@ typedef enum ws_record_kind {
 typedef struct ws_record {
 	ws_record_kind kind;
 	size_t page;        /* 0-based */
-	ws_loc loc;         /* the layout element; file borrowed from the document */
+	ws_loc loc;         /* the layout element; file interned (g_intern_string), never freed */
 	ws_rect box;        /* pt: what was placed (text: its logical box) */
 	ws_rect limit;      /* pt: TEXT: the box it must stay in (a cell's inner box,
 	                     * the element's box, the flow's column) */

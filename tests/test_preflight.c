@@ -1,0 +1,331 @@
+/* Preflight of the typeset page (core/preflight.c) and the pagination it
+ * guards (core/typeset.c, issue 11).
+ *
+ * Deliberately broken layouts each produce their finding, naming the
+ * layout element (line:col), the group and the page; then every shipped
+ * kind and both routes' packets, over the groups of tools/gen-groups
+ * (1, 2, 3, 4, 8, 30 applicants × short/long names and work units × self/
+ * delegated), produce none. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "support.h"
+#include "wsyaml.h"
+
+static ws_engine *engine;
+
+static void setup(void)
+{
+	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
+	o.prepare_fonts = false;
+	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
+}
+
+static void teardown(void)
+{
+	ws_engine_free(engine);
+}
+
+TestSuite(preflight, .init = setup, .fini = teardown);
+
+#define HEAD "wenshu: 1\nkind: test\npage: {size: A4, margins: 20mm}\ndefaults: {font: hei, size: 12pt}\n"
+#define GROUP "group: {group_id: G-PF-1, name: ABUDUREYIMU AIKEBAIER ILIK UERBAN}\n"
+
+static ws_document *render(const char *layout_src, ws_diags *d, int *rc)
+{
+	ws_value *v = NULL;
+	cr_assert_eq(ws_yaml_load_buffer(&v, GROUP, strlen(GROUP), "g.yaml", NULL), WS_OK);
+	ws_value *g = ws_value_ref(ws_value_map_get(v, "group"));
+	ws_value_unref(v);
+	ws_layout *l = NULL;
+	cr_assert_eq(ws_layout_load_buffer(&l, layout_src, strlen(layout_src), "t.yaml", NULL, d), WS_OK);
+	ws_document *doc = NULL;
+	*rc = ws_engine_render(engine, l, g, &doc, d);
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *s = ws_diag_format(ws_diags_at(d, i));
+		cr_log_info("%s", s);
+		g_free(s);
+	}
+	ws_layout_free(l);
+	ws_value_unref(g);
+	return doc;
+}
+
+/* The first diagnostic whose message holds `needle`, or NULL. */
+static const ws_diag *find(const ws_diags *d, const char *needle)
+{
+	for (size_t i = 0; i < ws_diags_count(d); i++)
+		if (strstr(ws_diags_at(d, i)->message, needle))
+			return ws_diags_at(d, i);
+	return NULL;
+}
+
+static void expect(const char *layout_src, const char *needle, ws_severity sev, unsigned line, unsigned col,
+                   const char *page)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(layout_src, d, &rc);
+	const ws_diag *f = find(d, needle);
+	cr_assert_not_null(f, "a finding \"%s\"", needle);
+	cr_assert_eq(f->severity, sev);
+	cr_assert_eq(f->loc.line, line, "line %u, want %u", f->loc.line, line);
+	cr_assert_eq(f->loc.column, col, "column %u, want %u", f->loc.column, col);
+	if (page) {
+		cr_assert(strstr(f->message, "group G-PF-1"), "names the group: %s", f->message);
+		cr_assert(strstr(f->message, page), "names the page: %s", f->message);
+	}
+	/* render refuses on errors and goes on with warnings */
+	cr_assert_eq(rc, sev == WS_SEVERITY_ERROR ? WS_EINPUT : WS_OK);
+	cr_assert(sev == WS_SEVERITY_ERROR ? doc == NULL : doc != NULL);
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(preflight, name_wider_than_its_cell_is_outside_its_box_never_hyphenated)
+{
+	expect(HEAD "elements:\n"
+	            "  - table:\n"
+	            "      columns: [20mm, 1fr]\n"
+	            "      rows: [[\"{{ group.name }}\", x]]\n",
+	       "text outside its box", WS_SEVERITY_ERROR, 8, 15, "page 1");
+}
+
+Test(preflight, text_outside_the_printable_area)
+{
+	expect(HEAD "elements:\n"
+	            "  - text: 页边\n"
+	            "    box: [1mm, 100mm, 30mm, 10mm]\n",
+	       "outside the printable area", WS_SEVERITY_ERROR, 6, 5, "page 1");
+}
+
+Test(preflight, text_over_text)
+{
+	expect(HEAD "elements:\n"
+	            "  - text: 第一段文字\n"
+	            "    box: [30mm, 50mm, 60mm, 10mm]\n"
+	            "  - text: 第二段文字\n"
+	            "    box: [40mm, 51mm, 60mm, 10mm]\n",
+	       "overlaps other text", WS_SEVERITY_ERROR, 6, 5, "page 1");
+}
+
+Test(preflight, frame_crossing_text)
+{
+	expect(HEAD "elements:\n"
+	            "  - rect: {box: [30mm, 40mm, 50mm, 20mm]}\n"
+	            "  - text: 团组名称很长很长很长很长很长\n"
+	            "    box: [60mm, 45mm, 60mm, 10mm]\n",
+	       "overlaps a frame (t.yaml:6:5)", WS_SEVERITY_ERROR, 7, 5, "page 1");
+}
+
+Test(preflight, boxed_element_over_text)
+{
+	expect(HEAD "elements:\n"
+	            "  - text: 已附材料\n"
+	            "    box: [30mm, 40mm, 50mm, 10mm]\n"
+	            "  - checkbox: {box: [31mm, 40mm, 20mm, 8mm], box_size: 6mm}\n",
+	       "overlaps a boxed element", WS_SEVERITY_ERROR, 6, 5, "page 1");
+}
+
+Test(preflight, shrunk_to_its_minimum_and_still_too_big)
+{
+	expect(HEAD "elements:\n"
+	            "  - text: \"{{ group.name }} {{ group.name }} {{ group.name }}\"\n"
+	            "    box: [30mm, 40mm, 30mm, 6mm]\n"
+	            "    fit: shrink\n"
+	            "    min_size: 10pt\n",
+	       "shrunk to its minimum size", WS_SEVERITY_ERROR, 6, 5, NULL);
+}
+
+Test(preflight, row_taller_than_the_page_is_split)
+{
+	GString *tall = g_string_new("");
+	for (int i = 0; i < 60; i++)
+		g_string_append(tall, "一行\\n");
+	char *src = g_strdup_printf(HEAD "elements:\n"
+	                                 "  - table:\n"
+	                                 "      columns: [1fr]\n"
+	                                 "      rows: [[\"%s\"]]\n",
+	                            tall->str);
+	expect(src, "a table row does not fit on the page", WS_SEVERITY_ERROR, 6, 5, "page 1");
+	g_free(src);
+	g_string_free(tall, TRUE);
+}
+
+Test(preflight, widow_page)
+{
+	/* 44 one-line paragraphs as separate elements: one more than page 1
+	 * holds (257 mm at 16.8 pt), so page 2 holds one line only. */
+	GString *src = g_string_new(HEAD "elements:\n");
+	for (int i = 0; i < 44; i++)
+		g_string_append_printf(src, "  - text: 第%d行\n", i + 1);
+	expect(src->str, "widow page", WS_SEVERITY_WARNING, 49, 5, "page 2");
+	g_string_free(src, TRUE);
+}
+
+Test(preflight, missing_glyph)
+{
+	/* U+10FFFD is private use: no font has it. */
+	expect(HEAD "elements:\n"
+	            "  - text: \"\xf4\x8f\xbf\xbd\"\n"
+	            "    box: [30mm, 40mm, 30mm, 10mm]\n",
+	       "is not in any installed font", WS_SEVERITY_ERROR, 6, 5, NULL);
+}
+
+/* ------------------------------------------------------------ pagination */
+
+static size_t page_of(const ws_document *doc, const char *needle)
+{
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+		const ws_text_run *r = ws_document_text_run_at(doc, i);
+		if (strstr(r->text, needle))
+			return r->page;
+	}
+	cr_assert_fail("no text run holds %s", needle);
+	return 0;
+}
+
+Test(preflight, no_hyphen_and_names_break_only_at_spaces)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - table:\n"
+	                               "      columns: [40mm, 1fr]\n"
+	                               "      rows: [[\"{{ group.name }}\", 某某研究院（虚构）登记表]]\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	const char *words[] = {"ABUDUREYIMU", "AIKEBAIER", "ILIK", "UERBAN", NULL};
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+		const char *t = ws_document_text_run_at(doc, i)->text;
+		cr_assert_null(strstr(t, "\xe2\x80\x90"), "no inserted hyphen in '%s'", t);
+		cr_assert_null(strchr(t, '-'), "no inserted hyphen in '%s'", t);
+		if (g_ascii_isupper(t[0])) {
+			/* every line of the name is whole words */
+			char **w = g_strsplit(g_strstrip(g_strdup(t)), " ", -1);
+			for (char **p = w; *p; p++)
+				cr_assert(g_strv_contains(words, *p), "'%s' is a whole word of the name", *p);
+			g_strfreev(w);
+		}
+	}
+	bool paren_whole = false;
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++)
+		paren_whole |= strstr(ws_document_text_run_at(doc, i)->text, "（虚构）") != NULL;
+	cr_assert(paren_whole, "（虚构） stays on one line");
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(preflight, seal_block_takes_the_last_rows_along)
+{
+	/* 40 rows fill page 1; the closing with keep_with_previous cannot
+	 * follow on page 1, so it takes the last two rows to page 2. */
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - space: 40mm\n"
+	                               "  - table:\n"
+	                               "      columns: [1fr]\n"
+	                               "      header: [名单]\n"
+	                               "      continued: 续表\n"
+	                               "      each: \"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32]\"\n"
+	                               "      rows: [[\"第{{ it }}行\"]]\n"
+	                               "  - keep_with_previous: true\n"
+	                               "    elements:\n"
+	                               "      - text: 顺致崇高的敬意。\n"
+	                               "      - space: 40mm\n"
+	                               "      - text: 二〇二五年三月五日于北京\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	size_t closing = page_of(doc, "顺致崇高的敬意");
+	cr_assert_eq(closing, page_of(doc, "二〇二五年"));
+	cr_assert_eq(page_of(doc, "第32行"), closing);
+	cr_assert_eq(page_of(doc, "第31行"), closing, "two rows go along, never one");
+	if (closing > 0) {
+		cr_assert_eq(page_of(doc, "续表"), closing, "the continuation is marked");
+		cr_assert_null(find(d, "widow page"));
+	}
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+Test(preflight, frame_grows_with_its_content)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - frame: {stroke: black, dash: [3pt, 2pt], padding: 2mm}\n"
+	                               "    elements:\n"
+	                               "      - table:\n"
+	                               "          box: [40mm, 40mm, 60mm, auto]\n"
+	                               "          columns: [20mm, 1fr]\n"
+	                               "          rows: [[团组名称, \"某某自治区某某地区经济技术合作与城市规划建设考察交流团（虚构）\"]]\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK, "no text crosses the frame");
+	const ws_record *frame = NULL;
+	double text_bottom = 0;
+	for (size_t i = 0; i < ws_document_record_count(doc); i++) {
+		const ws_record *r = ws_document_record_at(doc, i);
+		if (r->kind == WS_RECORD_FRAME)
+			frame = r;
+		if (r->kind == WS_RECORD_TEXT)
+			text_bottom = MAX(text_bottom, r->box.y + r->box.height);
+	}
+	cr_assert_not_null(frame);
+	cr_assert_gt(frame->box.y + frame->box.height, text_bottom, "the frame encloses the last line");
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+/* ------------------------------------------------------------ the matrix */
+
+static char *matrix_file(void)
+{
+	return g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix.yaml", NULL);
+}
+
+/* `wenshu check KIND` over the generated groups: no preflight or overflow
+ * finding, no missing glyph. */
+static void check_kind_clean(const char *kind, const char *data)
+{
+	const char *args[] = {"check", kind, "--data", data, NULL};
+	char *err = NULL;
+	int rc = wst_wenshu(args, NULL, &err);
+	cr_assert_null(strstr(err, "[preflight]"), "%s: preflight findings:\n%s", kind, err);
+	cr_assert_null(strstr(err, "[overflow]"), "%s: overflow:\n%s", kind, err);
+	cr_assert_null(strstr(err, "not in any installed font"), "%s: tofu:\n%s", kind, err);
+	cr_assert_eq(rc, 0, "%s: exit %d\n%s", kind, rc, err);
+	g_free(err);
+}
+
+Test(preflight, matrix_every_kind_every_group_size)
+{
+	char *all = matrix_file();
+	char *self = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix-self.yaml", NULL);
+	char *dlg = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix-delegated.yaml", NULL);
+	const char *kinds[] = {"interview-confirmation", "payment-receipt", "note", "note-cover", NULL};
+	for (const char **k = kinds; *k; k++)
+		check_kind_clean(*k, all);
+	check_kind_clean("registration-self", self);
+	check_kind_clean("registration-delegated", dlg);
+	g_free(all);
+	g_free(self);
+	g_free(dlg);
+}
+
+Test(preflight, matrix_both_routes_packets)
+{
+	char *all = matrix_file();
+	char *dir = wst_tmpdir();
+	const char *args[] = {"packet", "--data", all, "-o", dir, "--dpi", "20", NULL};
+	char *err = NULL;
+	int rc = wst_wenshu(args, NULL, &err);
+	cr_assert_null(strstr(err, "[preflight]"), "packet preflight findings:\n%s", err);
+	cr_assert_null(strstr(err, "[overflow]"), "packet overflow:\n%s", err);
+	cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+	g_free(err);
+	g_free(dir);
+	g_free(all);
+}
