@@ -121,6 +121,11 @@ static void draw_cell(cairo_t *cr, ws_pv_session *s, const cell *c, double x, do
 	cairo_restore(cr);
 }
 
+static cairo_status_t atomic_write(void *f, const unsigned char *data, unsigned int len)
+{
+	return ws_atomic_write(f, data, len) == WS_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
 int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 {
 	bool pdf = g_str_has_suffix(path, ".pdf") || g_str_has_suffix(path, ".PDF");
@@ -131,6 +136,14 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 	ws_cli_print_diags(s->load_diags, true);
 	if (s->load_failed)
 		return 1;
+	/* Written atomically like every output: no half sheet at `path`. */
+	ws_atomic_file *file = NULL;
+	ws_diags *fd = ws_diags_new();
+	if (ws_atomic_open(&file, path, fd) != WS_OK) {
+		ws_cli_print_diags(fd, false);
+		ws_diags_free(fd);
+		return 3;
+	}
 	GArray *cells = g_array_new(FALSE, FALSE, sizeof(cell));
 	size_t failed = 0, flagged = 0;
 	for (size_t i = 0; i < s->groups->len; i++) {
@@ -157,7 +170,7 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 	int columns = pdf ? PDF_COLUMNS : PNG_COLUMNS;
 	double scale = 1.5; /* PNG: 108 dpi thumbnails, legible labels */
 	if (pdf) {
-		surf = cairo_pdf_surface_create(path, 297 * MM, 210 * MM);
+		surf = cairo_pdf_surface_create_for_stream(atomic_write, file, 297 * MM, 210 * MM);
 	} else {
 		size_t rows = (cells->len + columns - 1) / columns;
 		double w = GAP + columns * cw, h = GAP + (rows ? rows : 1) * ch + 14;
@@ -199,16 +212,23 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 	cairo_surface_flush(surf);
 	cairo_status_t st = cairo_surface_status(surf);
 	if (!pdf && st == CAIRO_STATUS_SUCCESS)
-		st = cairo_surface_write_to_png(surf, path);
+		st = cairo_surface_write_to_png_stream(surf, atomic_write, file);
 	cairo_surface_finish(surf);
 	if (st == CAIRO_STATUS_SUCCESS)
 		st = cairo_surface_status(surf);
 	cairo_surface_destroy(surf);
 	g_array_free(cells, TRUE);
 	if (st != CAIRO_STATUS_SUCCESS) {
+		ws_atomic_abort(file);
+		ws_diags_free(fd);
 		fprintf(stderr, "wenshu: cannot write %s: %s\n", ws_cli_safe(path), cairo_status_to_string(st));
 		return 3;
 	}
+	int rc = ws_atomic_commit(file, fd);
+	ws_cli_print_diags(fd, false);
+	ws_diags_free(fd);
+	if (rc != WS_OK)
+		return 3;
 	printf("wrote %s\n", ws_cli_safe(path));
 	return failed ? 1 : 0;
 }
