@@ -6,30 +6,72 @@
  * the result is checked to stay inside the template's own folder.
  */
 #include <glib.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "names.h"
 
-static char *sanitize_component(const char *s)
+/* Longest part of a file name one value may give, in bytes: several
+ * values and the template's own text must still fit the 255 bytes most
+ * file systems allow for a name. */
+#define NAME_VALUE_MAX 120
+
+/* Characters a value may not bring into a file name at all: controls (C0,
+ * DEL, C1), bidi controls and every other invisible format character, the
+ * line and paragraph separators.  "invoice\u202Efdp.exe" would display as
+ * "invoiceexe.pdf" in a file manager. */
+static bool invisible(gunichar c)
+{
+	switch (g_unichar_type(c)) {
+	case G_UNICODE_CONTROL:
+	case G_UNICODE_FORMAT:
+	case G_UNICODE_LINE_SEPARATOR:
+	case G_UNICODE_PARAGRAPH_SEPARATOR:
+	case G_UNICODE_SURROGATE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The value as one file name part: separators and the characters Windows
+ * forbids become '_', invisible characters are removed, a byte that is not
+ * UTF-8 becomes '_', and the result is cut at a character boundary to
+ * NAME_VALUE_MAX bytes (*cut_at: characters kept, 0 when not cut). */
+static char *sanitize_component(const char *s, size_t *cut_at)
 {
 	GString *out = g_string_new(NULL);
-	for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+	size_t chars = 0;
+	*cut_at = 0;
+	for (const char *p = s; *p;) {
 		gunichar c = g_utf8_get_char_validated(p, -1);
-		if (c == (gunichar)-1 || c == (gunichar)-2)
-			break;
-		if (c == '/' || c == '\\' || c < 0x20 || c == 0x7f || c == ':' || c == '*' || c == '?' ||
-		    c == '"' || c == '<' || c == '>' || c == '|')
-			g_string_append_c(out, '_');
+		const char *next = (c == (gunichar)-1 || c == (gunichar)-2) ? p + 1 : g_utf8_next_char(p);
+		char piece[8];
+		int n;
+		if (next == p + 1 && (unsigned char)*p >= 0x80)
+			n = (piece[0] = '_', 1);
+		else if (invisible(c))
+			n = 0;
+		else if (c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' || c == '<' ||
+		         c == '>' || c == '|')
+			n = (piece[0] = '_', 1);
 		else
-			g_string_append_unichar(out, c);
+			n = g_unichar_to_utf8(c, piece);
+		p = next;
+		if (n == 0)
+			continue;
+		if (out->len + (size_t)n > NAME_VALUE_MAX) {
+			*cut_at = chars;
+			break;
+		}
+		g_string_append_len(out, piece, n);
+		chars++;
 	}
 	/* "." and ".." and hidden names are not allowed to come from data. */
 	while (out->len && out->str[0] == '.')
 		out->str[0] = '_';
 	if (out->len == 0)
 		g_string_append_c(out, '_');
-	if (out->len > 120)
-		g_string_truncate(out, 120);
 	return g_string_free(out, FALSE);
 }
 
@@ -79,7 +121,15 @@ char *ws_cli_expand_name(const char *tmpl, const ws_value *group, const char *ki
 			g_string_free(out, TRUE);
 			return NULL;
 		}
-		char *clean = sanitize_component(value);
+		size_t cut_at;
+		char *clean = sanitize_component(value, &cut_at);
+		if (cut_at) {
+			const ws_value *v = g_str_has_prefix(key, "group.") ? ws_value_lookup(group, key + 6) : NULL;
+			ws_diag_add(diags, WS_SEVERITY_NOTE, v ? ws_value_loc(v) : WS_LOC_NONE, NULL, NULL,
+			            "output name: {%s} is %ld characters long; the file name keeps the first %zu (%d bytes)",
+			            key, g_utf8_validate(value, -1, NULL) ? g_utf8_strlen(value, -1) : (long)strlen(value),
+			            cut_at, NAME_VALUE_MAX);
+		}
 		g_string_append(out, clean);
 		g_free(clean);
 		g_free(value);

@@ -81,7 +81,8 @@ static char *simple_layout(const char *dir)
  * group ids G000, G001, ..., as a `groups:` file.  When `names` is not
  * NULL, group k's group_name is names[k].  (The visa plugins accept only
  * letters, digits and hyphens in a group_id, so hostile names travel in
- * group_name, which an output template may use as well.) */
+ * group_name, which an output template may use as well.  The name is
+ * written in double quotes, so YAML escapes such as \u202E work.) */
 static char *groups_file(const char *dir, const char *name, size_t n, const char *const *names)
 {
 	char *src = read_file(SAMPLE, NULL);
@@ -106,7 +107,7 @@ static char *groups_file(const char *dir, const char *name, size_t n, const char
 			if (strncmp(*l, "  group_id:", 11) == 0) {
 				g_string_append_printf(out, "group_id: G%03zu\n", g);
 			} else if (names && strncmp(*l, "  group_name:", 13) == 0) {
-				g_string_append_printf(out, "group_name: '%s'\n", names[g]);
+				g_string_append_printf(out, "group_name: \"%s\"\n", names[g]);
 			} else {
 				g_string_append_printf(out, "%s\n", *l + 2);
 			}
@@ -976,5 +977,52 @@ Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
 	g_free(p);
 	g_free(pdir);
 	g_free(so);
+	g_free(tmp);
+}
+
+/* ---- output names from data, character by character ------------------ */
+
+Test(hostile, output_names_clean_and_cut_at_a_character)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	/* 1 + 40 Han characters: 121 bytes, one over the 120 a value may
+	 * give; a right-to-left override that would show "invoiceexe.pdf";
+	 * ESC, BEL and a C1 NEL. */
+	GString *han = g_string_new("x");
+	for (int i = 0; i < 40; i++)
+		g_string_append(han, "张");
+	const char *names[] = {"invoice\\u202Efdp.exe", "a\\e[2Jb\\u0085c\\a", han->str, NULL};
+	char *data = groups_file(tmp, "d.yaml", 3, names);
+	char *out = g_build_filename(tmp, "out", "{group.group_name}.pdf", NULL);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
+	             slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *files = list_dir(outdir);
+	GString *cut = g_string_new("x");
+	for (int i = 0; i < 39; i++)
+		g_string_append(cut, "张");
+	char *want = g_strdup_printf("a[2Jbc.pdf\ninvoicefdp.exe.pdf\n%s.pdf", cut->str);
+	cr_assert_str_eq(files, want, "files:\n%s", files);
+	cr_assert(g_utf8_validate(files, -1, NULL));
+	/* The cut is said, at the value's place in the data file. */
+	g_free(want);
+	char *note = strstr(err, "note: output name: {group.group_name} is 41 characters long; "
+	                         "the file name keeps the first 40 (120 bytes)");
+	cr_assert_not_null(note, "%s", err);
+	want = g_strdup_printf("^\\Q%s\\E:[0-9]+:[0-9]+: note: output name", data);
+	cr_assert(g_regex_match_simple(want, err, G_REGEX_MULTILINE, 0), "the note has the value's location:\n%s", err);
+	assert_terminal_safe(err, "stderr");
+	g_free(want);
+	g_free(files);
+	g_free(outdir);
+	g_string_free(cut, TRUE);
+	g_string_free(han, TRUE);
+	g_free(err);
+	g_free(out);
+	g_free(data);
+	g_free(l);
 	g_free(tmp);
 }
