@@ -15,6 +15,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "batch.h"
 #include "report.h"
@@ -124,6 +127,35 @@ typedef struct pass {
  * files instead of two per file. */
 #define COMMIT_EVERY 16
 
+/* A worker whose parent is gone (killed with SIGKILL, say) must not go on
+ * through the batch on its own: nobody would collect its results, and
+ * files would keep appearing after the clerk thought everything stopped.
+ * The kernel sends SIGHUP (PR_SET_PDEATHSIG) when the parent dies; the
+ * worker then removes its temporary and waiting files and exits at once,
+ * renaming nothing more.  Only async-signal-safe calls here. */
+static void on_orphaned(int sig)
+{
+	(void)sig;
+	ws_atomic_cleanup_all();
+	_exit(4);
+}
+
+/* Called first thing in a worker: dies with `parent`. */
+static void die_with_parent(pid_t parent)
+{
+	struct sigaction sa = {0};
+	sa.sa_handler = on_orphaned;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGHUP);
+#endif
+	/* The parent may have died between fork() and prctl(): then no signal
+	 * comes, and the worker has been handed to another process. */
+	if (getppid() != parent)
+		on_orphaned(SIGHUP);
+}
+
 static void report(pass *ps, size_t i, int rc, char *reason)
 {
 	if (ps->res) {
@@ -144,6 +176,9 @@ static void report(pass *ps, size_t i, int rc, char *reason)
 		ssize_t w = write(ps->fd, line + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
+		/* The parent is gone (the portable half of die_with_parent()). */
+		if (w < 0 && errno == EPIPE)
+			on_orphaned(SIGPIPE);
 		if (w <= 0)
 			break;
 		off += (size_t)w;
@@ -280,6 +315,7 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 		GString **bufs = g_new(GString *, jobs);
 		fflush(stdout);
 		fflush(stderr);
+		pid_t parent = getpid();
 		for (int k = 0; k < jobs; k++) {
 			int pfd[2];
 			if (pipe(pfd) != 0) {
@@ -289,6 +325,7 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 			}
 			pid_t pid = fork();
 			if (pid == 0) {
+				die_with_parent(parent);
 				close(pfd[0]);
 				for (int j = 0; j < k; j++)
 					close(fds[j]);

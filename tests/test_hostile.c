@@ -1026,3 +1026,78 @@ Test(hostile, output_names_clean_and_cut_at_a_character)
 	g_free(l);
 	g_free(tmp);
 }
+
+/* ---- workers die with their parent ------------------------------------ */
+
+/* Processes (other than us) whose command line mentions `needle`. */
+static int processes_mentioning(const char *needle)
+{
+	int n = 0;
+	GDir *d = g_dir_open("/proc", 0, NULL);
+	if (!d)
+		return 0;
+	for (const char *e; (e = g_dir_read_name(d));) {
+		if (!g_ascii_isdigit(e[0]))
+			continue;
+		char *p = g_strdup_printf("/proc/%s/cmdline", e);
+		gsize len = 0;
+		char *cmd = NULL;
+		if (g_file_get_contents(p, &cmd, &len, NULL)) {
+			for (gsize i = 0; i + 1 < len; i++)
+				if (cmd[i] == '\0')
+					cmd[i] = ' ';
+			n += strstr(cmd, needle) != NULL && atoi(e) != getpid();
+		}
+		g_free(cmd);
+		g_free(p);
+	}
+	g_dir_close(d);
+	return n;
+}
+
+Test(hostile, workers_die_with_a_killed_parent, .timeout = 600)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 300, NULL);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
+	child c;
+	start(&c, NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "2", NULL}, tmp);
+	double deadline = now_s() + slow(60);
+	while (count_pdfs(outdir) < 5 && now_s() < deadline)
+		g_usleep(20 * 1000);
+	cr_assert_geq(count_pdfs(outdir), 5, "the batch started");
+	kill(c.pid, SIGKILL);
+	int st;
+	waitpid(c.pid, &st, 0);
+	/* The workers are told at once; give them a moment to go. */
+	deadline = now_s() + slow(2);
+	while (processes_mentioning(data) > 0 && now_s() < deadline)
+		g_usleep(10 * 1000);
+	cr_assert_eq(processes_mentioning(data), 0, "no worker outlives its parent");
+	size_t after_kill = count_pdfs(outdir);
+	g_usleep((useconds_t)(slow(2) * 1e6));
+	cr_assert_eq(count_pdfs(outdir), after_kill, "no new file after the kill");
+	cr_assert_lt(after_kill, 300);
+	/* No temporary file left by a worker, and every file is whole. */
+	assert_no_temp(outdir);
+	GDir *d = g_dir_open(outdir, 0, NULL);
+	for (const char *name; (name = g_dir_read_name(d));) {
+		char *p = g_build_filename(outdir, name, NULL);
+		char *info = wst_pdfinfo(p);
+		cr_assert(info && strstr(info, "Pages:           1"), "%s is a complete PDF: %s", name, info);
+		g_free(info);
+		g_free(p);
+	}
+	g_dir_close(d);
+	g_unlink(c.err_path);
+	g_unlink(c.out_path);
+	g_free(c.err_path);
+	g_free(c.out_path);
+	g_free(out);
+	g_free(outdir);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}

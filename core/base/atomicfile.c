@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -157,17 +159,26 @@ int ws_atomic_open(ws_atomic_file **out, const char *path, ws_diags *diags)
 	g_free(dir);
 	g_free(base);
 
+	/* From the file's creation until it is registered, a signal whose
+	 * handler cleans up and exits (a batch worker whose parent died)
+	 * would leave the temporary file behind: signals wait meanwhile. */
+	mode_t mode = 0644 & ~process_umask();
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int fd = mkostemps(tmp, (int)strlen(TMP_SUFFIX), O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		close(dirfd);
 		g_free(tmp);
 		return report(diags, path, e);
 	}
-	if (fchmod(fd, 0644 & ~process_umask()) != 0) {
+	if (fchmod(fd, mode) != 0) {
 		int e = errno;
 		close(fd);
 		unlink(tmp);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		close(dirfd);
 		g_free(tmp);
 		return report(diags, path, e);
@@ -181,6 +192,7 @@ int ws_atomic_open(ws_atomic_file **out, const char *path, ws_diags *diags)
 	f->dirfd = dirfd;
 	f->buf = g_malloc(BUF_SIZE);
 	f->slot = registry_add(dirfd, f->tmp_name);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	*out = f;
 	return WS_OK;
 }
