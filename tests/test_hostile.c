@@ -1101,3 +1101,62 @@ Test(hostile, workers_die_with_a_killed_parent, .timeout = 600)
 	g_free(l);
 	g_free(tmp);
 }
+
+/* ---- the font cache holds a trap ------------------------------------- */
+
+Test(hostile, fifo_in_place_of_a_font_cache_sidecar_does_not_hang, .timeout = 600)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	char *err = NULL;
+	/* The shared test cache holds every prepared font after one render. */
+	int rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, NULL}, tmp, slow(300), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	g_free(err);
+	/* A private cache: links to the shared entries, and a FIFO where the
+	 * first sidecar was (anyone who can write the cache can do this). */
+	const char *shared = g_getenv("XDG_CACHE_HOME");
+	cr_assert_not_null(shared);
+	char *from = g_build_filename(shared, "wenshu", "fonts", NULL);
+	char *cache = g_build_filename(tmp, "cache", NULL);
+	char *to = g_build_filename(cache, "wenshu", "fonts", NULL);
+	cr_assert_eq(g_mkdir_with_parents(to, 0700), 0);
+	char *names = list_dir(from);
+	char **each = g_strsplit(names, "\n", -1);
+	char *fifo = NULL;
+	for (char **n = each; *n && **n; n++) {
+		char *src = g_build_filename(from, *n, NULL);
+		char *dst = g_build_filename(to, *n, NULL);
+		if (!fifo && g_str_has_suffix(*n, ".id")) {
+			cr_assert_eq(mkfifo(dst, 0644), 0);
+			fifo = g_strdup(dst);
+		} else {
+			cr_assert_eq(symlink(src, dst), 0);
+		}
+		g_free(src);
+		g_free(dst);
+	}
+	cr_assert_not_null(fifo, "a prepared font in %s", from);
+	char *env = g_strdup_printf("XDG_CACHE_HOME=%s", cache);
+	spawn_opts o = {.env = (const char *const[]){env, NULL}};
+	double secs;
+	rc = run(&o, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, NULL}, tmp, slow(120), &err, &secs);
+	cr_assert_neq(rc, -1, "wenshu hung on the FIFO");
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	/* The entry was prepared again, its sidecar a regular file now. */
+	struct stat st;
+	cr_assert_eq(lstat(fifo, &st), 0);
+	cr_assert(S_ISREG(st.st_mode), "the sidecar was written again");
+	g_free(err);
+	g_free(env);
+	g_free(fifo);
+	g_strfreev(each);
+	g_free(names);
+	g_free(to);
+	g_free(cache);
+	g_free(from);
+	g_free(out);
+	g_free(l);
+	g_free(tmp);
+}

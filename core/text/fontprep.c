@@ -15,6 +15,7 @@
 #include <hb-subset.h>
 
 #include "atomicfile.h"
+#include "loader-private.h"
 
 /* Part of every cache key and sidecar.  Bump it whenever what a prepared
  * copy contains changes (subset flags, kept sets, sidecar fields), so that
@@ -149,6 +150,22 @@ static char *entry_stem(const fp_source *src)
 	return stem;
 }
 
+/* Reads a sidecar.  The cache folder is shared and writable: a FIFO put
+ * where a sidecar should be made every render wait for a writer
+ * (g_key_file_load_from_file() opens it blocking), so the file is opened
+ * without blocking and read only when it is a regular file of sidecar
+ * size. */
+static gboolean load_sidecar(GKeyFile *kf, const char *path)
+{
+	char *text = NULL;
+	size_t len = 0;
+	if (ws__read_file(path, 64 * 1024, &text, &len, NULL) != WS_OK)
+		return FALSE;
+	gboolean ok = g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, NULL);
+	g_free(text);
+	return ok;
+}
+
 /* Does the cache entry (font + sidecar) belong to `src` and look whole? */
 static gboolean entry_valid(const fp_source *src, const char *font_file, const char *id_file)
 {
@@ -158,7 +175,7 @@ static gboolean entry_valid(const fp_source *src, const char *font_file, const c
 	hb_blob_t *blob = NULL;
 	hb_face_t *face = NULL;
 
-	if (!g_key_file_load_from_file(kf, id_file, G_KEY_FILE_NONE, NULL))
+	if (!load_sidecar(kf, id_file))
 		goto out;
 	GError *err = NULL;
 	gint64 format = g_key_file_get_int64(kf, SIDECAR_GROUP, "format", &err);
@@ -285,7 +302,7 @@ static void prune(const char *dir, const fp_source *src, const char *keep_stem)
 				g_unlink(full);
 		} else if (g_str_has_suffix(name, ".id") && !g_str_has_prefix(name, keep_stem)) {
 			GKeyFile *kf = g_key_file_new();
-			if (g_key_file_load_from_file(kf, full, G_KEY_FILE_NONE, NULL)) {
+			if (load_sidecar(kf, full)) {
 				char *path = g_key_file_get_string(kf, SIDECAR_GROUP, "source", NULL);
 				guint64 index = g_key_file_get_uint64(kf, SIDECAR_GROUP, "index", NULL);
 				if (path && strcmp(path, src->real_path) == 0 && index == src->index) {
@@ -378,6 +395,11 @@ int ws_fontprep_prepare(ws_fontprep *p, const char *font_path, unsigned int inde
 	GStatBuf st;
 	if (!src.real_path || g_stat(src.real_path, &st) != 0) {
 		fail(diags, "cannot read font '%s': %s", font_path, g_strerror(errno));
+		rc = WS_EIO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		fail(diags, "cannot read font '%s': not a regular file", font_path);
 		rc = WS_EIO;
 		goto out;
 	}
