@@ -43,7 +43,21 @@ static void on_signal(int sig)
 	ws_cli_interrupted = 1;
 }
 
-int main(int argc, char **argv)
+/* Output names and lists go to standard output, often a file or a pipe;
+ * a full disk there (or /dev/full) must not pass for success.  An
+ * interrupted run stays 4; anything else becomes 3 (I/O). */
+static int finish_stdout(int status)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		int e = errno ? errno : EIO;
+		fprintf(stderr, "wenshu: cannot write to standard output: %s\n", g_strerror(e));
+		return status == 4 ? 4 : 3;
+	}
+	return status;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
 		fputs(usage_text, stderr);
@@ -82,4 +96,9 @@ int main(int argc, char **argv)
 		return ws_cli_list(sub_argc, sub_argv);
 	fprintf(stderr, "wenshu: unknown command '%s'\n\n%s", ws_cli_safe(cmd), usage_text);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	return finish_stdout(dispatch(argc, argv));
 }

@@ -163,6 +163,7 @@ typedef struct spawn_opts {
 	rlim_t fsize;             /* RLIMIT_FSIZE in bytes, 0: unchanged */
 	bool drop_root;           /* run as nobody when we are root */
 	const char *const *env;   /* extra NAME=VALUE settings, NULL-terminated */
+	const char *stdout_to;    /* a file for stdout (such as /dev/full), NULL: a scratch file */
 } spawn_opts;
 
 typedef struct child {
@@ -189,7 +190,7 @@ static void start(child *c, const spawn_opts *o, const char *const *args, const 
 	 * fork in a threaded process; Criterion's test process is single
 	 * threaded here, so plain calls are fine. */
 	int efd = open(c->err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	int ofd = open(c->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int ofd = open(o && o->stdout_to ? o->stdout_to : c->out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	if (efd < 0 || ofd < 0)
 		_exit(120);
 	dup2(ofd, 1);
@@ -1159,4 +1160,104 @@ Test(hostile, fifo_in_place_of_a_font_cache_sidecar_does_not_hang, .timeout = 60
 	g_free(out);
 	g_free(l);
 	g_free(tmp);
+}
+
+/* ---- one command, one verdict: the case table ------------------------- */
+
+/* A case: a layout (NULL: simple_layout()), a data file (name and text, or
+ * NULL for none), the command, and what the user must see: the exit
+ * status and a line of stderr starting with `line`, in which "$L" and "$D"
+ * stand for the layout's and the data file's paths.  Every case also
+ * checks that stderr is safe to show on a terminal and that no file or
+ * temporary file was left in the output folder when the command failed. */
+typedef struct cli_case {
+	const char *name;
+	const char *layout;
+	const char *data_name;
+	const char *data;
+	const char *command;   /* "check" or "render" */
+	const char *stdout_to; /* see spawn_opts */
+	int status;
+	const char *line;
+} cli_case;
+
+static char *subst(const char *tmpl, const char *l, const char *d)
+{
+	GString *s = g_string_new(NULL);
+	for (const char *p = tmpl; *p; p++) {
+		if (p[0] == '$' && p[1] == 'L') {
+			g_string_append(s, l);
+			p++;
+		} else if (p[0] == '$' && p[1] == 'D' && d) {
+			g_string_append(s, d);
+			p++;
+		} else {
+			g_string_append_c(s, *p);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+static const cli_case cli_cases[] = {
+	{"json: a /* */ comment is refused where it starts", NULL, "d.json",
+	 "{\"group\": {\n  \"group_id\": \"G1\", /* from the office */\n  \"x\": 1}}\n", "check", NULL, 1,
+	 "$D:2:21: error: a .json file must be strict JSON: comments ('/*') are not allowed"},
+	{"json: a // comment is refused", NULL, "d.json", "// export\n{\"group\": {\"group_id\": \"G1\"}}\n", "check",
+	 NULL, 1, "$D:1:1: error: a .json file must be strict JSON: comments ('//') are not allowed"},
+	{"json: '/*' inside a string is data", NULL, "d.json",
+	 "{\"group\": {\"group_id\": \"G /* b # c\"}}\n", "check", NULL, 1, "$D:1:24: error: [F-group_id]"},
+	{"stdout on a full disk", NULL, NULL, NULL, "list", "/dev/full", 3,
+	 "wenshu: cannot write to standard output: No space left on device"},
+	{"layout key with terminal controls", "wenshu: 1\nkind: payment-receipt\n\"\\e[2J\\u2066\": 1\nelements: []\n",
+	 NULL, NULL, "check", NULL, 1, "$L:3:1: error: unknown key '\\x1b[2J\\u2066' in the layout"},
+};
+
+Test(hostile, case_table)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(cli_cases); i++) {
+		const cli_case *k = &cli_cases[i];
+		char *tmp = wst_tmpdir();
+		char *l = k->layout ? write_file(tmp, "l.yaml", k->layout) : simple_layout(tmp);
+		char *d = k->data ? write_file(tmp, k->data_name, k->data) : NULL;
+		char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+		const char *args[8] = {k->command};
+		if (strcmp(k->command, "list") == 0) {
+			args[1] = "kinds";
+		} else {
+			size_t n = 1;
+			args[n++] = l;
+			if (d) {
+				args[n++] = "--data";
+				args[n++] = d;
+			}
+			if (strcmp(k->command, "render") == 0) {
+				args[n++] = "-o";
+				args[n++] = out;
+			}
+		}
+		spawn_opts o = {.stdout_to = k->stdout_to};
+		char *err = NULL;
+		int rc = run(&o, args, tmp, slow(60), &err, NULL);
+		cr_assert_eq(rc, k->status, "%s: status %d; stderr:\n%s", k->name, rc, err);
+		char *want = subst(k->line, l, d);
+		cr_assert_not_null(err);
+		bool found = g_str_has_prefix(err, want);
+		for (const char *p = strchr(err, '\n'); !found && p; p = strchr(p + 1, '\n'))
+			found = g_str_has_prefix(p + 1, want);
+		cr_assert(found, "%s: expected a line starting with\n  %s\nin stderr:\n%s", k->name, want, err);
+		assert_terminal_safe(err, k->name);
+		if (k->status != 0) {
+			char *outdir = g_build_filename(tmp, "out", NULL);
+			char *names = list_dir(outdir);
+			cr_assert_str_eq(names, "", "%s: nothing written: %s", k->name, names);
+			g_free(names);
+			g_free(outdir);
+		}
+		g_free(want);
+		g_free(err);
+		g_free(out);
+		g_free(d);
+		g_free(l);
+		g_free(tmp);
+	}
 }

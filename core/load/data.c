@@ -44,6 +44,46 @@ static data_format format_of(const char *name)
 	return FORMAT_UNKNOWN;
 }
 
+/* A .json file is read by the YAML loader (JSON is YAML 1.2's subset), which
+ * would take a C-style block comment or "# note" outside a string as data
+ * or skip it.
+ * Strict JSON has no comments, and a spreadsheet export never writes them,
+ * so a comment is refused where it starts: the file was edited by hand, or
+ * is not what it says. */
+static int json_comments(const char *buf, size_t len, const char *file, ws_diags *diags)
+{
+	unsigned line = 1, col = 1;
+	bool in_string = false;
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (in_string) {
+			if (c == '\\' && i + 1 < len && buf[i + 1] != '\n')
+				i++, col++;
+			else if (c == '"')
+				in_string = false;
+		} else if (c == '"') {
+			in_string = true;
+		} else if (c == '#' || (c == '/' && i + 1 < len && (buf[i + 1] == '*' || buf[i + 1] == '/'))) {
+			ws_loc at = {file, line, col};
+			const char *what = c == '#' ? "#" : buf[i + 1] == '*' ? "/*" : "//";
+			return ws_error_at(diags, at, "a .json file must be strict JSON: comments ('%s') are not allowed",
+			                   what);
+		}
+		if (c == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)c & 0xC0) != 0x80) {
+			col++; /* columns count characters, as the YAML loader's do */
+		}
+	}
+	return WS_OK;
+}
+
+static bool is_json(const char *name)
+{
+	return g_ascii_strcasecmp(extension(name), ".json") == 0;
+}
+
 static int unknown_type(const char *file, const char *name, ws_diags *diags)
 {
 	ws_loc at = {file, 0, 0};
@@ -211,7 +251,9 @@ int ws_data_load_buffer(ws_dataset **out, const char *buf, size_t len, const cha
 	int rc;
 	if (fmt == FORMAT_YAML) {
 		ws_value *root = NULL;
-		rc = ws_yaml_load_buffer(&root, buf, len, name, diags);
+		rc = is_json(name) ? json_comments(buf, len, file, diags) : WS_OK;
+		if (rc == WS_OK)
+			rc = ws_yaml_load_buffer(&root, buf, len, name, diags);
 		if (rc == WS_OK)
 			rc = collect_yaml(root, 0, add_group, ds, diags);
 		ws_value_unref(root);
@@ -334,7 +376,9 @@ int ws_data_each_buffer(const char *buf, size_t len, const char *name, ws_data_e
 	if (fmt == FORMAT_YAML) {
 		ws_value *root = NULL;
 		size_t streamed = 0;
-		rc = ws__yaml_stream(&root, buf, len, path, "groups", stream_item, &st, &streamed, diags);
+		rc = is_json(name) ? json_comments(buf, len, file, diags) : WS_OK;
+		if (rc == WS_OK)
+			rc = ws__yaml_stream(&root, buf, len, path, "groups", stream_item, &st, &streamed, diags);
 		if (rc == WS_OK && !st.stopped)
 			rc = collect_yaml(root, streamed, hand_over, &st, diags);
 		ws_value_unref(root);

@@ -794,7 +794,11 @@ static void show_run(cairo_t *cr, const char *text, PangoGlyphItem *run, double 
 	}
 
 	cairo_glyph_t *cg = g_new(cairo_glyph_t, glyphs->num_glyphs > 0 ? glyphs->num_glyphs : 1);
-	int count = 0, x_position = 0;
+	/* Pango units (1/1024 pt) summed over the run: a very long unbroken
+	 * line passes INT_MAX (about 2.1 million pt), which in an int was
+	 * signed overflow and wrapped glyph positions. */
+	int count = 0;
+	int64_t x_position = 0;
 	for (int i = 0; i < glyphs->num_glyphs; i++) {
 		PangoGlyphInfo *gi = &glyphs->glyphs[i];
 		if (glyph_drawable(gi->glyph)) {
