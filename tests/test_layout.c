@@ -85,15 +85,18 @@ Test(layout, loads_a_complete_layout)
 	cr_assert_float_eq(l->margin[0], 10 * 72 / 25.4, 0.001);
 	cr_assert_float_eq(l->margin[1], 15 * 72 / 25.4, 0.001);
 	const ws_elem *t = g_ptr_array_index(l->elements, 0);
-	cr_assert_str_eq(t->style.font, "Wenshu Song");
-	cr_assert_float_eq(t->style.size, 10.5, 1e-9, "五号 is 10.5pt, inherited");
-	cr_assert_eq(t->style.weight, 700);
-	cr_assert_float_eq(t->style.color.r, 0x33 / 255.0, 1e-6);
+	cr_assert_eq(t->cls, ws__elem_class_find("text"));
+	const ws_style *st = t->cls->style(t);
+	cr_assert_str_eq(st->font, "Wenshu Song");
+	cr_assert_float_eq(st->size, 10.5, 1e-9, "五号 is 10.5pt, inherited");
+	cr_assert_eq(st->weight, 700);
+	cr_assert_float_eq(st->color.r, 0x33 / 255.0, 1e-6);
 	cr_assert_eq(t->box.height, WS_AUTO);
 	const ws_elem *tb = g_ptr_array_index(l->elements, 1);
-	cr_assert_eq(tb->n_cols, 3);
-	cr_assert_float_eq(tb->col_spec[2], -2, 1e-9);
-	cr_assert_eq(((const ws_elem *)g_ptr_array_index(l->elements, 2))->type, WS_ELEM_PLUGIN);
+	cr_assert_eq(tb->cls, ws__elem_class_find("table"), "column widths: typeset/table_columns_fixed_and_fractions");
+	const ws_elem *bc = g_ptr_array_index(l->elements, 2);
+	cr_assert_eq(bc->cls, &ws__elem_plugin_class, "a plugin's element type goes through the adapter");
+	cr_assert_str_eq(bc->type_name, "barcode");
 	ws_layout_free(l);
 	ws_diags_free(d);
 }

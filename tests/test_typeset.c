@@ -259,6 +259,30 @@ Test(typeset, table_rows_repeat_and_header_repeats_on_new_pages)
 	ws_diags_free(d);
 }
 
+/* columns: [20mm, 1fr, 2fr] on A4 with 20 mm margins: the fractions share
+ * what the fixed column leaves (170 mm - 20 mm = 150 mm) one to two.  A
+ * left-aligned cell's text starts at its column's left plus the default
+ * padding (1.5 mm). */
+Test(typeset, table_columns_fixed_and_fractions)
+{
+	ws_value *g = group_from("group: {id: x}\n");
+	ws_diags *d = ws_diags_new();
+	ws_document *doc = render(HEAD "elements:\n"
+	                                "  - table:\n"
+	                                "      columns: [20mm, 1fr, 2fr]\n"
+	                                "      rows: [[甲, 乙, 丙]]\n",
+	                          g, d, WS_OK);
+	const ws_text_run *a = find_run(doc, "甲"), *b = find_run(doc, "乙"), *c = find_run(doc, "丙");
+	cr_assert(a && b && c);
+	double pad = 1.5 * MM;
+	cr_assert_float_eq(a->box.x, 20 * MM + pad, 0.01);
+	cr_assert_float_eq(b->box.x, 40 * MM + pad, 0.01);
+	cr_assert_float_eq(c->box.x, 90 * MM + pad, 0.01);
+	ws_document_free(doc);
+	ws_value_unref(g);
+	ws_diags_free(d);
+}
+
 Test(typeset, when_and_each_choose_what_is_drawn)
 {
 	ws_value *g = group_from("group: {route: delegated, items: [甲, 乙, 丙]}\n");

@@ -8,6 +8,7 @@
 #include "expr.h"
 #include "cjk.h"
 #include "plugin-abi.h"
+#include "element.h"
 
 /* Lengths that may be left open. */
 #define WS_AUTO (-1.0)
@@ -65,41 +66,15 @@ enum {
 	WS_STYLE_SET_STRICT = 1u << 16,
 };
 
-typedef enum ws_elem_type {
-	WS_ELEM_TEXT,
-	WS_ELEM_RECT,
-	WS_ELEM_LINE,
-	WS_ELEM_TABLE,
-	WS_ELEM_CHECKBOX,
-	WS_ELEM_IMAGE,
-	WS_ELEM_GROUP,       /* `elements:` with optional `each:` / `when:` */
-	WS_ELEM_PAGE_BREAK,
-	WS_ELEM_SPACE,       /* vertical space in the flow */
-	WS_ELEM_PLUGIN,      /* an element type a plugin adds */
-} ws_elem_type;
-
-typedef struct ws_elem ws_elem;
-
-/* A table cell as written in the layout. */
-typedef struct ws_cell {
-	ws_template *text;     /* owned */
-	ws_style style;        /* resolved: table cell style + cell overrides */
-	int colspan;           /* ≥ 1 */
-	ws_loc loc;
-} ws_cell;
-
-typedef struct ws_row {
-	GPtrArray *cells;      /* of ws_cell* (owned) */
-	ws_loc loc;
-} ws_row;
-
+/* One element of a layout: what every element type has.  The type's own
+ * fields are in `data`, a struct private to the type's file in
+ * core/elements/ (element.h). */
 struct ws_elem {
-	ws_elem_type type;
+	const ws_elem_class *cls; /* borrowed, static: the element's type */
+	void *data;              /* owned (cls->free): the type's own fields, or NULL */
 	ws_loc loc;              /* where the element starts */
 	char *type_name;         /* owned: "text", "table", "barcode", ... */
 	ws_template *when;       /* owned or NULL */
-	ws_template *each;       /* owned or NULL (groups and tables) */
-	char *each_as;           /* owned: loop variable name, default "it" */
 
 	/* Placement.  With a box the element sits at absolute page
 	 * coordinates; without one it flows in the content frame. */
@@ -112,48 +87,17 @@ struct ws_elem {
 	bool keep_with_next;     /* flow: never the last thing on a page (headings) */
 	bool keep_together;      /* flow group, table or text: all on one page when it fits on one */
 	bool keep_with_previous; /* flow: travels with the last lines or rows before it (a seal block) */
-	bool has_frame;          /* group: a rect (stroke, dash, radius) around what it placed */
-	double frame_padding;    /* pt, between the content and the frame */
+};
 
-	/* text, checkbox label */
-	ws_template *text;       /* owned */
-	ws_style style;          /* resolved */
-
-	/* rect, line, checkbox, table borders */
+/* How a line or a shape's outline is drawn (rect, line, checkbox). */
+typedef struct ws_stroke {
 	ws_color stroke;
 	ws_color fill;           /* a = 0: none */
-	double stroke_width;     /* pt */
-	double *dash;            /* owned, n_dash entries, pt */
+	double width;            /* pt */
+	double dash[8];          /* pt, n_dash entries */
 	int n_dash;
-	double radius;           /* pt */
-	double x2, y2;           /* line end (absolute), pt */
-	ws_template *checked;    /* checkbox: condition */
-	double box_size;         /* checkbox square side, pt */
-
-	/* image */
-	char *src;               /* owned: resolved absolute path inside the layout's folder */
-
-	/* table */
-	double *col_spec;        /* owned: >0 pt, <0 fraction (−n fr) */
-	int n_cols;
-	GPtrArray *header_rows;  /* of ws_row* */
-	GPtrArray *body_rows;    /* of ws_row*: repeated per `each` item */
-	GPtrArray *footer_rows;  /* of ws_row* */
-	double padding[4];       /* pt: top right bottom left */
-	ws_style header_style;
-	ws_template *continued;  /* owned or NULL: mark above the header on continuation pages ("续表") */
-	char *borders;           /* owned: all | outer | horizontal | none */
-	double min_row_height;   /* pt */
-
-	/* group */
-	GPtrArray *children;     /* of ws_elem* (owned) */
-
-	/* plugin element */
-	const ws_element_desc *plugin;   /* borrowed from the registry */
-	GPtrArray *prop_keys;            /* of char* (owned) */
-	GPtrArray *prop_templates;       /* of ws_template* (owned); NULL entry = non-string value */
-	GPtrArray *prop_values;          /* of ws_value* (owned): the raw values */
-};
+	double radius;           /* pt, rounded corners */
+} ws_stroke;
 
 typedef struct ws_field_rule {
 	char *path;              /* owned: data path relative to group */

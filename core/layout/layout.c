@@ -6,6 +6,7 @@
  * styles and element types, and template syntax.
  */
 #include "layout-private.h"
+#include "layout-load.h"
 
 #include <errno.h>
 #include <math.h>
@@ -21,18 +22,10 @@
 
 #define WS_LAYOUT_FORMAT_VERSION 1
 
-typedef struct loader {
-	ws_layout *layout;
-	const ws_registry *registry;
-	ws_diags *diags;
-	size_t n_elements;
-	int depth;
-} loader;
 
 /* ---------------------------------------------------------------- helpers */
 
-static void err(loader *ld, const ws_value *at, const char *fmt, ...) WS_PRINTF(3, 4);
-static void err(loader *ld, const ws_value *at, const char *fmt, ...)
+void ws__ld_err(ws_loader *ld, const ws_value *at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -40,8 +33,7 @@ static void err(loader *ld, const ws_value *at, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void err_loc(loader *ld, ws_loc loc, const char *fmt, ...) WS_PRINTF(3, 4);
-static void err_loc(loader *ld, ws_loc loc, const char *fmt, ...)
+void ws__ld_err_loc(ws_loader *ld, ws_loc loc, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -52,7 +44,7 @@ static void err_loc(loader *ld, ws_loc loc, const char *fmt, ...)
 /* Reports every key of `map` that is in none of the NULL-terminated key
  * lists, with the closest allowed key as a suggestion.  Returns the number
  * of bad keys. */
-static int check_keys_in(loader *ld, const ws_value *map, const char *const *const *lists,
+int ws__ld_check_keys_in(ws_loader *ld, const ws_value *map, const char *const *const *lists,
                          const char *what)
 {
 	GPtrArray *all = g_ptr_array_new();
@@ -69,10 +61,10 @@ static int check_keys_in(loader *ld, const ws_value *map, const char *const *con
 			continue;
 		const char *hint = ws_suggest(key, (const char *const *)all->pdata, all->len);
 		if (hint)
-			err_loc(ld, ws_value_map_key_loc(map, i), "unknown key '%s' in %s (did you mean '%s'?)",
+			ws__ld_err_loc(ld, ws_value_map_key_loc(map, i), "unknown key '%s' in %s (did you mean '%s'?)",
 			        key, what, hint);
 		else
-			err_loc(ld, ws_value_map_key_loc(map, i), "unknown key '%s' in %s", key, what);
+			ws__ld_err_loc(ld, ws_value_map_key_loc(map, i), "unknown key '%s' in %s", key, what);
 		bad++;
 	}
 	g_ptr_array_free(all, TRUE);
@@ -81,18 +73,18 @@ static int check_keys_in(loader *ld, const ws_value *map, const char *const *con
 
 static const char *const no_keys[] = {NULL};
 
-static int check_keys(loader *ld, const ws_value *map, const char *const *allowed,
+int ws__ld_check_keys(ws_loader *ld, const ws_value *map, const char *const *allowed,
                       const char *const *also, const char *what)
 {
 	const char *const *const lists[] = {allowed ? allowed : no_keys, also ? also : no_keys, NULL};
-	return check_keys_in(ld, map, lists, what);
+	return ws__ld_check_keys_in(ld, map, lists, what);
 }
 
-static const char *scalar_text(loader *ld, const ws_value *v, const char *what)
+const char *ws__ld_scalar_text(ws_loader *ld, const ws_value *v, const char *what)
 {
 	ws_value_type t = ws_value_get_type(v);
 	if (t == WS_VALUE_LIST || t == WS_VALUE_MAP) {
-		err(ld, v, "%s must be a single value, not a %s", what, ws_value_type_name(t));
+		ws__ld_err(ld, v, "%s must be a single value, not a %s", what, ws_value_type_name(t));
 		return NULL;
 	}
 	return ws_value_text(v);
@@ -144,10 +136,10 @@ bool ws_length_parse(const char *text, double *points)
 }
 
 /* A length within the page-size limit.  `allow_negative` for offsets. */
-static bool get_length(loader *ld, const ws_value *v, const char *what, bool allow_negative,
+bool ws__ld_length(ws_loader *ld, const ws_value *v, const char *what, bool allow_negative,
                        double *out)
 {
-	const char *t = scalar_text(ld, v, what);
+	const char *t = ws__ld_scalar_text(ld, v, what);
 	if (!t)
 		return false;
 	double pt;
@@ -155,54 +147,54 @@ static bool get_length(loader *ld, const ws_value *v, const char *what, bool all
 		char *end;
 		double n = g_ascii_strtod(t, &end);
 		if (end != t && *end == '\0' && isfinite(n))
-			err(ld, v, "%s '%s' has no unit: write %smm or %spt", what, t, t, t);
+			ws__ld_err(ld, v, "%s '%s' has no unit: write %smm or %spt", what, t, t, t);
 		else
-			err(ld, v, "%s '%s' is not a length (use mm, cm, pt, in or a Chinese size such as 三号)",
+			ws__ld_err(ld, v, "%s '%s' is not a length (use mm, cm, pt, in or a Chinese size such as 三号)",
 			    what, t);
 		return false;
 	}
 	if (!allow_negative && pt < 0) {
-		err(ld, v, "%s must not be negative (%s)", what, t);
+		ws__ld_err(ld, v, "%s must not be negative (%s)", what, t);
 		return false;
 	}
 	if (fabs(pt) > WS_LIMIT_PAGE_SIDE_PT) {
-		err(ld, v, "%s '%s' is larger than the limit of %d pt", what, t, WS_LIMIT_PAGE_SIDE_PT);
+		ws__ld_err(ld, v, "%s '%s' is larger than the limit of %d pt", what, t, WS_LIMIT_PAGE_SIDE_PT);
 		return false;
 	}
 	*out = pt;
 	return true;
 }
 
-static bool get_length_or_auto(loader *ld, const ws_value *v, const char *what, double *out)
+bool ws__ld_length_or_auto(ws_loader *ld, const ws_value *v, const char *what, double *out)
 {
 	const char *t = ws_value_text(v);
 	if (t && strcmp(t, "auto") == 0) {
 		*out = WS_AUTO;
 		return true;
 	}
-	return get_length(ld, v, what, false, out);
+	return ws__ld_length(ld, v, what, false, out);
 }
 
-static bool get_bool(loader *ld, const ws_value *v, const char *what, bool *out)
+bool ws__ld_bool(ws_loader *ld, const ws_value *v, const char *what, bool *out)
 {
 	if (ws_value_get_type(v) != WS_VALUE_BOOL) {
-		err(ld, v, "%s must be true or false", what);
+		ws__ld_err(ld, v, "%s must be true or false", what);
 		return false;
 	}
 	*out = ws_value_bool(v);
 	return true;
 }
 
-static bool get_number(loader *ld, const ws_value *v, const char *what, double lo, double hi,
+bool ws__ld_number(ws_loader *ld, const ws_value *v, const char *what, double lo, double hi,
                        double *out)
 {
 	if (ws_value_get_type(v) != WS_VALUE_NUMBER) {
-		err(ld, v, "%s must be a number", what);
+		ws__ld_err(ld, v, "%s must be a number", what);
 		return false;
 	}
 	double n = ws_value_number(v);
 	if (!isfinite(n) || n < lo || n > hi) {
-		err(ld, v, "%s must be between %g and %g", what, lo, hi);
+		ws__ld_err(ld, v, "%s must be between %g and %g", what, lo, hi);
 		return false;
 	}
 	*out = n;
@@ -230,9 +222,9 @@ static const struct {
 	{"transparent", {0, 0, 0, 0}},
 };
 
-static bool get_color(loader *ld, const ws_value *v, const char *what, ws_color *out)
+bool ws__ld_color(ws_loader *ld, const ws_value *v, const char *what, ws_color *out)
 {
-	const char *t = scalar_text(ld, v, what);
+	const char *t = ws__ld_scalar_text(ld, v, what);
 	if (!t)
 		return false;
 	for (size_t i = 0; i < G_N_ELEMENTS(named_colors); i++)
@@ -258,15 +250,15 @@ static bool get_color(loader *ld, const ws_value *v, const char *what, ws_color 
 			return true;
 		}
 	}
-	err(ld, v, "%s '%s' is not a colour (use #RRGGBB, #RGB or a name such as black, red, official-red)",
+	ws__ld_err(ld, v, "%s '%s' is not a colour (use #RRGGBB, #RGB or a name such as black, red, official-red)",
 	    what, t);
 	return false;
 }
 
 /* One of `names` (NULL-terminated); returns its index or -1 after reporting. */
-static int get_enum(loader *ld, const ws_value *v, const char *what, const char *const *names)
+int ws__ld_enum(ws_loader *ld, const ws_value *v, const char *what, const char *const *names)
 {
-	const char *t = scalar_text(ld, v, what);
+	const char *t = ws__ld_scalar_text(ld, v, what);
 	if (!t)
 		return -1;
 	size_t n = 0;
@@ -278,18 +270,18 @@ static int get_enum(loader *ld, const ws_value *v, const char *what, const char 
 	for (size_t i = 0; i < n; i++)
 		g_string_append_printf(list, "%s%s", i ? ", " : "", names[i]);
 	if (hint)
-		err(ld, v, "%s '%s' is not one of %s (did you mean '%s'?)", what, t, list->str, hint);
+		ws__ld_err(ld, v, "%s '%s' is not one of %s (did you mean '%s'?)", what, t, list->str, hint);
 	else
-		err(ld, v, "%s '%s' is not one of %s", what, t, list->str);
+		ws__ld_err(ld, v, "%s '%s' is not one of %s", what, t, list->str);
 	g_string_free(list, TRUE);
 	return -1;
 }
 
 /* Compiles a template from a scalar.  Numbers and booleans are taken as
  * their text, so `text: 2025` prints "2025". */
-static ws_template *get_template(loader *ld, const ws_value *v, const char *what)
+ws_template *ws__ld_template(ws_loader *ld, const ws_value *v, const char *what)
 {
-	const char *t = scalar_text(ld, v, what);
+	const char *t = ws__ld_scalar_text(ld, v, what);
 	if (!t)
 		return NULL;
 	ws_template *tpl = NULL;
@@ -299,9 +291,9 @@ static ws_template *get_template(loader *ld, const ws_value *v, const char *what
 	return tpl;
 }
 
-static ws_template *get_expr(loader *ld, const ws_value *v, const char *what)
+ws_template *ws__ld_expr(ws_loader *ld, const ws_value *v, const char *what)
 {
-	const char *t = scalar_text(ld, v, what);
+	const char *t = ws__ld_scalar_text(ld, v, what);
 	if (!t)
 		return NULL;
 	ws_template *tpl = NULL;
@@ -377,7 +369,7 @@ static void style_merge(ws_style *dst, const ws_style *src)
 	dst->set |= s;
 }
 
-static const char *const style_keys[] = {
+const char *const ws__ld_style_keys[] = {
 	"font", "size", "weight", "italic", "color", "align", "valign", "line_height", "indent",
 	"letter_spacing", "min_size", "fit", "grid", "han_latin_space", "punctuation",
 	"avoid_orphans", "strict_breaks", NULL,
@@ -388,7 +380,7 @@ static const char *const valign_names[] = {"top", "middle", "bottom", NULL};
 static const char *const fit_names[] = {"wrap", "shrink", "error", NULL};
 static const char *const punct_names[] = {"gb", "full", "kaiming", "half", NULL};
 
-static const char *resolve_font(loader *ld, const char *name)
+static const char *resolve_font(ws_loader *ld, const char *name)
 {
 	const char *family = g_hash_table_lookup(ld->layout->fonts, name);
 	/* Recorded so `check` speaks only of the fonts this layout uses. */
@@ -398,26 +390,26 @@ static const char *resolve_font(loader *ld, const char *name)
 
 /* Reads the style keys present in `map` into `st` (only those; the `set`
  * bits record which).  Keys that are not style keys are left alone. */
-static void parse_style_keys(loader *ld, const ws_value *map, ws_style *st)
+static void parse_style_keys(ws_loader *ld, const ws_value *map, ws_style *st)
 {
 	const ws_value *v;
 	double d;
 	bool b;
 	int k;
 	if ((v = ws_value_map_get(map, "font"))) {
-		const char *t = scalar_text(ld, v, "font");
+		const char *t = ws__ld_scalar_text(ld, v, "font");
 		if (t && *t) {
 			g_free(st->font);
 			st->font = g_strdup(resolve_font(ld, t));
 			st->set |= WS_STYLE_SET_FONT;
 		} else if (t) {
-			err(ld, v, "font must not be empty");
+			ws__ld_err(ld, v, "font must not be empty");
 		}
 	}
 	if ((v = ws_value_map_get(map, "size"))) {
-		if (get_length(ld, v, "size", false, &d)) {
+		if (ws__ld_length(ld, v, "size", false, &d)) {
 			if (d < 1 || d > 1000)
-				err(ld, v, "size must be between 1pt and 1000pt");
+				ws__ld_err(ld, v, "size must be between 1pt and 1000pt");
 			else {
 				st->size = d;
 				st->set |= WS_STYLE_SET_SIZE;
@@ -437,39 +429,39 @@ static void parse_style_keys(loader *ld, const ws_value *map, ws_style *st)
 			st->weight = PANGO_WEIGHT_NORMAL;
 			st->set |= WS_STYLE_SET_WEIGHT;
 		} else {
-			err(ld, v, "weight must be normal, bold or a number from 100 to 1000");
+			ws__ld_err(ld, v, "weight must be normal, bold or a number from 100 to 1000");
 		}
 	}
-	if ((v = ws_value_map_get(map, "italic")) && get_bool(ld, v, "italic", &b)) {
+	if ((v = ws_value_map_get(map, "italic")) && ws__ld_bool(ld, v, "italic", &b)) {
 		st->italic = b;
 		st->set |= WS_STYLE_SET_ITALIC;
 	}
-	if ((v = ws_value_map_get(map, "color")) && get_color(ld, v, "color", &st->color))
+	if ((v = ws_value_map_get(map, "color")) && ws__ld_color(ld, v, "color", &st->color))
 		st->set |= WS_STYLE_SET_COLOR;
-	if ((v = ws_value_map_get(map, "align")) && (k = get_enum(ld, v, "align", align_names)) >= 0) {
+	if ((v = ws_value_map_get(map, "align")) && (k = ws__ld_enum(ld, v, "align", align_names)) >= 0) {
 		st->align = (ws_align)k;
 		st->set |= WS_STYLE_SET_ALIGN;
 	}
-	if ((v = ws_value_map_get(map, "valign")) && (k = get_enum(ld, v, "valign", valign_names)) >= 0) {
+	if ((v = ws_value_map_get(map, "valign")) && (k = ws__ld_enum(ld, v, "valign", valign_names)) >= 0) {
 		st->valign = (ws_valign)k;
 		st->set |= WS_STYLE_SET_VALIGN;
 	}
 	if ((v = ws_value_map_get(map, "line_height"))) {
 		/* A bare number is a multiple of the font size; a length is a fixed pitch. */
 		if (ws_value_get_type(v) == WS_VALUE_NUMBER) {
-			if (get_number(ld, v, "line_height", 0.5, 10, &d)) {
+			if (ws__ld_number(ld, v, "line_height", 0.5, 10, &d)) {
 				st->line_height = 0;
 				st->line_height_factor = d;
 				st->set |= WS_STYLE_SET_LINE_HEIGHT;
 			}
-		} else if (get_length(ld, v, "line_height", false, &d)) {
+		} else if (ws__ld_length(ld, v, "line_height", false, &d)) {
 			st->line_height = d;
 			st->line_height_factor = 0;
 			st->set |= WS_STYLE_SET_LINE_HEIGHT;
 		}
 	}
 	if ((v = ws_value_map_get(map, "indent"))) {
-		const char *t = scalar_text(ld, v, "indent");
+		const char *t = ws__ld_scalar_text(ld, v, "indent");
 		char *end = NULL;
 		double em = t ? g_ascii_strtod(t, &end) : 0;
 		if (t && end != t && (strcmp(end, "em") == 0 || strcmp(end, "字") == 0) && isfinite(em) &&
@@ -477,45 +469,45 @@ static void parse_style_keys(loader *ld, const ws_value *map, ws_style *st)
 			st->indent = 0;
 			st->indent_em = em;
 			st->set |= WS_STYLE_SET_INDENT;
-		} else if (t && get_length(ld, v, "indent", true, &d)) {
+		} else if (t && ws__ld_length(ld, v, "indent", true, &d)) {
 			st->indent = d;
 			st->indent_em = 0;
 			st->set |= WS_STYLE_SET_INDENT;
 		}
 	}
 	if ((v = ws_value_map_get(map, "letter_spacing")) &&
-	    get_length(ld, v, "letter_spacing", true, &st->letter_spacing))
+	    ws__ld_length(ld, v, "letter_spacing", true, &st->letter_spacing))
 		st->set |= WS_STYLE_SET_LETTER_SPACING;
-	if ((v = ws_value_map_get(map, "min_size")) && get_length(ld, v, "min_size", false, &d)) {
+	if ((v = ws_value_map_get(map, "min_size")) && ws__ld_length(ld, v, "min_size", false, &d)) {
 		if (d < 1)
-			err(ld, v, "min_size must be at least 1pt");
+			ws__ld_err(ld, v, "min_size must be at least 1pt");
 		else {
 			st->min_size = d;
 			st->set |= WS_STYLE_SET_MIN_SIZE;
 		}
 	}
-	if ((v = ws_value_map_get(map, "fit")) && (k = get_enum(ld, v, "fit", fit_names)) >= 0) {
+	if ((v = ws_value_map_get(map, "fit")) && (k = ws__ld_enum(ld, v, "fit", fit_names)) >= 0) {
 		st->fit = (ws_fit)k;
 		st->set |= WS_STYLE_SET_FIT;
 	}
-	if ((v = ws_value_map_get(map, "grid")) && get_bool(ld, v, "grid", &b)) {
+	if ((v = ws_value_map_get(map, "grid")) && ws__ld_bool(ld, v, "grid", &b)) {
 		st->grid = b;
 		st->set |= WS_STYLE_SET_GRID;
 	}
-	if ((v = ws_value_map_get(map, "han_latin_space")) && get_bool(ld, v, "han_latin_space", &b)) {
+	if ((v = ws_value_map_get(map, "han_latin_space")) && ws__ld_bool(ld, v, "han_latin_space", &b)) {
 		st->cjk.han_latin_space = b;
 		st->set |= WS_STYLE_SET_HAN_LATIN;
 	}
 	if ((v = ws_value_map_get(map, "punctuation")) &&
-	    (k = get_enum(ld, v, "punctuation", punct_names)) >= 0) {
+	    (k = ws__ld_enum(ld, v, "punctuation", punct_names)) >= 0) {
 		st->cjk.punct = (ws_punct_style)k;
 		st->set |= WS_STYLE_SET_PUNCT;
 	}
-	if ((v = ws_value_map_get(map, "avoid_orphans")) && get_bool(ld, v, "avoid_orphans", &b)) {
+	if ((v = ws_value_map_get(map, "avoid_orphans")) && ws__ld_bool(ld, v, "avoid_orphans", &b)) {
 		st->cjk.avoid_orphans = b;
 		st->set |= WS_STYLE_SET_ORPHANS;
 	}
-	if ((v = ws_value_map_get(map, "strict_breaks")) && get_bool(ld, v, "strict_breaks", &b)) {
+	if ((v = ws_value_map_get(map, "strict_breaks")) && ws__ld_bool(ld, v, "strict_breaks", &b)) {
 		st->cjk.strict_breaks = b;
 		st->set |= WS_STYLE_SET_STRICT;
 	}
@@ -529,9 +521,9 @@ static void style_free(gpointer p)
 }
 
 /* Resolves a named style with its `inherit` chain into a full style. */
-static bool lookup_style(loader *ld, const ws_value *name_v, ws_style *out)
+bool ws__ld_lookup_style(ws_loader *ld, const ws_value *name_v, ws_style *out)
 {
-	const char *name = scalar_text(ld, name_v, "style");
+	const char *name = ws__ld_scalar_text(ld, name_v, "style");
 	if (!name)
 		return false;
 	const ws_style *s = g_hash_table_lookup(ld->layout->styles, name);
@@ -544,9 +536,9 @@ static bool lookup_style(loader *ld, const ws_value *name_v, ws_style *out)
 			g_ptr_array_add(names, key);
 		const char *hint = ws_suggest(name, (const char *const *)names->pdata, names->len);
 		if (hint)
-			err(ld, name_v, "unknown style '%s' (did you mean '%s'?)", name, hint);
+			ws__ld_err(ld, name_v, "unknown style '%s' (did you mean '%s'?)", name, hint);
 		else
-			err(ld, name_v, "unknown style '%s'", name);
+			ws__ld_err(ld, name_v, "unknown style '%s'", name);
 		g_ptr_array_free(names, TRUE);
 		return false;
 	}
@@ -558,10 +550,10 @@ static const char *const style_def_keys[] = {"inherit", NULL};
 
 /* `styles:` may reference each other through `inherit`; they are resolved
  * in dependency order and a cycle is an error. */
-static void load_styles(loader *ld, const ws_value *styles)
+static void load_styles(ws_loader *ld, const ws_value *styles)
 {
 	if (ws_value_get_type(styles) != WS_VALUE_MAP) {
-		err(ld, styles, "styles must be a map of style names to styles");
+		ws__ld_err(ld, styles, "styles must be a map of style names to styles");
 		return;
 	}
 	size_t n = ws_value_length(styles);
@@ -574,7 +566,7 @@ static void load_styles(loader *ld, const ws_value *styles)
 			const ws_value *def = ws_value_map_value_at(styles, i);
 			const char *name = ws_value_map_key_at(styles, i);
 			if (ws_value_get_type(def) != WS_VALUE_MAP) {
-				err(ld, def, "style '%s' must be a map of style properties", name);
+				ws__ld_err(ld, def, "style '%s' must be a map of style properties", name);
 				done[i] = true;
 				continue;
 			}
@@ -583,7 +575,7 @@ static void load_styles(loader *ld, const ws_value *styles)
 			if (inh) {
 				const char *parent = ws_value_text(inh);
 				if (!parent || !ws_value_map_get(styles, parent)) {
-					lookup_style(ld, inh, st); /* reports unknown style */
+					ws__ld_lookup_style(ld, inh, st); /* reports unknown style */
 					style_free(st);
 					done[i] = true;
 					continue;
@@ -594,7 +586,7 @@ static void load_styles(loader *ld, const ws_value *styles)
 				}
 				style_merge(st, g_hash_table_lookup(ld->layout->styles, parent));
 			}
-			check_keys(ld, def, style_keys, style_def_keys, "a style");
+			ws__ld_check_keys(ld, def, ws__ld_style_keys, style_def_keys, "a style");
 			ws_style own = {0};
 			parse_style_keys(ld, def, &own);
 			style_merge(st, &own);
@@ -608,7 +600,7 @@ static void load_styles(loader *ld, const ws_value *styles)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!done[i])
-			err(ld, ws_value_map_value_at(styles, i), "style '%s' inherits from itself (a cycle)",
+			ws__ld_err(ld, ws_value_map_value_at(styles, i), "style '%s' inherits from itself (a cycle)",
 			    ws_value_map_key_at(styles, i));
 	g_free(done);
 }
@@ -625,23 +617,23 @@ static const struct {
 
 static const char *const page_keys[] = {"size", "orientation", "margins", NULL};
 
-static void load_margins(loader *ld, const ws_value *v)
+static void load_margins(ws_loader *ld, const ws_value *v)
 {
 	ws_layout *l = ld->layout;
 	if (ws_value_get_type(v) != WS_VALUE_LIST) {
 		double m;
-		if (get_length(ld, v, "margins", false, &m))
+		if (ws__ld_length(ld, v, "margins", false, &m))
 			l->margin[0] = l->margin[1] = l->margin[2] = l->margin[3] = m;
 		return;
 	}
 	size_t n = ws_value_length(v);
 	double m[4];
 	if (n != 1 && n != 2 && n != 4) {
-		err(ld, v, "margins take 1, 2 ([vertical, horizontal]) or 4 ([top, right, bottom, left]) lengths, not %zu", n);
+		ws__ld_err(ld, v, "margins take 1, 2 ([vertical, horizontal]) or 4 ([top, right, bottom, left]) lengths, not %zu", n);
 		return;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!get_length(ld, ws_value_list_at(v, i), "margin", false, &m[i]))
+		if (!ws__ld_length(ld, ws_value_list_at(v, i), "margin", false, &m[i]))
 			return;
 	if (n == 1)
 		m[1] = m[2] = m[3] = m[0];
@@ -652,31 +644,31 @@ static void load_margins(loader *ld, const ws_value *v)
 	memcpy(l->margin, m, sizeof m);
 }
 
-static void load_page(loader *ld, const ws_value *page)
+static void load_page(ws_loader *ld, const ws_value *page)
 {
 	ws_layout *l = ld->layout;
 	if (ws_value_get_type(page) != WS_VALUE_MAP) {
-		err(ld, page, "page must be a map (size, orientation, margins)");
+		ws__ld_err(ld, page, "page must be a map (size, orientation, margins)");
 		return;
 	}
-	check_keys(ld, page, page_keys, NULL, "page");
+	ws__ld_check_keys(ld, page, page_keys, NULL, "page");
 	const ws_value *v;
 	if ((v = ws_value_map_get(page, "size"))) {
 		if (ws_value_get_type(v) == WS_VALUE_LIST) {
 			double w, h;
 			if (ws_value_length(v) != 2)
-				err(ld, v, "a custom page size is [width, height]");
-			else if (get_length(ld, ws_value_list_at(v, 0), "page width", false, &w) &&
-			         get_length(ld, ws_value_list_at(v, 1), "page height", false, &h)) {
+				ws__ld_err(ld, v, "a custom page size is [width, height]");
+			else if (ws__ld_length(ld, ws_value_list_at(v, 0), "page width", false, &w) &&
+			         ws__ld_length(ld, ws_value_list_at(v, 1), "page height", false, &h)) {
 				if (w < 36 || h < 36)
-					err(ld, v, "page size must be at least 36pt (half an inch) on each side");
+					ws__ld_err(ld, v, "page size must be at least 36pt (half an inch) on each side");
 				else {
 					l->page_w = w;
 					l->page_h = h;
 				}
 			}
 		} else {
-			const char *t = scalar_text(ld, v, "page size");
+			const char *t = ws__ld_scalar_text(ld, v, "page size");
 			size_t i;
 			for (i = 0; t && i < G_N_ELEMENTS(paper_sizes); i++)
 				if (g_ascii_strcasecmp(t, paper_sizes[i].name) == 0)
@@ -685,13 +677,13 @@ static void load_page(loader *ld, const ws_value *page)
 				l->page_w = paper_sizes[i].w_mm * 72 / 25.4;
 				l->page_h = paper_sizes[i].h_mm * 72 / 25.4;
 			} else if (t) {
-				err(ld, v, "unknown page size '%s' (use A3, A4, A5, B5, Letter, Legal, DL, C5 or [width, height])", t);
+				ws__ld_err(ld, v, "unknown page size '%s' (use A3, A4, A5, B5, Letter, Legal, DL, C5 or [width, height])", t);
 			}
 		}
 	}
 	if ((v = ws_value_map_get(page, "orientation"))) {
 		static const char *const o[] = {"portrait", "landscape", NULL};
-		int k = get_enum(ld, v, "orientation", o);
+		int k = ws__ld_enum(ld, v, "orientation", o);
 		double a = MIN(l->page_w, l->page_h), b = MAX(l->page_w, l->page_h);
 		if (k == 0) {
 			l->page_w = a;
@@ -704,21 +696,21 @@ static void load_page(loader *ld, const ws_value *page)
 	if ((v = ws_value_map_get(page, "margins")))
 		load_margins(ld, v);
 	if (l->margin[1] + l->margin[3] >= l->page_w - 36 || l->margin[0] + l->margin[2] >= l->page_h - 36)
-		err(ld, page, "the margins leave no room on the page");
+		ws__ld_err(ld, page, "the margins leave no room on the page");
 }
 
 /* ---------------------------------------------------------------- elements */
 
-static ws_elem *load_element(loader *ld, const ws_value *v);
+static ws_elem *load_element(ws_loader *ld, const ws_value *v);
 
-static void load_element_list(loader *ld, const ws_value *list, GPtrArray *out, const char *what)
+void ws__ld_element_list(ws_loader *ld, const ws_value *list, GPtrArray *out, const char *what)
 {
 	if (ws_value_get_type(list) != WS_VALUE_LIST) {
-		err(ld, list, "%s must be a list of elements", what);
+		ws__ld_err(ld, list, "%s must be a list of elements", what);
 		return;
 	}
 	if (++ld->depth > 32) {
-		err(ld, list, "elements are nested more than 32 levels deep");
+		ws__ld_err(ld, list, "elements are nested more than 32 levels deep");
 		ld->depth--;
 		return;
 	}
@@ -730,69 +722,27 @@ static void load_element_list(loader *ld, const ws_value *list, GPtrArray *out, 
 	ld->depth--;
 }
 
-static const char *const builtin_types[] = {
-	"text", "rect", "line", "table", "checkbox", "image", "elements", "page_break", "space", NULL,
-};
-
 /* Keys every element accepts. */
-static const char *const common_keys[] = {
+const char *const ws__ld_common_keys[] = {
 	"when", "box", "width", "height", "x", "space_before", "space_after", "keep_with_next",
 	"keep_together", "keep_with_previous", NULL,
 };
-
-static void free_row(gpointer p)
-{
-	ws_row *r = p;
-	if (!r)
-		return;
-	for (guint i = 0; i < r->cells->len; i++) {
-		ws_cell *c = g_ptr_array_index(r->cells, i);
-		ws_template_free(c->text);
-		ws_style_free_contents(&c->style);
-		g_free(c);
-	}
-	g_ptr_array_free(r->cells, TRUE);
-	g_free(r);
-}
 
 void ws_elem_free(ws_elem *e)
 {
 	if (!e)
 		return;
+	if (e->cls && e->cls->free && e->data)
+		e->cls->free(e->data);
 	g_free(e->type_name);
 	ws_template_free(e->when);
-	ws_template_free(e->each);
-	ws_template_free(e->continued);
-	g_free(e->each_as);
-	ws_template_free(e->text);
-	ws_style_free_contents(&e->style);
-	ws_style_free_contents(&e->header_style);
-	g_free(e->dash);
-	ws_template_free(e->checked);
-	g_free(e->src);
-	g_free(e->col_spec);
-	if (e->header_rows)
-		g_ptr_array_free(e->header_rows, TRUE);
-	if (e->body_rows)
-		g_ptr_array_free(e->body_rows, TRUE);
-	if (e->footer_rows)
-		g_ptr_array_free(e->footer_rows, TRUE);
-	g_free(e->borders);
-	if (e->children)
-		g_ptr_array_free(e->children, TRUE);
-	if (e->prop_keys)
-		g_ptr_array_free(e->prop_keys, TRUE);
-	if (e->prop_templates)
-		g_ptr_array_free(e->prop_templates, TRUE);
-	if (e->prop_values)
-		g_ptr_array_free(e->prop_values, TRUE);
 	g_free(e);
 }
 
 /* Builds one merged property map from an element: its sibling keys and,
  * when the type key holds a map, that map's keys.  A key given both ways is
  * an error.  Caller unrefs. */
-static ws_value *element_props(loader *ld, const ws_value *v, const char *type_key)
+static ws_value *element_props(ws_loader *ld, const ws_value *v, const char *type_key)
 {
 	ws_value *props = ws_value_new_map(ws_value_loc(v));
 	const ws_value *inner = ws_value_map_get(v, type_key);
@@ -806,7 +756,7 @@ static ws_value *element_props(loader *ld, const ws_value *v, const char *type_k
 		for (size_t i = 0; i < ws_value_length(inner); i++) {
 			const char *k = ws_value_map_key_at(inner, i);
 			if (ws_value_map_get(props, k))
-				err_loc(ld, ws_value_map_key_loc(inner, i),
+				ws__ld_err_loc(ld, ws_value_map_key_loc(inner, i),
 				        "'%s' is given twice for this %s element", k, type_key);
 			else
 				ws_value_map_set(props, k, ws_value_ref(ws_value_map_value_at(inner, i)),
@@ -816,367 +766,124 @@ static ws_value *element_props(loader *ld, const ws_value *v, const char *type_k
 	return props;
 }
 
-static bool load_box(loader *ld, const ws_value *v, ws_rect *box)
+static bool load_box(ws_loader *ld, const ws_value *v, ws_rect *box)
 {
 	if (ws_value_get_type(v) != WS_VALUE_LIST || ws_value_length(v) != 4) {
-		err(ld, v, "box must be [x, y, width, height]");
+		ws__ld_err(ld, v, "box must be [x, y, width, height]");
 		return false;
 	}
 	double b[4];
-	if (!get_length(ld, ws_value_list_at(v, 0), "box x", true, &b[0]) ||
-	    !get_length(ld, ws_value_list_at(v, 1), "box y", true, &b[1]) ||
-	    !get_length(ld, ws_value_list_at(v, 2), "box width", false, &b[2]) ||
-	    !get_length_or_auto(ld, ws_value_list_at(v, 3), "box height", &b[3]))
+	if (!ws__ld_length(ld, ws_value_list_at(v, 0), "box x", true, &b[0]) ||
+	    !ws__ld_length(ld, ws_value_list_at(v, 1), "box y", true, &b[1]) ||
+	    !ws__ld_length(ld, ws_value_list_at(v, 2), "box width", false, &b[2]) ||
+	    !ws__ld_length_or_auto(ld, ws_value_list_at(v, 3), "box height", &b[3]))
 		return false;
 	*box = (ws_rect){b[0], b[1], b[2], b[3]};
 	return true;
 }
 
-static void load_common(loader *ld, ws_elem *e, const ws_value *props)
+static void load_common(ws_loader *ld, ws_elem *e, const ws_value *props)
 {
 	const ws_value *v;
 	e->width = WS_AUTO;
 	e->height = WS_AUTO;
 	if ((v = ws_value_map_get(props, "when")))
-		e->when = get_expr(ld, v, "when"); /* a bare condition, or {{ … }} */
+		e->when = ws__ld_expr(ld, v, "when"); /* a bare condition, or {{ … }} */
 	if ((v = ws_value_map_get(props, "box")))
 		e->has_box = load_box(ld, v, &e->box);
 	if ((v = ws_value_map_get(props, "width")))
-		get_length_or_auto(ld, v, "width", &e->width);
+		ws__ld_length_or_auto(ld, v, "width", &e->width);
 	if ((v = ws_value_map_get(props, "height")))
-		get_length_or_auto(ld, v, "height", &e->height);
+		ws__ld_length_or_auto(ld, v, "height", &e->height);
 	if ((v = ws_value_map_get(props, "x")))
-		get_length(ld, v, "x", true, &e->x_offset);
+		ws__ld_length(ld, v, "x", true, &e->x_offset);
 	if ((v = ws_value_map_get(props, "space_before")))
-		get_length(ld, v, "space_before", true, &e->space_before);
+		ws__ld_length(ld, v, "space_before", true, &e->space_before);
 	if ((v = ws_value_map_get(props, "space_after")))
-		get_length(ld, v, "space_after", true, &e->space_after);
+		ws__ld_length(ld, v, "space_after", true, &e->space_after);
 	if ((v = ws_value_map_get(props, "keep_with_next")))
-		get_bool(ld, v, "keep_with_next", &e->keep_with_next);
+		ws__ld_bool(ld, v, "keep_with_next", &e->keep_with_next);
 	if ((v = ws_value_map_get(props, "keep_together")))
-		get_bool(ld, v, "keep_together", &e->keep_together);
+		ws__ld_bool(ld, v, "keep_together", &e->keep_together);
 	if ((v = ws_value_map_get(props, "keep_with_previous")))
-		get_bool(ld, v, "keep_with_previous", &e->keep_with_previous);
+		ws__ld_bool(ld, v, "keep_with_previous", &e->keep_with_previous);
 }
 
 /* The element's text style: base ← named style ← inline overrides. */
-static void load_elem_style(loader *ld, const ws_value *props, ws_style *st, const ws_style *base)
+void ws__ld_elem_style(ws_loader *ld, const ws_value *props, ws_style *st, const ws_style *base)
 {
 	ws_style_copy(st, base);
 	const ws_value *v = ws_value_map_get(props, "style");
 	if (v)
-		lookup_style(ld, v, st);
+		ws__ld_lookup_style(ld, v, st);
 	ws_style own = {0};
 	parse_style_keys(ld, props, &own);
 	style_merge(st, &own);
 	ws_style_free_contents(&own);
 }
 
-static void load_stroke(loader *ld, ws_elem *e, const ws_value *props)
+void ws__ld_stroke(ws_loader *ld, const ws_value *props, ws_stroke *s)
 {
 	const ws_value *v;
-	e->stroke = (ws_color){0, 0, 0, 1};
-	e->stroke_width = 0.75;
+	s->stroke = (ws_color){0, 0, 0, 1};
+	s->width = 0.75;
 	if ((v = ws_value_map_get(props, "stroke")))
-		get_color(ld, v, "stroke", &e->stroke);
+		ws__ld_color(ld, v, "stroke", &s->stroke);
 	if ((v = ws_value_map_get(props, "stroke_width")))
-		get_length(ld, v, "stroke_width", false, &e->stroke_width);
+		ws__ld_length(ld, v, "stroke_width", false, &s->width);
 	if ((v = ws_value_map_get(props, "fill")))
-		get_color(ld, v, "fill", &e->fill);
+		ws__ld_color(ld, v, "fill", &s->fill);
 	if ((v = ws_value_map_get(props, "radius")))
-		get_length(ld, v, "radius", false, &e->radius);
+		ws__ld_length(ld, v, "radius", false, &s->radius);
 	if ((v = ws_value_map_get(props, "dash"))) {
-		if (ws_value_get_type(v) != WS_VALUE_LIST || ws_value_length(v) == 0 || ws_value_length(v) > 8) {
-			err(ld, v, "dash must be a list of 1 to 8 lengths, e.g. [2pt, 1pt]");
+		if (ws_value_get_type(v) != WS_VALUE_LIST || ws_value_length(v) == 0 ||
+		    ws_value_length(v) > G_N_ELEMENTS(s->dash)) {
+			ws__ld_err(ld, v, "dash must be a list of 1 to 8 lengths, e.g. [2pt, 1pt]");
 		} else {
-			e->n_dash = (int)ws_value_length(v);
-			e->dash = g_new0(double, e->n_dash);
-			for (int i = 0; i < e->n_dash; i++)
-				get_length(ld, ws_value_list_at(v, (size_t)i), "dash", false, &e->dash[i]);
+			s->n_dash = (int)ws_value_length(v);
+			for (int i = 0; i < s->n_dash; i++)
+				ws__ld_length(ld, ws_value_list_at(v, (size_t)i), "dash", false, &s->dash[i]);
 		}
 	}
 }
 
-static const char *const text_keys[] = {"text", "style", NULL};
-
-static const char *const cell_keys[] = {"text", "colspan", "style", NULL};
-
-static ws_row *load_row(loader *ld, const ws_value *v, const ws_style *cell_style, int n_cols)
-{
-	if (ws_value_get_type(v) != WS_VALUE_LIST) {
-		err(ld, v, "a table row must be a list of cells");
-		return NULL;
-	}
-	ws_row *row = g_new0(ws_row, 1);
-	row->loc = ws_value_loc(v);
-	row->cells = g_ptr_array_new();
-	int span_total = 0;
-	for (size_t i = 0; i < ws_value_length(v); i++) {
-		const ws_value *cv = ws_value_list_at(v, i);
-		ws_cell *c = g_new0(ws_cell, 1);
-		c->colspan = 1;
-		c->loc = ws_value_loc(cv);
-		if (ws_value_get_type(cv) == WS_VALUE_MAP) {
-			check_keys(ld, cv, cell_keys, style_keys, "a table cell");
-			const ws_value *t = ws_value_map_get(cv, "text");
-			c->text = t ? get_template(ld, t, "cell text") : NULL;
-			if (!t)
-				ws_template_compile(&c->text, "", c->loc, ld->diags);
-			const ws_value *cs = ws_value_map_get(cv, "colspan");
-			double span;
-			if (cs && get_number(ld, cs, "colspan", 1, 64, &span))
-				c->colspan = (int)span;
-			load_elem_style(ld, cv, &c->style, cell_style);
-		} else {
-			c->text = get_template(ld, cv, "cell text");
-			ws_style_copy(&c->style, cell_style);
-		}
-		span_total += c->colspan;
-		g_ptr_array_add(row->cells, c);
-	}
-	if (n_cols > 0 && span_total != n_cols)
-		err(ld, v, "this row has %d cells but the table has %d columns", span_total, n_cols);
-	return row;
-}
-
-static void load_rows(loader *ld, const ws_value *v, GPtrArray *out, const ws_style *st, int n_cols,
-                      const char *what)
-{
-	if (ws_value_get_type(v) != WS_VALUE_LIST) {
-		err(ld, v, "%s must be a list of rows (each a list of cells)", what);
-		return;
-	}
-	/* `header: [a, b]` is one row; `header: [[a, b], [c, d]]` is several. */
-	const ws_value *first = ws_value_list_at(v, 0);
-	if (first && ws_value_get_type(first) != WS_VALUE_LIST) {
-		ws_row *r = load_row(ld, v, st, n_cols);
-		if (r)
-			g_ptr_array_add(out, r);
-		return;
-	}
-	for (size_t i = 0; i < ws_value_length(v); i++) {
-		ws_row *r = load_row(ld, ws_value_list_at(v, i), st, n_cols);
-		if (r)
-			g_ptr_array_add(out, r);
-	}
-}
-
-static const char *const table_keys[] = {
-	"columns", "header", "rows", "footer", "each", "as", "style", "header_style", "padding",
-	"borders", "stroke", "stroke_width", "min_row_height", "header_fill", "continued", NULL,
-};
-
-static void load_table(loader *ld, ws_elem *e, const ws_value *props)
-{
-	const char *const *const lists[] = {table_keys, common_keys, style_keys, NULL};
-	check_keys_in(ld, props, lists, "a table");
-	const ws_value *v = ws_value_map_get(props, "columns");
-	if (!v || ws_value_get_type(v) != WS_VALUE_LIST || ws_value_length(v) == 0 ||
-	    ws_value_length(v) > 64) {
-		err(ld, v ? v : props, "a table needs columns: a list of 1 to 64 widths (e.g. [30mm, 1fr])");
-		return;
-	}
-	e->n_cols = (int)ws_value_length(v);
-	e->col_spec = g_new0(double, e->n_cols);
-	for (int i = 0; i < e->n_cols; i++) {
-		const ws_value *c = ws_value_list_at(v, (size_t)i);
-		const char *t = ws_value_text(c);
-		char *end = NULL;
-		double fr = t ? g_ascii_strtod(t, &end) : 0;
-		if (t && end != t && strcmp(end, "fr") == 0) {
-			if (!(fr > 0 && fr <= 1000))
-				err(ld, c, "a column fraction must be between 0 and 1000fr");
-			e->col_spec[i] = -fr;
-		} else {
-			get_length(ld, c, "column width", false, &e->col_spec[i]);
-		}
-	}
-	load_elem_style(ld, props, &e->style, &ld->layout->base_style);
-	ws_style_copy(&e->header_style, &e->style);
-	if ((v = ws_value_map_get(props, "header_style")))
-		lookup_style(ld, v, &e->header_style);
-	e->header_rows = g_ptr_array_new_with_free_func(free_row);
-	e->body_rows = g_ptr_array_new_with_free_func(free_row);
-	e->footer_rows = g_ptr_array_new_with_free_func(free_row);
-	if ((v = ws_value_map_get(props, "header")))
-		load_rows(ld, v, e->header_rows, &e->header_style, e->n_cols, "header");
-	if ((v = ws_value_map_get(props, "rows")))
-		load_rows(ld, v, e->body_rows, &e->style, e->n_cols, "rows");
-	if ((v = ws_value_map_get(props, "footer")))
-		load_rows(ld, v, e->footer_rows, &e->style, e->n_cols, "footer");
-	if ((v = ws_value_map_get(props, "each")))
-		e->each = get_expr(ld, v, "each");
-	v = ws_value_map_get(props, "as");
-	e->each_as = g_strdup(v ? ws_value_text(v) : "it");
-	/* Cells breathe: 1.5 mm on each side unless the layout says otherwise. */
-	double pad = 1.5 * 72 / 25.4;
-	e->padding[0] = e->padding[2] = pad * 0.6;
-	e->padding[1] = e->padding[3] = pad;
-	if ((v = ws_value_map_get(props, "padding"))) {
-		if (ws_value_get_type(v) == WS_VALUE_LIST && ws_value_length(v) == 2) {
-			get_length(ld, ws_value_list_at(v, 0), "padding", false, &e->padding[0]);
-			get_length(ld, ws_value_list_at(v, 1), "padding", false, &e->padding[1]);
-			e->padding[2] = e->padding[0];
-			e->padding[3] = e->padding[1];
-		} else if (get_length(ld, v, "padding", false, &pad)) {
-			e->padding[0] = e->padding[1] = e->padding[2] = e->padding[3] = pad;
-		}
-	}
-	static const char *const border_names[] = {"all", "outer", "horizontal", "none", NULL};
-	e->borders = g_strdup("all");
-	if ((v = ws_value_map_get(props, "borders"))) {
-		int k = get_enum(ld, v, "borders", border_names);
-		if (k >= 0) {
-			g_free(e->borders);
-			e->borders = g_strdup(border_names[k]);
-		}
-	}
-	e->stroke = (ws_color){0, 0, 0, 1};
-	e->stroke_width = 0.5;
-	if ((v = ws_value_map_get(props, "stroke")))
-		get_color(ld, v, "stroke", &e->stroke);
-	if ((v = ws_value_map_get(props, "stroke_width")))
-		get_length(ld, v, "stroke_width", false, &e->stroke_width);
-	if ((v = ws_value_map_get(props, "min_row_height")))
-		get_length(ld, v, "min_row_height", false, &e->min_row_height);
-	if ((v = ws_value_map_get(props, "header_fill")))
-		get_color(ld, v, "header_fill", &e->fill);
-	if ((v = ws_value_map_get(props, "continued")))
-		e->continued = get_template(ld, v, "continued");
-	if (e->body_rows->len == 0 && e->header_rows->len == 0)
-		err(ld, props, "a table needs header or rows");
-}
-
-static const char *const line_keys[] = {"from", "to", "stroke", "stroke_width", "dash", NULL};
-static const char *const rect_keys[] = {"stroke", "stroke_width", "fill", "dash", "radius", NULL};
-/* `box_size`, not `size`: size is the label's font size, a style key. */
-static const char *const checkbox_keys[] = {"checked", "label", "box_size", "style", "stroke",
-                                            "stroke_width", NULL};
-static const char *const image_keys[] = {"src", NULL};
-static const char *const group_keys[] = {"elements", "each", "as", "frame", NULL};
-static const char *const frame_keys[] = {"stroke", "stroke_width", "dash", "radius", "padding", NULL};
-
-/* `frame:` on a group: a rect drawn around whatever the group placed, so
- * it grows with its content (a routing slip whose group name wraps). */
-static void load_group_frame(loader *ld, ws_elem *e, const ws_value *v)
+static ws_elem *load_element(ws_loader *ld, const ws_value *v)
 {
 	if (ws_value_get_type(v) != WS_VALUE_MAP) {
-		err(ld, v, "frame is a map such as {stroke: black, stroke_width: 0.5pt, padding: 2mm}");
-		return;
-	}
-	check_keys(ld, v, frame_keys, NULL, "a frame");
-	load_stroke(ld, e, v);
-	e->has_frame = true;
-	e->frame_padding = 2 * 72 / 25.4;
-	const ws_value *p = ws_value_map_get(v, "padding");
-	if (p)
-		get_length(ld, p, "padding", true, &e->frame_padding);
-}
-
-static bool load_point(loader *ld, const ws_value *v, double *x, double *y)
-{
-	if (ws_value_get_type(v) != WS_VALUE_LIST || ws_value_length(v) != 2) {
-		err(ld, v, "a point is [x, y]");
-		return false;
-	}
-	return get_length(ld, ws_value_list_at(v, 0), "x", true, x) &&
-	       get_length(ld, ws_value_list_at(v, 1), "y", true, y);
-}
-
-/* Images are confined to the layout's folder: no absolute paths, no "..",
- * and after resolving symlinks the file must still be inside, and be a
- * regular file (a FIFO or device is refused without being opened). */
-static char *resolve_asset(loader *ld, const ws_value *v)
-{
-	const char *src = scalar_text(ld, v, "src");
-	if (!src)
-		return NULL;
-	if (!*src || g_path_is_absolute(src) || strstr(src, "..")) {
-		err(ld, v, "image '%s' must be a relative path inside the layout's folder", src);
-		return NULL;
-	}
-	char *joined = g_build_filename(ld->layout->dir, src, NULL);
-	char *real = realpath(joined, NULL);
-	char *dir_real = realpath(ld->layout->dir, NULL);
-	char *result = NULL;
-	if (!real) {
-		err(ld, v, "image '%s' not found (looked in %s)", src, ld->layout->dir);
-	} else if (!dir_real || !g_str_has_prefix(real, dir_real) || real[strlen(dir_real)] != '/') {
-		err(ld, v, "image '%s' resolves outside the layout's folder", src);
-	} else if (!g_file_test(real, G_FILE_TEST_IS_REGULAR)) {
-		err(ld, v, "image '%s' is not a regular file", src);
-	} else if (!g_str_has_suffix(real, ".png") && !g_str_has_suffix(real, ".svg")) {
-		err(ld, v, "image '%s' must be a .png or .svg file", src);
-	} else {
-		result = g_strdup(real);
-	}
-	free(real);
-	free(dir_real);
-	g_free(joined);
-	return result;
-}
-
-static void load_plugin_element(loader *ld, ws_elem *e, const ws_value *props)
-{
-	const ws_element_desc *d = e->plugin;
-	check_keys(ld, props, d->keys, common_keys, e->type_name);
-	if (!e->has_box && e->height == WS_AUTO)
-		err(ld, props, "a %s element needs a box, or a height in the flow", e->type_name);
-	e->prop_keys = g_ptr_array_new_with_free_func(g_free);
-	e->prop_templates = g_ptr_array_new_with_free_func((GDestroyNotify)ws_template_free);
-	e->prop_values = g_ptr_array_new_with_free_func((GDestroyNotify)ws_value_unref);
-	for (size_t i = 0; i < ws_value_length(props); i++) {
-		const char *k = ws_value_map_key_at(props, i);
-		bool common = false;
-		for (size_t c = 0; common_keys[c]; c++)
-			common = common || strcmp(k, common_keys[c]) == 0;
-		if (common)
-			continue;
-		const ws_value *pv = ws_value_map_value_at(props, i);
-		g_ptr_array_add(e->prop_keys, g_strdup(k));
-		g_ptr_array_add(e->prop_values, ws_value_ref((ws_value *)pv));
-		g_ptr_array_add(e->prop_templates, ws_value_get_type(pv) == WS_VALUE_STRING
-		                                          ? get_template(ld, pv, k) : NULL);
-	}
-}
-
-static ws_elem *load_element(loader *ld, const ws_value *v)
-{
-	if (ws_value_get_type(v) != WS_VALUE_MAP) {
-		err(ld, v, "an element must be a map such as {text: ...} or {table: ...}");
+		ws__ld_err(ld, v, "an element must be a map such as {text: ...} or {table: ...}");
 		return NULL;
 	}
 	if (++ld->n_elements > WS_LIMIT_ELEMENTS) {
 		if (ld->n_elements == WS_LIMIT_ELEMENTS + 1)
-			err(ld, v, "the layout has more than %d elements", WS_LIMIT_ELEMENTS);
+			ws__ld_err(ld, v, "the layout has more than %d elements", WS_LIMIT_ELEMENTS);
 		return NULL;
 	}
-	/* Find the type key. */
+	/* Find the type key: a built-in type (element.h), else a plugin's. */
 	const char *type_key = NULL;
+	const ws_elem_class *cls = NULL;
 	const ws_element_desc *plugin = NULL;
 	for (size_t i = 0; i < ws_value_length(v); i++) {
 		const char *k = ws_value_map_key_at(v, i);
+		const ws_elem_class *c = ws__elem_class_find(k);
 		const ws_element_desc *pd = NULL;
-		bool builtin = false;
-		for (size_t b = 0; builtin_types[b]; b++)
-			builtin = builtin || strcmp(k, builtin_types[b]) == 0;
-		if (!builtin && ld->registry)
-			pd = ws_registry_find_element(ld->registry, k);
-		if (!builtin && !pd)
+		if (!c && ld->registry && (pd = ws_registry_find_element(ld->registry, k)))
+			c = &ws__elem_plugin_class;
+		if (!c)
 			continue;
 		if (type_key) {
-			err_loc(ld, ws_value_map_key_loc(v, i), "an element has one type, but this one has both '%s' and '%s'",
+			ws__ld_err_loc(ld, ws_value_map_key_loc(v, i), "an element has one type, but this one has both '%s' and '%s'",
 			        type_key, k);
 			return NULL;
 		}
 		type_key = k;
+		cls = c;
 		plugin = pd;
 	}
 	if (!type_key) {
 		/* Suggest against every element type known. */
 		GPtrArray *names = g_ptr_array_new();
-		for (size_t b = 0; builtin_types[b]; b++)
-			g_ptr_array_add(names, (gpointer)builtin_types[b]);
+		for (size_t b = 0; ws__elem_class_at(b); b++)
+			g_ptr_array_add(names, (gpointer)ws__elem_class_at(b)->name);
 		if (ld->registry)
 			for (size_t i = 0; i < ws_registry_element_count(ld->registry); i++)
 				g_ptr_array_add(names, (gpointer)ws_registry_element_at(ld->registry, i)->name);
@@ -1187,111 +894,23 @@ static ws_elem *load_element(loader *ld, const ws_value *v)
 			bad = i;
 		}
 		if (hint)
-			err_loc(ld, ws_value_map_key_loc(v, bad), "unknown element type '%s' (did you mean '%s'?)",
+			ws__ld_err_loc(ld, ws_value_map_key_loc(v, bad), "unknown element type '%s' (did you mean '%s'?)",
 			        ws_value_map_key_at(v, bad), hint);
 		else
-			err_loc(ld, ws_value_map_key_loc(v, 0),
+			ws__ld_err_loc(ld, ws_value_map_key_loc(v, 0),
 			        "an element needs a type: text, table, rect, line, checkbox, image, elements, page_break, space or a plugin element such as barcode");
 		g_ptr_array_free(names, TRUE);
 		return NULL;
 	}
 
 	ws_elem *e = g_new0(ws_elem, 1);
+	e->cls = cls;
 	e->loc = ws_value_loc(v);
 	e->type_name = g_strdup(type_key);
 	ws_value *props = element_props(ld, v, type_key);
-	const ws_value *tv = ws_value_map_get(v, type_key);
 	load_common(ld, e, props);
-
-	if (plugin) {
-		e->type = WS_ELEM_PLUGIN;
-		e->plugin = plugin;
-		load_plugin_element(ld, e, props);
-	} else if (strcmp(type_key, "text") == 0) {
-		e->type = WS_ELEM_TEXT;
-		const char *const *const lists[] = {text_keys, common_keys, style_keys, NULL};
-		check_keys_in(ld, props, lists, "a text element");
-		/* style keys are allowed beside text */
-		if (ws_value_get_type(tv) == WS_VALUE_MAP) {
-			err(ld, tv, "text takes a string; put the style keys beside it");
-		} else {
-			e->text = get_template(ld, tv, "text");
-		}
-		load_elem_style(ld, props, &e->style, &ld->layout->base_style);
-	} else if (strcmp(type_key, "table") == 0) {
-		e->type = WS_ELEM_TABLE;
-		if (ws_value_get_type(tv) != WS_VALUE_MAP)
-			err(ld, tv, "table takes a map (columns, header, rows, each, ...)");
-		else
-			load_table(ld, e, props);
-	} else if (strcmp(type_key, "rect") == 0) {
-		e->type = WS_ELEM_RECT;
-		check_keys(ld, props, rect_keys, common_keys, "a rect");
-		load_stroke(ld, e, props);
-		if (!e->has_box && e->height == WS_AUTO)
-			err(ld, v, "a rect needs a box, or a height in the flow");
-	} else if (strcmp(type_key, "line") == 0) {
-		e->type = WS_ELEM_LINE;
-		check_keys(ld, props, line_keys, common_keys, "a line");
-		load_stroke(ld, e, props);
-		const ws_value *f = ws_value_map_get(props, "from"), *t = ws_value_map_get(props, "to");
-		if (f || t) {
-			if (!f || !t)
-				err(ld, v, "a line needs both from and to");
-			else if (load_point(ld, f, &e->box.x, &e->box.y) && load_point(ld, t, &e->x2, &e->y2))
-				e->has_box = true;
-		}
-	} else if (strcmp(type_key, "checkbox") == 0) {
-		e->type = WS_ELEM_CHECKBOX;
-		const char *const *const lists[] = {checkbox_keys, common_keys, style_keys, NULL};
-		check_keys_in(ld, props, lists, "a checkbox");
-		load_stroke(ld, e, props);
-		const ws_value *c = ws_value_map_get(props, "checked");
-		if (c)
-			e->checked = get_template(ld, c, "checked");
-		const ws_value *lab = ws_value_map_get(props, "label");
-		if (lab)
-			e->text = get_template(ld, lab, "label");
-		load_elem_style(ld, props, &e->style, &ld->layout->base_style);
-		e->box_size = 0;
-		const ws_value *sz = ws_value_map_get(props, "box_size");
-		if (sz)
-			get_length(ld, sz, "box_size", false, &e->box_size);
-	} else if (strcmp(type_key, "image") == 0) {
-		e->type = WS_ELEM_IMAGE;
-		check_keys(ld, props, image_keys, common_keys, "an image");
-		const ws_value *s = ws_value_map_get(props, "src");
-		if (!s && ws_value_get_type(tv) != WS_VALUE_MAP)
-			s = tv;
-		if (!s)
-			err(ld, v, "an image needs src");
-		else
-			e->src = resolve_asset(ld, s);
-		if (!e->has_box && e->height == WS_AUTO)
-			err(ld, v, "an image needs a box, or a height in the flow");
-	} else if (strcmp(type_key, "elements") == 0) {
-		e->type = WS_ELEM_GROUP;
-		check_keys(ld, props, group_keys, common_keys, "a group of elements");
-		e->children = g_ptr_array_new_with_free_func((GDestroyNotify)ws_elem_free);
-		const ws_value *each = ws_value_map_get(props, "each");
-		if (each)
-			e->each = get_expr(ld, each, "each");
-		const ws_value *as = ws_value_map_get(props, "as");
-		e->each_as = g_strdup(as ? ws_value_text(as) : "it");
-		const ws_value *fr = ws_value_map_get(props, "frame");
-		if (fr)
-			load_group_frame(ld, e, fr);
-		load_element_list(ld, tv, e->children, "elements");
-	} else if (strcmp(type_key, "page_break") == 0) {
-		e->type = WS_ELEM_PAGE_BREAK;
-		check_keys(ld, props, NULL, common_keys, "a page break");
-	} else if (strcmp(type_key, "space") == 0) {
-		e->type = WS_ELEM_SPACE;
-		check_keys(ld, props, NULL, common_keys, "a space");
-		double h = 0;
-		if (get_length(ld, tv, "space", false, &h))
-			e->height = h;
-	}
+	ws_elem_src src = {v, ws_value_map_get(v, type_key), props, plugin};
+	e->data = cls->load(ld, e, &src);
 	ws_value_unref(props);
 	return e;
 }
@@ -1314,10 +933,10 @@ static void field_rule_free(gpointer p)
 	g_free(r);
 }
 
-static void load_fields(loader *ld, const ws_value *fields)
+static void load_fields(ws_loader *ld, const ws_value *fields)
 {
 	if (ws_value_get_type(fields) != WS_VALUE_MAP) {
-		err(ld, fields, "fields must be a map of data paths to rules");
+		ws__ld_err(ld, fields, "fields must be a map of data paths to rules");
 		return;
 	}
 	for (size_t i = 0; i < ws_value_length(fields); i++) {
@@ -1328,26 +947,26 @@ static void load_fields(loader *ld, const ws_value *fields)
 		r->loc = ws_value_map_key_loc(fields, i);
 		g_ptr_array_add(ld->layout->fields, r);
 		if (ws_value_get_type(def) != WS_VALUE_MAP) {
-			err(ld, def, "the rule for '%s' must be a map (required, type, pattern, enum)", path);
+			ws__ld_err(ld, def, "the rule for '%s' must be a map (required, type, pattern, enum)", path);
 			continue;
 		}
-		check_keys(ld, def, field_keys, NULL, "a field rule");
+		ws__ld_check_keys(ld, def, field_keys, NULL, "a field rule");
 		const ws_value *v;
 		if ((v = ws_value_map_get(def, "required")))
-			get_bool(ld, v, "required", &r->required);
+			ws__ld_bool(ld, v, "required", &r->required);
 		if ((v = ws_value_map_get(def, "type"))) {
 			static const char *const types[] = {"string", "number", "date", "list", "map", "bool", NULL};
-			int k = get_enum(ld, v, "type", types);
+			int k = ws__ld_enum(ld, v, "type", types);
 			if (k >= 0)
 				r->type = g_strdup(types[k]);
 		}
 		if ((v = ws_value_map_get(def, "pattern"))) {
-			const char *pat = scalar_text(ld, v, "pattern");
+			const char *pat = ws__ld_scalar_text(ld, v, "pattern");
 			GError *gerr = NULL;
 			if (pat) {
 				r->pattern = g_regex_new(pat, G_REGEX_OPTIMIZE, 0, &gerr);
 				if (!r->pattern) {
-					err(ld, v, "pattern is not a valid regular expression: %s", gerr->message);
+					ws__ld_err(ld, v, "pattern is not a valid regular expression: %s", gerr->message);
 					g_error_free(gerr);
 				} else {
 					r->pattern_text = g_strdup(pat);
@@ -1356,7 +975,7 @@ static void load_fields(loader *ld, const ws_value *fields)
 		}
 		if ((v = ws_value_map_get(def, "enum"))) {
 			if (ws_value_get_type(v) != WS_VALUE_LIST) {
-				err(ld, v, "enum must be a list of allowed values");
+				ws__ld_err(ld, v, "enum must be a list of allowed values");
 			} else {
 				r->enum_values = g_ptr_array_new_with_free_func(g_free);
 				for (size_t k = 0; k < ws_value_length(v); k++)
@@ -1364,10 +983,10 @@ static void load_fields(loader *ld, const ws_value *fields)
 			}
 		}
 		if ((v = ws_value_map_get(def, "message")))
-			r->message = g_strdup(scalar_text(ld, v, "message"));
+			r->message = g_strdup(ws__ld_scalar_text(ld, v, "message"));
 		if ((v = ws_value_map_get(def, "level"))) {
 			static const char *const levels[] = {"error", "warning", NULL};
-			r->warning = get_enum(ld, v, "level", levels) == 1;
+			r->warning = ws__ld_enum(ld, v, "level", levels) == 1;
 		}
 	}
 }
@@ -1473,9 +1092,9 @@ int ws_layout_check_fields(const ws_layout *layout, const ws_value *group, ws_di
 }
 
 /* A kind a plugin serves, or an error at `v` with the closest kind. */
-static const char *known_kind(loader *ld, const ws_value *v, const char *key)
+static const char *known_kind(ws_loader *ld, const ws_value *v, const char *key)
 {
-	const char *kind = scalar_text(ld, v, key);
+	const char *kind = ws__ld_scalar_text(ld, v, key);
 	if (!kind || !ld->registry || ws_registry_find_kind(ld->registry, kind))
 		return kind;
 	GPtrArray *names = g_ptr_array_new();
@@ -1488,9 +1107,9 @@ static const char *known_kind(loader *ld, const ws_value *v, const char *key)
 	for (size_t i = 0; i < ws_registry_dir_count(ld->registry); i++)
 		g_string_append_printf(dirs, "%s%s", i ? ", " : "", ws_registry_dir_at(ld->registry, i));
 	if (hint)
-		err(ld, v, "no plugin serves the kind '%s' (did you mean '%s'?)", kind, hint);
+		ws__ld_err(ld, v, "no plugin serves the kind '%s' (did you mean '%s'?)", kind, hint);
 	else
-		err(ld, v, "no plugin serves the kind '%s' (see 'wenshu list kinds'; plugin folders searched: %s)", kind,
+		ws__ld_err(ld, v, "no plugin serves the kind '%s' (see 'wenshu list kinds'; plugin folders searched: %s)", kind,
 		    dirs->len ? dirs->str : "none");
 	g_string_free(dirs, TRUE);
 	g_ptr_array_free(names, TRUE);
@@ -1514,24 +1133,24 @@ static bool good_name(const char *s)
  * office's own says `name:` instead: then only its `fields:` rules
  * validate, and `derive: KIND` borrows that kind's derived fields
  * (group.derived) without its rules. */
-static void load_identity(loader *ld, const ws_value *root, const char *path)
+static void load_identity(ws_loader *ld, const ws_value *root, const char *path)
 {
 	ws_layout *l = ld->layout;
 	const ws_value *kv = ws_value_map_get(root, "kind");
 	const ws_value *nv = ws_value_map_get(root, "name");
 	const ws_value *dv = ws_value_map_get(root, "derive");
 	/* ws_value_text() is NULL for a list or map (`kind:` followed by an
-	 * indented list, found by fuzzing); scalar_text() reports those. */
+	 * indented list, found by fuzzing); ws__ld_scalar_text() reports those. */
 	if (kv && ws_value_text(kv) && !*ws_value_text(kv))
 		kv = NULL;
 	if (nv) {
-		const char *name = scalar_text(ld, nv, "name");
+		const char *name = ws__ld_scalar_text(ld, nv, "name");
 		if (name && !good_name(name))
-			err(ld, nv, "the form's name '%s' must be letters, digits, '-' and '_' (e.g. name: passport-receipt)",
+			ws__ld_err(ld, nv, "the form's name '%s' must be letters, digits, '-' and '_' (e.g. name: passport-receipt)",
 			    name);
 		else if (name && ld->registry && ws_registry_find_kind(ld->registry, name) &&
 		         g_strcmp0(name, kv ? ws_value_text(kv) : NULL) != 0)
-			err(ld, nv, "the name '%s' is a plugin's kind; give the form a name of its own", name);
+			ws__ld_err(ld, nv, "the name '%s' is a plugin's kind; give the form a name of its own", name);
 		else if (name)
 			l->name = g_strdup(name);
 		/* `wenshu render NAME` finds NAME.yaml: say so when they differ. */
@@ -1545,7 +1164,7 @@ static void load_identity(loader *ld, const ws_value *root, const char *path)
 		g_free(base);
 	}
 	if (!kv && !nv) {
-		err(ld, root,
+		ws__ld_err(ld, root,
 		    "the layout must say what it is: 'name: my-form' (a form of its own) or 'kind: payment-receipt' (a plugin's kind)");
 		return;
 	}
@@ -1553,7 +1172,7 @@ static void load_identity(loader *ld, const ws_value *root, const char *path)
 		l->kind = g_strdup(known_kind(ld, kv, "kind"));
 	if (dv) {
 		if (kv)
-			err(ld, dv, "derive: is for a form without kind: (the kind '%s' derives its own fields)",
+			ws__ld_err(ld, dv, "derive: is for a form without kind: (the kind '%s' derives its own fields)",
 			    l->kind ? l->kind : "");
 		else
 			l->derive = g_strdup(known_kind(ld, dv, "derive"));
@@ -1633,7 +1252,7 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
                            const ws_registry *registry, ws_diags *diags)
 {
 	ws_diags *mine = ws_diags_new();
-	loader ld = {.registry = registry, .diags = mine};
+	ws_loader ld = {.registry = registry, .diags = mine};
 	ws_layout *l = g_new0(ws_layout, 1);
 	ld.layout = l;
 	layout_init_defaults(l);
@@ -1645,42 +1264,42 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 	g_free(dir);
 
 	if (ws_value_get_type(root) != WS_VALUE_MAP) {
-		err(&ld, root, "a layout must be a map starting with 'wenshu: 1'");
+		ws__ld_err(&ld, root, "a layout must be a map starting with 'wenshu: 1'");
 		goto done;
 	}
-	check_keys(&ld, root, top_keys, NULL, "the layout");
+	ws__ld_check_keys(&ld, root, top_keys, NULL, "the layout");
 	const ws_value *v = ws_value_map_get(root, "wenshu");
 	if (!v) {
-		err(&ld, root, "the layout must start with 'wenshu: 1' (the format version)");
+		ws__ld_err(&ld, root, "the layout must start with 'wenshu: 1' (the format version)");
 	} else if (ws_value_get_type(v) != WS_VALUE_NUMBER || ws_value_number(v) != WS_LAYOUT_FORMAT_VERSION) {
-		err(&ld, v, "this layout is format version '%s'; wenshu %s reads version %d", ws_value_text(v),
+		ws__ld_err(&ld, v, "this layout is format version '%s'; wenshu %s reads version %d", ws_value_text(v),
 		    WS_VERSION, WS_LAYOUT_FORMAT_VERSION);
 		goto done;
 	}
 	load_identity(&ld, root, path);
 	if ((v = ws_value_map_get(root, "title")))
-		l->title = g_strdup(scalar_text(&ld, v, "title"));
+		l->title = g_strdup(ws__ld_scalar_text(&ld, v, "title"));
 	if ((v = ws_value_map_get(root, "author")))
-		l->author = g_strdup(scalar_text(&ld, v, "author"));
+		l->author = g_strdup(ws__ld_scalar_text(&ld, v, "author"));
 	if ((v = ws_value_map_get(root, "subject")))
-		l->subject = g_strdup(scalar_text(&ld, v, "subject"));
+		l->subject = g_strdup(ws__ld_scalar_text(&ld, v, "subject"));
 	if ((v = ws_value_map_get(root, "page")))
 		load_page(&ld, v);
 	if ((v = ws_value_map_get(root, "fonts"))) {
 		if (ws_value_get_type(v) != WS_VALUE_MAP)
-			err(&ld, v, "fonts must map role names to font families (song: Wenshu Song)");
+			ws__ld_err(&ld, v, "fonts must map role names to font families (song: Wenshu Song)");
 		else
 			for (size_t i = 0; i < ws_value_length(v); i++) {
-				const char *fam = scalar_text(&ld, ws_value_map_value_at(v, i), "font family");
+				const char *fam = ws__ld_scalar_text(&ld, ws_value_map_value_at(v, i), "font family");
 				if (fam)
 					g_hash_table_insert(l->fonts, g_strdup(ws_value_map_key_at(v, i)), g_strdup(fam));
 			}
 	}
 	if ((v = ws_value_map_get(root, "defaults"))) {
 		if (ws_value_get_type(v) != WS_VALUE_MAP) {
-			err(&ld, v, "defaults must be a map of style properties");
+			ws__ld_err(&ld, v, "defaults must be a map of style properties");
 		} else {
-			check_keys(&ld, v, style_keys, NULL, "defaults");
+			ws__ld_check_keys(&ld, v, ws__ld_style_keys, NULL, "defaults");
 			ws_style own = {0};
 			parse_style_keys(&ld, v, &own);
 			style_merge(&l->base_style, &own);
@@ -1696,13 +1315,13 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 		static const char *const gk[] = {"chars", "lines", NULL};
 		double c = 0, n = 0;
 		if (ws_value_get_type(v) != WS_VALUE_MAP)
-			err(&ld, v, "grid must be a map {chars: 28, lines: 22}");
+			ws__ld_err(&ld, v, "grid must be a map {chars: 28, lines: 22}");
 		else {
-			check_keys(&ld, v, gk, NULL, "grid");
+			ws__ld_check_keys(&ld, v, gk, NULL, "grid");
 			const ws_value *cv = ws_value_map_get(v, "chars"), *lv = ws_value_map_get(v, "lines");
 			if (!cv || !lv)
-				err(&ld, v, "grid needs both chars and lines");
-			else if (get_number(&ld, cv, "grid chars", 1, 200, &c) && get_number(&ld, lv, "grid lines", 1, 200, &n)) {
+				ws__ld_err(&ld, v, "grid needs both chars and lines");
+			else if (ws__ld_number(&ld, cv, "grid chars", 1, 200, &c) && ws__ld_number(&ld, lv, "grid lines", 1, 200, &n)) {
 				l->grid_chars = (int)c;
 				l->grid_lines = (int)n;
 			}
@@ -1714,11 +1333,11 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 		load_fields(&ld, v);
 	v = ws_value_map_get(root, "elements");
 	if (!v)
-		err(&ld, root, "the layout has no elements");
+		ws__ld_err(&ld, root, "the layout has no elements");
 	else
-		load_element_list(&ld, v, l->elements, "elements");
+		ws__ld_element_list(&ld, v, l->elements, "elements");
 	if ((v = ws_value_map_get(root, "every_page")))
-		load_element_list(&ld, v, l->every_page, "every_page");
+		ws__ld_element_list(&ld, v, l->every_page, "every_page");
 	if (!l->title)
 		l->title = g_strdup(l->name ? l->name : "");
 

@@ -1,0 +1,176 @@
+/* `elements:` — a group: its children placed in order, once, or once per
+ * item of `each` (with the item as `it`, or the name in `as`, and `loop`).
+ * keep_together moves the whole group to the next page when it would
+ * break and fits on one. */
+#include "elements.h"
+
+#include "flow.h"
+#include "layout-load.h"
+
+typedef struct group_elem {
+	GPtrArray *children;     /* of ws_elem* (owned) */
+	ws_template *each;       /* owned or NULL */
+	char *each_as;           /* owned: the loop variable's name, default "it" */
+	bool has_frame;          /* a rect (stroke, dash, radius) around what it placed */
+	ws_stroke frame;
+	double frame_padding;    /* pt, between the content and the frame */
+} group_elem;
+
+static const char *const group_keys[] = {"elements", "each", "as", "frame", NULL};
+static const char *const frame_keys[] = {"stroke", "stroke_width", "dash", "radius", "padding", NULL};
+
+/* `frame:` on a group: a rect drawn around whatever the group placed, so
+ * it grows with its content (a routing slip whose group name wraps). */
+static void load_group_frame(ws_loader *ld, group_elem *x, const ws_value *v)
+{
+	if (ws_value_get_type(v) != WS_VALUE_MAP) {
+		ws__ld_err(ld, v, "frame is a map such as {stroke: black, stroke_width: 0.5pt, padding: 2mm}");
+		return;
+	}
+	ws__ld_check_keys(ld, v, frame_keys, NULL, "a frame");
+	ws__ld_stroke(ld, v, &x->frame);
+	x->has_frame = true;
+	x->frame_padding = 2 * 72 / 25.4;
+	const ws_value *p = ws_value_map_get(v, "padding");
+	if (p)
+		ws__ld_length(ld, p, "padding", true, &x->frame_padding);
+}
+
+static void *group_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
+{
+	group_elem *x = g_new0(group_elem, 1);
+	ws__ld_check_keys(ld, src->props, group_keys, ws__ld_common_keys, "a group of elements");
+	x->children = g_ptr_array_new_with_free_func((GDestroyNotify)ws_elem_free);
+	const ws_value *each = ws_value_map_get(src->props, "each");
+	if (each)
+		x->each = ws__ld_expr(ld, each, "each");
+	const ws_value *as = ws_value_map_get(src->props, "as");
+	x->each_as = g_strdup(as ? ws_value_text(as) : "it");
+	const ws_value *fr = ws_value_map_get(src->props, "frame");
+	if (fr)
+		load_group_frame(ld, x, fr);
+	ws__ld_element_list(ld, src->value, x->children, "elements");
+	return x;
+}
+
+static void group_free(void *data)
+{
+	group_elem *x = data;
+	g_ptr_array_free(x->children, TRUE);
+	ws_template_free(x->each);
+	g_free(x->each_as);
+	g_free(x);
+}
+
+/* A group's frame: a rect around everything the group placed from record
+ * `first` on, one per page it reached, so it grows with its content. */
+static void frame_group(ws_flow *t, const ws_elem *e, size_t first)
+{
+	const group_elem *x = e->data;
+	size_t n = ws_document_record_count(t->doc);
+	size_t pages = ws_document_page_count(t->doc);
+	for (size_t pg = 0; pg < pages; pg++) {
+		double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+		for (size_t i = first; i < n; i++) {
+			const ws_record *r = ws_document_record_at(t->doc, i);
+			if (r->page != pg || r->kind == WS_RECORD_LINE)
+				continue;
+			/* a text line counts with its box, not past it: a wrapped
+			 * cell's limit may be wider than what it holds */
+			x0 = MIN(x0, r->box.x);
+			y0 = MIN(y0, r->box.y);
+			x1 = MAX(x1, r->box.x + r->box.width);
+			y1 = MAX(y1, r->box.y + r->box.height);
+		}
+		if (x1 < x0)
+			continue;
+		double p = x->frame_padding;
+		ws_rect r = {x0 - p, y0 - p, x1 - x0 + 2 * p, y1 - y0 + 2 * p};
+		size_t save = t->page;
+		t->page = pg;
+		ws_flow_add_elem_shape(t, e, WS_SHAPE_RECT, r, &x->frame);
+		t->page = save;
+	}
+}
+
+/* The each loop: one pass over the children per item. */
+static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
+{
+	const group_elem *x = e->data;
+	size_t first_record = ws_document_record_count(t->doc);
+	if (!x->each) {
+		ws_flow_place_list(t, x->children, absolute_only);
+		if (x->has_frame)
+			frame_group(t, e, first_record);
+		return;
+	}
+	ws_value *items = NULL;
+	if (ws_bind_list(x->each, t->scope, &items, t->diags) != WS_OK)
+		return;
+	size_t n = ws_value_length(items);
+	for (size_t k = 0; k < n && !t->aborted; k++) {
+		ws_value *prev = ws_bind_push(t->scope, x->each_as, ws_value_ref(ws_value_list_at(items, k)));
+		ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
+		ws_bind_set_loop(t->scope, k, n);
+		/* keep_together on `each`: each item's block (one applicant)
+		 * stays on one page when it fits on one. */
+		if (e->keep_together && !absolute_only) {
+			double need = ws_flow_list_height(t, x->children);
+			if (need <= t->frame.height)
+				ws_flow_ensure_room(t, need);
+		}
+		ws_flow_place_list(t, x->children, absolute_only);
+		ws_bind_restore(t->scope, x->each_as, prev);
+		ws_bind_restore(t->scope, "loop", prev_loop);
+	}
+	ws_value_unref(items);
+	if (x->has_frame)
+		frame_group(t, e, first_record);
+}
+
+static double group_start_height(ws_flow *t, const ws_elem *e)
+{
+	const group_elem *x = e->data;
+	return x->children->len ? ws_flow_start_height(t, g_ptr_array_index(x->children, 0)) : 0;
+}
+
+/* All children, once per item of `each`. */
+static double group_block_height(ws_flow *t, const ws_elem *e)
+{
+	const group_elem *x = e->data;
+	if (!x->each)
+		return ws_flow_list_height(t, x->children);
+	ws_value *items = NULL;
+	ws_diags *quiet = ws_diags_new();
+	double h = 0;
+	if (ws_bind_list(x->each, t->scope, &items, quiet) == WS_OK) {
+		size_t n = ws_value_length(items);
+		for (size_t k = 0; k < n; k++) {
+			ws_value *prev = ws_bind_push(t->scope, x->each_as, ws_value_ref(ws_value_list_at(items, k)));
+			ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
+			ws_bind_set_loop(t->scope, k, n);
+			h += ws_flow_list_height(t, x->children);
+			ws_bind_restore(t->scope, x->each_as, prev);
+			ws_bind_restore(t->scope, "loop", prev_loop);
+		}
+	}
+	ws_value_unref(items);
+	ws_diags_free(quiet);
+	return h;
+}
+
+static bool group_keeps_items(const ws_elem *e)
+{
+	const group_elem *x = e->data;
+	return x->each != NULL;
+}
+
+const ws_elem_class ws__elem_group = {
+	.name = "elements",
+	.load = group_load,
+	.free = group_free,
+	.place = group_place,
+	.start_height = group_start_height,
+	.block_height = group_block_height,
+	.keeps_items = group_keeps_items,
+};
