@@ -71,6 +71,19 @@ echo "out-of-tree plugin built and loaded"
 INNER
 
 clean_env="PATH=/usr/bin:/bin HOME=$T/home XDG_DATA_HOME=$T/home/data XDG_CACHE_HOME=$T/cache SOURCE_DATE_EPOCH=1741132800 LANG=C.UTF-8"
+# The sanitizer build (tools/sanitize) keeps its settings: they are not
+# wenshu's.  Its suppressions file is copied out of the tree to be hidden.
+case "${LSAN_OPTIONS:-}" in
+*suppressions=*)
+	supp=${LSAN_OPTIONS#*suppressions=}
+	supp=${supp%%:*}
+	cp "$supp" "$T/lsan.supp"
+	LSAN_OPTIONS=$(echo "$LSAN_OPTIONS" | sed "s|suppressions=$supp|suppressions=$T/lsan.supp|") ;;
+esac
+for v in ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS; do
+	eval "val=\${$v:-}"
+	[ -n "$val" ] && clean_env="$clean_env $v=$val"
+done
 if unshare -m true 2>/dev/null; then
 	# A private mount namespace: empty folders over the source and build trees.
 	env -i $clean_env HIDDEN=1 unshare -m sh -c "mount -t tmpfs none '$SRC' && { [ -d '$BUILD/meson-private' ] && mount -t tmpfs none '$BUILD' || true; } && sh '$T/run.sh'"

@@ -57,16 +57,17 @@ Test(paths, office_folder_follows_xdg_data_home)
 
 Test(paths, search_order_env_office_build_installed)
 {
-	char *tmp = wst_tmpdir();
-	char *env1 = g_build_filename(tmp, "env1", NULL);
-	g_setenv("WENSHU_LAYOUT_PATH", g_strdup_printf("%s::relative/dir", env1), TRUE);
+	g_autofree char *tmp = wst_tmpdir();
+	g_autofree char *env1 = g_build_filename(tmp, "env1", NULL);
+	g_autofree char *env = g_strdup_printf("%s::relative/dir", env1);
+	g_setenv("WENSHU_LAYOUT_PATH", env, TRUE);
 	g_setenv("XDG_DATA_HOME", tmp, TRUE);
 	ws_engine *e = open_engine();
 	ws_search_origin o;
 	cr_assert_eq(ws_engine_layout_dir_count(e), 4, "env, office, build tree, installed");
 	cr_assert_str_eq(ws_engine_layout_dir_at(e, 0, &o), env1);
 	cr_assert_eq(o, WS_SEARCH_ENV);
-	char *office = g_build_filename(tmp, "wenshu", "layouts", NULL);
+	g_autofree char *office = g_build_filename(tmp, "wenshu", "layouts", NULL);
 	cr_assert_str_eq(ws_engine_layout_dir_at(e, 1, &o), office);
 	cr_assert_eq(o, WS_SEARCH_OFFICE);
 	cr_assert_str_eq(ws_engine_layout_dir_at(e, 2, &o), WS_TEST_SOURCE_DIR "/layouts");
@@ -79,11 +80,11 @@ Test(paths, search_order_env_office_build_installed)
 
 Test(paths, office_layout_shadows_the_shipped_one_and_own_forms_are_found_by_name)
 {
-	char *tmp = wst_tmpdir();
+	g_autofree char *tmp = wst_tmpdir();
 	g_unsetenv("WENSHU_LAYOUT_PATH");
 	g_setenv("XDG_DATA_HOME", tmp, TRUE);
-	char *note = g_build_filename(tmp, "wenshu", "layouts", "note.yaml", NULL);
-	char *form = g_build_filename(tmp, "wenshu", "layouts", "passport-receipt.yaml", NULL);
+	g_autofree char *note = g_build_filename(tmp, "wenshu", "layouts", "note.yaml", NULL);
+	g_autofree char *form = g_build_filename(tmp, "wenshu", "layouts", "passport-receipt.yaml", NULL);
 	write_file(note, "wenshu: 1\n");
 	write_file(form, "wenshu: 1\n");
 	ws_engine *e = open_engine();
@@ -105,8 +106,8 @@ Test(paths, office_layout_shadows_the_shipped_one_and_own_forms_are_found_by_nam
 
 Test(paths, not_found_lists_every_folder_searched)
 {
-	char *tmp = wst_tmpdir();
-	char *env1 = g_build_filename(tmp, "mine", NULL);
+	g_autofree char *tmp = wst_tmpdir();
+	g_autofree char *env1 = g_build_filename(tmp, "mine", NULL);
 	g_mkdir(env1, 0755);
 	g_setenv("WENSHU_LAYOUT_PATH", env1, TRUE);
 	g_setenv("XDG_DATA_HOME", tmp, TRUE);
@@ -116,8 +117,8 @@ Test(paths, not_found_lists_every_folder_searched)
 	cr_assert_eq(ws_engine_find_layout(e, "no-such-form", &path, d), WS_EUSAGE);
 	cr_assert_null(path);
 	const char *msg = first_error(d);
-	char *want_env = g_strdup_printf("%s ($WENSHU_LAYOUT_PATH)", env1);
-	char *want_office = g_strdup_printf("%s/wenshu/layouts (office folder, missing)", tmp);
+	g_autofree char *want_env = g_strdup_printf("%s ($WENSHU_LAYOUT_PATH)", env1);
+	g_autofree char *want_office = g_strdup_printf("%s/wenshu/layouts (office folder, missing)", tmp);
 	cr_assert(strstr(msg, "layout folders searched: "), "%s", msg);
 	cr_assert(strstr(msg, want_env), "%s", msg);
 	cr_assert(strstr(msg, want_office), "%s", msg);
@@ -132,15 +133,15 @@ Test(paths, not_found_lists_every_folder_searched)
  * folder is still there. */
 Test(paths, binary_outside_the_build_tree_never_reads_the_source_tree)
 {
-	char *tmp = wst_tmpdir();
-	char *exe = g_build_filename(tmp, "wenshu", NULL);
+	g_autofree char *tmp = wst_tmpdir();
+	g_autofree char *exe = g_build_filename(tmp, "wenshu", NULL);
 	char *bin = NULL;
 	gsize len = 0;
 	cr_assert(g_file_get_contents(WS_TEST_BUILD_DIR "/cli/wenshu", &bin, &len, NULL));
 	cr_assert(g_file_set_contents(exe, bin, len, NULL));
 	g_chmod(exe, 0755);
 	g_free(bin);
-	char *data = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
+	g_autofree char *data = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
 	const char *argv[] = {exe, "check", "note", "--data", data, NULL};
 	char **envp = g_get_environ();
 	envp = g_environ_unsetenv(envp, "WENSHU_LAYOUT_PATH");

@@ -29,10 +29,9 @@ static const char *two_pages =
 static void save(const char *path, const char *text)
 {
 	/* As an editor does: a new file renamed over the old one. */
-	char *tmp = g_strdup_printf("%s.swp", path);
+	g_autofree char *tmp = g_strdup_printf("%s.swp", path);
 	cr_assert(g_file_set_contents(tmp, text, -1, NULL));
 	cr_assert_eq(g_rename(tmp, path), 0);
-	g_free(tmp);
 }
 
 static bool wait_for(bool (*cond)(const char *), const char *arg, double seconds)
@@ -52,25 +51,25 @@ static char *in(const char *dir, const char *name) { return g_build_filename(dir
 
 Test(preview, watch_rerenders_removes_gone_pages_marks_failure_and_recovers)
 {
-	char *dir = wst_tmpdir();
-	char *layout = in(dir, "form.yaml"), *out = in(dir, "out");
+	g_autofree char *dir = wst_tmpdir();
+	g_autofree char *layout = in(dir, "form.yaml"), *out = in(dir, "out");
 	save(layout, two_pages);
 	const char *argv[] = {WENSHU, "preview", layout, "--data", DATA, "-o", out, "--watch", NULL};
 	GPid pid;
 	int err_fd = -1;
 	cr_assert(g_spawn_async_with_pipes(dir, (char **)argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
 	                                   NULL, NULL, &pid, NULL, NULL, &err_fd, NULL));
-	char *p1 = in(out, "G2025-TEST-001-interview-confirmation-1.png");
-	char *p2 = in(out, "G2025-TEST-001-interview-confirmation-2.png");
-	char *one = in(out, "G2025-TEST-001-interview-confirmation.png");
-	char *stale = in(out, "STALE.txt");
+	g_autofree char *p1 = in(out, "G2025-TEST-001-interview-confirmation-1.png");
+	g_autofree char *p2 = in(out, "G2025-TEST-001-interview-confirmation-2.png");
+	g_autofree char *one = in(out, "G2025-TEST-001-interview-confirmation.png");
+	g_autofree char *stale = in(out, "STALE.txt");
 	cr_assert(wait_for(exists, p2, 60), "two pages written");
 	cr_assert(exists(p1));
 	wst_assert_png_size(p1, 827, 1169); /* A4 at the default 100 dpi */
 	g_usleep(300 * 1000); /* the watch is set up after the first render */
 
 	/* 2 pages → 1: the page files of the old render go. */
-	char *short_layout = g_strdup(two_pages);
+	g_autofree char *short_layout = g_strdup(two_pages);
 	*strstr(short_layout, "  - page_break: true\n") = '\0';
 	save(layout, short_layout);
 	cr_assert(wait_for(exists, one, 10), "one page written after the edit");
@@ -79,7 +78,7 @@ Test(preview, watch_rerenders_removes_gone_pages_marks_failure_and_recovers)
 	cr_assert(missing(stale));
 
 	/* A broken layout: the last pages stay, marked STALE with the error. */
-	char *broken = g_strdup_printf("%s  - text: [unclosed\n", short_layout);
+	g_autofree char *broken = g_strdup_printf("%s  - text: [unclosed\n", short_layout);
 	save(layout, broken);
 	cr_assert(wait_for(exists, stale, 10), "STALE.txt after a failed render");
 	char *why = NULL;
@@ -103,8 +102,6 @@ Test(preview, watch_rerenders_removes_gone_pages_marks_failure_and_recovers)
 	cr_assert(strstr(buf, "form.yaml:"), "with the layout's file:line:col: %s", buf);
 	close(err_fd);
 	g_free(why);
-	g_free(broken);
-	g_free(short_layout);
 }
 
 static int run(const char *const *args, char **err)
@@ -137,13 +134,13 @@ static long count_colour(const char *png, int r, int g, int b)
 
 Test(preview, debug_draws_margins_grid_and_text_boxes)
 {
-	char *dir = wst_tmpdir();
-	char *plain = in(dir, "plain"), *debug = in(dir, "debug");
+	g_autofree char *dir = wst_tmpdir();
+	g_autofree char *plain = in(dir, "plain"), *debug = in(dir, "debug");
 	const char *a1[] = {WENSHU, "preview", "note", "--data", DATA, "-o", plain, NULL};
 	const char *a2[] = {WENSHU, "preview", "note", "--data", DATA, "-o", debug, "--debug", NULL};
 	cr_assert_eq(run(a1, NULL), 0);
 	cr_assert_eq(run(a2, NULL), 0);
-	char *p = in(plain, "G2025-TEST-001-note.png"), *q = in(debug, "G2025-TEST-001-note.png");
+	g_autofree char *p = in(plain, "G2025-TEST-001-note.png"), *q = in(debug, "G2025-TEST-001-note.png");
 	/* Magenta (margins) appears only with --debug. */
 	cr_assert_eq(count_colour(p, 204, 0, 204), 0);
 	cr_assert_gt(count_colour(q, 204, 0, 204), 300, "the margin frame is drawn");
@@ -151,8 +148,8 @@ Test(preview, debug_draws_margins_grid_and_text_boxes)
 
 Test(preview, sheet_png_and_pdf_label_every_page)
 {
-	char *dir = wst_tmpdir();
-	char *png = in(dir, "sheet.png"), *pdf = in(dir, "sheet.pdf");
+	g_autofree char *dir = wst_tmpdir();
+	g_autofree char *png = in(dir, "sheet.png"), *pdf = in(dir, "sheet.pdf");
 	const char *a1[] = {WENSHU, "preview", "interview-confirmation", "--data", "tests/data/batch-9.yaml", "--sheet", png, NULL};
 	char *err = NULL;
 	int rc = run(a1, &err);
