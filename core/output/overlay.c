@@ -2,6 +2,7 @@
 #include "overlay.h"
 
 #include <math.h>
+#include <string.h>
 #include <pango/pangocairo.h>
 
 #include "layout-private.h"
@@ -24,6 +25,16 @@ static void label(cairo_t *cr, double x, double y, const char *text, double r, d
 	cairo_move_to(cr, x + 1, y);
 	cairo_show_text(cr, text);
 	cairo_restore(cr);
+}
+
+/* True when `b` pokes out of `limit` by more than rounding (0.05 pt). */
+static bool outside(ws_rect b, ws_rect limit)
+{
+	if (limit.width <= 0 && limit.height <= 0)
+		return false;
+	const double eps = 0.05;
+	return b.x < limit.x - eps || b.y < limit.y - eps || b.x + b.width > limit.x + limit.width + eps ||
+	       b.y + b.height > limit.y + limit.height + eps;
 }
 
 static bool is_a4(double w, double h)
@@ -77,27 +88,87 @@ void ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layou
 		label(cr, f.x + 1, f.y + f.height + 6, "margins", 0.8, 0.0, 0.8);
 	}
 
-	/* Every line of text: its box in blue, its baseline in orange. */
-	cairo_set_line_width(cr, 0.3);
-	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
-		const ws_text_run *r = ws_document_text_run_at(doc, i);
+	/* What the typesetter recorded (document.h, ws_record): every text
+	 * line's box in blue with its baseline in orange, frames and boxed
+	 * elements in green, table rows in grey; anything outside the box it
+	 * must stay in, in red with that box dashed. */
+	const char *last_file = NULL;
+	unsigned last_line = 0;
+	for (size_t i = 0; i < ws_document_record_count(doc); i++) {
+		const ws_record *r = ws_document_record_at(doc, i);
 		if (r->page != page)
 			continue;
-		cairo_set_source_rgba(cr, 0.1, 0.3, 0.9, 0.7);
+		bool over = r->kind == WS_RECORD_TEXT && (r->shrunk_out || outside(r->box, r->limit));
+		cairo_save(cr);
+		cairo_set_line_width(cr, over ? 1.0 : 0.3);
+		switch (r->kind) {
+		case WS_RECORD_TEXT:
+		case WS_RECORD_LINE:
+			if (over)
+				cairo_set_source_rgb(cr, 0.9, 0.0, 0.0);
+			else
+				cairo_set_source_rgba(cr, 0.1, 0.3, 0.9, 0.7);
+			break;
+		case WS_RECORD_ROW:
+			cairo_set_source_rgba(cr, 0.4, 0.4, 0.4, 0.6);
+			break;
+		default:
+			cairo_set_source_rgba(cr, 0.0, 0.55, 0.2, 0.8);
+			break;
+		}
 		cairo_rectangle(cr, r->box.x, r->box.y, r->box.width, r->box.height);
 		cairo_stroke(cr);
+		if (r->kind == WS_RECORD_TEXT && r->baseline > 0) {
+			cairo_set_source_rgba(cr, 1.0, 0.5, 0.0, 0.9);
+			cairo_move_to(cr, r->box.x, r->baseline);
+			cairo_line_to(cr, r->box.x + r->box.width, r->baseline);
+			cairo_stroke(cr);
+		}
+		if (over) {
+			double dash[] = {2, 1.5};
+			cairo_set_dash(cr, dash, 2, 0);
+			cairo_set_source_rgb(cr, 0.9, 0.0, 0.0);
+			cairo_rectangle(cr, r->limit.x, r->limit.y, r->limit.width, r->limit.height);
+			cairo_stroke(cr);
+		}
+		cairo_restore(cr);
+		/* The element's name and layout line, once per element. */
+		if (r->loc.file && r->kind != WS_RECORD_ROW && (r->loc.file != last_file || r->loc.line != last_line)) {
+			char *tag = g_strdup_printf("%s :%u%s", r->type ? r->type : "?", r->loc.line, over ? " OVERFLOW" : "");
+			if (over)
+				label(cr, r->box.x, r->box.y - 0.5, tag, 0.9, 0.0, 0.0);
+			else
+				label(cr, r->box.x, r->box.y - 0.5, tag, 0.1, 0.3, 0.7);
+			g_free(tag);
+			last_file = r->loc.file;
+			last_line = r->loc.line;
+		}
 	}
 	cairo_restore(cr);
 }
 
 bool ws_overlay_find(const ws_document *doc, ws_loc loc, size_t *page, ws_rect *box)
 {
-	/* Element records (document.h) are what tie a layout position to a
-	 * place on the page; until the typesetter records them nothing can be
-	 * pointed at. */
-	(void)doc;
-	(void)loc;
-	(void)page;
-	(void)box;
-	return false;
+	/* The union of the records the element made on the first page it
+	 * reached: a finding points at the whole element there. */
+	bool found = false;
+	for (size_t i = 0; loc.file && i < ws_document_record_count(doc); i++) {
+		const ws_record *r = ws_document_record_at(doc, i);
+		if (!r->loc.file || r->loc.line != loc.line || strcmp(r->loc.file, loc.file) != 0 ||
+		    (loc.column && r->loc.column != loc.column))
+			continue;
+		if (!found) {
+			*page = r->page;
+			*box = r->box;
+			found = true;
+		} else if (r->page == *page) {
+			double x1 = fmax(box->x + box->width, r->box.x + r->box.width);
+			double y1 = fmax(box->y + box->height, r->box.y + r->box.height);
+			box->x = fmin(box->x, r->box.x);
+			box->y = fmin(box->y, r->box.y);
+			box->width = x1 - box->x;
+			box->height = y1 - box->y;
+		}
+	}
+	return found;
 }
