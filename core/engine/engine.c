@@ -66,6 +66,15 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 	if (!opts)
 		opts = &defaults;
 	*out = NULL;
+	/* A struct of another version has its fields at other offsets: refuse
+	 * it before reading any (docs/conventions.md, options structs). */
+	if (opts->version == 0 || opts->version > WS_ENGINE_OPTIONS_VERSION) {
+		ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+		            "engine options version %u is not supported (this wenshu knows 1 to %d; "
+		            "initialize with WS_ENGINE_OPTIONS_INIT)",
+		            opts->version, WS_ENGINE_OPTIONS_VERSION);
+		return WS_EUSAGE;
+	}
 	ws_engine *e = g_new0(ws_engine, 1);
 	e->layout_dirs = g_array_new(FALSE, FALSE, sizeof(layout_dir));
 	g_array_set_clear_func(e->layout_dirs, layout_dir_clear);

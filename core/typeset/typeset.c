@@ -193,6 +193,12 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 	*out = NULL;
 	if (!env || !env->pango)
 		return WS_EUSAGE;
+	if (env->version == 0 || env->version > WS_TYPESET_ENV_VERSION) {
+		ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+		            "typeset environment version %u is not supported (expected %d)", env->version,
+		            WS_TYPESET_ENV_VERSION);
+		return WS_EUSAGE;
+	}
 	ws_diags *mine = ws_diags_new();
 	ws_document_meta meta = {
 		.title = layout->title,
