@@ -32,9 +32,9 @@
 #include <hb-ot.h>
 
 /* Bound on relayout passes in phase A: an L6 trial needs two passes to
- * settle, an L14 fix two more; the bound keeps a pathological paragraph
+ * settle, an L14 fix two more, a push-in attempt one or two; the bound keeps a pathological paragraph
  * from looping (each mark is tried once, each orphan twice). */
-#define WS_CJK_MAX_PASSES 6
+#define WS_CJK_MAX_PASSES 10
 
 typedef struct cjk_state {
 	PangoLayout *layout;
@@ -50,6 +50,9 @@ typedef struct cjk_state {
 	bool *halt;              /* set half width with the `halt` feature */
 	bool *l6;                /* halt[] set by L6 (line end), re-decided each pass */
 	bool *l6_tried;          /* L6 already tried to pull this mark up a line */
+	bool *push_tried;        /* push-in already tried for the line starting here */
+	bool *push_halt;         /* halt[] set by the pending push-in attempt */
+	int push_end;            /* pending push-in: first character of the unit to pull up, or −1 */
 	bool *nobreak_before;    /* L3/L4: no line break before this character */
 	bool *cursor;            /* grapheme starts */
 	int *rise;               /* Pango units: fallback glyphs raised onto the body's em box */
@@ -441,6 +444,100 @@ static bool fix_orphans(cjk_state *s, line_info *li, int nl, int *tries)
 		changed = true;
 	}
 	return changed;
+}
+
+/* Push-in (xeCJK's, clreq §3.2.2 "compress punctuation first"): a
+ * justified line that would be stretched because the next unbreakable unit
+ * (a character, a word or number, with the closing marks glued to it) does
+ * not fit instead squeezes its mid-line punctuation, each mark down to
+ * ½ em, when that makes the unit fit.  One line at a time: the attempt is
+ * checked on the next pass and undone if Pango did not pull the unit up.
+ * Returns whether anything changed. */
+static bool l9_boundary(const cjk_state *s, int a, int b);
+
+/* A mid-line mark push-in may set half width: not yet compressed, and not
+ * a sentence end (。？！ keep their full width inside a line). */
+static bool squeezable(const cjk_state *s, int i)
+{
+	return !s->halt[i] && (is_closing(s->ch[i]) || is_opening(s->ch[i])) && !is_sentence_end(s->ch[i]);
+}
+
+static bool push_in(cjk_state *s, line_info *li, int nl)
+{
+	if (s->push_end >= 0) {
+		/* Pulled up: the unit's first character no longer starts a line. */
+		bool ok = true;
+		for (int k = 0; k < nl; k++)
+			ok &= li[k].first_char != s->push_end;
+		s->push_end = -1;
+		if (!ok) {
+			for (int i = 0; i < s->n; i++)
+				if (s->push_halt[i]) {
+					s->halt[i] = false;
+					s->push_halt[i] = false;
+				}
+			return true;
+		}
+		memset(s->push_halt, 0, sizeof(bool) * (size_t)s->n);
+	}
+	if (!s->o.justify || s->size <= 0)
+		return false;
+	const PangoLogAttr *la = NULL;
+	int nla = 0;
+	for (int k = 0; k + 1 < nl; k++) {
+		line_info *L = &li[k], *N = &li[k + 1];
+		/* One attempt per line (keyed by its first character): a line
+		 * pulls up at most one unit. */
+		if (L->para_end || L->avail <= 0 || L->n < 2 || N->n == 0 || s->push_tried[L->first_char])
+			continue;
+		int slack = L->avail - L->width;
+		if (slack <= 0)
+			continue;
+		/* The unit: from the next line's start to its first break. */
+		if (!la)
+			la = pango_layout_get_log_attrs_readonly(s->layout, &nla);
+		int ue = N->first_char + 1;
+		while (ue < N->end_char && ue < nla && !la[ue].is_line_break)
+			ue++;
+		if (ue >= N->end_char && !N->para_end)
+			continue;
+		PangoRectangle a, b;
+		pango_layout_index_to_pos(s->layout, s->off[N->first_char], &a);
+		pango_layout_index_to_pos(s->layout, s->off[ue - 1], &b);
+		int unit = b.x + b.width - a.x;
+		/* A closing mark ending the unit will end the line: half width (L6). */
+		if (is_closing(s->ch[ue - 1]) && !s->halt[ue - 1])
+			unit -= b.width / 2;
+		if (l9_boundary(s, L->clusters[L->n - 1], N->first_char))
+			unit += s->size / 4;
+		/* A mark this line ends with loses its L6 half width once it is
+		 * mid-line. */
+		if (s->l6[L->clusters[L->n - 1]])
+			unit += s->size / 2;
+		int shortfall = unit - slack + PANGO_SCALE / 8;
+		/* Squeezable: full-width marks inside the line, not its last. */
+		int room = 0;
+		for (int j = 0; j + 1 < L->n; j++) {
+			int i = L->clusters[j];
+			if (squeezable(s, i))
+				room += s->size / 2;
+		}
+		s->push_tried[L->first_char] = true;
+		if (shortfall <= 0 || shortfall > room)
+			continue;
+		/* Squeeze from the line's end: the marks nearest the break. */
+		for (int j = L->n - 2; j >= 0 && shortfall > 0; j--) {
+			int i = L->clusters[j];
+			if (!squeezable(s, i))
+				continue;
+			s->halt[i] = true;
+			s->push_halt[i] = true;
+			shortfall -= s->size / 2;
+		}
+		s->push_end = N->first_char;
+		return true;
+	}
+	return false;
 }
 
 static void phase_a_attrs(cjk_state *s)
@@ -890,6 +987,9 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->halt = g_new0(bool, s->n + 1);
 	s->l6 = g_new0(bool, s->n + 1);
 	s->l6_tried = g_new0(bool, s->n + 1);
+	s->push_tried = g_new0(bool, s->n + 1);
+	s->push_halt = g_new0(bool, s->n + 1);
+	s->push_end = -1;
 	s->nobreak_before = g_new0(bool, s->n + 1);
 	s->cursor = g_new0(bool, s->n + 1);
 	s->rise = g_new0(int, s->n + 1);
@@ -940,6 +1040,8 @@ static void state_free(cjk_state *s)
 	g_free(s->halt);
 	g_free(s->l6);
 	g_free(s->l6_tried);
+	g_free(s->push_tried);
+	g_free(s->push_halt);
 	g_free(s->nobreak_before);
 	g_free(s->cursor);
 	g_free(s->rise);
@@ -1006,6 +1108,8 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 		bool changed = false;
 		if (opts->punct == WS_PUNCT_GB)
 			changed |= line_end_compression(&s, li, nl);
+		if (!changed && opts->punct == WS_PUNCT_GB)
+			changed |= push_in(&s, li, nl);
 		if (!changed && opts->avoid_orphans)
 			changed |= fix_orphans(&s, li, nl, tries);
 		free_lines(li, nl);
