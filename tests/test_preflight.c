@@ -204,7 +204,9 @@ Test(preflight, no_hyphen_and_names_break_only_at_spaces)
 		cr_assert_null(strchr(t, '-'), "no inserted hyphen in '%s'", t);
 		if (g_ascii_isupper(t[0])) {
 			/* every line of the name is whole words */
-			char **w = g_strsplit(g_strstrip(g_strdup(t)), " ", -1);
+			char *line = g_strstrip(g_strdup(t));
+			char **w = g_strsplit(line, " ", -1);
+			g_free(line);
 			for (char **p = w; *p; p++)
 				cr_assert(g_strv_contains(words, *p), "'%s' is a whole word of the name", *p);
 			g_strfreev(w);
