@@ -680,6 +680,10 @@ static void check_payment(vctx *c)
 	}
 }
 
+/* 外交部领事服务中心, the seed's delivery address (DOMAIN §4.5). */
+#define VISA_SEED_DELIVERY_CITY "北京市朝阳区"
+#define VISA_SEED_DELIVERY_STREET "朝阳门外大街18号丰联广场"
+
 static const char *const delivery_opts[] = {"premium_delivery", "premium_location", "pick_up", NULL};
 static const char *const citic_codes[] = {"CITIC_BEIJING", "CITIC_GUANGZHOU", "CITIC_SHANGHAI",
                                           "CITIC_SHENYANG", "CITIC_WUHAN", NULL};
@@ -703,9 +707,19 @@ static void check_delivery(vctx *c)
 	const char *opt = visa_text(h, del, "option");
 	const ws_value *addr = visa_get(h, del, "address");
 	bool premium = opt && strcmp(opt, "premium_delivery") == 0;
-	if (addr)
+	if (addr) {
 		address_check(c, addr, "group.delivery.address", "X9", true);
-	else if (premium)
+		/* The seed (一(一), step 11): officials' passports are delivered to
+		 * the 外交部领事服务中心 and collected there by 护签部.  Another
+		 * address is allowed, but it is worth a second look. */
+		const char *street = visa_text(h, addr, "street");
+		if (premium && street && h->value_type(visa_get(h, addr, "street")) != WS_VALUE_LIST &&
+		    !strstr(street, VISA_SEED_DELIVERY_STREET))
+			WARN(addr, "X9-seed", "group.delivery.address",
+			     "delivery address \"%s\" is not the one the seed prescribes for officials' passports "
+			     "(外交部领事服务中心, %s%s, collected by 护签部)",
+			     street, VISA_SEED_DELIVERY_CITY, VISA_SEED_DELIVERY_STREET);
+	} else if (premium)
 		ERR(del, "X9", "group.delivery.address", "premium delivery needs a delivery address (递送地址) in mainland China");
 	bool pickup = opt && (strcmp(opt, "pick_up") == 0 || strcmp(opt, "premium_location") == 0);
 	enum_field(c, del, "group.delivery", "citic_location", "中信取件地点", "F-delivery.citic_location",
