@@ -50,7 +50,7 @@ int ws_cli_check(int argc, char **argv)
 	ws_diags_free(d);
 	if (worst == WS_OK && data_path) {
 		worst = load_data(data_path, &data);
-		for (size_t i = 0; data && i < ws_dataset_count(data); i++) {
+		for (size_t i = 0; data && i < ws_dataset_count(data) && !ws_cli_interrupted; i++) {
 			ws_diags *gd = ws_diags_new();
 			ws_document *doc = NULL;
 			/* Typesetting too: overflow and missing glyphs are found only there. */
@@ -65,6 +65,12 @@ int ws_cli_check(int argc, char **argv)
 			if (rc != WS_OK && (worst == WS_OK || rc != WS_EINPUT))
 				worst = rc;
 		}
+	}
+	/* An interrupted check has not checked everything: it must not say
+	 * OK (exit 0) or merely "problems" (1). */
+	if (ws_cli_interrupted) {
+		fprintf(stderr, "wenshu check: interrupted; not every group was checked\n");
+		worst = WS_EINTERRUPTED;
 	}
 	status = ws_cli_exit_status(worst);
 	if (status == 0)

@@ -1261,3 +1261,32 @@ Test(hostile, case_table)
 		g_free(tmp);
 	}
 }
+
+Test(hostile, interrupted_check_exits_4, .timeout = 600)
+{
+	char *tmp = wst_tmpdir();
+	char *l = simple_layout(tmp);
+	char *data = groups_file(tmp, "d.yaml", 2000, NULL);
+	child c;
+	start(&c, NULL, (const char *[]){"check", l, "--data", data, NULL}, tmp);
+	/* Interrupt once the groups are being checked. */
+	double deadline = now_s() + slow(120);
+	for (;;) {
+		char *so_far = read_file(c.err_path, NULL);
+		bool going = so_far && strstr(so_far, "G003: ");
+		g_free(so_far);
+		if (going || now_s() > deadline)
+			break;
+		g_usleep(10 * 1000);
+	}
+	kill(c.pid, SIGTERM);
+	char *err = NULL;
+	int rc = finish(&c, slow(30), &err, NULL);
+	cr_assert_eq(rc, 4, "status %d; stderr:\n%s", rc, err);
+	assert_line(err, "wenshu check: interrupted; not every group was checked");
+	cr_assert_null(strstr(err, "G1999: "), "the check stopped:\n%s", err);
+	g_free(err);
+	g_free(data);
+	g_free(l);
+	g_free(tmp);
+}
