@@ -15,6 +15,31 @@ static int load_data(const char *path, ws_dataset **out)
 	return rc;
 }
 
+/* Template paths that no group has (a misspelt field prints blank). */
+static void check_paths(ws_engine *engine, const ws_layout *layout, const ws_dataset *data, const char *data_path)
+{
+	size_t n = ws_dataset_count(data);
+	ws_value **groups = g_new0(ws_value *, n);
+	ws_diags *quiet = ws_diags_new();
+	for (size_t i = 0; i < n; i++) {
+		groups[i] = ws_value_copy(ws_dataset_group(data, i));
+		ws_engine_prepare(engine, layout, groups[i], quiet);
+	}
+	ws_diags_free(quiet);
+	ws_diags *d = ws_diags_new();
+	char *name = g_path_get_basename(data_path);
+	ws_layout_check_data_paths(layout, (const ws_value *const *)groups, n, name, d);
+	ws_cli_print_diags(d, false);
+	if (ws_diags_count(d))
+		fprintf(stderr, "wenshu: %zu template path(s) found in no group of %s\n", ws_diags_count(d),
+		        ws_cli_safe(name));
+	g_free(name);
+	ws_diags_free(d);
+	for (size_t i = 0; i < n; i++)
+		ws_value_unref(groups[i]);
+	g_free(groups);
+}
+
 int ws_cli_check(int argc, char **argv)
 {
 	char *data_path = NULL;
@@ -60,11 +85,14 @@ int ws_cli_check(int argc, char **argv)
 			size_t ne = ws_diags_count_severity(gd, WS_SEVERITY_ERROR);
 			size_t nw = ws_diags_count_severity(gd, WS_SEVERITY_WARNING);
 			const char *id = ws_value_text(ws_value_map_get(ws_dataset_group(data, i), "group_id"));
-			fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", id && *id ? ws_cli_safe(id) : "group", ne, nw);
+			fprintf(stderr, "wenshu: %s: %zu error(s), %zu warning(s)\n", id && *id ? ws_cli_safe(id) : "group", ne,
+			        nw);
 			ws_diags_free(gd);
 			if (rc != WS_OK && (worst == WS_OK || rc != WS_EINPUT))
 				worst = rc;
 		}
+		if (data)
+			check_paths(engine, layout, data, data_path);
 	}
 	/* An interrupted check has not checked everything: it must not say
 	 * OK (exit 0) or merely "problems" (1). */
@@ -74,7 +102,7 @@ int ws_cli_check(int argc, char **argv)
 	}
 	status = ws_cli_exit_status(worst);
 	if (status == 0)
-		fprintf(stderr, "%s: OK\n", ws_cli_safe(argv[1]));
+		fprintf(stderr, "wenshu: %s: OK\n", ws_cli_safe(argv[1]));
 out:
 	ws_dataset_free(data);
 	ws_layout_free(layout);

@@ -427,6 +427,27 @@ static const char *const roles[] = {
 	"Wenshu Song", "Wenshu Hei", "Wenshu Kai", "Wenshu FangSong", "Wenshu Title", NULL,
 };
 
+/* A family the layout names that is no role: say when it is not
+ * installed, at the style that names it (a clerk types FangSong_GB2312
+ * on a machine without it and would get a fallback silently). */
+static void report_named_fonts(ws_engine *e, const ws_layout *layout, ws_diags *diags)
+{
+	for (size_t i = 0; i < ws_layout_font_count(layout); i++) {
+		ws_loc loc;
+		const char *name = ws_layout_font_at(layout, i, &loc);
+		if (g_strv_contains(roles, name))
+			continue;
+		char *family = NULL, *file = NULL;
+		bool fallback = false;
+		if (ws_fonts_resolve_role(e->fonts, name, &family, &file, &fallback) == WS_OK && fallback)
+			ws_diag_add(diags, WS_SEVERITY_WARNING, loc, "font", NULL,
+			            "font '%s' is not installed: its text falls back to '%s'; install it, or drop its font file into fonts/, or use a role (song, hei, kai, fangsong, title)",
+			            name, family ? family : "?");
+		g_free(family);
+		g_free(file);
+	}
+}
+
 int ws_engine_report_fonts(ws_engine *e, ws_diags *diags)
 {
 	return ws_engine_report_layout_fonts(e, NULL, diags);
@@ -453,5 +474,8 @@ int ws_engine_report_layout_fonts(ws_engine *e, const ws_layout *layout, ws_diag
 		g_free(family);
 		g_free(file);
 	}
+	if (layout)
+		report_named_fonts(e, layout, diags);
 	return WS_OK;
 }
+

@@ -118,6 +118,8 @@ struct ws_layout {
 	char *name;              /* owned; the form's name: `name:`, else the kind (never NULL) */
 	char *derive;            /* owned; a kind whose derived fields a form without kind uses, or NULL */
 	GHashTable *used_fonts;  /* set of the font families its styles name (owned strings) */
+	GPtrArray *font_names;   /* the same, in the order first named */
+	GArray *font_locs;       /* of ws_loc: where each was first named */
 	char *title;             /* owned */
 	char *author, *subject;  /* owned or NULL */
 	double page_w, page_h;   /* pt */

@@ -380,12 +380,17 @@ static const char *const valign_names[] = {"top", "middle", "bottom", NULL};
 static const char *const fit_names[] = {"wrap", "shrink", "error", NULL};
 static const char *const punct_names[] = {"gb", "full", "kaiming", "half", NULL};
 
-static const char *resolve_font(ws_loader *ld, const char *name)
+static const char *resolve_font(ws_loader *ld, const char *name, ws_loc loc)
 {
 	const char *family = g_hash_table_lookup(ld->layout->fonts, name);
-	/* Recorded so `check` speaks only of the fonts this layout uses. */
-	g_hash_table_add(ld->layout->used_fonts, g_strdup(family ? family : name));
-	return family ? family : name;
+	/* Recorded, with where it is first named, so `check` speaks only of
+	 * the fonts this layout uses and points at a missing one. */
+	const char *f = family ? family : name;
+	if (g_hash_table_add(ld->layout->used_fonts, g_strdup(f))) {
+		g_ptr_array_add(ld->layout->font_names, g_strdup(f));
+		g_array_append_val(ld->layout->font_locs, loc);
+	}
+	return f;
 }
 
 /* Reads the style keys present in `map` into `st` (only those; the `set`
@@ -400,7 +405,7 @@ static void parse_style_keys(ws_loader *ld, const ws_value *map, ws_style *st)
 		const char *t = ws__ld_scalar_text(ld, v, "font");
 		if (t && *t) {
 			g_free(st->font);
-			st->font = g_strdup(resolve_font(ld, t));
+			st->font = g_strdup(resolve_font(ld, t, ws_value_loc(v)));
 			st->set |= WS_STYLE_SET_FONT;
 		} else if (t) {
 			ws__ld_err(ld, v, "font must not be empty");
@@ -1196,6 +1201,8 @@ static void layout_init_defaults(ws_layout *l)
 		l->margin[i] = 20 * 72 / 25.4;
 	l->fonts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	l->used_fonts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	l->font_names = g_ptr_array_new_with_free_func(g_free);
+	l->font_locs = g_array_new(FALSE, TRUE, sizeof(ws_loc));
 	/* The role names of DESIGN.md work without a `fonts:` section. */
 	static const char *const roles[][2] = {
 		{"song", "Wenshu Song"}, {"hei", "Wenshu Hei"}, {"kai", "Wenshu Kai"},
@@ -1235,6 +1242,10 @@ void ws_layout_free(ws_layout *l)
 		g_hash_table_unref(l->fonts);
 	if (l->used_fonts)
 		g_hash_table_unref(l->used_fonts);
+	if (l->font_names)
+		g_ptr_array_free(l->font_names, TRUE);
+	if (l->font_locs)
+		g_array_free(l->font_locs, TRUE);
 	if (l->styles)
 		g_hash_table_unref(l->styles);
 	ws_style_free_contents(&l->base_style);
@@ -1309,7 +1320,7 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 	/* The default font follows a remapped song role. */
 	if (!(ws_value_map_get(ws_value_map_get(root, "defaults"), "font"))) {
 		g_free(l->base_style.font);
-		l->base_style.font = g_strdup(resolve_font(&ld, "song"));
+		l->base_style.font = g_strdup(resolve_font(&ld, "song", WS_LOC_NONE));
 	}
 	if ((v = ws_value_map_get(root, "grid"))) {
 		static const char *const gk[] = {"chars", "lines", NULL};
@@ -1394,6 +1405,18 @@ const char *ws_layout_derive(const ws_layout *l)
 bool ws_layout_uses_font(const ws_layout *l, const char *family)
 {
 	return g_hash_table_contains(l->used_fonts, family);
+}
+
+size_t ws_layout_font_count(const ws_layout *l)
+{
+	return l->font_names->len;
+}
+
+const char *ws_layout_font_at(const ws_layout *l, size_t i, ws_loc *loc)
+{
+	if (loc)
+		*loc = g_array_index(l->font_locs, ws_loc, i);
+	return g_ptr_array_index(l->font_names, i);
 }
 
 const char *ws_layout_title(const ws_layout *l)

@@ -42,6 +42,10 @@ WS_EXPORT const char *ws_layout_title(const ws_layout *layout);
 /* True when a style of the layout names `family` (directly or by a role
  * such as `fangsong` that maps to it). */
 WS_EXPORT bool ws_layout_uses_font(const ws_layout *layout, const char *family);
+/* Those families in the order first named, with where (*loc may be
+ * WS_LOC_NONE for the default song role). */
+WS_EXPORT size_t ws_layout_font_count(const ws_layout *layout);
+WS_EXPORT const char *ws_layout_font_at(const ws_layout *layout, size_t i, ws_loc *loc);
 WS_EXPORT const char *ws_layout_path(const ws_layout *layout);
 /* Page size in points, after orientation. */
 WS_EXPORT void ws_layout_page_size(const ws_layout *layout, double *width, double *height);
@@ -50,6 +54,13 @@ WS_EXPORT void ws_layout_page_size(const ws_layout *layout, double *width, doubl
  * with the data value's location.  Returns WS_OK (errors are counted by the caller). */
 WS_EXPORT int ws_layout_check_fields(const ws_layout *layout, const ws_value *group,
                                      ws_diags *diags);
+
+/* Reports (warnings, rule "path") every template path of the layout —
+ * `group.…`, or `it.…` inside an `each` — that no group of `groups` has,
+ * with the closest key that exists; `groups` are prepared (derived fields
+ * in).  A misspelt path would otherwise print blank. */
+WS_EXPORT int ws_layout_check_data_paths(const ws_layout *layout, const ws_value *const *groups, size_t n,
+                                         const char *data_name, ws_diags *diags);
 
 /* Parses a length ("20mm", "10.5pt", "1.2cm", "0.5in", "三号", "小四").
  * Returns false when the text is not a length. */
