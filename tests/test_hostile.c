@@ -927,7 +927,7 @@ Test(hostile, control_bytes_in_a_data_value_are_escaped)
 	int rc = run(NULL, (const char *[]){"check", l, "--data", data, NULL}, tmp, slow(60), &err, NULL);
 	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
 	cr_assert(strstr(err, "\"G\\x1b[2J\\u009B\\u202E1\" is not 1 to 32 letters"), "%s", err);
-	assert_line(err, "G\\x1b[2J\\u009B\\u202E1: 1 error(s)");
+	assert_line(err, "wenshu: G\\x1b[2J\\u009B\\u202E1: 1 error(s)");
 	assert_terminal_safe(err, "stderr");
 	g_free(err);
 	g_free(data);
