@@ -177,7 +177,7 @@ static void check_note(const char *sample, const char *no, const char *addressee
 	char *flat = wst_squeeze(text);
 	char *addr_line = g_strdup_printf("%s：", addressee);
 	char *opening = g_strdup_printf("中华人民共和国外交部向%s致意，并谨通知如下：", addressee);
-	char *request = g_strdup_printf("请%s惠予办理B-1签证。", addressee);
+	char *request = g_strdup_printf("请%s惠予办理B1签证。", addressee);
 	const char *order[] = {no, addr_line, opening, "经批准（测外任〔2025〕", request, "申请人名单如下：",
 	                       names[0], passports[0],
 	                       "顺致崇高的敬意。", date, NULL};

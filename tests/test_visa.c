@@ -15,6 +15,7 @@
 
 #include "host.h"
 #include "plugin.h"
+#include "support.h"
 #include "visa.h"
 #include "wsyaml.h"
 
@@ -200,12 +201,6 @@ Test(visa, money_is_fixed_point_and_rounds_half_up)
 	s = visa_cents_format(5);
 	cr_assert_str_eq(s, "0.05");
 	g_free(s);
-	s = visa_rate_format(74000);
-	cr_assert_str_eq(s, "7.40");
-	g_free(s);
-	s = visa_rate_format(71235);
-	cr_assert_str_eq(s, "7.1235");
-	g_free(s);
 }
 
 Test(visa, tables)
@@ -234,15 +229,18 @@ Test(visa, tables)
 	cr_assert_eq(visa_class_fee_cents("G4"), 0);
 	cr_assert_eq(visa_class_fee_cents("TN"), 18500);
 	cr_assert_eq(visa_class_fee_cents("T-2"), -1);
-	char *s = visa_class_display("B1/B2");
-	cr_assert_str_eq(s, "B-1/B-2");
-	g_free(s);
-	s = visa_class_display("E2C");
-	cr_assert_str_eq(s, "E-2C");
-	g_free(s);
-	s = visa_class_display("C-1");
-	cr_assert_str_eq(s, "C-1");
-	g_free(s);
+	/* one spelling, the system's tag (seed), whatever was typed */
+	static const struct {
+		const char *typed, *printed;
+	} spell[] = {
+		{"B1", "B1"}, {"b-1", "B1"}, {"B-1/B-2", "B1/B2"}, {"E2C", "E-2C"}, {"C1", "C-1"},
+		{"C-1", "C-1"}, {"cw 1", "CW-1"}, {"A-3", "A3"}, {"A1", "A-1"}, {"H1B", "H-1B"},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(spell); i++) {
+		char *s = visa_class_display(spell[i].typed);
+		cr_assert_str_eq(s, spell[i].printed, "%s", spell[i].typed);
+		g_free(s);
+	}
 }
 
 /* ---------------- derive ---------------- */
@@ -276,7 +274,7 @@ Test(visa, derive_self_beijing)
 	cr_assert_str_eq(dtext(g, "derived.fill_date_zh"), "2025年3月5日");
 	cr_assert_str_eq(dtext(g, "derived.itinerary_zh"), "华盛顿、纽约");
 	cr_assert_str_eq(dtext(g, "derived.route_zh"), "自行预约");
-	cr_assert_str_eq(dtext(g, "derived.visa_class_display"), "B-1");
+	cr_assert_str_eq(dtext(g, "derived.visa_class_display"), "B1");
 	cr_assert_str_eq(dtext(g, "derived.primary_name_en"), "JIA CESHI");
 	cr_assert_str_eq(dtext(g, "derived.applicant_names_en[0]"), "JIA CESHI");
 	cr_assert_str_eq(dtext(g, "derived.contact_mobile"), "13800000000");
@@ -547,7 +545,9 @@ static const mutation mutations[] = {
 	{SB, NO, "travel_start_date", "2025-03-10", NULL, NULL, "F-travel_dates", "group.travel_start_date", W, false},
 	{SB, NO, "stay_days", "7", NULL, NULL, "F-stay_days", "group.stay_days", E, false},
 	{SB, NO, "us_itinerary", NULLV, NULL, NULL, "F-us_itinerary", "group.us_itinerary", E, true},
-	{SB, NO, "inviting_party", NULLV, NULL, NULL, "F-inviting_party", "group.inviting_party", W, true},
+	{SB, NO, "inviting_party", NULLV, NULL, NULL, "F-inviting_party", "group.inviting_party", E, true},
+	{SB, NO, "note.no", NULLV, NULL, NULL, "F-note.no", "group.note.no", W, true},
+	{SB, NC, "note.no", NULLV, NULL, NULL, "F-note.no", "group.note.no", W, true},
 	{SB, RS, "contact.mobile", "23800000000", NULL, NULL, "F-mobile", "group.contact.mobile", E, false},
 	{SB, RS, "contact.mobile", NULLV, NULL, NULL, "F-contact", "group.contact.mobile", E, true},
 	{SB, RS, "contact.landline", "10-1234", NULL, NULL, "F-landline", "group.contact.landline", E, false},
@@ -773,4 +773,221 @@ Test(visa, chinese_names_may_use_rare_characters)
 		ws_diags_free(d);
 		ws_value_unref(root);
 	}
+}
+
+/* ---------------- money: every printed equation true as printed ----------------
+ * Property test over random rates (2 to 4 decimals, trailing zeros kept as
+ * entered), fees and group sizes 1..30: the strings the layouts print are
+ * parsed back (not the library's numbers) and every equation among them is
+ * checked exactly in integer units.  The generator is seeded, so a failure
+ * names a case that reproduces. */
+
+/* A printed decimal in units of 10^-scale; fails the test when malformed. */
+static int64_t units(const char *s, int scale)
+{
+	cr_assert_not_null(s);
+	int64_t v = 0;
+	int decimals = -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.') {
+			cr_assert_eq(decimals, -1, "'%s'", s);
+			decimals = 0;
+			continue;
+		}
+		cr_assert(*p >= '0' && *p <= '9', "'%s' is not a decimal", s);
+		v = v * 10 + (*p - '0');
+		if (decimals >= 0)
+			decimals++;
+	}
+	if (decimals < 0)
+		decimals = 0;
+	cr_assert_leq(decimals, scale, "'%s' has more than %d decimals", s, scale);
+	for (; decimals < scale; decimals++)
+		v *= 10;
+	return v;
+}
+
+/* Sets group.applicants to n copies of the first applicant (distinct ids
+ * and numbers do not matter to the money). */
+static void grow_group(ws_value *g, size_t n)
+{
+	ws_value *apps = ws_value_map_get(g, "applicants");
+	ws_value *first = ws_value_copy(ws_value_list_at(apps, 0));
+	ws_value *list = ws_value_new_list(WS_LOC_NONE);
+	for (size_t i = 0; i < n; i++)
+		ws_value_list_append(list, ws_value_copy(first));
+	ws_value_map_set(g, "applicants", list, WS_LOC_NONE);
+	ws_value_unref(first);
+}
+
+static void set_payment(ws_value *g, const char *key, const char *value)
+{
+	ws_value_map_set(ws_value_map_get(g, "payment"), key, ws_value_new_string(value, WS_LOC_NONE),
+	                 WS_LOC_NONE);
+}
+
+/* Group i of a match, in units of 10^-scale / compared as a string. */
+static int64_t group_units(const GMatchInfo *mi, int i, int scale)
+{
+	char *g = g_match_info_fetch(mi, i);
+	int64_t v = units(g, scale);
+	g_free(g);
+	return v;
+}
+
+static void assert_group(const GMatchInfo *mi, int i, const char *want)
+{
+	char *g = g_match_info_fetch(mi, i);
+	cr_assert_str_eq(g, want);
+	g_free(g);
+}
+
+Test(visa, money_every_printed_equation_holds)
+{
+	static const char *const fees[] = {"185.00", "205.00", "315.00", "160.00", "185"};
+	GRand *rng = g_rand_new_with_seed(20261206);
+	size_t inexact = 0;
+	for (int c = 0; c < 600; c++) {
+		size_t n = (size_t)g_rand_int_range(rng, 1, 31);
+		const char *fee_s = fees[g_rand_int_range(rng, 0, G_N_ELEMENTS(fees))];
+		int decimals = g_rand_int_range(rng, 2, 5);
+		int scale10 = decimals == 2 ? 100 : decimals == 3 ? 1000 : 10000;
+		int frac = g_rand_int_range(rng, 0, scale10);
+		/* half the cases end in a zero digit, as an entered 7.0010 does */
+		if (g_rand_boolean(rng))
+			frac -= frac % 10;
+		char rate_s[32];
+		g_snprintf(rate_s, sizeof rate_s, "%d.%0*d", g_rand_int_range(rng, 5, 10), decimals, frac);
+		bool mfa = g_rand_boolean(rng);
+		char mfa_s[32];
+		g_snprintf(mfa_s, sizeof mfa_s, "%d.%02d", g_rand_int_range(rng, 0, 200), g_rand_int_range(rng, 0, 100));
+
+		ws_value *root;
+		ws_value *g = load("self-beijing.yaml", &root);
+		grow_group(g, n);
+		set_payment(g, "fee_usd_per_applicant", fee_s);
+		set_payment(g, "cny_per_usd", rate_s);
+		if (mfa)
+			ws_value_map_set(g, "mfa_pickup_fee_cny", ws_value_new_string(mfa_s, WS_LOC_NONE), WS_LOC_NONE);
+		ws_diags *d = ws_diags_new();
+		derive(RD, g, d);
+		/* copies: the next derive replaces group.derived */
+		char *rate = g_strdup(dtext(g, "derived.cny_per_usd"));
+		char *per_s = g_strdup(dtext(g, "derived.fee_cny_per_applicant"));
+		char *total_s = g_strdup(dtext(g, "derived.total_cny"));
+		char *remit_s = g_strdup(dtext(g, "derived.remittance_total_cny"));
+		char *usd_s = g_strdup(dtext(g, "derived.total_usd"));
+		/* the rate exactly as entered */
+		cr_assert_str_eq(rate, rate_s, "case %d", c);
+		int64_t fee = units(fee_s, 2), r = units(rate_s, 4);
+		int64_t per = units(per_s, 2), total = units(total_s, 2);
+		/* per applicant: fee × rate rounded half up to the fen, once */
+		cr_assert_eq(per, (fee * r + 5000) / 10000, "case %d: %s × %s → %s", c, fee_s, rate_s, per_s);
+		/* registration-delegated prints "n × per = total" */
+		cr_assert_eq((int64_t)n * per, total, "case %d: %zu × %s = %s is false", c, n, per_s, total_s);
+		cr_assert_eq(units(usd_s, 2), (int64_t)n * fee, "case %d", c);
+		/* 汇款合计 = 签证费 + 外交部取件手续费, the parts as printed */
+		cr_assert_eq(units(remit_s, 2), total + (mfa ? units(mfa_s, 2) : 0), "case %d", c);
+
+		derive(PR, g, d);
+		char *rate_line = g_strdup_printf("1.00 USD = %s CNY", rate_s);
+		cr_assert_str_eq(dtext(g, "derived.rate_line"), rate_line);
+		g_free(rate_line);
+		char *display = g_strdup_printf("%s CNY (%s USD)", total_s, usd_s);
+		cr_assert_str_eq(dtext(g, "derived.total_fee_display"), display);
+		g_free(display);
+		const char *line = dtext(g, "derived.fee_calc_line");
+		GMatchInfo *mi = NULL;
+		GRegex *exact = g_regex_new("^\\((\\d+) @ ([0-9.]+) USD\\) x ([0-9.]+) CNY/USD = ([0-9.]+) \\(([0-9.]+) USD\\)$", 0, 0, NULL);
+		GRegex *rounded = g_regex_new("^(\\d+) x \\(([0-9.]+) USD x ([0-9.]+) CNY/USD ≈ ([0-9.]+)\\) = ([0-9.]+) \\(([0-9.]+) USD\\)$", 0, 0, NULL);
+		if (g_regex_match(exact, line, 0, &mi)) {
+			/* n × fee × rate = total with no rounding at all */
+			int64_t ln = group_units(mi, 1, 0), lf = group_units(mi, 2, 2);
+			assert_group(mi, 3, rate_s);
+			cr_assert_eq(ln * lf * r, group_units(mi, 4, 2) * 10000, "case %d: '%s'", c, line);
+			cr_assert_eq(ln * lf, group_units(mi, 5, 2), "case %d: '%s'", c, line);
+			cr_assert_eq(group_units(mi, 4, 2), total);
+		} else {
+			g_match_info_free(mi);
+			cr_assert(g_regex_match(rounded, line, 0, &mi), "case %d: unexpected line '%s'", c, line);
+			inexact++;
+			int64_t ln = group_units(mi, 1, 0), lf = group_units(mi, 2, 2);
+			int64_t lp = group_units(mi, 4, 2);
+			assert_group(mi, 3, rate_s);
+			/* ≈: a rounding to the fen did happen, and it is the stated one */
+			cr_assert_neq(lf * r, lp * 10000, "case %d: ≈ printed for an exact product", c);
+			cr_assert_eq(lp, (lf * r + 5000) / 10000, "case %d: '%s'", c, line);
+			/* = : exact */
+			cr_assert_eq(ln * lp, group_units(mi, 5, 2), "case %d: '%s'", c, line);
+			cr_assert_eq(ln * lf, group_units(mi, 6, 2), "case %d: '%s'", c, line);
+			cr_assert_eq(group_units(mi, 5, 2), total);
+		}
+		g_match_info_free(mi);
+		g_regex_unref(exact);
+		g_regex_unref(rounded);
+
+		/* the receipt's own numbers pass X8 */
+		set_payment(g, "total_cny", total_s);
+		set_payment(g, "total_usd", usd_s);
+		ws_diags_free(d);
+		d = run(PR, g);
+		cr_assert_null(find(d, "X8", "group.payment.total_cny"), "case %d", c);
+		cr_assert_null(find(d, "X8", "group.payment.total_usd"), "case %d", c);
+		ws_diags_free(d);
+		ws_value_unref(root);
+		g_free(rate);
+		g_free(per_s);
+		g_free(total_s);
+		g_free(remit_s);
+		g_free(usd_s);
+	}
+	/* both kinds of line were exercised */
+	cr_assert_gt(inexact, 50);
+	cr_assert_lt(inexact, 590);
+	g_rand_free(rng);
+}
+
+/* What the clerk reads: a rate of four decimals ending in zero, 3
+ * applicants and an MFA fee, rendered through both documents that print
+ * money; pdftotext shows the rate as entered and equations true as
+ * printed (the per-applicant rounding marked ≈). */
+Test(visa, money_as_printed_in_the_pdfs)
+{
+	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "delegated-shanghai.yaml", NULL);
+	char *text = NULL;
+	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
+	GString *yaml = g_string_new(text);
+	cr_assert(g_string_replace(yaml, "cny_per_usd: \"7.40\"", "cny_per_usd: \"7.0010\"", 1) == 1);
+	cr_assert(g_string_replace(yaml, "total_cny: \"4107.00\"", "total_cny: \"3885.57\"", 1) == 1);
+	cr_assert(g_string_replace(yaml, "mfa_pickup_fee_cny: null", "mfa_pickup_fee_cny: \"30.00\"", 1) == 1);
+	char *dir = wst_tmpdir();
+	char *data = g_build_filename(dir, "money.yaml", NULL);
+	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	static const struct {
+		const char *kind;
+		const char *lines[4];
+	} docs[] = {
+		{RD, {"3×1295.19=3885.57元（每人185.00USD×汇率7.0010）", "外交部取件手续费30.00元",
+		      "汇款合计3915.57元", NULL}},
+		{PR, {"3885.57CNY(555.00USD)", "3x(185.00USDx7.0010CNY/USD≈1295.19)=3885.57(555.00USD)",
+		      "1.00USD=7.0010CNY", NULL}},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(docs); i++) {
+		char *pdf = g_strdup_printf("%s/%s.pdf", dir, docs[i].kind);
+		const char *args[] = {"render", docs[i].kind, "--data", data, "-o", pdf, NULL};
+		char *err = NULL;
+		cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s: %s", docs[i].kind, err);
+		char *t = wst_pdftotext(pdf, false);
+		char *sq = wst_squeeze(t);
+		wst_assert_in_order(sq, docs[i].lines);
+		g_free(sq);
+		g_free(t);
+		g_free(err);
+		g_free(pdf);
+	}
+	g_free(data);
+	g_free(dir);
+	g_string_free(yaml, TRUE);
+	g_free(text);
+	g_free(src);
 }

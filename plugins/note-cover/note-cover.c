@@ -8,7 +8,7 @@
 
 static const visa_need cover_needs[] = {
 	{"note.no", VISA_NEED_WARNING,
-	 "note number (照会编号) is missing; the number line stays blank"},
+	 "note number (照会编号) is missing; the number line stays blank (write it in before sealing)"},
 	{NULL, 0, NULL},
 };
 

@@ -7,13 +7,16 @@
 #include "x14.h"
 
 static const visa_need note_needs[] = {
-	{"inviting_party", VISA_NEED_WARNING,
-	 "inviting_party (邀请单位) is missing; the note's body names the inviting party"},
+	/* the body reads 应〈邀请单位〉邀请: without it the sentence is broken */
+	{"inviting_party", VISA_NEED_ERROR,
+	 "inviting_party (邀请单位) is missing; the note's body begins 应〈邀请单位〉邀请 and cannot be printed without it"},
 	{"us_itinerary", VISA_NEED_ERROR, NULL},
 	{"applicants[].employer", VISA_NEED_ERROR, NULL},
 	{"applicants[].position", VISA_NEED_ERROR, NULL},
+	/* DOMAIN §4.1: the number is checked as a warning; a note may be
+	 * printed for the number to be written in when it is sealed */
 	{"note.no", VISA_NEED_WARNING,
-	 "note number (照会编号) is missing; the number line stays blank"},
+	 "note number (照会编号) is missing; the number line stays blank (write it in before sealing)"},
 	{NULL, 0, NULL},
 };
 

@@ -29,16 +29,26 @@ static void derive(const ws_host_services *h, const ws_value *group, ws_value *o
 			visa_set_str(h, out, keys[i], NULL);
 		return;
 	}
-	char *fee = visa_cents_format(m.fee_cents), *rate = visa_rate_format(m.rate_e4);
+	const char *rate = m.rate_text;
+	char *fee = visa_cents_format(m.fee_cents), *per = visa_cents_format(m.per_cny_cents);
 	char *usd = visa_cents_format(m.total_usd_cents), *cny = visa_cents_format(m.total_cny_cents);
 	/* seed step 12/13: "1369.00 CNY (185.00 USD)", CNY first */
 	visa_set_take(h, out, "total_fee_display", g_strdup_printf("%s CNY (%s USD)", cny, usd));
-	visa_set_take(h, out, "fee_calc_line",
-	              g_strdup_printf("(%" G_GINT64_FORMAT " @ %s USD) x %s CNY/USD = %s (%s USD)",
-	                              m.n, fee, rate, cny, usd));
+	/* Every equation true as printed (docs/rules.md "Money").  When fee ×
+	 * rate is a whole number of fen, n × fee × rate is the total exactly
+	 * and the payment page's own line is true.  Otherwise the per-applicant
+	 * amount is rounded once, marked ≈, and the total is n times it. */
+	if (m.per_exact)
+		visa_set_take(h, out, "fee_calc_line",
+		              g_strdup_printf("(%" G_GINT64_FORMAT " @ %s USD) x %s CNY/USD = %s (%s USD)",
+		                              m.n, fee, rate, cny, usd));
+	else
+		visa_set_take(h, out, "fee_calc_line",
+		              g_strdup_printf("%" G_GINT64_FORMAT " x (%s USD x %s CNY/USD ≈ %s) = %s (%s USD)",
+		                              m.n, fee, rate, per, cny, usd));
 	visa_set_take(h, out, "rate_line", g_strdup_printf("1.00 USD = %s CNY", rate));
 	g_free(fee);
-	g_free(rate);
+	g_free(per);
 	g_free(usd);
 	g_free(cny);
 }

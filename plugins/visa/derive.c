@@ -243,7 +243,8 @@ static void derive_money(dctx *c, const visa_money *m)
 	const ws_value *pay = visa_get(h, c->group, "payment");
 	set_date(h, c->out, "payment_date_zh", visa_text(h, pay, "date"), visa_date_zh);
 	set_take(h, c->out, "fee_usd", m->have_fee ? visa_cents_format(m->fee_cents) : NULL);
-	set_take(h, c->out, "cny_per_usd", m->have_rate ? visa_rate_format(m->rate_e4) : NULL);
+	/* the rate exactly as entered: "7.0010" stays 7.0010 (no zeros lost) */
+	set_str(h, c->out, "cny_per_usd", m->rate_text);
 	if (m->have_totals) {
 		set_num(h, c->out, "fee_usd_cents", (double)m->fee_cents);
 		set_take(h, c->out, "total_usd", visa_cents_format(m->total_usd_cents));

@@ -58,10 +58,14 @@ void visa_money_compute(const ws_host_services *h, const ws_value *group, visa_m
 	const ws_value *pay = visa_get(h, group, "payment");
 	/* fee decimal(2); rate decimal(2–4) (§4.1) */
 	m->have_fee = visa_decimal_parse(visa_text(h, pay, "fee_usd_per_applicant"), 2, 2, &m->fee_cents);
-	m->have_rate = visa_decimal_parse(visa_text(h, pay, "cny_per_usd"), 4, 4, &m->rate_e4);
-	if (m->have_fee && m->have_rate && m->n <= 10000 &&
-	    visa_cny_cents(m->n, m->fee_cents, m->rate_e4, &m->total_cny_cents) &&
-	    visa_cny_cents(1, m->fee_cents, m->rate_e4, &m->per_cny_cents)) {
+	const char *rate = visa_text(h, pay, "cny_per_usd");
+	m->have_rate = visa_decimal_parse(rate, 4, 4, &m->rate_e4);
+	m->rate_text = m->have_rate ? rate : NULL;
+	/* visa_cny_cents bounds n, fee and rate, so n × per fits int64 */
+	if (m->have_fee && m->have_rate &&
+	    visa_cny_cents(1, m->fee_cents, m->rate_e4, &m->per_cny_cents) && m->n <= 10000) {
+		m->per_exact = (m->fee_cents * m->rate_e4) % 10000 == 0;
+		m->total_cny_cents = m->n * m->per_cny_cents;
 		m->total_usd_cents = m->n * m->fee_cents;
 		m->have_totals = true;
 	}

@@ -18,16 +18,26 @@ const ws_value *visa_contact(const ws_host_services *h, const ws_value *group, c
                              const char **path);
 
 /* The fee arithmetic of DOMAIN §4.1 / X8, from payment.fee_usd_per_applicant
- * and payment.cny_per_usd, for n = len(applicants). */
+ * and payment.cny_per_usd, for n = len(applicants).
+ *
+ * One rounding, per applicant (docs/rules.md "Money"): the MRV fee is paid
+ * per applicant, so each applicant's CNY amount is fee × rate rounded half
+ * up to the fen, and every total is an exact sum of such amounts.  So
+ * "n × per-person = total" holds as printed; for a rate of at most two
+ * decimals (the consular rates seen, 7.40) fee × rate needs no rounding
+ * and this equals DOMAIN's round_half_up(n × fee × rate). */
 typedef struct visa_money {
 	int64_t n;                 /* applicants in the group */
 	bool have_fee, have_rate;  /* parsed successfully */
 	int64_t fee_cents;         /* USD cents per applicant */
 	int64_t rate_e4;           /* CNY per USD, in 10^-4 */
+	const char *rate_text;     /* the rate exactly as entered ("7.0010"); borrowed
+	                            * from the group, NULL unless have_rate */
 	bool have_totals;          /* fee and rate parsed and the products fit */
+	bool per_exact;            /* fee × rate is a whole number of fen (no rounding) */
 	int64_t total_usd_cents;   /* n × fee */
-	int64_t total_cny_cents;   /* round_half_up(n × fee × rate) */
 	int64_t per_cny_cents;     /* round_half_up(fee × rate) */
+	int64_t total_cny_cents;   /* n × per_cny_cents */
 	bool have_mfa;             /* mfa_pickup_fee_cny present and parsed */
 	int64_t mfa_cents;
 } visa_money;

@@ -614,7 +614,8 @@ static void check_payment(vctx *c)
 		if (t && (!visa_decimal_parse(t, 0, 0, &n) || n != m->n))
 			ERR(vc, "X8", "group.payment.applicant_count",
 			    "applicant count %s (申请人数量) differs from the %" G_GINT64_FORMAT " applicants in the group", t, m->n);
-		/* X8: total_usd = n × fee; total_cny = round_half_up(n × fee × rate) */
+		/* X8: total_usd = n × fee; total_cny = n × round_half_up(fee × rate)
+		 * (one rounding, per applicant: docs/rules.md "Money") */
 		if (m->have_totals) {
 			const ws_value *vt;
 			int64_t got;
@@ -630,14 +631,19 @@ static void check_payment(vctx *c)
 			if (decimal_field(c, pay, pp, "total_cny", "总费用（人民币）", "X8", OPT, 2, 2, &got, &vt) &&
 			    got != m->total_cny_cents) {
 				char *a = visa_cents_format(got), *b = visa_cents_format(m->total_cny_cents);
-				char *f = visa_cents_format(m->fee_cents), *r = visa_rate_format(m->rate_e4);
-				ERR(vt, "X8", "group.payment.total_cny",
-				    "total_cny %s (总费用) should be %s = %" G_GINT64_FORMAT " × %s USD × %s CNY/USD", a, b,
-				    m->n, f, r);
+				char *f = visa_cents_format(m->fee_cents), *p = visa_cents_format(m->per_cny_cents);
+				if (m->per_exact)
+					ERR(vt, "X8", "group.payment.total_cny",
+					    "total_cny %s (总费用) should be %s = %" G_GINT64_FORMAT " × %s USD × %s CNY/USD",
+					    a, b, m->n, f, m->rate_text);
+				else
+					ERR(vt, "X8", "group.payment.total_cny",
+					    "total_cny %s (总费用) should be %s = %" G_GINT64_FORMAT " × %s CNY per applicant (%s USD × %s CNY/USD, rounded half up to the fen)",
+					    a, b, m->n, p, f, m->rate_text);
 				g_free(a);
 				g_free(b);
 				g_free(f);
-				g_free(r);
+				g_free(p);
 			}
 		}
 	}

@@ -179,10 +179,31 @@ int64_t visa_class_fee_cents(const char *cls)
 	return fee;
 }
 
+/* The spelling the system uses on its Visa Class tag page (seed; DOMAIN
+ * §4.4), which the DS-160 and the appointment letter show: "B1", "B1/B2",
+ * "C-1", "E-2C", "CW-1", "T-2", "U-1".  Every document prints the class in
+ * this one spelling (X2: the class is the same on every document). */
+static const struct {
+	const char *key, *spelling;
+} seed_spelling[] = {
+	{"A3", "A3"}, {"G5", "G5"}, {"E1", "E1"}, {"E2", "E2"}, {"E3", "E3"},
+	{"T2", "T-2"}, {"T3", "T-3"}, {"T4", "T-4"}, {"T5", "T-5"},
+	{"B1", "B1"}, {"B1/B2", "B1/B2"}, {"B2", "B2"}, {"TD", "TD"}, {"TN", "TN"},
+	{"C1", "C-1"}, {"E2C", "E-2C"}, {"CW1", "CW-1"}, {"CW2", "CW-2"},
+	{"U1", "U-1"}, {"U2", "U-2"}, {"U3", "U-3"}, {"U4", "U-4"}, {"U5", "U-5"}, {"J", "J"},
+};
+
 char *visa_class_display(const char *cls)
 {
-	/* Each '/'-separated part: letters, then a hyphen before the first digit. */
 	char *k = visa_class_key(cls);
+	for (size_t i = 0; i < G_N_ELEMENTS(seed_spelling); i++)
+		if (strcmp(k, seed_spelling[i].key) == 0) {
+			g_free(k);
+			return g_strdup(seed_spelling[i].spelling);
+		}
+	/* A class the tag page does not list (A-1, G-1, C-3, F-1, H-1B …): the
+	 * State Department's spelling, a hyphen before the first digit of each
+	 * '/'-separated part. */
 	GString *s = g_string_new(NULL);
 	bool seen_digit = false;
 	for (const char *p = k; *p; p++) {

@@ -153,16 +153,6 @@ char *visa_cents_format(int64_t cents)
 	return g_strdup_printf("%s%" G_GINT64_FORMAT ".%02d", sign, a / 100, (int)(a % 100));
 }
 
-char *visa_rate_format(int64_t rate_e4)
-{
-	char *s = g_strdup_printf("%" G_GINT64_FORMAT ".%04d", rate_e4 / 10000, (int)(rate_e4 % 10000));
-	size_t len = strlen(s);
-	/* keep two decimals at least: 7.4000 → 7.40, 7.1230 → 7.123 */
-	while (len > 0 && s[len - 1] == '0' && s[len - 3] != '.')
-		s[--len] = '\0';
-	return s;
-}
-
 bool visa_cny_cents(int64_t n, int64_t fee_cents, int64_t rate_e4, int64_t *out)
 {
 	if (n < 0 || fee_cents < 0 || rate_e4 < 0)

@@ -126,12 +126,10 @@ void visa_set_date(const ws_host_services *h, ws_value *map, const char *key, co
 bool visa_decimal_parse(const char *s, int max_decimals, int scale, int64_t *out);
 /* "1369.00" from 136900.  Caller frees with g_free(). */
 char *visa_cents_format(int64_t cents);
-/* The rate as written on the receipt: at least two decimals, trailing
- * zeros beyond the second dropped ("7.4000" → "7.40", "7.1234").  Units of
- * 10^-4.  Caller frees. */
-char *visa_rate_format(int64_t rate_e4);
-/* round_half_up(n × fee × rate, 0.01) in cents, per DOMAIN §4.1 payment.total_cny.
- * fee in cents, rate in 10^-4.  False on overflow. */
+/* round_half_up(n × fee × rate, 0.01) in cents.  fee in cents, rate in
+ * 10^-4.  False on overflow (n > 10^4, fee or rate > 10^8 units).  The
+ * record rounds per applicant (n = 1) and sums: see record.h visa_money.
+ * A rate is printed as entered, never reformatted. */
 bool visa_cny_cents(int64_t n, int64_t fee_cents, int64_t rate_e4, int64_t *out);
 
 /* ---- patterns (GRegex compiled once, anchored with $ = end only) ---- */
@@ -183,7 +181,10 @@ bool visa_class_official(const char *cls); /* A-1, A-2, G-1..G-4, C-3: fee-exemp
 /* The MRV fee in cents for the class (since 2023-06-17), or -1 when the
  * fee is not known (T/U: exemption unverified). */
 int64_t visa_class_fee_cents(const char *cls);
-/* "B1" → "B-1", "B1/B2" → "B-1/B-2", "E2C" → "E-2C".  Caller frees. */
+/* The one spelling every document prints: the system's Visa Class tag
+ * (seed): "b-1" → "B1", "B1/B2", "C1" → "C-1", "E2C" → "E-2C"; classes the
+ * tag page does not list as the State Department writes them ("A1" →
+ * "A-1", "H1B" → "H-1B").  Caller frees. */
 char *visa_class_display(const char *cls);
 
 #endif
