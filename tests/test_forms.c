@@ -36,7 +36,10 @@ Test(forms, the_receipt_renders_under_its_own_name_and_metadata)
 	cr_assert(strstr(info, "护照领取签收单") && strstr(info, "passport-receipt"), "the metadata names the form:\n%s",
 	          info);
 	cr_assert_null(strstr(info, "note"), "not the kind it borrows its fields from:\n%s", info);
-	char *text = wst_squeeze(wst_pdftotext(pdf, false));
+	char *raw = wst_pdftotext(pdf, false);
+	cr_assert_not_null(raw, "pdftotext failed on %s", pdf);
+	char *text = wst_squeeze(raw);
+	g_free(raw);
 	const char *order[] = {"护照领取签收单", "某某省示例学术交流团", "2025年4月20日至2025年4月27日", "序号", "贾测试",
 	                       "护照号码", "领取人签名", "PE0000001", "共1人，护照1本", "第1页，共1页", NULL};
 	wst_assert_in_order(text, order);
@@ -55,7 +58,9 @@ Test(forms, the_borrowed_kind_does_not_validate)
 	char *dir = wst_tmpdir();
 	char *src = NULL;
 	cr_assert(g_file_get_contents(WS_TEST_SOURCE_DIR "/" SELF, &src, NULL, NULL));
-	char *bad = g_strjoinv("time: \"8点半\"", g_strsplit(src, "time: \"08:30\"", -1));
+	char **parts = g_strsplit(src, "time: \"08:30\"", -1);
+	char *bad = g_strjoinv("time: \"8点半\"", parts);
+	g_strfreev(parts);
 	char *data = write_file(dir, "bad-time.yaml", bad);
 	const char *note[] = {"check", "note", "--data", data, NULL};
 	cr_assert_eq(run(note, NULL, NULL), 1, "the note's rules refuse the time");
@@ -76,7 +81,9 @@ Test(forms, its_own_field_rules_validate)
 	char *dir = wst_tmpdir();
 	char *src = NULL;
 	cr_assert(g_file_get_contents(WS_TEST_SOURCE_DIR "/" SELF, &src, NULL, NULL));
-	char *bad = g_strjoinv("passport_no: X1", g_strsplit(src, "passport_no: PE", -1));
+	char **parts = g_strsplit(src, "passport_no: PE", -1);
+	char *bad = g_strjoinv("passport_no: X1", parts);
+	g_strfreev(parts);
 	char *data = write_file(dir, "bad-passport.yaml", bad);
 	char *err = NULL;
 	const char *form[] = {"check", "passport-receipt", "--data", data, NULL};

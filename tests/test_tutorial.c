@@ -69,7 +69,10 @@ Test(tutorial, every_step_says_what_the_doc_says)
 	cr_assert_geq(expected, 8, "%d expected lines", expected);
 	/* The printed receipt, read back. */
 	char *pdf = g_build_filename(dir, "out", "G2025-TEST-002-receipt.pdf", NULL);
-	char *text = wst_squeeze(wst_pdftotext(pdf, false));
+	char *raw = wst_pdftotext(pdf, false);
+	cr_assert_not_null(raw, "pdftotext failed on %s", pdf);
+	char *text = wst_squeeze(raw);
+	g_free(raw);
 	const char *order[] = {"护照领取签收单", "出访日期", "甄示例", "PE0000002", "范例华", "SE0000004", "第1页，共1页", NULL};
 	wst_assert_in_order(text, order);
 	cr_assert(strstr(text, "2025年5月10日") && strstr(text, "领取人签名"), "%s", text);
