@@ -43,10 +43,25 @@ typedef struct pos {
 	int line;
 } pos;
 
+/* ws_cjk_apply() may add break points (U+200B, or U+2060 where unused)
+ * to the layout's text; tests count characters of the text as given. */
+static bool added(gunichar c)
+{
+	return c == 0x200B || c == 0x2060;
+}
+
+static int user_offset(const char *t, const char *at)
+{
+	int k = 0;
+	for (const char *p = t; p < at; p = g_utf8_next_char(p))
+		k += !added(g_utf8_get_char(p));
+	return k;
+}
+
 static pos *positions(PangoLayout *l, int *n)
 {
 	const char *t = pango_layout_get_text(l);
-	int nc = (int)g_utf8_strlen(t, -1);
+	int nc = user_offset(t, t + strlen(t));
 	pos *p = g_new0(pos, nc + 1);
 	for (int i = 0; i < nc; i++)
 		p[i].x = NAN;
@@ -66,8 +81,8 @@ static pos *positions(PangoLayout *l, int *n)
 		int x = r.x;
 		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
 			const char *s = t + run->item->offset + run->glyphs->log_clusters[g];
-			int ci = (int)g_utf8_pointer_to_offset(t, s);
-			if (isnan(p[ci].x)) {
+			int ci = user_offset(t, s);
+			if (!added(g_utf8_get_char(s)) && isnan(p[ci].x)) {
 				p[ci].x = PT(x + run->glyphs->glyphs[g].geometry.x_offset);
 				p[ci].ch = g_utf8_get_char(s);
 				p[ci].line = line;
@@ -96,7 +111,8 @@ static gunichar line_first(PangoLayout *l, int k)
 static int line_chars(PangoLayout *l, int k)
 {
 	PangoLayoutLine *line = pango_layout_get_line_readonly(l, k);
-	return (int)g_utf8_strlen(pango_layout_get_text(l) + line->start_index, line->length);
+	const char *t = pango_layout_get_text(l) + line->start_index;
+	return user_offset(t, t + line->length);
 }
 
 Test(cjk, l9_quarter_em_between_han_and_latin, .init = setup, .fini = teardown)
@@ -509,7 +525,8 @@ static glyph_at *glyphs_of(PangoLayout *l, int *count)
 			pango_font_get_glyph_extents(run->item->analysis.font, gi->glyph, NULL, &lg);
 			glyph_at ga = {g_utf8_get_char(t + run->item->offset + run->glyphs->log_clusters[g]),
 			               PT(x + gi->geometry.x_offset), PT(lg.width), line};
-			g_array_append_val(a, ga);
+			if (!added(ga.ch))
+				g_array_append_val(a, ga);
 			x += gi->geometry.width;
 		}
 	} while (pango_layout_iter_next_run(it));
@@ -624,4 +641,58 @@ Test(cjk, measured_note_body_specimen, .init = setup, .fini = teardown)
 	g_strfreev(paras);
 	g_free(all);
 	g_free(path);
+}
+
+/* Issue 12: a line may break before an opening quote after a hanzi, and
+ * before "……" / "——" (which never split); Pango (UAX #14 QU, IN) offers
+ * none of these breaks, so "局“" and "附……" travelled as one unit and
+ * left the line a character short. */
+Test(cjk, breaks_before_opening_quote_and_ellipsis, .init = setup, .fini = teardown)
+{
+	static const struct {
+		const char *text;
+		gunichar second_line_starts;
+	} cases[] = {
+		{"一二三四五六七八九局“技术交流”议程", 0x201C},
+		{"一二三四五六七八九附……请大使馆协助", 0x2026},
+		{"一二三四五六七八九助——以便成行", 0x2014},
+		{"一二三四五六七八九，“技术交流”议程", 0x201C},
+	};
+	for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+		PangoLayout *raw = make(cases[k].text, 10 * EM);
+		PangoLayout *l = make(cases[k].text, 10 * EM);
+		ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+		o.justify = true;
+		cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+		cr_expect_eq(line_chars(l, 0), 10, "%s: first line %d characters", cases[k].text, line_chars(l, 0));
+		cr_expect_eq(line_first(l, 1), cases[k].second_line_starts, "%s: second line starts U+%04X",
+		             cases[k].text, line_first(l, 1));
+		if (k < 2)
+			cr_expect_eq(line_chars(raw, 0), 9, "premise: Pango alone keeps %s's 10th character down",
+			             cases[k].text);
+		/* The pair is one unit; the line is flush (justified, not last). */
+		cr_expect_float_eq(line_width(l, 0), 10 * EM, 0.01, "%s: line 0 %.3f pt", cases[k].text,
+		                   line_width(l, 0));
+		g_object_unref(raw);
+		g_object_unref(l);
+	}
+	/* With the strict set (L4), …… never starts a line: 附 goes down with it. */
+	PangoLayout *l = make("一二三四五六七八九附……请大使馆协助", 10 * EM);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.strict_breaks = true;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_expect_neq(line_first(l, 1), 0x2026);
+	g_object_unref(l);
+	/* Inside an unbreakable range (a short parenthetical) no break is added. */
+	l = make("一二三四五六七八九（局“甲”）议程", 10 * EM);
+	PangoAttrList *al = pango_attr_list_new();
+	PangoAttribute *a = pango_attr_allow_breaks_new(FALSE);
+	a->start_index = (guint)strlen("一二三四五六七八九");
+	a->end_index = (guint)strlen("一二三四五六七八九（局“甲”）");
+	pango_attr_list_insert(al, a);
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_expect_eq(line_first(l, 1), 0xFF08, "the parenthetical moved down whole: U+%04X", line_first(l, 1));
+	g_object_unref(l);
 }

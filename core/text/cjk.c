@@ -131,9 +131,22 @@ static bool is_l3_nonstarter(gunichar c)
 	return c == 0x00B7 || c == 0x30FB || c == 0x2027;
 }
 
+/* U+200B ZERO WIDTH SPACE: the break opportunities ws_cjk_apply() adds
+ * (add_break_points) are ZWSPs; like white space they draw nothing, never
+ * start a grapheme of their own here and are trimmed from a line's end. */
+#define ZWSP 0x200B
+/* U+2060 WORD JOINER: what an added break point that did not end a line
+ * becomes before phase B (seal_break_points). */
+#define WJ 0x2060
+
+static bool is_zw(gunichar c)
+{
+	return c == ZWSP || c == WJ;
+}
+
 static bool is_white(gunichar c)
 {
-	return g_unichar_isspace(c) || c == 0x2028 || c == 0x2029;
+	return g_unichar_isspace(c) || c == 0x2028 || c == 0x2029 || is_zw(c);
 }
 
 /* The two halves Pango gives a letter spacing are equal except for odd
@@ -179,6 +192,7 @@ static PangoAttrList *base_attrs(cjk_state *s)
 	if (s->o.justify || s->o.distribute || s->o.grid_pitch > 0 || s->o.han_latin_space)
 		insert(l, pango_attr_font_features_new("liga 0, clig 0, dlig 0, kern 0"), 0, s->off[s->n]);
 	for (int i = 0; i < s->n; i++) {
+		int end = s->off[i + 1];
 		if (s->fallback[i]) {
 			/* A fallback face has its own ascent, descent and em box: on
 			 * its own it sits off the body's baseline (+0.4 pt with Noto,
@@ -188,11 +202,11 @@ static PangoAttrList *base_attrs(cjk_state *s)
 			 * give its run a one-unit line height, so it never sets the
 			 * line's extents: the body's runs do. */
 			if (s->rise[i] != 0)
-				insert(l, pango_attr_rise_new(s->rise[i]), s->off[i], s->off[i + 1]);
-			insert(l, pango_attr_line_height_new_absolute(1), s->off[i], s->off[i + 1]);
+				insert(l, pango_attr_rise_new(s->rise[i]), s->off[i], end);
+			insert(l, pango_attr_line_height_new_absolute(1), s->off[i], end);
 		}
 		if (s->halt[i])
-			insert(l, pango_attr_font_features_new("halt 1"), s->off[i], s->off[i + 1]);
+			insert(l, pango_attr_font_features_new("halt 1"), s->off[i], end);
 		/* ALLOW_BREAKS=FALSE on [previous, this] removes only the break
 		 * between them (Pango leaves the range's edges breakable). */
 		if (s->nobreak_before[i] && i > 0)
@@ -344,6 +358,13 @@ static void static_compression(cjk_state *s)
 {
 	for (int i = 0; i < s->n; i++) {
 		gunichar c = s->ch[i];
+		/* An added break point between two marks ("，​“") leaves them
+		 * adjacent: look past it. */
+		int nx = i + 1, pv = i - 1;
+		while (nx < s->n && is_zw(s->ch[nx]))
+			nx++;
+		while (pv >= 0 && is_zw(s->ch[pv]))
+			pv--;
 		switch (s->o.punct) {
 		case WS_PUNCT_HALF:
 			s->halt[i] = compressible(s, i);
@@ -355,9 +376,9 @@ static void static_compression(cjk_state *s)
 			/* L7: of two adjacent marks the inner blanks meet; trim the
 			 * closing mark's right blank, or the second opening mark's
 			 * left blank ("。”" and "（“" become 1.5 em). */
-			if (i + 1 < s->n && is_closing(c) && compressible(s, i + 1))
+			if (nx < s->n && is_closing(c) && compressible(s, nx))
 				s->halt[i] = true;
-			if (i > 0 && is_opening(c) && is_opening(s->ch[i - 1]))
+			if (pv >= 0 && is_opening(c) && is_opening(s->ch[pv]))
 				s->halt[i] = true;
 			break;
 		case WS_PUNCT_FULL:
@@ -545,7 +566,7 @@ static void phase_a_attrs(cjk_state *s)
 	PangoAttrList *l = base_attrs(s);
 	int *ls = g_new(int, s->n);
 	for (int i = 0; i < s->n; i++)
-		ls[i] = s->ls_base[i] + s->ls_l9[i] + s->ls_orphan[i];
+		ls[i] = is_zw(s->ch[i]) ? 0 : s->ls_base[i] + s->ls_l9[i] + s->ls_orphan[i];
 	insert_spacing(s, l, ls);
 	g_free(ls);
 	set_attrs(s, l);
@@ -709,6 +730,12 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 			a = want;
 		}
 	}
+	/* A line that ends at an added break point (ZWSP, see phase_b): Pango
+	 * keeps the last grapheme's outer half, so pick the a that makes its
+	 * spacing 0, and the line's logical end is its last glyph's. */
+	bool zw_end = L->end_char - 1 > c[n - 1] && s->ch[L->end_char - 1] == ZWSP;
+	if (zw_end && best == 0)
+		a = (n - 1) % 2 == 0 ? -chain0[n - 1] : chain0[n - 1];
 	for (int j = 0; j < n; j++)
 		ls[c[j]] = chain0[j] + ((j % 2 == 0) ? a : -a);
 	g_free(chain0);
@@ -758,8 +785,46 @@ static int *line_starts(cjk_state *s, int *count)
 	return st;
 }
 
+/* Pango keeps the break after a ZWSP even inside an ALLOW_BREAKS=FALSE
+ * range (1.50.12, measured), so phase B's freeze could not hold a line
+ * across an added break point it did not take: Pango broke there as soon
+ * as the justified line measured a hair over the measure.  Each one that
+ * does not end a line becomes U+2060 WORD JOINER (no break on either
+ * side, the same three UTF-8 bytes, so no offset moves). */
+static void seal_break_points(cjk_state *s)
+{
+	bool any = false;
+	for (int i = 0; i < s->n && !any; i++)
+		any = s->ch[i] == ZWSP;
+	if (!any)
+		return;
+	int nl;
+	line_info *li = get_lines(s, &nl);
+	bool *ends = g_new0(bool, s->n + 1);
+	for (int k = 0; k < nl; k++)
+		if (li[k].end_char > 0)
+			ends[li[k].end_char - 1] = true;
+	free_lines(li, nl);
+	char *t = g_strdup(s->text);
+	bool changed = false;
+	for (int i = 0; i < s->n; i++) {
+		if (s->ch[i] != ZWSP || ends[i])
+			continue;
+		g_unichar_to_utf8(WJ, t + s->off[i]);
+		s->ch[i] = WJ;
+		changed = true;
+	}
+	if (changed) {
+		pango_layout_set_text(s->layout, t, s->off[s->n]);
+		s->text = pango_layout_get_text(s->layout);
+	}
+	g_free(t);
+	g_free(ends);
+}
+
 static void phase_b(cjk_state *s)
 {
+	seal_break_points(s);
 	int nl;
 	line_info *li = get_lines(s, &nl);
 	int nb;
@@ -786,6 +851,16 @@ static void phase_b(cjk_state *s)
 	PangoAttrList *freeze = pango_attr_list_new();
 	for (int k = 0; k < nl; k++)
 		line_spacing(s, &li[k], adv, has_halt, ls, freeze);
+	/* Added break points: Pango makes each its own grapheme, so with
+	 * spacing 0 the gap around one inside a line (a WJ by now) is the
+	 * chain's (LS[a]/2 + 0 + LS[b]/2).  At a line end Pango zeroes the
+	 * ZWSP's glyph but then leaves the outer half of the grapheme before
+	 * it (it drops only the last run's); line_spacing() makes that
+	 * grapheme's spacing 0. */
+	for (int k = 0; k < nl; k++)
+		for (int i = li[k].first_char; i < li[k].end_char; i++)
+			if (is_zw(s->ch[i]))
+				ls[i] = 0;
 	insert_spacing(s, l, ls);
 	GSList *fl = pango_attr_list_get_attributes(freeze);
 	for (GSList *p = fl; p; p = p->next)
@@ -810,6 +885,59 @@ static void phase_b(cjk_state *s)
 	g_free(has_halt);
 	g_free(adv);
 	free_lines(li, nl);
+}
+
+/* The WJs seal_break_points() left inside lines did their work (Pango
+ * could not break there while phase B froze the lines); the breaks they
+ * hold were never Pango's own, so without them the lines stay the same.
+ * Drawn, each would add an empty /ActualText span to the PDF.  Removes
+ * them, moving the attributes with the text, and checks the lines held;
+ * if not (never seen), puts them back. */
+static void strip_joiners(cjk_state *s)
+{
+	bool any = false;
+	for (int i = 0; i < s->n && !any; i++)
+		any = s->ch[i] == WJ;
+	if (!any)
+		return;
+	char *old_text = g_strdup(s->text);
+	int len = s->off[s->n];
+	PangoAttrList *old_attrs = pango_layout_get_attributes(s->layout);
+	old_attrs = old_attrs ? pango_attr_list_ref(old_attrs) : NULL;
+	/* Line starts, counted in characters other than WJ. */
+	int nb;
+	int *before = line_starts(s, &nb);
+	for (int k = 0; k < nb; k++) {
+		int drop = 0;
+		for (int i = 0; i < s->n && s->off[i] < before[k]; i++)
+			drop += s->ch[i] == WJ ? 3 : 0;
+		before[k] -= drop;
+	}
+	GString *t = g_string_sized_new((gsize)len);
+	PangoAttrList *attrs = old_attrs ? pango_attr_list_copy(old_attrs) : NULL;
+	for (int i = s->n - 1; i >= 0; i--)
+		if (s->ch[i] == WJ && attrs)
+			pango_attr_list_update(attrs, s->off[i], 3, 0);
+	for (int i = 0; i < s->n; i++)
+		if (s->ch[i] != WJ)
+			g_string_append_len(t, old_text + s->off[i], s->off[i + 1] - s->off[i]);
+	pango_layout_set_text(s->layout, t->str, (int)t->len);
+	pango_layout_set_attributes(s->layout, attrs);
+	int na;
+	int *after = line_starts(s, &na);
+	if (na != nb || memcmp(before, after, sizeof(int) * (size_t)nb) != 0) {
+		pango_layout_set_text(s->layout, old_text, len);
+		pango_layout_set_attributes(s->layout, old_attrs);
+	}
+	s->text = pango_layout_get_text(s->layout);
+	if (attrs)
+		pango_attr_list_unref(attrs);
+	if (old_attrs)
+		pango_attr_list_unref(old_attrs);
+	g_free(after);
+	g_free(before);
+	g_string_free(t, TRUE);
+	g_free(old_text);
 }
 
 /* Paragraph counters for ws_cjk_stats(). */
@@ -1005,7 +1133,7 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	pango_get_log_attrs(s->text, s->off[s->n], -1, pango_context_get_language(pango_layout_get_context(layout)),
 	                    la, nattrs);
 	for (int i = 0; i < s->n; i++)
-		s->cursor[i] = la[i].is_cursor_position;
+		s->cursor[i] = la[i].is_cursor_position && !is_zw(s->ch[i]);
 	g_free(la);
 
 	const PangoFontDescription *d = pango_layout_get_font_description(layout);
@@ -1048,6 +1176,111 @@ static void state_free(cjk_state *s)
 	g_free(s->fallback);
 }
 
+/* Should a line be allowed to break before character i (issue 12)?
+ *  - before an opening quote “ ‘ after a hanzi, a closing mark or a
+ *    dash/ellipsis: UAX #14 class QU forbids a break on both sides, which
+ *    suits Western quotes but glues "局“" together in Chinese (clreq #245;
+ *    ICU tailors QU for zh the same way);
+ *  - before "……" (class IN: no break before it) and "——" after a hanzi or
+ *    a closing mark, unless the strict set (L4) keeps them off a line's
+ *    start.  The pair itself never splits (IN × IN, B2 × B2). */
+static bool want_break_before(const gunichar *ch, int n, int i, bool strict)
+{
+	if (i <= 0 || i >= n)
+		return false;
+	gunichar p = ch[i - 1], c = ch[i];
+	bool after_ok = is_han(p) || is_closing(p) || p == 0x2026 || p == 0x2014;
+	if ((c == 0x201C || c == 0x2018) && after_ok)
+		return true;
+	if (!strict && (c == 0x2026 || c == 0x2014) && i + 1 < n && ch[i + 1] == c && p != c &&
+	    (is_han(p) || is_closing(p)))
+		return true;
+	return false;
+}
+
+/* Does the caller forbid a break at byte `at` (ALLOW_BREAKS=FALSE around
+ * it: unbreakable.h's names, numbers and short parentheticals)?  A ZWSP
+ * there would break anyway: Pango keeps a ZWSP's break whatever the
+ * attributes say. */
+static bool inside_no_break(PangoAttrList *attrs, int at)
+{
+	if (!attrs)
+		return false;
+	bool inside = false;
+	GSList *all = pango_attr_list_get_attributes(attrs);
+	for (GSList *p = all; p; p = p->next) {
+		PangoAttribute *a = p->data;
+		if (a->klass->type == PANGO_ATTR_ALLOW_BREAKS && !((PangoAttrInt *)a)->value &&
+		    (int)a->start_index < at && at < (int)MIN(a->end_index, (guint)G_MAXINT))
+			inside = true;
+		pango_attribute_destroy(a);
+	}
+	g_slist_free(all);
+	return inside;
+}
+
+/* Pango's breaker (1.50) takes no tailoring and attributes can only take
+ * break opportunities away, so the ones want_break_before() asks for are
+ * made with U+200B ZERO WIDTH SPACE (UAX #14 LB8: a break after ZW), only
+ * where Pango offers none.  The caller's attributes move with the text
+ * (pango_attr_list_update).  The ZWSPs draw nothing (Pango shapes them as
+ * empty glyphs; their spacing is set in phase B); text read back from
+ * the layout must skip them (paragraph.c's line records do). */
+static void add_break_points(PangoLayout *layout, const ws_cjk_options *o)
+{
+	const char *text = pango_layout_get_text(layout);
+	int len = (int)strlen(text);
+	int n = (int)g_utf8_strlen(text, len);
+	if (n < 2)
+		return;
+	gunichar *ch = g_new(gunichar, n);
+	int *off = g_new(int, n);
+	const char *p = text;
+	for (int i = 0; i < n; i++, p = g_utf8_next_char(p)) {
+		off[i] = (int)(p - text);
+		ch[i] = g_utf8_get_char(p);
+	}
+	PangoLogAttr *la = NULL;
+	GString *out = NULL;
+	int copied = 0;
+	int *at = g_new(int, n);
+	int nat = 0;
+	for (int i = 1; i < n; i++) {
+		if (!want_break_before(ch, n, i, o->strict_breaks))
+			continue;
+		if (!la) {
+			la = g_new0(PangoLogAttr, n + 1);
+			pango_get_log_attrs(text, len, -1, pango_context_get_language(pango_layout_get_context(layout)),
+			                    la, n + 1);
+		}
+		if (la[i].is_line_break || inside_no_break(pango_layout_get_attributes(layout), off[i]))
+			continue;
+		if (!out)
+			out = g_string_sized_new((gsize)len + 16);
+		g_string_append_len(out, text + copied, off[i] - copied);
+		g_string_append(out, "\u200B");
+		copied = off[i];
+		at[nat++] = off[i];
+	}
+	if (out) {
+		g_string_append_len(out, text + copied, len - copied);
+		PangoAttrList *attrs = pango_layout_get_attributes(layout);
+		attrs = attrs ? pango_attr_list_copy(attrs) : NULL;
+		/* From the end, so every position is still in the old text. */
+		for (int k = nat - 1; k >= 0 && attrs; k--)
+			pango_attr_list_update(attrs, at[k], 0, 3);
+		pango_layout_set_text(layout, out->str, (int)out->len);
+		pango_layout_set_attributes(layout, attrs);
+		if (attrs)
+			pango_attr_list_unref(attrs);
+		g_string_free(out, TRUE);
+	}
+	g_free(at);
+	g_free(la);
+	g_free(off);
+	g_free(ch);
+}
+
 int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 {
 	static const ws_cjk_options defaults = WS_CJK_OPTIONS_INIT;
@@ -1060,6 +1293,7 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 	if (opts->grid_pitch < 0 || !isfinite(opts->grid_pitch))
 		return WS_EUSAGE;
 
+	add_break_points(layout, opts);
 	cjk_state s;
 	state_init(&s, layout, opts);
 	if (s.n == 0) {
@@ -1126,6 +1360,7 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 	} else {
 		phase_a_attrs(&s);
 		phase_b(&s);
+		strip_joiners(&s);
 		cjk_n_full++;
 	}
 	state_free(&s);

@@ -4,8 +4,11 @@
  *
  * The typesetter creates a PangoLayout (text, font description, width,
  * alignment, base attributes; Pango's own justification off) and calls
- * ws_cjk_apply() once.  The function only replaces the layout's attribute
- * list: the text, width and other settings are untouched.
+ * ws_cjk_apply() once.  The function replaces the layout's attribute list
+ * and may insert U+200B ZERO WIDTH SPACE where a line may break but Pango
+ * offers no break (before “ after a hanzi, before …… and ——); width and
+ * other settings are untouched.  Text read back from the layout should
+ * skip U+200B.
  *
  * Thread-safety: as for the layout's PangoContext (one thread at a time).
  */

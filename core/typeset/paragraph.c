@@ -225,6 +225,15 @@ static void record_line_text(ws_flow *t, PangoLayout *lay, int index, ws_rect bo
 	PangoLayoutLine *line = pango_layout_get_line_readonly(lay, index);
 	const char *text = pango_layout_get_text(lay);
 	char *s = g_strndup(text + line->start_index, (gsize)line->length);
+	/* The break points cjk.c adds (U+200B, U+2060) are not the user's text. */
+	char *w = s, *q = s;
+	while (*q) {
+		if (g_str_has_prefix(q, "\u200B") || g_str_has_prefix(q, "\u2060"))
+			q += 3;
+		else
+			*w++ = *q++;
+	}
+	*w = '\0';
 	ws_document_add_text_run(t->doc, t->page, box, s);
 	if (pc) {
 		ws_rect ink = box;
