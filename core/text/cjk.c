@@ -34,7 +34,7 @@
 /* Bound on relayout passes in phase A: an L6 trial needs two passes to
  * settle, an L14 fix two more, a push-in attempt one or two; the bound keeps a pathological paragraph
  * from looping (each mark is tried once, each orphan twice). */
-#define WS_CJK_MAX_PASSES 10
+#define WS_CJK_MAX_PASSES 24
 
 typedef struct cjk_state {
 	PangoLayout *layout;
@@ -50,8 +50,11 @@ typedef struct cjk_state {
 	bool *halt;              /* set half width with the `halt` feature */
 	bool *l6;                /* halt[] set by L6 (line end), re-decided each pass */
 	bool *l6_tried;          /* L6 already tried to pull this mark up a line */
+	bool *l6_end;            /* l6[] was set because the mark ended a line */
+	bool *l6_blocked;        /* L6 gave up on this mark (it would oscillate) */
 	bool *push_tried;        /* push-in already tried for the line starting here */
 	bool *push_halt;         /* halt[] set by the pending push-in attempt */
+	int *push_line;          /* first character of the line whose push-in squeezed this mark, or −1 */
 	int push_end;            /* pending push-in: first character of the unit to pull up, or −1 */
 	bool *nobreak_before;    /* L3/L4: no line break before this character */
 	bool *cursor;            /* grapheme starts */
@@ -393,11 +396,13 @@ static bool line_end_compression(cjk_state *s, line_info *li, int nl)
 {
 	bool changed = false;
 	bool *want = g_new0(bool, s->n);
+	bool *is_line_end = g_new0(bool, s->n);
 	for (int k = 0; k < nl; k++) {
 		if (li[k].n == 0)
 			continue;
 		int last = li[k].clusters[li[k].n - 1];
-		if (is_closing(s->ch[last]))
+		is_line_end[last] = true;
+		if (is_closing(s->ch[last]) && !s->l6_blocked[last])
 			want[last] = true;
 		/* L1 carried a character down with the mark after it; half the
 		 * mark's width may be what the previous line lacked.  Try once;
@@ -418,10 +423,28 @@ static bool line_end_compression(cjk_state *s, line_info *li, int nl)
 			continue;
 		if (want[i] && s->halt[i])
 			continue;
+		if (!want[i] && s->l6_end[i]) {
+			/* The mark ended a line, half width let the next unit up and
+			 * now it is inside the line.  Made full again it would end
+			 * the line again, and so on (passes ran out flipping it).  So
+			 * it stays half, as push-in would squeeze it, in a justified
+			 * paragraph; a sentence end (kept full inside a line) goes
+			 * back to full width at the line end for good. */
+			s->l6_end[i] = false;
+			s->l6[i] = false;
+			if (s->o.justify && !is_sentence_end(s->ch[i]))
+				continue;
+			s->l6_blocked[i] = true;
+			s->halt[i] = false;
+			changed = true;
+			continue;
+		}
 		s->l6[i] = want[i];
 		s->halt[i] = want[i];
+		s->l6_end[i] = want[i] && is_line_end[i];
 		changed = true;
 	}
+	g_free(is_line_end);
 	g_free(want);
 	return changed;
 }
@@ -496,6 +519,7 @@ static bool push_in(cjk_state *s, line_info *li, int nl)
 				if (s->push_halt[i]) {
 					s->halt[i] = false;
 					s->push_halt[i] = false;
+					s->push_line[i] = -1;
 				}
 			return true;
 		}
@@ -553,12 +577,90 @@ static bool push_in(cjk_state *s, line_info *li, int nl)
 				continue;
 			s->halt[i] = true;
 			s->push_halt[i] = true;
+			s->push_line[i] = L->first_char;
 			shortfall -= s->size / 2;
 		}
 		s->push_end = N->first_char;
 		return true;
 	}
 	return false;
+}
+
+/* Balancing (issue 12; a step towards TeX's total fit): a justified line
+ * left loose because the next unit did not fit (a long number or an
+ * English name) takes the last unit of the line before it when that
+ * makes the looser of the two lines tighter, so that two lines share the
+ * slack instead of one line showing it all.  The unit is moved with the
+ * L14 mechanism (spacing on the line before, just enough that the unit no
+ * longer fits); it must fit into the loose line's slack, with a quarter
+ * em to spare for a Han/Latin gap, so the loose line keeps its end.  One
+ * unit per pair of lines per pass; repeated passes even out a run of
+ * lines (bounded by WS_CJK_MAX_PASSES).  Returns whether anything changed. */
+static bool balance(cjk_state *s, line_info *li, int nl)
+{
+	if (!s->o.justify || s->size <= 0)
+		return false;
+	const PangoLogAttr *la = NULL;
+	int nla = 0;
+	bool changed = false;
+	for (int k = 1; k < nl; k++) {
+		line_info *L = &li[k], *P = &li[k - 1];
+		if (L->para_start || L->para_end || L->avail <= 0 || P->avail <= 0 || P->n < 3 || L->n == 0)
+			continue;
+		/* A pending push-in is pulling L's first unit up into P. */
+		if (s->push_end == L->first_char)
+			continue;
+		int slack_l = L->avail - L->width;
+		int slack_p = MAX(P->avail - P->width, 0);
+		if (slack_l < s->size)
+			continue;
+		if (!la)
+			la = pango_layout_get_log_attrs_readonly(s->layout, &nla);
+		/* P's last unit: from its last break opportunity to its end. */
+		int last = P->clusters[P->n - 1];
+		int ub = last;
+		while (ub > P->clusters[1] && !(ub < nla && la[ub].is_line_break))
+			ub--;
+		if (ub <= P->clusters[1] || !(ub < nla && la[ub].is_line_break))
+			continue;
+		PangoRectangle a, b;
+		pango_layout_index_to_pos(s->layout, s->off[ub], &a);
+		pango_layout_index_to_pos(s->layout, s->off[last], &b);
+		int w = b.x + b.width - a.x;
+		/* If push-in squeezed P to pull this unit up, moving it back
+		 * down gives the squeeze back too (a squeeze that pulls nothing
+		 * up is no use). */
+		int squeezed = 0;
+		for (int i = P->first_char; i < P->end_char; i++)
+			if (s->push_line[i] == P->first_char)
+				squeezed += s->size / 2;
+		slack_p -= squeezed;
+		if (w <= 0 || slack_p + w >= slack_l || w + s->size / 4 > slack_l)
+			continue;
+		/* Units of P that move: graphemes from ub on. */
+		int m = 0;
+		for (int j = 0; j < P->n; j++)
+			m += P->clusters[j] >= ub;
+		if (m >= P->n - 1)
+			continue;
+		int delta = MAX(slack_p + w / 2, 0) / P->n + 1;
+		for (int i = P->first_char; i < P->end_char; i++) {
+			if (!is_zw(s->ch[i]))
+				s->ls_orphan[i] += delta;
+			if (s->push_line[i] == P->first_char) {
+				s->halt[i] = false;
+				s->push_line[i] = -1;
+			}
+		}
+		/* Push-in on P would pull the unit straight back up, and push-in
+		 * on the line before P would change P under the move. */
+		s->push_tried[P->first_char] = true;
+		if (k >= 2)
+			s->push_tried[li[k - 2].first_char] = true;
+		changed = true;
+		k++; /* L is done for this pass; so is the next pair's P */
+	}
+	return changed;
 }
 
 static void phase_a_attrs(cjk_state *s)
@@ -1115,8 +1217,13 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->halt = g_new0(bool, s->n + 1);
 	s->l6 = g_new0(bool, s->n + 1);
 	s->l6_tried = g_new0(bool, s->n + 1);
+	s->l6_end = g_new0(bool, s->n + 1);
+	s->l6_blocked = g_new0(bool, s->n + 1);
 	s->push_tried = g_new0(bool, s->n + 1);
 	s->push_halt = g_new0(bool, s->n + 1);
+	s->push_line = g_new(int, s->n + 1);
+	for (int i = 0; i <= s->n; i++)
+		s->push_line[i] = -1;
 	s->push_end = -1;
 	s->nobreak_before = g_new0(bool, s->n + 1);
 	s->cursor = g_new0(bool, s->n + 1);
@@ -1168,8 +1275,11 @@ static void state_free(cjk_state *s)
 	g_free(s->halt);
 	g_free(s->l6);
 	g_free(s->l6_tried);
+	g_free(s->l6_end);
+	g_free(s->l6_blocked);
 	g_free(s->push_tried);
 	g_free(s->push_halt);
+	g_free(s->push_line);
 	g_free(s->nobreak_before);
 	g_free(s->cursor);
 	g_free(s->rise);
@@ -1346,6 +1456,8 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 			changed |= push_in(&s, li, nl);
 		if (!changed && opts->avoid_orphans)
 			changed |= fix_orphans(&s, li, nl, tries);
+		if (!changed)
+			changed |= balance(&s, li, nl);
 		free_lines(li, nl);
 		if (!changed)
 			break;
