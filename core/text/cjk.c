@@ -1076,6 +1076,38 @@ static int ideo_bottom(PangoFont *font)
 	return (int)lround((double)v * size / ys);
 }
 
+/* Bottom of the ink of full-frame hanzi in `font` (国 吉 永, averaged;
+ * Pango units, negative: below the baseline), or `fallback` when the
+ * font lacks them all.  The declared em boxes do not say where a face
+ * draws: FandolFang and Noto Serif CJK SC both declare −120..880, yet
+ * Fandol's hanzi sit 70–100 units lower (国 −148 against −78), so a Noto
+ * glyph aligned by em box stood 1.2 pt high in a Fandol line. */
+static int ink_bottom(PangoFont *font, int fallback)
+{
+	static const gunichar ref[] = {0x56FD, 0x5409, 0x6C38};
+	hb_font_t *hb = pango_font_get_hb_font(font);
+	if (!hb)
+		return fallback;
+	int xs = 0, ys = 0;
+	hb_font_get_scale(hb, &xs, &ys);
+	PangoFontDescription *d = pango_font_describe(font);
+	int size = pango_font_description_get_size(d);
+	pango_font_description_free(d);
+	if (ys == 0 || size == 0)
+		return fallback;
+	double sum = 0;
+	int n = 0;
+	for (size_t k = 0; k < G_N_ELEMENTS(ref); k++) {
+		hb_codepoint_t g;
+		hb_glyph_extents_t e;
+		if (!hb_font_get_nominal_glyph(hb, ref[k], &g) || !hb_font_get_glyph_extents(hb, g, &e))
+			continue;
+		sum += (double)(e.y_bearing + e.height) * size / ys;
+		n++;
+	}
+	return n ? (int)lround(sum / n) : fallback;
+}
+
 /* L5 (issue 12): characters the body font lacks (CJK Ext-B, GBK hanzi
  * outside FandolFang's GB2312) come from a fallback face.  Marks them and
  * the rise that puts each fallback em box on the body's.  Costs one extra
@@ -1103,7 +1135,7 @@ static void find_fallbacks(cjk_state *s)
 		return;
 	}
 	hb_face_t *body_face = hb ? hb_font_get_face(hb) : NULL;
-	int body_bottom = ideo_bottom(body);
+	int body_em = ideo_bottom(body), body_bottom = ink_bottom(body, body_em);
 	PangoLayout *m = pango_layout_copy(s->layout);
 	pango_layout_set_width(m, -1);
 	PangoLayoutIter *it = pango_layout_get_iter(m);
@@ -1122,7 +1154,17 @@ static void find_fallbacks(cjk_state *s)
 			han |= is_han(s->ch[i]);
 		if (!han)
 			continue;
-		int rise = body_bottom - ideo_bottom(f);
+		/* Both faces' ink of full-frame hanzi on one line; when either
+		 * lacks the reference characters, their em boxes. */
+		int fb_em = ideo_bottom(f), fb_bottom = ink_bottom(f, fb_em);
+		bool both = body_bottom != body_em && fb_bottom != fb_em;
+		int rise = both ? body_bottom - fb_bottom : body_em - fb_em;
+		/* Pango 1.50 already shifts a run whose font differs from the
+		 * previous run's by the difference of their BASE `romn`
+		 * baselines (apply_baseline_shift): +1.17 pt for Noto after
+		 * FandolFang, which is what put 𠮷 high.  The rise attribute
+		 * adds to that shift, so ask for the difference. */
+		rise -= run->y_offset;
 		for (int i = first; i < last; i++) {
 			s->fallback[i] = true;
 			s->rise[i] = rise;

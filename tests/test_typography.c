@@ -1,0 +1,344 @@
+/* Issue 12, measured: a GB/T 9704 note body and an attachment page of our
+ * own (tests/data/typography-note.txt, typography-attachment.txt: mixed
+ * Han/Latin, dates, passport numbers, long English names that wrap,
+ * quotes, ellipses, dashes, parentheticals, middle dots, CJK Ext-B), set
+ * as the note sets its body (三号 FangSong, 28 × 15.79 pt grid, 28.99 pt
+ * lines, 2-cell indent, justified), checked line by line from Pango's
+ * glyph positions the way a reader with a ruler would:
+ *  - Han/Latin and Han/digit gaps 0.25 ± 0.02 em;
+ *  - no space inside a word or a number (0 ± 0.01 pt);
+ *  - every line but a paragraph's last flush with the 156 mm measure
+ *    (± 0.1 pt), and its last glyph ends there too;
+ *  - baselines exactly one grid pitch apart;
+ *  - no last line of one character (+ marks), no line starting with a
+ *    closing mark, a pause or ·, none ending with an opening mark, …… and
+ *    —— never split;
+ * plus the middle dot of transliterated names (1 em, dot centred) and the
+ * Ext-B fallback glyphs on the body's baseline. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+#include "cjk.h"
+#include "fonts.h"
+
+static ws_fonts *F;
+static PangoContext *C;
+
+#define PT(u) ((double)(u) / PANGO_SCALE)
+static const double SIZE = 16, W = 156.0 / 25.4 * 72.0, PITCH = 225.0 / 25.4 * 72.0 / 22;
+
+static void setup(void)
+{
+	cr_assert_eq(ws_fonts_new(&F, NULL, NULL, NULL), WS_OK);
+	C = ws_fonts_create_context(F);
+}
+
+static void teardown(void)
+{
+	g_object_unref(C);
+	ws_fonts_free(F);
+}
+
+/* The break points ws_cjk_apply() may add (U+200B, U+2060) are not text. */
+static bool added(gunichar c)
+{
+	return c == 0x200B || c == 0x2060;
+}
+
+typedef struct glyph {
+	gunichar ch;
+	double x, adv;       /* pen position, own advance (no spacing), pt */
+	double ink_top, ink_bottom; /* ink box, pt from the line's baseline (down +) */
+	int line;
+	bool body;           /* drawn from the body font */
+} glyph;
+
+static PangoLayout *body_layout(const char *text, bool justify)
+{
+	PangoLayout *l = pango_layout_new(C);
+	PangoFontDescription *fd = pango_font_description_from_string("Wenshu FangSong");
+	pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(l, text, -1);
+	pango_layout_set_width(l, (int)lround(W * PANGO_SCALE));
+	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+	double cell = W / 28;
+	pango_layout_set_indent(l, (int)(2 * floor(cell * PANGO_SCALE)));
+	PangoAttrList *al = pango_attr_list_new();
+	pango_attr_list_insert(al, pango_attr_language_new(pango_language_from_string("zh-cn")));
+	pango_attr_list_insert(al, pango_attr_line_height_new_absolute((int)lround(PITCH * PANGO_SCALE)));
+	pango_layout_set_attributes(l, al);
+	pango_attr_list_unref(al);
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.justify = justify;
+	o.grid_pitch = cell;
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	return l;
+}
+
+static glyph *glyphs_of(PangoLayout *l, int *count)
+{
+	const char *t = pango_layout_get_text(l);
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(glyph));
+	PangoFont *body = pango_context_load_font(C, pango_layout_get_font_description(l));
+	hb_face_t *body_face = hb_font_get_face(pango_font_get_hb_font(body));
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int line = 0;
+	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
+	do {
+		if (pango_layout_iter_get_line_readonly(it) != cur) {
+			cur = pango_layout_iter_get_line_readonly(it);
+			line++;
+		}
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoRectangle r;
+		pango_layout_iter_get_run_extents(it, NULL, &r);
+		int x = r.x;
+		PangoFont *f = run->item->analysis.font;
+		bool is_body = hb_font_get_face(pango_font_get_hb_font(f)) == body_face;
+		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+			PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+			PangoRectangle ink, lg;
+			pango_font_get_glyph_extents(f, gi->glyph, &ink, &lg);
+			/* run->y_offset: the rise (up +), as pango_renderer draws it. */
+			double dy = PT(-run->y_offset + gi->geometry.y_offset);
+			glyph gl = {g_utf8_get_char(t + run->item->offset + run->glyphs->log_clusters[g]),
+			            PT(x + gi->geometry.x_offset), PT(lg.width), PT(ink.y) + dy,
+			            PT(ink.y + ink.height) + dy, line, is_body};
+			if (!added(gl.ch))
+				g_array_append_val(a, gl);
+			x += gi->geometry.width;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	g_object_unref(body);
+	*count = (int)a->len;
+	return (glyph *)g_array_free(a, FALSE);
+}
+
+static bool hanzi(gunichar c)
+{
+	return g_unichar_get_script(c) == G_UNICODE_SCRIPT_HAN;
+}
+
+static bool latin(gunichar c)
+{
+	return c < 0x2000 && g_unichar_isalnum(c);
+}
+
+/* Part of a word or number: ASCII letters, digits and the marks inside
+ * them ("Montgomery-Smith", "850.00", "010-6596", "wang.mou@example"). */
+static bool wordish(gunichar c)
+{
+	return c > 0x20 && c < 0x7F;
+}
+
+static bool is_one_of(gunichar c, const char *set)
+{
+	for (const char *p = set; *p; p = g_utf8_next_char(p))
+		if (g_utf8_get_char(p) == c)
+			return true;
+	return false;
+}
+
+typedef struct tally {
+	int l9, words, flush, pitch, paras, dots, quotes_at_start;
+} tally;
+
+static void check_paragraph(const char *para, tally *n)
+{
+	PangoLayout *l = body_layout(para, true);
+	int ng;
+	glyph *g = glyphs_of(l, &ng);
+	char where[64];
+	g_snprintf(where, sizeof where, "%.40s", para);
+	for (int i = 1; i < ng; i++) {
+		if (g[i].line != g[i - 1].line)
+			continue;
+		double gap = g[i].x - (g[i - 1].x + g[i - 1].adv);
+		gunichar a = g[i - 1].ch, b = g[i].ch;
+		char ca[8] = {0}, cb[8] = {0};
+		g_unichar_to_utf8(a, ca);
+		g_unichar_to_utf8(b, cb);
+		if ((hanzi(a) && latin(b)) || (latin(a) && hanzi(b))) {
+			cr_expect_float_eq(gap / SIZE, 0.25, 0.02, "%s…: Han/Latin gap %s|%s on line %d: %.3f em", where, ca,
+			                   cb, g[i].line, gap / SIZE);
+			n->l9++;
+		}
+		if (wordish(a) && wordish(b)) {
+			cr_expect_float_eq(gap, 0, 0.01, "%s…: %.3f pt inside a word or number at %s|%s (line %d)", where, gap,
+			                   ca, cb, g[i].line);
+			n->words++;
+		}
+		if (a == 0x00B7)
+			n->dots++;
+	}
+	int lines = pango_layout_get_line_count(l);
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	double prev = NAN;
+	int k = 0;
+	do {
+		PangoRectangle log;
+		pango_layout_iter_get_line_extents(it, NULL, &log);
+		double base = PT(pango_layout_iter_get_baseline(it));
+		if (!isnan(prev)) {
+			cr_expect_float_eq(base - prev, PITCH, 0.002, "%s…: line %d pitch %.3f", where, k, base - prev);
+			n->pitch++;
+		}
+		prev = base;
+		if (k < lines - 1) {
+			cr_expect_float_eq(PT(log.x + log.width), W, 0.1, "%s…: line %d ends at %.3f of %.3f", where, k,
+			                   PT(log.x + log.width), W);
+			/* The last glyph's advance ends there too (a closing mark set
+			 * half width at the line end, L6, ends half an em earlier). */
+			int last = -1;
+			for (int i = 0; i < ng; i++)
+				if (g[i].line == k && g[i].ch != ' ')
+					last = i;
+			cr_assert_geq(last, 0);
+			double end = g[last].x + g[last].adv;
+			bool half = is_one_of(g[last].ch, "，。、；：？！）》”’〕】」");
+			cr_expect(fabs(end - W) <= 0.1 || (half && fabs(end - SIZE / 2 - W) <= 0.1),
+			          "%s…: line %d's last glyph ends at %.3f of %.3f", where, k, end, W);
+			n->flush++;
+		}
+		k++;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+
+	for (int i = 0; i < ng; i++) {
+		bool first = i == 0 || g[i - 1].line != g[i].line;
+		bool last = i + 1 == ng || g[i + 1].line != g[i].line;
+		char c[8] = {0};
+		g_unichar_to_utf8(g[i].ch, c);
+		if (first && i > 0) {
+			cr_expect(!is_one_of(g[i].ch, "，。、；：？！）》”’〕】·"), "%s…: line %d starts with %s (L1/L3)",
+			          where, g[i].line, c);
+			cr_expect(!(g[i].ch == 0x2026 && g[i - 1].ch == 0x2026) && !(g[i].ch == 0x2014 && g[i - 1].ch == 0x2014),
+			          "%s…: %s split over lines %d/%d (L4)", where, c, g[i - 1].line, g[i].line);
+			n->quotes_at_start += g[i].ch == 0x201C;
+		}
+		if (last && i + 1 < ng)
+			cr_expect(!is_one_of(g[i].ch, "（《“‘〔【"), "%s…: line %d ends with %s (L2)", where, g[i].line, c);
+	}
+	if (lines > 1) {
+		int chars = 0;
+		for (int i = 0; i < ng; i++)
+			if (g[i].line == lines - 1 && !g_unichar_ispunct(g[i].ch))
+				chars++;
+		cr_expect_gt(chars, 1, "%s…: a one-character last line (L14)", where);
+	}
+	n->paras++;
+	g_free(g);
+	g_object_unref(l);
+}
+
+static void check_file(const char *name, tally *n)
+{
+	char *path = g_build_filename(WS_TEST_SOURCE_DIR, "tests", "data", name, NULL);
+	char *all = NULL;
+	cr_assert(g_file_get_contents(path, &all, NULL, NULL), "%s", path);
+	char **paras = g_strsplit(all, "\n", -1);
+	for (char **p = paras; *p; p++)
+		if (**p)
+			check_paragraph(*p, n);
+	g_strfreev(paras);
+	g_free(all);
+	g_free(path);
+}
+
+Test(typography, note_body_measured_line_by_line, .init = setup, .fini = teardown)
+{
+	tally n = {0};
+	check_file("typography-note.txt", &n);
+	/* The text exercises what it claims to. */
+	cr_expect_geq(n.l9, 30, "%d Han/Latin boundaries", n.l9);
+	cr_expect_geq(n.words, 120, "%d word-internal gaps", n.words);
+	cr_expect_geq(n.flush, 15, "%d justified lines", n.flush);
+	cr_expect_geq(n.pitch, 15, "%d line pitches", n.pitch);
+	cr_expect_geq(n.dots, 1, "%d middle dots", n.dots);
+}
+
+Test(typography, attachment_page_measured_line_by_line, .init = setup, .fini = teardown)
+{
+	tally n = {0};
+	check_file("typography-attachment.txt", &n);
+	cr_expect_geq(n.l9, 15, "%d Han/Latin boundaries", n.l9);
+	cr_expect_geq(n.words, 150, "%d word-internal gaps", n.words);
+	cr_expect_geq(n.flush, 8, "%d justified lines", n.flush);
+}
+
+/* The middle dot of transliterated names takes one em with the dot
+ * centred (clreq; xeCJK users set \xeCJKsetwidth{·}{1em}); the fonts give
+ * it a narrow Latin advance (5.2 pt at 16 pt). */
+Test(typography, middle_dot_is_one_em_with_the_dot_centred, .init = setup, .fini = teardown)
+{
+	/* FandolFang's · is already 1 em; Noto Serif CJK SC's (宋体 role) is
+	 * 0.33 em, the case the rule is for. */
+	static const char *const faces[] = {"Wenshu FangSong", "Wenshu Song"};
+	for (size_t f = 0; f < G_N_ELEMENTS(faces); f++) {
+		PangoLayout *l = pango_layout_new(C);
+		PangoFontDescription *fd = pango_font_description_from_string(faces[f]);
+		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+		pango_layout_set_text(l, "阿依古丽·艾买提", -1);
+		cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+		int ng;
+		glyph *g = glyphs_of(l, &ng);
+		cr_assert_eq(ng, 8);
+		cr_assert_eq(g[4].ch, 0x00B7);
+		double cell_start = g[3].x + g[3].adv, cell_end = g[5].x;
+		cr_expect_float_eq(cell_end - cell_start, SIZE, 0.02 * SIZE, "%s: · takes %.3f pt", faces[f],
+		                   cell_end - cell_start);
+		/* The dot's own advance (its ink centred in it) sits in the middle. */
+		double centre = g[4].x + g[4].adv / 2;
+		cr_expect_float_eq(centre, (cell_start + cell_end) / 2, 0.05 * SIZE, "%s: dot centre %.3f, em centre %.3f",
+		                   faces[f], centre, (cell_start + cell_end) / 2);
+		g_free(g);
+		g_object_unref(l);
+	}
+}
+
+/* CJK Ext-B characters FandolFang lacks come from Noto Serif CJK SC: its
+ * glyphs must sit on the body's em box (not +0.4 pt / +1.5 pt off, as
+ * before issue 12), and the line keeps the grid pitch. */
+Test(typography, ext_b_fallback_on_the_body_baseline_and_pitch, .init = setup, .fini = teardown)
+{
+	/* 吉 (body) and 𠮷 (fallback) share their lower half, 口, and differ
+	 * only at the top (士/土): their ink bottoms are the baseline a reader
+	 * sees. */
+	PangoLayout *l = body_layout("前言前言前言另有张𠮷祥同志与吉某同行，负责联络翻译后勤等事宜，逾期不予受理。", true);
+	int ng;
+	glyph *g = glyphs_of(l, &ng);
+	int fb = -1, ji = -1;
+	for (int i = 0; i < ng; i++) {
+		if (g[i].ch == 0x20BB7)
+			fb = i;
+		if (g[i].ch == 0x5409)
+			ji = i;
+	}
+	cr_assert(fb >= 0 && ji >= 0);
+	cr_assert(!g[fb].body && g[ji].body, "premise: 𠮷 from a fallback face, 吉 from the body's");
+	cr_expect_float_eq(g[fb].ink_bottom, g[ji].ink_bottom, 0.3, "𠮷 ink bottom %.3f, 吉 %.3f (pt below the baseline)",
+	                   g[fb].ink_bottom, g[ji].ink_bottom);
+	/* Ink height of a full-frame hanzi in either face is about the same:
+	 * the vertical centres line up as well. */
+	double c_fb = (g[fb].ink_top + g[fb].ink_bottom) / 2, c_ji = (g[ji].ink_top + g[ji].ink_bottom) / 2;
+	cr_expect_float_eq(c_fb, c_ji, 0.6, "centres %.3f / %.3f", c_fb, c_ji);
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	double prev = NAN;
+	do {
+		double base = PT(pango_layout_iter_get_baseline(it));
+		if (!isnan(prev))
+			cr_expect_float_eq(base - prev, PITCH, 0.002, "pitch %.3f", base - prev);
+		prev = base;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	g_free(g);
+	g_object_unref(l);
+}
