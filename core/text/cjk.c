@@ -426,14 +426,13 @@ static bool line_end_compression(cjk_state *s, line_info *li, int nl)
 		if (!want[i] && s->l6_end[i]) {
 			/* The mark ended a line, half width let the next unit up and
 			 * now it is inside the line.  Made full again it would end
-			 * the line again, and so on (passes ran out flipping it).  So
-			 * it stays half, as push-in would squeeze it, in a justified
-			 * paragraph; a sentence end (kept full inside a line) goes
-			 * back to full width at the line end for good. */
+			 * the line again, and so on (passes ran out flipping it, so
+			 * L14 never ran).  It goes back to full width and stays so
+			 * at that line end: keeping it half inside the line (a
+			 * squeeze) was tried and piled up to four squeezed marks in a
+			 * paragraph; push-in still squeezes where a line needs it. */
 			s->l6_end[i] = false;
 			s->l6[i] = false;
-			if (s->o.justify && !is_sentence_end(s->ch[i]))
-				continue;
 			s->l6_blocked[i] = true;
 			s->halt[i] = false;
 			changed = true;
