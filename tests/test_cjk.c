@@ -696,3 +696,40 @@ Test(cjk, breaks_before_opening_quote_and_ellipsis, .init = setup, .fini = teard
 	cr_expect_eq(line_first(l, 1), 0xFF08, "the parenthetical moved down whole: U+%04X", line_first(l, 1));
 	g_object_unref(l);
 }
+
+/* The break points ws_cjk_apply() adds are text only where a line breaks
+ * at one (U+200B ending the line); elsewhere they are gone again, so
+ * nothing but the user's text reaches the PDF.  Justified, left-aligned
+ * and plain (short path) paragraphs alike. */
+Test(cjk, added_break_points_stay_only_where_a_line_breaks, .init = setup, .fini = teardown)
+{
+	const char *text = "甲乙局“技术”附……请协助——以便成行。一二三四五六七八九附……请大使馆协助。";
+	for (int mode = 0; mode < 3; mode++) {
+		PangoLayout *l = make(text, 10 * EM);
+		ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+		o.justify = mode == 0;
+		if (mode == 2) {
+			o.punct = WS_PUNCT_FULL; /* no mark changes width: the short path */
+			o.han_latin_space = false;
+		}
+		cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+		const char *t = pango_layout_get_text(l);
+		int breaks_at_zw = 0;
+		for (const char *p = t; *p; p = g_utf8_next_char(p)) {
+			gunichar c = g_utf8_get_char(p);
+			if (!added(c))
+				continue;
+			cr_expect_eq(c, 0x200B, "mode %d: U+%04X left in the text", mode, c);
+			int idx = (int)(p - t);
+			bool at_end = false;
+			for (int k = 0; k < pango_layout_get_line_count(l); k++) {
+				PangoLayoutLine *line = pango_layout_get_line_readonly(l, k);
+				at_end |= idx + 3 == line->start_index + line->length;
+			}
+			cr_expect(at_end, "mode %d: a ZWSP inside a line at byte %d", mode, idx);
+			breaks_at_zw++;
+		}
+		cr_expect_geq(breaks_at_zw, 1, "mode %d: premise: a line breaks at an added point", mode);
+		g_object_unref(l);
+	}
+}

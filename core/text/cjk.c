@@ -1548,6 +1548,9 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 	 * plain_paragraph), so its measuring layout and its relayout would
 	 * give back the same lines and glyphs. */
 	if (plain && passes == 1) {
+		/* Added break points the lines did not take go (see phase_b). */
+		seal_break_points(&s);
+		strip_joiners(&s);
 		cjk_n_fast++;
 	} else {
 		phase_a_attrs(&s);
