@@ -735,10 +735,27 @@ static bool balance(cjk_state *s, line_info *li, int nl)
 				join = s->size / 4;
 		}
 		int cut = l9_boundary(s, P->clusters[jb - 1], ub) ? s->size / 4 : 0;
-		if (w <= 0 || w + join > slack_l)
+		if (w <= 0)
 			continue;
+		/* The unit does not fit into L's slack: L's last unit goes down,
+		 * and so on to the paragraph's last line (the lines between trade
+		 * units of about the same width), which must have room for it
+		 * with an em to spare, so the paragraph keeps its line count. */
+		int excess = w + join - slack_l;
+		if (excess > 0) {
+			const line_info *E = NULL;
+			for (int j = k + 1; j < nl && !E; j++) {
+				if (li[j].para_start)
+					break;
+				if (li[j].para_end)
+					E = &li[j];
+			}
+			if (!E || E->avail <= 0 || E->avail - E->width < excess + s->size)
+				continue;
+		}
 		double before = MAX((double)slack_p / MAX(gp, 1), (double)slack_l / MAX(gl, 1));
-		double after = MAX((double)(slack_p + w + cut) / MAX(gp_new, 1), (double)(slack_l - w - join) / MAX(gl_new, 1));
+		double after = MAX((double)(slack_p + w + cut) / MAX(gp_new, 1),
+		                   (double)MAX(slack_l - w - join, 0) / MAX(gl_new, 1));
 		if (after >= 0.9 * before)
 			continue;
 		int delta = MAX(slack_p + w / 2, 0) / P->n + 1;
