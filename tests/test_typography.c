@@ -9,7 +9,8 @@
  *  - no space inside a word or a number (0 ± 0.01 pt);
  *  - every line but a paragraph's last flush with the 156 mm measure
  *    (± 0.1 pt), and its last glyph ends there too;
- *  - baselines exactly one grid pitch apart;
+ *  - baselines exactly one grid pitch apart; no loose line (under 3.5 pt
+ *    added between two hanzi);
  *  - no last line of one character (+ marks), no line starting with a
  *    closing mark, a pause or ·, none ending with an opening mark, …… and
  *    —— never split;
@@ -204,6 +205,15 @@ static void check_paragraph(const char *para, tally *n)
 			bool half = is_one_of(g[last].ch, "，。、；：？！）》”’〕】」");
 			cr_expect(fabs(end - W) <= 0.1 || (half && fabs(end - SIZE / 2 - W) <= 0.1),
 			          "%s…: line %d's last glyph ends at %.3f of %.3f", where, k, end, W);
+			/* No loose line: the space justification adds between two
+			 * hanzi (beyond the grid's −0.207 pt) stays under 3.5 pt.
+			 * Before balancing, a line holding an English name ahead of
+			 * a passport number that did not fit took 8.7 pt a gap. */
+			for (int i = 1; i < ng; i++)
+				if (g[i].line == k && g[i - 1].line == k && hanzi(g[i].ch) && hanzi(g[i - 1].ch)) {
+					double extra = g[i].x - (g[i - 1].x + g[i - 1].adv) + (SIZE - W / 28);
+					cr_expect_leq(extra, 3.5, "%s…: line %d stretched by %.2f pt between hanzi", where, k, extra);
+				}
 			n->flush++;
 		}
 		k++;
