@@ -857,7 +857,9 @@ bool ws_fasttext_show_line(cairo_t *cr, PangoLayoutLine *line, double x, double 
 	/* pango_renderer_draw_layout_line(), Pango 1.50: runs left to right,
 	 * each at the sum of the widths before it, in Pango units. */
 	const char *text = pango_layout_get_text(line->layout);
-	int x_off = 0;
+	/* Summed over the line's runs in 64 bits, like x_position in
+	 * show_run(): a very long unbroken line passes INT_MAX Pango units. */
+	int64_t x_off = 0;
 	for (GSList *l = line->runs; l; l = l->next) {
 		PangoGlyphItem *run = l->data;
 		int width = pango_glyph_string_get_width(run->glyphs);
