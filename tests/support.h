@@ -31,11 +31,14 @@ void wst_assert_in_order(const char *text, const char *const *needles);
  * layout has gaps; the values themselves have none). Caller g_free()s. */
 char *wst_squeeze(const char *text);
 
-/* Compares a PNG with tests/reference/NAME.png.  Text rasterizes slightly
- * differently across FreeType builds, so the comparison allows a stated
- * tolerance: a pixel differs when any channel differs by more than 48 of
- * 255, and at most `max_fraction` of the pixels may differ.  On failure it
- * writes NAME-actual.png and NAME-diff.png beside the reference.  With
+/* Compares a PNG with tests/reference/NAME.png.  With `max_fraction` 0 the
+ * comparison is exact: one differing channel of one pixel fails.  A caller
+ * passing a tolerance states why (text rasterizes slightly differently
+ * across FreeType builds): then a pixel differs when any channel differs by
+ * more than 48 of 255, and at most `max_fraction` of the pixels may differ.
+ * On failure it writes NAME-actual.png and NAME-diff.png into the build
+ * folder (WS_TEST_BUILD_DIR, passed by tests/meson.build), never the
+ * source tree.  With
  * WENSHU_UPDATE_REFERENCES=1 it writes the reference instead (look at it!).
  * Returns the fraction of differing pixels, or -1 when sizes differ or a
  * file is missing. */
