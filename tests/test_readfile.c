@@ -34,8 +34,9 @@ static char *write_file(const char *name, const char *text, size_t len)
 }
 
 /* Reads `path` with the limit, expecting failure `rc`; checks the one
- * diagnostic is an error at the file itself and holds `words`. */
-static void assert_refused(const char *path, size_t limit, int rc, const char *words)
+ * diagnostic is an error at the file itself, of `rule` (or none), holding
+ * `words`. */
+static void assert_refused(const char *path, size_t limit, int rc, const char *rule, const char *words)
 {
 	ws_diags *d = ws_diags_new();
 	char *out = (char *)"untouched";
@@ -49,8 +50,21 @@ static void assert_refused(const char *path, size_t limit, int rc, const char *w
 	cr_assert_str_eq(g->loc.file, path, "the error is located at the file");
 	cr_assert_eq(g->loc.line, 0);
 	cr_assert_eq(g->loc.column, 0);
+	cr_assert_str_eq(g->rule ? g->rule : "(none)", rule ? rule : "(none)");
 	cr_assert(strstr(g->message, words), "'%s' should say '%s'", g->message, words);
 	ws_diags_free(d);
+}
+
+/* Reads `path` with the limit, expecting success and no diagnostic. */
+static char *read_ok(const char *path, size_t limit, size_t *len)
+{
+	ws_diags *d = ws_diags_new();
+	char *out;
+	cr_assert_eq(ws__read_file(path, limit, &out, len, d), WS_OK, "%s", path);
+	cr_assert_eq(ws_diags_count(d), 0);
+	cr_assert_eq(out[*len], '\0', "NUL-terminated");
+	ws_diags_free(d);
+	return out;
 }
 
 TestSuite(readfile, .init = make_scratch, .fini = drop_scratch);
@@ -59,16 +73,11 @@ Test(readfile, reads_whole_file_nul_terminated)
 {
 	static const char text[] = "group:\n  name: 贾测试\n\0tail";
 	char *path = write_file("ok.yaml", text, sizeof text - 1);
-	ws_diags *d = ws_diags_new();
-	char *out;
 	size_t len;
-	cr_assert_eq(ws__read_file(path, 1024, &out, &len, d), WS_OK);
+	char *out = read_ok(path, 1024, &len);
 	cr_assert_eq(len, sizeof text - 1, "an embedded NUL does not cut the length");
 	cr_assert_eq(memcmp(out, text, len), 0);
-	cr_assert_eq(out[len], '\0');
-	cr_assert_eq(ws_diags_count(d), 0);
 	g_free(out);
-	ws_diags_free(d);
 	g_free(path);
 }
 
@@ -76,47 +85,34 @@ Test(readfile, reads_whole_file_nul_terminated)
 Test(readfile, limit_is_inclusive)
 {
 	char *path = write_file("ten.txt", "0123456789", 10);
-	ws_diags *d = ws_diags_new();
-	char *out;
 	size_t len;
-	cr_assert_eq(ws__read_file(path, 10, &out, &len, d), WS_OK);
+	g_free(read_ok(path, 10, &len));
 	cr_assert_eq(len, 10);
-	g_free(out);
-	ws_diags_free(d);
-	assert_refused(path, 9, WS_EINPUT, "file is too large (10 bytes; the limit is 9 bytes)");
-	const ws_diag *g;
-	d = ws_diags_new();
-	ws__read_file(path, 9, &out, &len, d);
-	g = ws_diags_at(d, 0);
-	cr_assert_str_eq(g->rule, "limit");
-	ws_diags_free(d);
+	assert_refused(path, 9, WS_EINPUT, "limit", "file is too large (10 bytes; the limit is 9 bytes)");
 	g_free(path);
 }
 
 Test(readfile, empty_file_is_empty_text)
 {
 	char *path = write_file("empty.yaml", "", 0);
-	ws_diags *d = ws_diags_new();
-	char *out;
 	size_t len;
-	cr_assert_eq(ws__read_file(path, 0, &out, &len, d), WS_OK);
+	char *out = read_ok(path, 0, &len);
 	cr_assert_eq(len, 0);
 	cr_assert_str_eq(out, "");
 	g_free(out);
-	ws_diags_free(d);
 	g_free(path);
 }
 
 Test(readfile, missing_file)
 {
 	char *path = g_build_filename(scratch, "no-such.yaml", NULL);
-	assert_refused(path, 1024, WS_EIO, "cannot open: No such file or directory");
+	assert_refused(path, 1024, WS_EIO, NULL, "cannot open: No such file or directory");
 	g_free(path);
 }
 
 Test(readfile, directory_is_refused)
 {
-	assert_refused(scratch, 1024, WS_EINPUT, "is a directory, not a file");
+	assert_refused(scratch, 1024, WS_EINPUT, NULL, "is a directory, not a file");
 }
 
 /* A FIFO with no writer must be refused at once, not block the caller;
@@ -125,7 +121,7 @@ Test(readfile, fifo_is_refused_without_blocking, .timeout = 10)
 {
 	char *path = g_build_filename(scratch, "pipe", NULL);
 	cr_assert_eq(mkfifo(path, 0600), 0);
-	assert_refused(path, 1024, WS_EINPUT, "is not a regular file");
+	assert_refused(path, 1024, WS_EINPUT, NULL, "is not a regular file");
 	g_free(path);
 }
 
@@ -135,6 +131,6 @@ Test(readfile, unreadable_file)
 		cr_skip_test("root reads any file");
 	char *path = write_file("secret.yaml", "x", 1);
 	cr_assert_eq(g_chmod(path, 0), 0);
-	assert_refused(path, 1024, WS_EIO, "cannot open: Permission denied");
+	assert_refused(path, 1024, WS_EIO, NULL, "cannot open: Permission denied");
 	g_free(path);
 }
