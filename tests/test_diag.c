@@ -15,7 +15,12 @@ Test(diag, formats_file_line_column_rule_and_path)
 	cr_assert_str_eq(s, "layouts/receipt.yaml:12:7: error: [X1] interview post BEIJING differs (group.interview_post)");
 	g_free(s);
 	s = ws_diag_format(ws_diags_at(d, 1));
-	cr_assert_str_eq(s, "warning: no location");
+	cr_assert_str_eq(s, "wenshu: warning: no location");
+	g_free(s);
+	/* A file without a line to point at: "wenshu: " first, then the file. */
+	ws_diag_add(d, WS_SEVERITY_ERROR, (ws_loc){g_intern_string("x.yaml"), 0, 0}, NULL, NULL, "cannot open");
+	s = ws_diag_format(ws_diags_at(d, 2));
+	cr_assert_str_eq(s, "wenshu: x.yaml: error: cannot open");
 	g_free(s);
 	cr_assert(ws_diags_has_errors(d));
 	cr_assert_not_null(ws_diags_find_rule(d, "X1"));
@@ -23,7 +28,7 @@ Test(diag, formats_file_line_column_rule_and_path)
 	ws_diags *all = ws_diags_new();
 	ws_diags_move(all, d);
 	cr_assert_eq(ws_diags_count(d), 0);
-	cr_assert_eq(ws_diags_count(all), 2);
+	cr_assert_eq(ws_diags_count(all), 3);
 	ws_diags_free(d);
 	ws_diags_free(all);
 	ws_diags_free(NULL);

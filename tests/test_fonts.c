@@ -189,7 +189,7 @@ Test(fonts, missing_configuration_or_folder_is_an_io_error)
 	cr_expect_null(f);
 	cr_assert_eq(ws_diags_count(d), 1);
 	char *msg = ws_diag_format(ws_diags_at(d, 0));
-	cr_expect_str_eq(msg, "/nonexistent/fonts.conf: error: font configuration not found");
+	cr_expect_str_eq(msg, "wenshu: /nonexistent/fonts.conf: error: font configuration not found");
 	g_free(msg);
 	ws_diags_clear(d);
 

@@ -400,7 +400,7 @@ Test(hostile, huge_data_file_refused_before_reading)
 	             tmp, slow(10), &err, &secs);
 	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
 	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
-	char *want = g_strdup_printf("%s: error: [limit] file is too large (50000000 bytes; the limit is 33554432 bytes)",
+	char *want = g_strdup_printf("wenshu: %s: error: [limit] file is too large (50000000 bytes; the limit is 33554432 bytes)",
 	                             data);
 	assert_line(err, want);
 	g_free(want);
@@ -490,7 +490,7 @@ Test(hostile, png_over_pixel_limit_refused_before_allocation)
 	int rc = finish(&c, slow(20), &err, &ru);
 	/* A4 at 2400 dpi: 19843 × 28063 pixels, 2.2 GB of ARGB. */
 	cr_assert_eq(rc, 3, "status %d; stderr:\n%s", rc, err);
-	assert_line(err, "error: [limit] page 1 would be 19843 × 28063 = 556854109 pixels at 2400 dpi; "
+	assert_line(err, "wenshu: error: [limit] page 1 would be 19843 × 28063 = 556854109 pixels at 2400 dpi; "
 	                 "the limit is 100000000 pixels");
 	/* Refused before the pixels were allocated: the process never grew
 	 * anywhere near the 2.2 GB the page needs (ru_maxrss is in KiB). */
@@ -634,7 +634,7 @@ Test(hostile, read_only_output_folder)
 	int rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
 	             slow(60), &err, NULL);
 	cr_assert_eq(rc, 3, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("error: cannot write '%s/G000.pdf': Permission denied", outdir);
+	char *want = g_strdup_printf("wenshu: error: cannot write '%s/G000.pdf': Permission denied", outdir);
 	assert_line(err, want);
 	cr_assert(strstr(err, "0 of 2 group(s) rendered, 2 failed"), "summary: %s", err);
 	char *names = list_dir(outdir);
@@ -672,7 +672,7 @@ Test(hostile, file_size_limit_keeps_old_file)
 	spawn_opts o = {.fsize = 1024};
 	rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
 	cr_assert_eq(rc, 3, "status %d (not killed by SIGXFSZ); stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("error: cannot write '%s': File too large", pdf);
+	char *want = g_strdup_printf("wenshu: error: cannot write '%s': File too large", pdf);
 	assert_line(err, want);
 	gsize len1;
 	char *now = read_file(pdf, &len1);
@@ -863,8 +863,8 @@ Test(hostile, plugins_never_from_current_directory)
 	cr_assert(strstr(out, "barcode"), "the build tree's plugins are listed:\n%s", out);
 	cr_assert_null(strstr(out, "good"), "a plugin from the current directory was loaded:\n%s", out);
 	cr_assert_null(strstr(out, tmp), "%s", out);
-	assert_line(err, "warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory 'plugins' refused: not an absolute path");
-	assert_line(err, "warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory '.' refused: not an absolute path");
+	assert_line(err, "wenshu: warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory 'plugins' refused: not an absolute path");
+	assert_line(err, "wenshu: warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory '.' refused: not an absolute path");
 	g_free(out);
 	g_free(out_path);
 	g_free(err);

@@ -196,6 +196,11 @@ char *ws_diag_escape(const char *s, ptrdiff_t len)
 char *ws_diag_format(const ws_diag *d)
 {
 	GString *out = g_string_new(NULL);
+	/* The command line speaks one language: every message starts with
+	 * "file:line:col: severity: " or, when there is no line to point at,
+	 * "wenshu: " (then the file, when known, follows). */
+	if (!d->loc.file || !d->loc.line)
+		g_string_append(out, "wenshu: ");
 	if (d->loc.file) {
 		escape_append(out, d->loc.file, -1);
 		if (d->loc.line) {
@@ -206,7 +211,6 @@ char *ws_diag_format(const ws_diag *d)
 		g_string_append(out, ": ");
 	}
 	g_string_append_printf(out, "%s: ", ws_severity_name(d->severity));
-	if (d->rule)
 	if (d->rule) {
 		g_string_append_c(out, '[');
 		escape_append(out, d->rule, -1);
