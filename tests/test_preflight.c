@@ -281,6 +281,111 @@ Test(preflight, frame_grows_with_its_content)
 	ws_diags_free(d);
 }
 
+/* A keep_with_previous chain: the signature lines (A) keep with the list,
+ * the seal block (B) keeps with A.  A fits under the list but A and B do
+ * not: the whole chain goes over with the list's last two rows, rather
+ * than A staying behind or going over alone. */
+Test(preflight, keep_with_previous_chain_travels_whole)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - text: 名单\n"
+	                               "  - space: 170mm\n"
+	                               "  - table:\n"
+	                               "      columns: [1fr]\n"
+	                               "      each: \"[1,2,3,4,5,6,7,8]\"\n"
+	                               "      rows: [[\"第{{ it }}行\"]]\n"
+	                               "  - text: 填表人（签字）：＿＿＿＿\n"
+	                               "    keep_with_previous: true\n"
+	                               "  - keep_with_previous: true\n"
+	                               "    elements:\n"
+	                               "      - space: 40mm\n"
+	                               "      - text: 派出单位（盖章）\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	size_t seal = page_of(doc, "派出单位");
+	cr_assert_eq(seal, 1, "the chain does not fit under the list");
+	cr_assert_eq(page_of(doc, "填表人"), seal, "the signature lines stay with the seal block");
+	cr_assert_eq(page_of(doc, "第8行"), seal, "the chain takes the list's last rows along");
+	cr_assert_eq(page_of(doc, "第7行"), seal, "two rows, never one");
+	cr_assert_eq(page_of(doc, "第6行"), 0);
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+/* Checkbox rows of an `each` list (10 mm each) at the foot of a page:
+ * room for one row only, so the list starts on the next page (no lone
+ * first row).  (A space at the top of a page is dropped: a line first.) */
+#define CHECKLIST(n)                                                                                        \
+	"  - each: \"" n "\"\n"                                                                                 \
+	"    elements:\n"                                                                                     \
+	"      - checkbox: {label: \"第{{ it }}项材料\"}\n"                                                   \
+	"        line_height: 10mm\n"
+
+Test(preflight, checkbox_list_never_leaves_its_first_row_alone)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - text: 随表寄送材料\n"
+	                               "  - space: 236mm\n" CHECKLIST("[1,2,3,4,5,6]"),
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	cr_assert_eq(page_of(doc, "第1项"), 1, "the first row does not stand alone at the foot");
+	cr_assert_eq(page_of(doc, "第2项"), 1);
+	cr_assert_null(find(d, "widow page"));
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+/* Room for five of six rows: the last row does not go over alone, the
+ * fifth goes with it. */
+Test(preflight, checkbox_list_never_carries_its_last_row_alone)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - text: 随表寄送材料\n"
+	                               "  - space: 196mm\n" CHECKLIST("[1,2,3,4,5,6]"),
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	cr_assert_eq(page_of(doc, "第1项"), 0);
+	cr_assert_eq(page_of(doc, "第4项"), 0);
+	cr_assert_eq(page_of(doc, "第5项"), 1, "the fifth row goes with the last");
+	cr_assert_eq(page_of(doc, "第6项"), 1);
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
+/* A label–value list (an `each` group) followed by a seal block that
+ * keeps with it: the last two rows go over with the block. */
+Test(preflight, list_hands_its_last_rows_to_a_keep_with_previous_block)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - text: 材料清单\n"
+	                               "  - space: 150mm\n"
+	                               "  - each: \"[1,2,3,4,5,6,7,8]\"\n"
+	                               "    elements:\n"
+	                               "      - text: \"第{{ it }}项：已附\"\n"
+	                               "        line_height: 10mm\n"
+	                               "  - keep_with_previous: true\n"
+	                               "    elements:\n"
+	                               "      - space: 30mm\n"
+	                               "      - text: 派出单位（盖章）\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	size_t seal = page_of(doc, "派出单位");
+	cr_assert_eq(seal, 1, "the seal block does not fit under the list");
+	cr_assert_eq(page_of(doc, "第8项"), seal, "the block never stands alone");
+	cr_assert_eq(page_of(doc, "第7项"), seal, "two rows, never one");
+	cr_assert_eq(page_of(doc, "第6项"), 0);
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
 /* ------------------------------------------------------------ the matrix */
 
 static char *matrix_file(void)

@@ -93,6 +93,41 @@ static void frame_group(ws_flow *t, const ws_elem *e, size_t first)
 	}
 }
 
+/* The height of item k of an `each` group's list. */
+static double item_height(ws_flow *t, const group_elem *x, const ws_value *items, size_t k, size_t n)
+{
+	ws_value *prev = ws_bind_push(t->scope, x->each_as, ws_value_ref(ws_value_list_at(items, k)));
+	ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
+	ws_bind_set_loop(t->scope, k, n);
+	double h = ws_flow_list_height(t, x->children);
+	ws_bind_restore(t->scope, x->each_as, prev);
+	ws_bind_restore(t->scope, "loop", prev_loop);
+	return h;
+}
+
+/* Widow and orphan control for the items of `each` (checkbox rows, a
+ * label–value list, applicant blocks), as for table rows: the list never
+ * leaves its first item alone at the foot of a page nor carries its last
+ * item alone onto the next, when moving one more would do; and the last
+ * items go over with a keep_with_previous block that follows the list
+ * (`tail`) rather than leave it alone.  Called before item k is placed. */
+static void keep_items(ws_flow *t, const ws_elem *e, const ws_value *items, size_t k, size_t n, double tail)
+{
+	const group_elem *x = e->data;
+	double need = 0;
+	if (n >= WS_KEEP_ROWS && (k == 0 || k == n - WS_KEEP_ROWS)) {
+		/* the first two items together; the last two together */
+		for (size_t j = k; j < k + WS_KEEP_ROWS; j++)
+			need += item_height(t, x, items, j, n);
+		if (k + WS_KEEP_ROWS == n && need + tail <= t->frame.height)
+			need += tail;
+	} else if (n == 1 && tail > 0) {
+		need = item_height(t, x, items, 0, n) + tail;
+	}
+	if (need > 0 && need <= t->frame.height)
+		ws_flow_ensure_room(t, need);
+}
+
 /* The each loop: one pass over the children per item. */
 static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
 {
@@ -108,21 +143,33 @@ static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
 	if (ws_bind_list(x->each, t->scope, &items, t->diags) != WS_OK)
 		return;
 	size_t n = ws_value_length(items);
+	double tail = t->tail_need; /* a keep_with_previous block after the whole list */
+	bool flow = !absolute_only && !e->has_box;
+	/* items kept together are whole blocks (an applicant's), each its own
+	 * unit: they are not paired like rows */
+	bool blocks = e->keep_together;
+	for (guint c = 0; c < x->children->len; c++)
+		blocks |= ((const ws_elem *)g_ptr_array_index(x->children, c))->keep_together;
 	for (size_t k = 0; k < n && !t->aborted; k++) {
+		if (flow && !blocks)
+			keep_items(t, e, items, k, n, tail);
 		ws_value *prev = ws_bind_push(t->scope, x->each_as, ws_value_ref(ws_value_list_at(items, k)));
 		ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
 		ws_bind_set_loop(t->scope, k, n);
 		/* keep_together on `each`: each item's block (one applicant)
 		 * stays on one page when it fits on one. */
-		if (e->keep_together && !absolute_only) {
+		if (e->keep_together && flow) {
 			double need = ws_flow_list_height(t, x->children);
 			if (need <= t->frame.height)
 				ws_flow_ensure_room(t, need);
 		}
+		/* only the last item is followed by the block that keeps with the list */
+		t->tail_need = k + 1 == n ? tail : 0;
 		ws_flow_place_list(t, x->children, absolute_only);
 		ws_bind_restore(t->scope, x->each_as, prev);
 		ws_bind_restore(t->scope, "loop", prev_loop);
 	}
+	t->tail_need = tail;
 	ws_value_unref(items);
 	if (x->has_frame)
 		frame_group(t, e, first_record);

@@ -104,6 +104,23 @@ static const ws_elem *next_shown(ws_flow *t, const GPtrArray *elems, guint i, gu
 	return NULL;
 }
 
+/* The height of the keep_with_previous chain that starts at elems[at]:
+ * that block and each shown keep_with_previous block right after it
+ * (0 when elems[at] is not keep_with_previous). */
+static double chain_height(ws_flow *t, const GPtrArray *elems, guint at)
+{
+	double h = 0;
+	for (guint k = at; k < elems->len; k++) {
+		const ws_elem *c = g_ptr_array_index(elems, k);
+		if (!ws_flow_shown(t, c))
+			continue;
+		if (!c->keep_with_previous || c->has_box)
+			break;
+		h += ws_flow_block_height(t, c);
+	}
+	return h;
+}
+
 static void place_element(ws_flow *t, const ws_elem *e, bool absolute_only)
 {
 	if (t->aborted)
@@ -154,7 +171,7 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 			guint after_at = 0;
 			const ws_elem *after = next_shown(t, elems, next_at, &after_at);
 			double start = after && after->keep_with_previous
-			                   ? ws_flow_block_height(t, next) + ws_flow_block_height(t, after)
+			                   ? ws_flow_block_height(t, next) + chain_height(t, elems, after_at)
 			                   : ws_flow_start_height(t, next);
 			if (start > t->frame.height)
 				start = ws_flow_start_height(t, next);
@@ -169,17 +186,27 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 		 * An element that repeats keeps each item itself (keeps_items). */
 		if (flow && (e->keep_together || e->keep_with_previous) &&
 		    !(e->cls->keeps_items && e->cls->keeps_items(e))) {
+			/* a link of a keep_with_previous chain takes the rest of
+			 * the chain along: the signature lines never leave the
+			 * seal block behind */
 			double need = ws_flow_block_height(t, e);
+			double chain = next ? chain_height(t, elems, next_at) : 0;
+			if (need + chain <= t->frame.height)
+				need += chain;
 			if (need <= t->frame.height)
 				ws_flow_ensure_room(t, need);
 		}
 		/* keep_with_previous after this element: its last lines or rows
-		 * go over with that block rather than leave it alone. */
+		 * go over with that block — and with every keep_with_previous
+		 * block chained after it — rather than leave it alone. */
 		double saved_tail = t->tail_need;
-		t->tail_need = 0;
-		if (next && next->keep_with_previous && !next->has_box) {
-			double need = ws_flow_block_height(t, next);
-			if (need <= t->frame.height)
+		/* the last element of a group is followed by what follows the group */
+		t->tail_need = next ? 0 : saved_tail;
+		if (next && !next->has_box) {
+			double need = chain_height(t, elems, next_at);
+			if (need > t->frame.height && next->keep_with_previous)
+				need = ws_flow_block_height(t, next); /* the chain is longer than a page: its first link */
+			if (need > 0 && need <= t->frame.height)
 				t->tail_need = need;
 		}
 		place_element(t, e, absolute_only);
