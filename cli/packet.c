@@ -13,15 +13,15 @@
 #include "report.h"
 
 static int write_group_packet(ws_engine *engine, const ws_packets *packets, const ws_value *group,
-                              const char *dir, double dpi, char **pdf_out)
+                              ws_packet_leg leg, const char *dir, double dpi, char **pdf_out)
 {
 	ws_diags *d = ws_diags_new();
 	const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
 	ws_document **docs = NULL;
 	size_t n_docs = 0;
-	int worst = ws_engine_render_packet(engine, packets, group, &docs, &n_docs, d);
+	int worst = ws_engine_render_packet_leg(engine, packets, group, leg, &docs, &n_docs, d);
 	if (worst == WS_OK) {
-		char *name = g_strdup_printf("%s-packet", id && *id ? id : "group");
+		char *name = g_strdup_printf("%s-%s", id && *id ? id : "group", leg == WS_PACKET_RETURN ? "return" : "packet");
 		for (char *p = name; *p; p++)
 			if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20)
 				*p = '_';
@@ -51,12 +51,15 @@ int ws_cli_packet(int argc, char **argv)
 {
 	char *data_path = NULL, *out_dir = NULL, *packets_path = NULL;
 	double dpi = 150;
+	gboolean return_leg = FALSE;
 	GOptionEntry entries[] = {
 		{"data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, "Group data (YAML, JSON or CSV)", "FILE"},
 		{"output", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Output folder (default out/packets)", "DIR"},
 		{"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &dpi, "PNG resolution (default 150)", "N"},
 		{"packets", 0, 0, G_OPTION_ARG_FILENAME, &packets_path,
 		 "What each route's packet holds (default: packets.yaml in the layout folders)", "FILE"},
+		{"return", 0, 0, G_OPTION_ARG_NONE, &return_leg,
+		 "The return leg: what 护签部 mails back to the sending office (delegated route), as ID-return.pdf", NULL},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
 	GOptionContext *ctx = g_option_context_new("- the mailing packet of each group: checklist cover + documents");
@@ -72,7 +75,7 @@ int ws_cli_packet(int argc, char **argv)
 		goto out;
 	}
 	if (argc != 1 || !data_path) {
-		fprintf(stderr, "usage: wenshu packet --data FILE [-o DIR]\n");
+		fprintf(stderr, "usage: wenshu packet --data FILE [-o DIR] [--return]\n");
 		goto out;
 	}
 	if (!(dpi >= WS_OUTPUT_DPI_MIN && dpi <= WS_OUTPUT_DPI_MAX)) {
@@ -104,7 +107,8 @@ int ws_cli_packet(int argc, char **argv)
 	for (size_t i = 0; i < n && !ws_cli_interrupted; i++) {
 		const ws_value *group = ws_dataset_group(data, i);
 		char *pdf = NULL;
-		rc = write_group_packet(engine, packets, group, dir, dpi, &pdf);
+		rc = write_group_packet(engine, packets, group, return_leg ? WS_PACKET_RETURN : WS_PACKET_OUTBOUND, dir,
+		                        dpi, &pdf);
 		if (rc == WS_OK) {
 			ok++;
 			printf("%s\n", ws_cli_safe(pdf));

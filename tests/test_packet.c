@@ -76,7 +76,7 @@ Test(packet, self_route_has_every_document)
 	const char *data = "examples/data/self-beijing.yaml";
 	char *pdf = packet(data, dir, "G2025-TEST-001");
 	static const char *const kinds[] = {"registration-self", "note-cover", "note", "interview-confirmation",
-	                                    "payment-receipt"};
+	                                    "payment-receipt", "mailing-label"};
 	int want = 1;
 	for (size_t i = 0; i < G_N_ELEMENTS(kinds); i++)
 		want += doc_pages(kinds[i], data, dir);
@@ -91,7 +91,7 @@ Test(packet, self_route_has_every_document)
 	                       "外交部取件手续费汇款凭证（随附）",
 	                       /* the documents, in order, all ready */
 	                       "1自行预约美国签证面谈时间登记表已附", "2照会封面已附", "3中文照会已附", "4面谈确认单已附",
-	                       "5缴费确认单已附", NULL};
+	                       "5缴费确认单已附", "6邮寄地址单已附", NULL};
 	wst_assert_in_order(cover, order);
 	cr_assert_null(strstr(cover, "待生成已"), "nothing pending");
 	cr_assert_null(strstr(cover, "委托护照签证部预约美国签证面谈登记表"), "not the delegated form");
@@ -106,17 +106,17 @@ Test(packet, self_route_has_every_document)
 	g_free(dir);
 }
 
-Test(packet, delegated_route_lists_the_pending_confirmation)
+Test(packet, delegated_route_mails_what_the_group_prints)
 {
 	char *dir = wst_tmpdir();
 	const char *data = "examples/data/delegated-shanghai.yaml";
 	char *pdf = packet(data, dir, "G2025-TEST-002");
-	static const char *const ready[] = {"registration-delegated", "note-cover", "note", "payment-receipt"};
+	static const char *const ready[] = {"registration-delegated", "note-cover", "note", "mailing-label"};
 	int want = 1;
 	for (size_t i = 0; i < G_N_ELEMENTS(ready); i++)
 		want += doc_pages(ready[i], data, dir);
 	int n = pages(pdf);
-	cr_assert_eq(n, want, "cover + ready documents only: %d pages, want %d", n, want);
+	cr_assert_eq(n, want, "cover + the group's own documents: %d pages, want %d", n, want);
 	cr_assert_eq(count_pngs(dir, "G2025-TEST-002-packet"), n, "one PNG per page");
 
 	/* the confirmation cannot exist before 护签部 books the interview */
@@ -128,13 +128,114 @@ Test(packet, delegated_route_lists_the_pending_confirmation)
 	                       "委托护照签证部预约美国签证面谈登记表", "任务批件原件（原件，随附）", "中文照会",
 	                       "签证费汇款凭证（含外交部取件手续费）（随附）", "签证费4107.00元",
 	                       "1委托护照签证部预约美国签证面谈登记表已附", "2照会封面已附", "3中文照会已附",
-	                       "—面谈确认单待生成", "4缴费确认单已附", NULL};
+	                       "4邮寄地址单已附", NULL};
 	wst_assert_in_order(cover, order);
-	cr_assert(strstr(cover, "待护签部预约后生成"), "the reason is given");
-	cr_assert(strstr(cover, "1份待生成"), "the pending count is given");
+	/* what 护签部 makes travels on the return leg, not in this envelope */
+	cr_assert_null(strstr(cover, "面谈确认单已附"), "%s", cover);
+	cr_assert_null(strstr(cover, "缴费确认单"), "%s", cover);
 	cr_assert_null(strstr(cover, "自行预约美国签证面谈时间登记表"), "not the self form");
+	/* the outbound label: to 护签部, from the sending office */
+	char *label = page_text(pdf, n, n);
+	const char *lines[] = {"邮寄地址单", "收件单位护照签证部", "寄件单位某某市人民政府外事办公室（虚构）",
+	                       "浙江省杭州市示例区示例路1号示例大厦5层501室", "寄件人范例华", "电话13900000000", "310000",
+	                       NULL};
+	wst_assert_in_order(label, lines);
+	g_free(label);
 	g_free(cover);
 	g_free(pdf);
+	g_free(dir);
+}
+
+static char *return_packet(const char *data, const char *dir, const char *id)
+{
+	const char *args[] = {"packet", "--return", "--data", data, "-o", dir, NULL};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(wst_wenshu(args, &out, &err), 0, "packet --return %s: %s", data, err);
+	char *pdf = g_strdup_printf("%s/%s-return.pdf", dir, id);
+	cr_assert(strstr(out, pdf), "prints the PDF path: %s", out);
+	g_free(out);
+	g_free(err);
+	return pdf;
+}
+
+/* seed 二(二): 护签部 mails the materials back to the sending 外事部门.
+ * Before the interview is booked the confirmation is 待生成 with its
+ * reason; the receipt of the fee 护签部 paid is 已附. */
+Test(packet, return_leg_before_the_appointment)
+{
+	char *dir = wst_tmpdir();
+	const char *data = "examples/data/delegated-shanghai.yaml";
+	char *pdf = return_packet(data, dir, "G2025-TEST-002");
+	int n = pages(pdf);
+	cr_assert_eq(n, 1 + doc_pages("payment-receipt", data, dir), "cover + the receipt: %d pages", n);
+	cr_assert_eq(count_pngs(dir, "G2025-TEST-002-return"), n, "one PNG per page");
+	char *cover = page_text(pdf, 1, 1);
+	const char *order[] = {"回寄材料清单", "护照签证部寄回", "收件单位某某市人民政府外事办公室（虚构）",
+	                       "地址浙江省杭州市示例区示例路1号示例大厦5层501室", "收件人范例华", "电话13900000000",
+	                       "310000", "寄件：护照签证部", "面谈时间尚未预约",
+	                       "1.面谈确认单（面谈当日携带）", "2.缴费确认单", "3.中文照会（已由护签部办理照会盖章）",
+	                       "4.任务批件原件（原件）",
+	                       "护签部尚未预约（无面谈日期及预约确认号）", "—面谈确认单待生成", "1缴费确认单已附", NULL};
+	wst_assert_in_order(cover, order);
+	char *rest = page_text(pdf, 2, n);
+	cr_assert(strstr(rest, "确认收据") || strstr(rest, "缴费确认单"), "the receipt follows: %s", rest);
+	g_free(rest);
+	g_free(cover);
+	g_free(pdf);
+	g_free(dir);
+}
+
+/* Once 护签部 has booked the interview the confirmation is printed and
+ * travels back; a group without a return address gets no return packet. */
+Test(packet, return_leg_after_the_appointment)
+{
+	char *dir = wst_tmpdir();
+	char *text = NULL;
+	cr_assert(g_file_get_contents(WS_TEST_SOURCE_DIR "/examples/data/delegated-shanghai.yaml", &text, NULL, NULL));
+	GString *y = g_string_new(text);
+	cr_assert(g_string_replace(y, "    date: null\n    time: null\n    confirmation_no: null\n    count: null\n",
+	                           "    date: 2025-04-08\n    time: \"09:15\"\n    confirmation_no: TESTAPPT02\n    count: 1\n",
+	                           1) == 1);
+	char *data = g_build_filename(dir, "booked.yaml", NULL);
+	cr_assert(g_file_set_contents(data, y->str, -1, NULL));
+	char *pdf = return_packet(data, dir, "G2025-TEST-002");
+	int n = pages(pdf);
+	cr_assert_eq(n, 1 + doc_pages("interview-confirmation", data, dir) + doc_pages("payment-receipt", data, dir));
+	char *cover = page_text(pdf, 1, 1);
+	const char *order[] = {"面谈时间2025年4月8日09:15", "预约编号TESTAPPT02", "1面谈确认单已附", "2缴费确认单已附", NULL};
+	wst_assert_in_order(cover, order);
+	cr_assert_null(strstr(cover, "待生成护"), "nothing pending: %s", cover);
+	g_free(cover);
+	g_free(pdf);
+
+	/* no return address: refused at the field, nothing written */
+	g_string_assign(y, text);
+	cr_assert(g_string_replace(y, "  fao_return_address:", "  fao_return_addr:", 1) == 1);
+	cr_assert(g_file_set_contents(data, y->str, -1, NULL));
+	char *out2 = g_build_filename(dir, "none", NULL);
+	const char *args[] = {"packet", "--return", "--data", data, "-o", out2, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 1, "%s", err);
+	cr_assert(strstr(err, "fao_return_address"), "%s", err);
+	cr_assert(strstr(err, "0 of 1 packet(s)"), "%s", err);
+	g_free(err);
+	g_free(out2);
+	g_free(data);
+	g_string_free(y, TRUE);
+	g_free(text);
+	g_free(dir);
+}
+
+/* The self route has no return leg: said, with the group, exit 1. */
+Test(packet, self_route_has_no_return_leg)
+{
+	char *dir = wst_tmpdir();
+	const char *args[] = {"packet", "--return", "--data", "examples/data/self-beijing.yaml", "-o", dir, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 1, "%s", err);
+	cr_assert(strstr(err, "group G2025-TEST-001: its route 'self' has no return leg"), "%s", err);
+	cr_assert_eq(count_pngs(dir, ""), 0, "nothing written");
+	g_free(err);
 	g_free(dir);
 }
 
@@ -170,17 +271,24 @@ Test(packet, the_library_assembles_it)
 	ws_document **docs = NULL;
 	size_t n = 0;
 	cr_assert_eq(ws_engine_render_packet(engine, packets, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
-	/* cover, registration-delegated, note-cover, note, payment-receipt:
-	 * the interview confirmation is pending until 护签部 books it */
+	/* cover, registration-delegated, note-cover, note, mailing-label: what
+	 * 护签部 makes (confirmation, receipt) travels on the return leg */
 	cr_assert_eq(n, 5, "%zu documents", n);
 	static const char *const titles[] = {"邮寄材料清单", "委托护照签证部预约美国签证面谈登记表", "照会封面",
-	                                     "中文照会", "缴费确认单"};
+	                                     "中文照会", "邮寄地址单"};
 	for (size_t i = 0; i < n; i++)
 		cr_assert_str_eq(ws_document_get_meta(docs[i])->title, titles[i], "document %zu", i);
 	ws_documents_free(docs, n);
 	/* A second group reuses the layouts the engine keeps. */
 	cr_assert_eq(ws_engine_render_packet(engine, packets, ws_dataset_group(data, 0), &docs, &n, d), WS_OK);
 	cr_assert_eq(n, 5);
+	ws_documents_free(docs, n);
+	/* the return leg: its own cover, then what 护签部 has made */
+	cr_assert_eq(ws_engine_render_packet_leg(engine, packets, ws_dataset_group(data, 0), WS_PACKET_RETURN, &docs, &n, d),
+	             WS_OK);
+	cr_assert_eq(n, 2, "%zu documents", n);
+	cr_assert_str_eq(ws_document_get_meta(docs[0])->title, "回寄材料清单");
+	cr_assert_str_eq(ws_document_get_meta(docs[1])->title, "缴费确认单");
 	ws_documents_free(docs, n);
 	ws_packets_free(packets);
 	ws_diags_free(d);
@@ -238,6 +346,10 @@ Test(packet, a_bad_packets_file_is_located)
 		 "packets.yaml:6:"},
 		{"wenshu: 1\nroutes:\n  self:\n    checklist: [{item: a, nte: b}]\n    documents: [note]\n",
 		 "packets.yaml:4:27: error: unknown key 'nte' in a checklist item (did you mean 'note'?)"},
+		{"wenshu: 1\nroutes:\n  delegated:\n    documents: [note]\n    return: {cover: retrun-cover, documents: [note]}\n",
+		 "packets.yaml:5:21: error: 'retrun-cover' is no kind or form the layout folders hold (did you mean 'return-cover'?)"},
+		{"wenshu: 1\nroutes:\n  delegated:\n    documents: [note]\n    return: {cover: return-cover}\n",
+		 "packets.yaml:5:13: error: the return leg of 'delegated' has no 'documents:'"},
 	};
 	char *dir = wst_tmpdir();
 	char *file = g_build_filename(dir, "packets.yaml", NULL);

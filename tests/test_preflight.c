@@ -429,6 +429,7 @@ Test(preflight, matrix_every_layout_every_group_size)
 		char *name = g_strndup(f, strlen(f) - strlen(".yaml"));
 		const char *data = strcmp(name, "registration-self") == 0        ? self
 		                   : strcmp(name, "registration-delegated") == 0 ? dlg
+		                   : strcmp(name, "return-cover") == 0           ? dlg /* the delegated route's return leg */
 		                                                                 : all;
 		check_kind_clean(name, data);
 		seen_office_form |= strcmp(name, "passport-receipt") == 0;
@@ -455,6 +456,15 @@ Test(preflight, matrix_both_routes_packets)
 	cr_assert_null(strstr(err, "[overflow]"), "packet overflow:\n%s", err);
 	cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
 	g_free(err);
+	/* the delegated route's return leg (what 护签部 mails back) */
+	char *dlg = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix-delegated.yaml", NULL);
+	const char *rargs[] = {"packet", "--return", "--data", dlg, "-o", dir, "--dpi", "20", NULL};
+	rc = wst_wenshu(rargs, NULL, &err);
+	cr_assert_null(strstr(err, "[preflight]"), "return packet preflight findings:\n%s", err);
+	cr_assert_null(strstr(err, "[overflow]"), "return packet overflow:\n%s", err);
+	cr_assert_eq(rc, 0, "exit %d\n%s", rc, err);
+	g_free(err);
+	g_free(dlg);
 	g_free(dir);
 	g_free(all);
 }

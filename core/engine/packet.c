@@ -32,8 +32,10 @@ typedef struct check_item {
 
 typedef struct route {
 	char *name;          /* group.route */
+	char *cover;         /* the leg's own cover, or NULL: the file's */
 	GPtrArray *checklist; /* of check_item* */
 	GPtrArray *documents; /* of packet_doc* */
+	struct route *ret;   /* the return leg (what 护签部 mails back), or NULL */
 } route;
 
 struct ws_packets {
@@ -71,9 +73,13 @@ static void item_free(gpointer p)
 static void route_free(gpointer p)
 {
 	route *r = p;
+	if (!r)
+		return;
 	g_free(r->name);
+	g_free(r->cover);
 	g_ptr_array_free(r->checklist, TRUE);
 	g_ptr_array_free(r->documents, TRUE);
+	route_free(r->ret);
 	g_free(r);
 }
 
@@ -248,6 +254,34 @@ static void load_checklist(loader *ld, const ws_value *list, GPtrArray *out)
 	}
 }
 
+/* One route (ret false) or its return leg (ret true): the return leg may
+ * name its own cover and has no further leg. */
+static route *load_route(loader *ld, const char *name, const ws_value *rv, bool ret)
+{
+	static const char *const route_keys[] = {"checklist", "documents", "return", NULL};
+	static const char *const return_keys[] = {"cover", "checklist", "documents", NULL};
+	if (!is_map(ld, rv, ret ? "a return leg (cover:, checklist:, documents:)" : "a route (checklist:, documents:)"))
+		return NULL;
+	keys_only(ld, rv, ret ? return_keys : route_keys, ret ? "a return leg" : "a route");
+	route *r = g_new0(route, 1);
+	r->name = g_strdup(name);
+	r->checklist = g_ptr_array_new_with_free_func(item_free);
+	r->documents = g_ptr_array_new_with_free_func(doc_free);
+	const ws_value *x;
+	if (ret && (x = ws_value_map_get(rv, "cover")))
+		r->cover = known_document(ld, x, "cover");
+	if ((x = ws_value_map_get(rv, "checklist")))
+		load_checklist(ld, x, r->checklist);
+	if ((x = ws_value_map_get(rv, "documents")))
+		load_documents(ld, x, r->documents);
+	else
+		ws_error_at(ld->diags, ws_value_loc(rv), ret ? "the return leg of '%s' has no 'documents:'"
+		                                             : "the route '%s' has no 'documents:'", name);
+	if (!ret && (x = ws_value_map_get(rv, "return")))
+		r->ret = load_route(ld, name, x, true);
+	return r;
+}
+
 static char *find_packets_file(ws_engine *e)
 {
 	for (size_t i = 0; i < ws_engine_layout_dir_count(e); i++) {
@@ -283,7 +317,6 @@ int ws_packets_load(ws_engine *engine, const char *path, ws_packets **out, ws_di
 	p->path = found;
 	p->routes = g_ptr_array_new_with_free_func(route_free);
 	static const char *const top_keys[] = {"wenshu", "cover", "routes", NULL};
-	static const char *const route_keys[] = {"checklist", "documents", NULL};
 	if (!is_map(&ld, root, "a packets file (wenshu: 1, cover:, routes:)"))
 		goto done;
 	keys_only(&ld, root, top_keys, "the packets file");
@@ -302,22 +335,9 @@ int ws_packets_load(ws_engine *engine, const char *path, ws_packets **out, ws_di
 	if (!is_map(&ld, v, "routes"))
 		goto done;
 	for (size_t i = 0; i < ws_value_length(v); i++) {
-		const ws_value *rv = ws_value_map_value_at(v, i);
-		if (!is_map(&ld, rv, "a route (checklist:, documents:)"))
-			continue;
-		keys_only(&ld, rv, route_keys, "a route");
-		route *r = g_new0(route, 1);
-		r->name = g_strdup(ws_value_map_key_at(v, i));
-		r->checklist = g_ptr_array_new_with_free_func(item_free);
-		r->documents = g_ptr_array_new_with_free_func(doc_free);
-		g_ptr_array_add(p->routes, r);
-		const ws_value *x;
-		if ((x = ws_value_map_get(rv, "checklist")))
-			load_checklist(&ld, x, r->checklist);
-		if ((x = ws_value_map_get(rv, "documents")))
-			load_documents(&ld, x, r->documents);
-		else
-			ws_error_at(mine, ws_value_loc(rv), "the route '%s' has no 'documents:'", r->name);
+		route *r = load_route(&ld, ws_value_map_key_at(v, i), ws_value_map_value_at(v, i), false);
+		if (r)
+			g_ptr_array_add(p->routes, r);
 	}
 done:;
 	bool failed = ws_diags_has_errors(mine);
@@ -334,15 +354,33 @@ done:;
 
 /* --------------------------------------------------------------- planning */
 
-static const route *route_of(const ws_packets *p, const ws_value *group)
+static const route *route_of(const ws_packets *p, const ws_value *group, ws_packet_leg leg)
 {
 	const char *name = ws_value_text(ws_value_map_get(group, "route"));
 	for (guint i = 0; name && i < p->routes->len; i++) {
 		const route *r = g_ptr_array_index(p->routes, i);
 		if (strcmp(r->name, name) == 0)
-			return r;
+			return leg == WS_PACKET_RETURN ? r->ret : r;
 	}
 	return NULL;
+}
+
+static const char *cover_of(const ws_packets *p, const route *r)
+{
+	return r && r->cover ? r->cover : p->cover;
+}
+
+/* The return leg exists only where the file gives one: a group of another
+ * route has nothing coming back, which is said rather than printed. */
+static int no_return_leg(const ws_value *group, ws_diags *d)
+{
+	const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
+	const char *name = ws_value_text(ws_value_map_get(group, "route"));
+	ws_diag_add(d, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+	            "group %s: its route '%s' has no return leg in %s (only a route with 'return:' has one; "
+	            "on the seed's delegated route 护签部 mails the materials back)",
+	            id && *id ? id : "(no group_id)", name && *name ? name : "(none)", WS_PACKETS_FILE);
+	return WS_EINPUT;
 }
 
 static void set_text(ws_value *map, const char *key, const char *text)
@@ -354,14 +392,22 @@ static void set_text(ws_value *map, const char *key, const char *text)
 int ws_packets_plan(ws_engine *engine, const ws_packets *p, const ws_value *group, ws_value **out,
                     ws_diags *diags)
 {
+	return ws_packets_plan_leg(engine, p, group, WS_PACKET_OUTBOUND, out, diags);
+}
+
+int ws_packets_plan_leg(ws_engine *engine, const ws_packets *p, const ws_value *group, ws_packet_leg leg,
+                        ws_value **out, ws_diags *diags)
+{
 	*out = NULL;
-	const route *r = route_of(p, group);
+	const route *r = route_of(p, group, leg);
 	if (!r) {
+		if (leg == WS_PACKET_RETURN)
+			return no_return_leg(group, diags);
 		*out = ws_value_new_null(WS_LOC_NONE);
 		return WS_OK;
 	}
 	const ws_layout *cover = NULL;
-	int rc = ws_engine_layout(engine, p->cover, &cover, diags);
+	int rc = ws_engine_layout(engine, cover_of(p, r), &cover, diags);
 	if (rc != WS_OK)
 		return rc;
 	/* Conditions and notes read the derived fields (group.derived) of the
@@ -375,6 +421,7 @@ int ws_packets_plan(ws_engine *engine, const ws_packets *p, const ws_value *grou
 
 	ws_value *plan = ws_value_new_map(WS_LOC_NONE);
 	set_text(plan, "route", r->name);
+	set_text(plan, "leg", leg == WS_PACKET_RETURN ? "return" : "outbound");
 	ws_value *checklist = ws_value_new_list(WS_LOC_NONE);
 	for (guint i = 0; i < r->checklist->len; i++) {
 		const check_item *c = g_ptr_array_index(r->checklist, i);
@@ -447,14 +494,22 @@ void ws_documents_free(ws_document **docs, size_t n)
 int ws_engine_render_packet(ws_engine *engine, const ws_packets *p, const ws_value *group, ws_document ***docs,
                             size_t *n_docs, ws_diags *d)
 {
+	return ws_engine_render_packet_leg(engine, p, group, WS_PACKET_OUTBOUND, docs, n_docs, d);
+}
+
+int ws_engine_render_packet_leg(ws_engine *engine, const ws_packets *p, const ws_value *group, ws_packet_leg leg,
+                                ws_document ***docs, size_t *n_docs, ws_diags *d)
+{
 	*docs = NULL;
 	*n_docs = 0;
+	if (leg == WS_PACKET_RETURN && !route_of(p, group, leg))
+		return no_return_leg(group, d);
 	const ws_layout *cover = NULL;
-	int rc = ws_engine_layout(engine, p->cover, &cover, d);
+	int rc = ws_engine_layout(engine, cover_of(p, route_of(p, group, leg)), &cover, d);
 	if (rc != WS_OK)
 		return rc;
 	ws_value *plan = NULL;
-	if ((rc = ws_packets_plan(engine, p, group, &plan, d)) != WS_OK)
+	if ((rc = ws_packets_plan_leg(engine, p, group, leg, &plan, d)) != WS_OK)
 		return rc;
 	/* The cover reads the plan as group.packet. */
 	ws_value *with_plan = ws_value_copy(group);

@@ -10,7 +10,7 @@
  * ws_packets_load().  A pending document is named on the cover, never
  * faked.  The cover reads what this module computes as `group.packet`:
  *
- *   route, checklist [{item, note, printed, kind}],
+ *   route, leg (outbound | return), checklist [{item, note, printed, kind}],
  *   documents [{kind, title, status: ready|pending, reason, order}],
  *   ready_count, pending_count
  */
@@ -28,6 +28,14 @@ extern "C" {
 #endif
 
 typedef struct ws_packets ws_packets;
+
+/* Which way the packet travels: what the group mails to 护签部, or — on a
+ * route whose entry has `return:` — what 护签部 mails back to the sending
+ * 外事部门 (seed 二(二)), with that leg's own cover. */
+typedef enum ws_packet_leg {
+	WS_PACKET_OUTBOUND = 0,
+	WS_PACKET_RETURN = 1,
+} ws_packet_leg;
 
 /* The file name looked up in the layout folders (the first found wins, so
  * an office folder's copy replaces the shipped one). */
@@ -47,6 +55,10 @@ WS_EXPORT const char *ws_packets_path(const ws_packets *packets);
  * null value for a route the file does not name.  Caller unrefs. */
 WS_EXPORT int ws_packets_plan(ws_engine *engine, const ws_packets *packets, const ws_value *group,
                               ws_value **out, ws_diags *diags);
+/* The same for one leg; for WS_PACKET_RETURN a route without a return leg
+ * is an error naming the group (WS_EINPUT). */
+WS_EXPORT int ws_packets_plan_leg(ws_engine *engine, const ws_packets *packets, const ws_value *group,
+                                  ws_packet_leg leg, ws_value **out, ws_diags *diags);
 
 /* Renders the packet of `group`: *docs receives the cover and then each
  * ready document (caller frees with ws_documents_free()).  The layouts are
@@ -54,6 +66,10 @@ WS_EXPORT int ws_packets_plan(ws_engine *engine, const ws_packets *packets, cons
  * then *docs is NULL. */
 WS_EXPORT int ws_engine_render_packet(ws_engine *engine, const ws_packets *packets, const ws_value *group,
                                       ws_document ***docs, size_t *n_docs, ws_diags *diags);
+/* The packet of one leg (ws_engine_render_packet is the outbound one). */
+WS_EXPORT int ws_engine_render_packet_leg(ws_engine *engine, const ws_packets *packets, const ws_value *group,
+                                          ws_packet_leg leg, ws_document ***docs, size_t *n_docs,
+                                          ws_diags *diags);
 
 WS_EXPORT void ws_documents_free(ws_document **docs, size_t n);
 
