@@ -168,55 +168,100 @@ static void expect_error(const char *src, bool at_compile, unsigned col, const c
 	expect_error_at(src, at_compile, LINE, col, part);
 }
 
+/* Case tables: one row a case, checked in order; every row runs (the
+ * checks are cr_expect), and a failure names the row's source. */
+typedef struct text_case {
+	const char *src, *want;
+} text_case;
+typedef struct expr_case {
+	const char *expr, *want;
+} expr_case;
+typedef struct error_case {
+	const char *src;
+	bool at_compile;
+	unsigned col;       /* on line LINE */
+	const char *part;   /* a piece of the message */
+} error_case;
+
+static void expect_texts(const text_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		expect(c[i].src, c[i].want);
+}
+
+static void expect_exprs(const expr_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		expect_expr(c[i].expr, c[i].want);
+}
+
+static void expect_errors(const error_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		expect_error(c[i].src, c[i].at_compile, c[i].col, c[i].part);
+}
+
 /* ------------------------------------------------------------------ */
 
 Test(expr, literals)
 {
-	expect_expr("'single'", "single");
-	expect_expr("\"double\"", "double");
-	expect_expr("'it\\'s \\\"q\\\" \\\\ \\u4E2D'", "it's \"q\" \\ 中");
-	expect_expr("'a\\tb\\nc'", "a\tb\nc");
-	expect_expr("42", "42");
-	expect_expr("185.00", "185.00");
-	expect_expr("-7.5", "-7.5");
-	expect_expr("true", "true");
-	expect_expr("false", "false");
-	expect_expr("null", "");
-	expect_expr("[1, 'a', [2]] | length", "3");
-	expect_expr("[] | length", "0");
-	expect_expr("['x', 'y',] | join('+')", "x+y");
+	static const expr_case cases[] = {
+		{"'single'", "single"},
+		{"\"double\"", "double"},
+		{"'it\\'s \\\"q\\\" \\\\ \\u4E2D'", "it's \"q\" \\ 中"},
+		{"'a\\tb\\nc'", "a\tb\nc"},
+		{"42", "42"},
+		{"185.00", "185.00"},
+		{"-7.5", "-7.5"},
+		{"true", "true"},
+		{"false", "false"},
+		{"null", ""},
+		{"[1, 'a', [2]] | length", "3"},
+		{"[] | length", "0"},
+		{"['x', 'y',] | join('+')", "x+y"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, text_outside_braces_is_literal)
 {
-	expect("面谈日期：{{ group.appointment.date }}。", "面谈日期：2025-03-18。");
-	expect("plain } and { text }}", "plain } and { text }}");
-	expect("{{ 'a' }}{{ 'b' }}-{{ '}}' }}", "ab-}}");
-	expect("", "");
+	static const text_case texts[] = {
+		{"面谈日期：{{ group.appointment.date }}。", "面谈日期：2025-03-18。"},
+		{"plain } and { text }}", "plain } and { text }}"},
+		{"{{ 'a' }}{{ 'b' }}-{{ '}}' }}", "ab-}}"},
+		{"", ""},
+	};
+	expect_texts(texts, G_N_ELEMENTS(texts));
 }
 
 Test(expr, paths)
 {
-	expect_expr("group.applicants[0].surname", "JIA");
-	expect_expr("group.applicants[2].name_zh", "丙样本");
-	expect_expr("group.applicants[-1].passport_no", "SE0000004");
-	expect_expr("group.applicants[page.number - 1].surname", "YI");
-	expect_expr("group['route']", "delegated");
-	expect_expr("it.name_zh", "贾测试");
-	expect_expr("page.number ~ '/' ~ page.count", "2/3");
-	expect_expr("doc.title", "面谈确认单");
-	expect_expr("(group.appointment).date", "2025-03-18");
+	static const expr_case cases[] = {
+		{"group.applicants[0].surname", "JIA"},
+		{"group.applicants[2].name_zh", "丙样本"},
+		{"group.applicants[-1].passport_no", "SE0000004"},
+		{"group.applicants[page.number - 1].surname", "YI"},
+		{"group['route']", "delegated"},
+		{"it.name_zh", "贾测试"},
+		{"page.number ~ '/' ~ page.count", "2/3"},
+		{"doc.title", "面谈确认单"},
+		{"(group.appointment).date", "2025-03-18"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, missing_paths_are_null)
 {
-	expect_expr("group.nothing", "");
-	expect_expr("group.nothing.deeper[3].still", "");
-	expect_expr("group.applicants[7].surname", "");
-	expect_expr("group.route.length", "");
-	expect_expr("group.nothing == null", "true");
-	expect_expr("group.nothing | default('—')", "—");
-	expect_expr("group.nothing | upper | default('—')", "—");
+	static const expr_case cases[] = {
+		{"group.nothing", ""},
+		{"group.nothing.deeper[3].still", ""},
+		{"group.applicants[7].surname", ""},
+		{"group.route.length", ""},
+		{"group.nothing == null", "true"},
+		{"group.nothing | default('—')", "—"},
+		{"group.nothing | upper | default('—')", "—"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, unknown_variable_is_an_error)
@@ -234,25 +279,28 @@ Test(expr, list_index_must_be_whole)
 
 Test(expr, comparisons)
 {
-	expect_expr("group.route == 'delegated'", "true");
-	expect_expr("group.route != 'delegated'", "false");
-	expect_expr("10 > 9", "true");
-	expect_expr("'10' > '9'", "false"); /* text compares as text */
-	expect_expr("3 == 3.00", "true");
-	expect_expr("3 < 3", "false");
-	expect_expr("3 <= 3", "true");
-	expect_expr("-2 >= -1", "false");
-	expect_expr("group.payment.fee_usd_per_applicant == 185", "true");
-	expect_expr("group.payment.fee_usd_per_applicant > 99.5", "true");
-	expect_expr("group.payment.fee_usd_per_applicant == '185'", "false");
-	expect_expr("'2025-03-18' < '2025-04-01'", "true");
-	expect_expr("group.appointment.date >= '2025-03-18'", "true");
-	expect_expr("'2025-12-31' < '2026-01-01'", "true");
-	expect_expr("'中' > '一'", "true"); /* code-point order: U+4E2D > U+4E00 */
-	expect_expr("null == null", "true");
-	expect_expr("[1, 'a'] == [1, 'a']", "true");
-	expect_expr("[1] != [2]", "true");
-	expect_expr("true == 'true'", "false");
+	static const expr_case cases[] = {
+		{"group.route == 'delegated'", "true"},
+		{"group.route != 'delegated'", "false"},
+		{"10 > 9", "true"},
+		{"'10' > '9'", "false"}, /* text compares as text */
+		{"3 == 3.00", "true"},
+		{"3 < 3", "false"},
+		{"3 <= 3", "true"},
+		{"-2 >= -1", "false"},
+		{"group.payment.fee_usd_per_applicant == 185", "true"},
+		{"group.payment.fee_usd_per_applicant > 99.5", "true"},
+		{"group.payment.fee_usd_per_applicant == '185'", "false"},
+		{"'2025-03-18' < '2025-04-01'", "true"},
+		{"group.appointment.date >= '2025-03-18'", "true"},
+		{"'2025-12-31' < '2026-01-01'", "true"},
+		{"'中' > '一'", "true"}, /* code-point order: U+4E2D > U+4E00 */
+		{"null == null", "true"},
+		{"[1, 'a'] == [1, 'a']", "true"},
+		{"[1] != [2]", "true"},
+		{"true == 'true'", "false"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, ordering_mixed_types_is_an_error)
@@ -263,66 +311,81 @@ Test(expr, ordering_mixed_types_is_an_error)
 
 Test(expr, logic)
 {
-	expect_expr("true and false", "false");
-	expect_expr("true or false", "true");
-	expect_expr("not group.nothing", "true");
-	expect_expr("not not 'x'", "true");
-	expect_expr("not 1 == 2", "true");
-	expect_expr("group.applicants and group.route == 'delegated'", "true");
-	/* Short-circuit: the unknown name on the right is never evaluated. */
-	expect_expr("false and nosuch", "false");
-	expect_expr("true or nosuch", "true");
-	expect_expr("'' or 0 or [] or null", "false");
+	static const expr_case cases[] = {
+		{"true and false", "false"},
+		{"true or false", "true"},
+		{"not group.nothing", "true"},
+		{"not not 'x'", "true"},
+		{"not 1 == 2", "true"},
+		{"group.applicants and group.route == 'delegated'", "true"},
+		/* Short-circuit: the unknown name on the right is never evaluated. */
+		{"false and nosuch", "false"},
+		{"true or nosuch", "true"},
+		{"'' or 0 or [] or null", "false"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, membership)
 {
-	expect_expr("'纽约' in group.us_itinerary", "true");
-	expect_expr("'芝加哥' not in group.us_itinerary", "true");
-	expect_expr("'leg' in group.route", "true");
-	expect_expr("'route' in group", "true");
-	expect_expr("3 in [1, 2, 3.0]", "true");
-	expect_expr("'x' in group.nothing", "false");
+	static const expr_case cases[] = {
+		{"'纽约' in group.us_itinerary", "true"},
+		{"'芝加哥' not in group.us_itinerary", "true"},
+		{"'leg' in group.route", "true"},
+		{"'route' in group", "true"},
+		{"3 in [1, 2, 3.0]", "true"},
+		{"'x' in group.nothing", "false"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 	expect_error("{{ 'x' in 5 }}", false, 17, "'in' needs a list");
 	expect_error("{{ [1] in 'abc' }}", false, 17, "'in' looks for text");
 }
 
 Test(expr, concatenation)
 {
-	expect_expr("group.applicants[0].surname ~ ' ' ~ it.name_zh", "JIA 贾测试");
-	expect_expr("'n=' ~ 3 ~ true ~ group.nothing", "n=3true");
-	expect_expr("'a' ~ 1 + 2", "a3");
+	static const expr_case cases[] = {
+		{"group.applicants[0].surname ~ ' ' ~ it.name_zh", "JIA 贾测试"},
+		{"'n=' ~ 3 ~ true ~ group.nothing", "n=3true"},
+		{"'a' ~ 1 + 2", "a3"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 	expect_error("{{ 'a' ~ group.us_itinerary }}", false, 17, "'~' joins text");
 }
 
 Test(expr, arithmetic)
 {
-	expect_expr("1 + 2 * 3", "7");
-	expect_expr("(1 + 2) * 3", "9");
-	expect_expr("10 - 4 - 3", "3");
-	expect_expr("185.00 + 0.5", "185.50");
-	expect_expr("185.00 * 7.40", "1369.0000");
-	expect_expr("group.payment.applicant_count * group.payment.fee_usd_per_applicant", "555.00");
-	expect_expr("7.40 / 2", "3.70");
-	expect_expr("10 / 4", "2.5");
-	expect_expr("1 / 3", "0.3333333333");
-	expect_expr("2 / 3", "0.6666666667");
-	expect_expr("-(2 - 5)", "3");
-	expect_expr("- group.payment.applicant_count", "-3");
-	expect_expr("0.1 + 0.2 == 0.3", "true"); /* exact decimals, no binary float */
-	expect_expr("9223372036854775807 - 1", "9223372036854775806");
+	static const expr_case cases[] = {
+		{"1 + 2 * 3", "7"},
+		{"(1 + 2) * 3", "9"},
+		{"10 - 4 - 3", "3"},
+		{"185.00 + 0.5", "185.50"},
+		{"185.00 * 7.40", "1369.0000"},
+		{"group.payment.applicant_count * group.payment.fee_usd_per_applicant", "555.00"},
+		{"7.40 / 2", "3.70"},
+		{"10 / 4", "2.5"},
+		{"1 / 3", "0.3333333333"},
+		{"2 / 3", "0.6666666667"},
+		{"-(2 - 5)", "3"},
+		{"- group.payment.applicant_count", "-3"},
+		{"0.1 + 0.2 == 0.3", "true"}, /* exact decimals, no binary float */
+		{"9223372036854775807 - 1", "9223372036854775806"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, arithmetic_errors)
 {
-	expect_error("{{ 1 / 0 }}", false, 15, "division by zero");
-	expect_error("{{ 5 / (2 - 2.0) }}", false, 15, "division by zero");
-	expect_error("{{ 9223372036854775807 + 1 }}", false, 33, "number overflow in '+'");
-	expect_error("{{ 4294967296 * 4294967296 }}", false, 24, "number overflow in '*'");
-	expect_error("{{ 'a' + 'b' }}", false, 17, "use '~' to join text");
-	expect_error("{{ group.route * 2 }}", false, 25, "'*' needs numbers, got string \"delegated\"");
-	expect_error("{{ 1 + group.nothing }}", false, 15, "got null");
-	expect_error("{{ -'x' }}", false, 13, "'-' needs a number");
+	static const error_case errors[] = {
+		{"{{ 1 / 0 }}", false, 15, "division by zero"},
+		{"{{ 5 / (2 - 2.0) }}", false, 15, "division by zero"},
+		{"{{ 9223372036854775807 + 1 }}", false, 33, "number overflow in '+'"},
+		{"{{ 4294967296 * 4294967296 }}", false, 24, "number overflow in '*'"},
+		{"{{ 'a' + 'b' }}", false, 17, "use '~' to join text"},
+		{"{{ group.route * 2 }}", false, 25, "'*' needs numbers, got string \"delegated\""},
+		{"{{ 1 + group.nothing }}", false, 15, "got null"},
+		{"{{ -'x' }}", false, 13, "'-' needs a number"},
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 	cr_assert_eq(ws_diags_count(diags), 0);
 	/* A path operand is named in the diagnostic's path. */
 	ws_template *t;
@@ -335,12 +398,15 @@ Test(expr, arithmetic_errors)
 
 Test(expr, conditional)
 {
-	expect_expr("'委托' if group.route == 'delegated' else '自行'", "委托");
-	expect_expr("'委托' if group.route == 'self' else '自行'", "自行");
-	expect_expr("'（续）' if page.number > 1", "（续）");
-	expect_expr("'（续）' if page.number > 5", "");
-	expect_expr("'a' if false else 'b' if true else 'c'", "b");
-	expect_expr("'x' if true else nosuch", "x");
+	static const expr_case cases[] = {
+		{"'委托' if group.route == 'delegated' else '自行'", "委托"},
+		{"'委托' if group.route == 'self' else '自行'", "自行"},
+		{"'（续）' if page.number > 1", "（续）"},
+		{"'（续）' if page.number > 5", ""},
+		{"'a' if false else 'b' if true else 'c'", "b"},
+		{"'x' if true else nosuch", "x"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 /* ------------------------------------------------------------------ */
@@ -348,64 +414,79 @@ Test(expr, conditional)
 
 Test(expr, text_filters)
 {
-	expect_expr("'Jia Ceshi' | upper", "JIA CESHI");
-	expect_expr("'JIA' | lower", "jia");
-	expect_expr("'ärger' | upper", "ÄRGER");
-	expect_expr("group.group_name | trim", "示例交流团");
-	expect_expr("'  x ' | trim | length", "1");
-	expect_expr("'贾测试' | length", "3");
-	expect_expr("group.applicants | length", "3");
-	expect_expr("group | length", "8");
-	expect_expr("group.nothing | length", "0");
-	expect_expr("'B座11层' | replace('B', '乙')", "乙座11层");
-	expect_expr("'a-b-c' | replace('-', '')", "abc");
-	expect_expr("'aaa' | replace('a', 'bb')", "bbbbbb");
-	expect_expr("7 | pad(3)", "007");
-	/* The filter applies to the negated number, as in Jinja. */
-	expect_expr("-7 | pad(3)", "-07");
-	expect_expr("-page.number | pad(3)", "-02");
-	expect_expr("'12345' | pad(3)", "12345");
-	expect_expr("'贾' | pad(2)", "0贾");
+	static const expr_case cases[] = {
+		{"'Jia Ceshi' | upper", "JIA CESHI"},
+		{"'JIA' | lower", "jia"},
+		{"'ärger' | upper", "ÄRGER"},
+		{"group.group_name | trim", "示例交流团"},
+		{"'  x ' | trim | length", "1"},
+		{"'贾测试' | length", "3"},
+		{"group.applicants | length", "3"},
+		{"group | length", "8"},
+		{"group.nothing | length", "0"},
+		{"'B座11层' | replace('B', '乙')", "乙座11层"},
+		{"'a-b-c' | replace('-', '')", "abc"},
+		{"'aaa' | replace('a', 'bb')", "bbbbbb"},
+		{"7 | pad(3)", "007"},
+		/* The filter applies to the negated number, as in Jinja. */
+		{"-7 | pad(3)", "-07"},
+		{"-page.number | pad(3)", "-02"},
+		{"'12345' | pad(3)", "12345"},
+		{"'贾' | pad(2)", "0贾"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, default_filter)
 {
-	expect_expr("group.nothing | default('无')", "无");
-	expect_expr("group.contact_landline | default('无')", "无");
-	expect_expr("group.route | default('无')", "delegated");
-	expect_expr("0 | default(5)", "0");
-	expect_expr("group.mfa_pickup_fee_cny | money | default('（待定）')", "（待定）");
+	static const expr_case cases[] = {
+		{"group.nothing | default('无')", "无"},
+		{"group.contact_landline | default('无')", "无"},
+		{"group.route | default('无')", "delegated"},
+		{"0 | default(5)", "0"},
+		{"group.mfa_pickup_fee_cny | money | default('（待定）')", "（待定）"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, list_filters)
 {
-	expect_expr("group.us_itinerary | join('、')", "华盛顿、纽约");
-	expect_expr("group.us_itinerary | join", "华盛顿纽约");
-	expect_expr("[1, null, 'x'] | join(',')", "1,,x");
-	expect_expr("group.applicants | first | index('surname')", "JIA");
-	expect_expr("(group.applicants | last).name_zh", "丙样本");
-	expect_expr("group.us_itinerary | index(1)", "纽约");
-	expect_expr("group.us_itinerary | index(-2)", "华盛顿");
-	expect_expr("group.us_itinerary | index(9) | default('-')", "-");
-	expect_expr("'贾测试' | first", "贾");
-	expect_expr("'贾测试' | last", "试");
-	expect_expr("'贾测试' | index(1)", "测");
-	expect_expr("[] | first | default('empty')", "empty");
-	expect_error("{{ [[1]] | join }}", false, 21, "join: item 0 is a list");
-	expect_error("{{ 'abc' | join }}", false, 21, "join needs a list");
-	expect_error("{{ 5 | first }}", false, 17, "first needs a list or text");
-	expect_error("{{ true | length }}", false, 20, "length needs a list");
+	static const expr_case cases[] = {
+		{"group.us_itinerary | join('、')", "华盛顿、纽约"},
+		{"group.us_itinerary | join", "华盛顿纽约"},
+		{"[1, null, 'x'] | join(',')", "1,,x"},
+		{"group.applicants | first | index('surname')", "JIA"},
+		{"(group.applicants | last).name_zh", "丙样本"},
+		{"group.us_itinerary | index(1)", "纽约"},
+		{"group.us_itinerary | index(-2)", "华盛顿"},
+		{"group.us_itinerary | index(9) | default('-')", "-"},
+		{"'贾测试' | first", "贾"},
+		{"'贾测试' | last", "试"},
+		{"'贾测试' | index(1)", "测"},
+		{"[] | first | default('empty')", "empty"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
+	static const error_case errors[] = {
+		{"{{ [[1]] | join }}", false, 21, "join: item 0 is a list"},
+		{"{{ 'abc' | join }}", false, 21, "join needs a list"},
+		{"{{ 5 | first }}", false, 17, "first needs a list or text"},
+		{"{{ true | length }}", false, 20, "length needs a list"},
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 }
 
 Test(expr, date_filter)
 {
-	expect_expr("group.appointment.date | date('YYYY/MM/DD')", "2025/03/18");
-	expect_expr("group.appointment.date | date('MM/DD/YYYY')", "03/18/2025");
-	expect_expr("'2025-03-05' | date('YYYY年M月D日')", "2025年3月5日");
-	expect_expr("'2025-03-05' | date('YYYY-MM-DD (D/M)')", "2025-03-05 (5/3)");
-	expect_expr("group.appointment.at | date('YYYY/MM/DD HH:mm')", "2025/03/18 08:30");
-	expect_expr("'2024-02-29' | date('M月D日')", "2月29日");
-	expect_expr("group.nothing | date('YYYY')", "");
+	static const expr_case cases[] = {
+		{"group.appointment.date | date('YYYY/MM/DD')", "2025/03/18"},
+		{"group.appointment.date | date('MM/DD/YYYY')", "03/18/2025"},
+		{"'2025-03-05' | date('YYYY年M月D日')", "2025年3月5日"},
+		{"'2025-03-05' | date('YYYY-MM-DD (D/M)')", "2025-03-05 (5/3)"},
+		{"group.appointment.at | date('YYYY/MM/DD HH:mm')", "2025/03/18 08:30"},
+		{"'2024-02-29' | date('M月D日')", "2月29日"},
+		{"group.nothing | date('YYYY')", ""},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 }
 
 Test(expr, date_errors_name_the_value)
@@ -421,24 +502,30 @@ Test(expr, date_errors_name_the_value)
 	cr_expect_str_eq(ws_diags_at(diags, 0)->path, "group.appointment.bad");
 	ws_template_free(t);
 	ws_diags_clear(diags);
-	expect_error("{{ '2023-02-29' | date('YYYY') }}", false, 28, "\"2023-02-29\" is not a date");
-	expect_error("{{ '2025-3-5' | cn_date }}", false, 26, "cn_date: \"2025-3-5\" is not a date");
-	expect_error("{{ '2025-03-05T24:00' | date('HH') }}", false, 34, "is not a date");
-	expect_error("{{ 20250305 | date('YYYY') }}", false, 24, "is not a date");
-	expect_error("{{ group.appointment.date | date('HH:mm') }}", false, 38,
-	             "\"2025-03-18\" has no time for 'HH'");
-	expect_error("{{ group.appointment.date | date('YY/MM/DD') }}", false, 38,
-	             "'YY' is not a date token");
+	static const error_case errors[] = {
+		{"{{ '2023-02-29' | date('YYYY') }}", false, 28, "\"2023-02-29\" is not a date"},
+		{"{{ '2025-3-5' | cn_date }}", false, 26, "cn_date: \"2025-3-5\" is not a date"},
+		{"{{ '2025-03-05T24:00' | date('HH') }}", false, 34, "is not a date"},
+		{"{{ 20250305 | date('YYYY') }}", false, 24, "is not a date"},
+		{"{{ group.appointment.date | date('HH:mm') }}", false, 38,
+		 "\"2025-03-18\" has no time for 'HH'"},
+		{"{{ group.appointment.date | date('YY/MM/DD') }}", false, 38,
+		 "'YY' is not a date token"},
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 }
 
 Test(expr, cn_date_filter)
 {
-	expect_expr("'2025-03-05' | cn_date", "二〇二五年三月五日");
-	expect_expr("'2025-12-31' | cn_date", "二〇二五年十二月三十一日");
-	expect_expr("'2020-10-20' | cn_date", "二〇二〇年十月二十日");
-	expect_expr("'2000-01-01' | cn_date", "二〇〇〇年一月一日");
-	expect_expr("'2025-11-21' | cn_date", "二〇二五年十一月二十一日");
-	expect_expr("'2025-03-18T08:30' | cn_date", "二〇二五年三月十八日");
+	static const expr_case cases[] = {
+		{"'2025-03-05' | cn_date", "二〇二五年三月五日"},
+		{"'2025-12-31' | cn_date", "二〇二五年十二月三十一日"},
+		{"'2020-10-20' | cn_date", "二〇二〇年十月二十日"},
+		{"'2000-01-01' | cn_date", "二〇〇〇年一月一日"},
+		{"'2025-11-21' | cn_date", "二〇二五年十一月二十一日"},
+		{"'2025-03-18T08:30' | cn_date", "二〇二五年三月十八日"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 	/* 〇 is U+3007 IDEOGRAPHIC NUMBER ZERO, not 零 or ○ (U+25CB). */
 	ws_template *t;
 	cr_assert_eq(ws_template_compile(&t, "{{ '2020-01-01' | cn_date }}", here(), diags), WS_OK);
@@ -451,18 +538,21 @@ Test(expr, cn_date_filter)
 
 Test(expr, money_filter)
 {
-	expect_expr("1369.005 | money", "1369.01");       /* half-up, exactly */
-	expect_expr("'1369.005' | money", "1369.01");     /* decimal text too */
-	expect_expr("1369.004999 | money", "1369.00");
-	expect_expr("-0.005 | money", "-0.01");           /* half away from zero */
-	expect_expr("185 | money", "185.00");
-	expect_expr("0 | money", "0.00");
-	expect_expr("(3 * 185.00 * 7.40) | money", "4107.00");
-	expect_expr("(group.payment.applicant_count * group.payment.fee_usd_per_applicant"
-	            " * group.payment.cny_per_usd) | money('CNY')",
-	            "4107.00 CNY");
-	expect_expr("(185.00 * 7.40) | money('CNY')", "1369.00 CNY");
-	expect_expr("group.payment.total_cny | money('元')", "4107.00 元");
+	static const expr_case cases[] = {
+		{"1369.005 | money", "1369.01"}, /* half-up, exactly */
+		{"'1369.005' | money", "1369.01"}, /* decimal text too */
+		{"1369.004999 | money", "1369.00"},
+		{"-0.005 | money", "-0.01"}, /* half away from zero */
+		{"185 | money", "185.00"},
+		{"0 | money", "0.00"},
+		{"(3 * 185.00 * 7.40) | money", "4107.00"},
+		{"(group.payment.applicant_count * group.payment.fee_usd_per_applicant"
+		 " * group.payment.cny_per_usd) | money('CNY')",
+		 "4107.00 CNY"},
+		{"(185.00 * 7.40) | money('CNY')", "1369.00 CNY"},
+		{"group.payment.total_cny | money('元')", "4107.00 元"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 	/* The literal 1369.005 as a double is 1369.00499999...: printf would
 	 * give 1369.00.  The value path must not go through a double either. */
 	ws_value_map_set(scope, "n", ws_value_new_number_text(1369.005, "1369.005", WS_LOC_NONE),
@@ -474,24 +564,27 @@ Test(expr, money_filter)
 
 Test(expr, fixed_and_cn_num_filters)
 {
-	expect_expr("2.345 | fixed(2)", "2.35");
-	expect_expr("2 | fixed(3)", "2.000");
-	expect_expr("7.40 | fixed(0)", "7");
-	expect_expr("'2.5' | fixed(0)", "3");
+	static const expr_case cases[] = {
+		{"2.345 | fixed(2)", "2.35"},
+		{"2 | fixed(3)", "2.000"},
+		{"7.40 | fixed(0)", "7"},
+		{"'2.5' | fixed(0)", "3"},
+	};
+	expect_exprs(cases, G_N_ELEMENTS(cases));
 	expect_error("{{ 1 | fixed(13) }}", false, 17, "out of range 0..12");
 	expect_error("{{ 1 | fixed(1.5) }}", true, 23, "must be a whole number");
 	static const struct {
 		const char *in, *want;
-	} cases[] = {
+	} cn_nums[] = {
 		{"0", "零"}, {"1", "一"}, {"2", "二"}, {"10", "十"}, {"11", "十一"}, {"12", "十二"},
 		{"20", "二十"}, {"21", "二十一"}, {"99", "九十九"}, {"100", "一百"}, {"105", "一百零五"},
 		{"110", "一百一十"}, {"1001", "一千零一"}, {"1010", "一千零一十"}, {"10000", "一万"},
 		{"10010", "一万零一十"}, {"100000", "十万"}, {"120034", "十二万零三十四"},
 		{"3.00", "三"}, {"-5", "负五"}, {"99999999", "九千九百九十九万九千九百九十九"},
 	};
-	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		char *e = g_strdup_printf("%s | cn_num", cases[i].in);
-		expect_expr(e, cases[i].want);
+	for (size_t i = 0; i < G_N_ELEMENTS(cn_nums); i++) {
+		char *e = g_strdup_printf("%s | cn_num", cn_nums[i].in);
+		expect_expr(e, cn_nums[i].want);
 		g_free(e);
 	}
 	expect_error("{{ 1.5 | cn_num }}", false, 19, "whole number");
@@ -500,16 +593,19 @@ Test(expr, fixed_and_cn_num_filters)
 
 Test(expr, filter_errors_at_compile_time)
 {
-	expect_error("{{ group.route | uper }}", true, 27, "unknown filter 'uper' (did you mean 'upper'?)");
-	expect_error("{{ x | cndate }}", true, 17, "did you mean 'cn_date'?");
-	expect_error("{{ x | qqqqqq }}", true, 17, "unknown filter 'qqqqqq'");
-	expect_error("{{ x | date }}", true, 17, "filter 'date' takes 1 argument, got 0");
-	expect_error("{{ x | upper(1) }}", true, 17, "filter 'upper' takes 0 arguments, got 1");
-	expect_error("{{ x | join(',', ';') }}", true, 17, "takes 0 to 1 arguments, got 2");
-	expect_error("{{ x | replace('a') }}", true, 17, "takes 2 arguments, got 1");
-	expect_error("{{ x | date(5) }}", true, 22, "argument 1 of 'date' must be a string, got 5");
-	expect_error("{{ x | pad('3') }}", true, 21, "must be a whole number");
-	expect_error("{{ 'x' | replace('', 'b') }}", false, 19, "must not be empty");
+	static const error_case errors[] = {
+		{"{{ group.route | uper }}", true, 27, "unknown filter 'uper' (did you mean 'upper'?)"},
+		{"{{ x | cndate }}", true, 17, "did you mean 'cn_date'?"},
+		{"{{ x | qqqqqq }}", true, 17, "unknown filter 'qqqqqq'"},
+		{"{{ x | date }}", true, 17, "filter 'date' takes 1 argument, got 0"},
+		{"{{ x | upper(1) }}", true, 17, "filter 'upper' takes 0 arguments, got 1"},
+		{"{{ x | join(',', ';') }}", true, 17, "takes 0 to 1 arguments, got 2"},
+		{"{{ x | replace('a') }}", true, 17, "takes 2 arguments, got 1"},
+		{"{{ x | date(5) }}", true, 22, "argument 1 of 'date' must be a string, got 5"},
+		{"{{ x | pad('3') }}", true, 21, "must be a whole number"},
+		{"{{ 'x' | replace('', 'b') }}", false, 19, "must not be empty"},
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 }
 
 Test(expr, filter_argument_types_checked_at_run_time)
@@ -523,37 +619,43 @@ Test(expr, filter_argument_types_checked_at_run_time)
 
 Test(expr, unclosed_braces)
 {
-	expect_error("abc {{ group.route", true, 14, "'{{' is not closed by '}}'");
-	/* columns count characters: 面谈日期： is 5 characters, 15 bytes */
-	expect_error("面谈日期：{{ group.route", true, 15, "'{{' is not closed");
-	expect_error("{{ 'a' }} and {{ 'b'", true, 24, "'{{' is not closed");
+	static const error_case errors[] = {
+		{"abc {{ group.route", true, 14, "'{{' is not closed by '}}'"},
+		/* columns count characters: 面谈日期： is 5 characters, 15 bytes */
+		{"面谈日期：{{ group.route", true, 15, "'{{' is not closed"},
+		{"{{ 'a' }} and {{ 'b'", true, 24, "'{{' is not closed"},
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 }
 
 Test(expr, syntax_errors)
 {
-	expect_error("{{ }}", true, 13, "expected an expression, found '}}'");
-	expect_error("{{ 'abc }}", true, 13, "unterminated string");
-	expect_error("{{ 'a\\qb' }}", true, 15, "unknown escape '\\q'");
-	expect_error("{{ '\\u12' }}", true, 14, "\\u needs 4 hex digits");
-	expect_error("{{ 'a\\中' }}", true, 15, "unknown escape '\\中'");
-	expect_error("{{ '\\", true, 13, "unterminated string");
-	expect_error("{{ a = 'b' }}", true, 15, "use '=='");
-	expect_error("{{ a && b }}", true, 15, "use 'and'");
-	expect_error("{{ a || b }}", true, 15, "use 'or'");
-	expect_error("{{ !a }}", true, 13, "use 'not'");
-	expect_error("{{ a # b }}", true, 15, "unexpected character '#'");
-	expect_error("{{ 名字 }}", true, 13, "unexpected character '名'");
-	expect_error("{{ x | date（'YYYY'） }}", true, 21, "full-width character (use '(')");
-	expect_error("{{ 1 < 2 < 3 }}", true, 19, "comparisons cannot be chained");
-	expect_error("{{ 'a' in b not in c }}", true, 22, "cannot be chained");
-	expect_error("{{ (1 + 2 }}", true, 20, "expected ')', found '}}'");
-	expect_error("{{ [1, 2 }}", true, 19, "expected ',' or ']'");
-	expect_error("{{ group. }}", true, 20, "expected a field name after '.'");
-	expect_error("{{ x | 5 }}", true, 17, "expected a filter name");
-	expect_error("{{ a b }}", true, 15, "expected an operator or '}}', found 'b'");
-	expect_error("{{ 1 + }}", true, 17, "expected an expression");
-	expect_error("{{ 'a' if }}", true, 20, "expected an expression");
-	expect_error("{{ a }} }", false, 13, "unknown name 'a'"); /* a lone } is text */
+	static const error_case errors[] = {
+		{"{{ }}", true, 13, "expected an expression, found '}}'"},
+		{"{{ 'abc }}", true, 13, "unterminated string"},
+		{"{{ 'a\\qb' }}", true, 15, "unknown escape '\\q'"},
+		{"{{ '\\u12' }}", true, 14, "\\u needs 4 hex digits"},
+		{"{{ 'a\\中' }}", true, 15, "unknown escape '\\中'"},
+		{"{{ '\\", true, 13, "unterminated string"},
+		{"{{ a = 'b' }}", true, 15, "use '=='"},
+		{"{{ a && b }}", true, 15, "use 'and'"},
+		{"{{ a || b }}", true, 15, "use 'or'"},
+		{"{{ !a }}", true, 13, "use 'not'"},
+		{"{{ a # b }}", true, 15, "unexpected character '#'"},
+		{"{{ 名字 }}", true, 13, "unexpected character '名'"},
+		{"{{ x | date（'YYYY'） }}", true, 21, "full-width character (use '(')"},
+		{"{{ 1 < 2 < 3 }}", true, 19, "comparisons cannot be chained"},
+		{"{{ 'a' in b not in c }}", true, 22, "cannot be chained"},
+		{"{{ (1 + 2 }}", true, 20, "expected ')', found '}}'"},
+		{"{{ [1, 2 }}", true, 19, "expected ',' or ']'"},
+		{"{{ group. }}", true, 20, "expected a field name after '.'"},
+		{"{{ x | 5 }}", true, 17, "expected a filter name"},
+		{"{{ a b }}", true, 15, "expected an operator or '}}', found 'b'"},
+		{"{{ 1 + }}", true, 17, "expected an expression"},
+		{"{{ 'a' if }}", true, 20, "expected an expression"},
+		{"{{ a }} }", false, 13, "unknown name 'a'"}, /* a lone } is text */
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 }
 
 Test(expr, every_bad_part_is_reported)
@@ -871,12 +973,15 @@ Test(expr, string_limit)
 	ws_value_map_set(scope, "half", ws_value_new_string_take(half, WS_LOC_NONE), WS_LOC_NONE);
 	expect_expr("half | replace('abcdefghij', 'ABCDEFGHIJ') | length", "600000");
 	expect_expr("half | replace('j', 'jj') | length", "660000");
-	expect_error("{{ half | replace('abcdefghij', 'abcdefghijabcdefghij') }}", false, 20,
-	             "1200000 bytes, more than the limit");
-	/* 1048576 occurrences are more work than the step limit allows. */
-	expect_error("{{ mib | replace('x', 'y') }}", false, 19, "more than 100000 steps");
-	expect_error("{{ mib }}!", false, 13, "more than the limit");
-	expect_error("{{ [mib, mib] | join }}", false, 26, "more than the limit");
+	static const error_case errors[] = {
+		{"{{ half | replace('abcdefghij', 'abcdefghijabcdefghij') }}", false, 20,
+		 "1200000 bytes, more than the limit"},
+		/* 1048576 occurrences are more work than the step limit allows. */
+		{"{{ mib | replace('x', 'y') }}", false, 19, "more than 100000 steps"},
+		{"{{ mib }}!", false, 13, "more than the limit"},
+		{"{{ [mib, mib] | join }}", false, 26, "more than the limit"},
+	};
+	expect_errors(errors, G_N_ELEMENTS(errors));
 	cr_expect_eq(ws_diags_count(diags), 0);
 }
 
