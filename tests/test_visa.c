@@ -170,30 +170,55 @@ Test(visa, dates_format_and_arithmetic)
 
 Test(visa, money_is_fixed_point_and_rounds_half_up)
 {
-	int64_t v;
-	cr_assert(visa_decimal_parse("185.00", 2, 2, &v) && v == 18500);
-	cr_assert(visa_decimal_parse("185", 2, 2, &v) && v == 18500);
-	cr_assert(visa_decimal_parse("7.40", 4, 4, &v) && v == 74000);
-	cr_assert(visa_decimal_parse("7.1235", 4, 4, &v) && v == 71235);
-	cr_assert_not(visa_decimal_parse("185.001", 2, 2, &v));
-	cr_assert_not(visa_decimal_parse("-1.00", 2, 2, &v));
-	cr_assert_not(visa_decimal_parse("1e3", 2, 2, &v));
-	cr_assert_not(visa_decimal_parse("", 2, 2, &v));
-	cr_assert_not(visa_decimal_parse("1.", 2, 2, &v));
-	cr_assert_not(visa_decimal_parse(".5", 2, 2, &v));
-	cr_assert_not(visa_decimal_parse("99999999999999", 2, 2, &v));
+	/* decimal text at a scale: ok says whether it is taken */
+	static const struct {
+		const char *text;
+		int scale;
+		bool ok;
+		int64_t units;
+	} parse[] = {
+		{"185.00", 2, true, 18500},
+		{"185", 2, true, 18500},
+		{"7.40", 4, true, 74000},
+		{"7.1235", 4, true, 71235},
+		{"185.001", 2, false, 0},   /* more places than the scale */
+		{"-1.00", 2, false, 0},
+		{"1e3", 2, false, 0},
+		{"", 2, false, 0},
+		{"1.", 2, false, 0},
+		{".5", 2, false, 0},
+		{"99999999999999", 2, false, 0},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(parse); i++) {
+		int64_t v = -1;
+		bool ok = visa_decimal_parse(parse[i].text, parse[i].scale, parse[i].scale, &v);
+		cr_expect_eq(ok, parse[i].ok, "'%s' at scale %d", parse[i].text, parse[i].scale);
+		if (ok)
+			cr_expect_eq(v, parse[i].units, "'%s': %lld", parse[i].text, (long long)v);
+	}
 
-	int64_t c;
-	cr_assert(visa_cny_cents(1, 18500, 74000, &c) && c == 136900);
-	cr_assert(visa_cny_cents(3, 18500, 74000, &c) && c == 410700);
-	cr_assert(visa_cny_cents(2, 18500, 74000, &c) && c == 273800);
-	/* 3 × 185.00 × 7.1235 = 3953.5425 → 3953.54 */
-	cr_assert(visa_cny_cents(3, 18500, 71235, &c) && c == 395354);
-	/* 0.50 × 0.0100 = 0.005 → 0.01 (half up) ; 0.49 × 0.0100 = 0.0049 → 0.00 */
-	cr_assert(visa_cny_cents(1, 50, 100, &c) && c == 1);
-	cr_assert(visa_cny_cents(1, 49, 100, &c) && c == 0);
-	/* rounding of the total, not of each applicant: 3 × round(1.005) ≠ round(3.015) */
-	cr_assert(visa_cny_cents(3, 201, 5000, &c) && c == 302);
+	/* applicants × fee (cents) × rate (1/10000) → CNY cents */
+	static const struct {
+		int applicants;
+		int64_t fee, rate, cents;
+	} cny[] = {
+		{1, 18500, 74000, 136900},
+		{3, 18500, 74000, 410700},
+		{2, 18500, 74000, 273800},
+		/* 3 × 185.00 × 7.1235 = 3953.5425 → 3953.54 */
+		{3, 18500, 71235, 395354},
+		/* 0.50 × 0.0100 = 0.005 → 0.01 (half up) ; 0.49 × 0.0100 = 0.0049 → 0.00 */
+		{1, 50, 100, 1},
+		{1, 49, 100, 0},
+		/* rounding of the total, not of each applicant: 3 × round(1.005) ≠ round(3.015) */
+		{3, 201, 5000, 302},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cny); i++) {
+		int64_t c = -1;
+		cr_expect(visa_cny_cents(cny[i].applicants, cny[i].fee, cny[i].rate, &c), "row %zu", i);
+		cr_expect_eq(c, cny[i].cents, "%d × %lld × %lld: %lld", cny[i].applicants, (long long)cny[i].fee,
+		             (long long)cny[i].rate, (long long)c);
+	}
 
 	char *s = visa_cents_format(410700);
 	cr_assert_str_eq(s, "4107.00");
@@ -210,25 +235,41 @@ Test(visa, tables)
 	cr_assert_str_eq(p->short_zh, "美国驻华大使馆");
 	cr_assert_null(visa_post_find("CHENGDU")); /* closed in 2020 */
 	cr_assert_str_eq(visa_post_find("SHANGHAI")->name_zh, "美利坚合众国驻上海总领事馆");
-	bool legacy;
-	cr_assert_str_eq(visa_passport_type_of_number("PE0000001", &legacy), "official_ordinary");
-	cr_assert_not(legacy);
-	cr_assert_str_eq(visa_passport_type_of_number("EA1234567", &legacy), "ordinary");
-	cr_assert_null(visa_passport_type_of_number("EI1234567", &legacy)); /* no I or O */
-	cr_assert_null(visa_passport_type_of_number("EA12345678", &legacy));
-	cr_assert_str_eq(visa_passport_type_of_number("G12345678", &legacy), "ordinary");
-	cr_assert(legacy);
+	/* the passport type a number's letters tell (NULL: not a number) */
+	static const struct {
+		const char *number, *type;
+		bool legacy;
+	} passports[] = {
+		{"PE0000001", "official_ordinary", false},
+		{"EA1234567", "ordinary", false},
+		{"EI1234567", NULL, false}, /* no I or O */
+		{"EA12345678", NULL, false},
+		{"G12345678", "ordinary", true},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(passports); i++) {
+		bool legacy = !passports[i].legacy;
+		const char *type = visa_passport_type_of_number(passports[i].number, &legacy);
+		if (passports[i].type) {
+			cr_expect_str_eq(type, passports[i].type, "%s", passports[i].number);
+			cr_expect_eq(legacy, passports[i].legacy, "%s", passports[i].number);
+		} else {
+			cr_expect_null(type, "%s", passports[i].number);
+		}
+	}
 	cr_assert_str_eq(visa_passport_type_zh("service"), "公务");
 	cr_assert_str_eq(visa_passport_type_zh("diplomatic"), "外交");
 	cr_assert(visa_class_official("A-2"));
 	cr_assert(visa_class_official("c3"));
 	cr_assert_not(visa_class_official("B1"));
-	cr_assert_eq(visa_class_fee_cents("B1/B2"), 18500);
-	cr_assert_eq(visa_class_fee_cents("H-1B"), 20500);
-	cr_assert_eq(visa_class_fee_cents("E2"), 31500);
-	cr_assert_eq(visa_class_fee_cents("G4"), 0);
-	cr_assert_eq(visa_class_fee_cents("TN"), 18500);
-	cr_assert_eq(visa_class_fee_cents("T-2"), -1);
+	/* the MRV fee of a class in cents; -1: no such class */
+	static const struct {
+		const char *visa_class;
+		int64_t cents;
+	} fees[] = {
+		{"B1/B2", 18500}, {"H-1B", 20500}, {"E2", 31500}, {"G4", 0}, {"TN", 18500}, {"T-2", -1},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(fees); i++)
+		cr_expect_eq(visa_class_fee_cents(fees[i].visa_class), fees[i].cents, "%s", fees[i].visa_class);
 	/* one spelling, the system's tag (seed), whatever was typed */
 	static const struct {
 		const char *typed, *printed;
@@ -252,6 +293,22 @@ static const char *dtext(ws_value *g, const char *path)
 	return ws_value_text(v);
 }
 
+/* What derive() left at a path: `want` NULL means nothing (another kind's
+ * line, or a value that cannot be derived). */
+typedef struct derived_case {
+	const char *path, *want;
+} derived_case;
+
+static void expect_derived(ws_value *g, const derived_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (c[i].want)
+			cr_expect_str_eq(dtext(g, c[i].path), c[i].want, "derived %s", c[i].path);
+		else
+			cr_expect_null(ws_value_lookup(g, c[i].path), "%s is not derived", c[i].path);
+	}
+}
+
 Test(visa, derive_self_beijing)
 {
 	ws_value *root;
@@ -259,29 +316,32 @@ Test(visa, derive_self_beijing)
 	ws_diags *d = run(IC, g);
 	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.applicant_count")), 1);
 	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.stay_days")), 8);
-	cr_assert_str_eq(dtext(g, "derived.total_usd"), "185.00");
-	cr_assert_str_eq(dtext(g, "derived.total_cny"), "1369.00");
-	/* the receipt's and the delegated form's own lines are theirs alone */
-	cr_assert_null(ws_value_lookup(g, "derived.fee_calc_line"));
-	cr_assert_null(ws_value_lookup(g, "derived.fee_cny_per_applicant"));
-	cr_assert_str_eq(dtext(g, "derived.post.name_zh"), "美利坚合众国驻华大使馆");
-	cr_assert_str_eq(dtext(g, "derived.post.street_en"), "No. 55 An Jia Lou Road");
-	cr_assert_str_eq(dtext(g, "derived.note_addressee"), "美利坚合众国驻华大使馆");
-	cr_assert_str_eq(dtext(g, "derived.note_date_cn"), "二〇二五年三月五日");
-	cr_assert_str_eq(dtext(g, "derived.note_date_place_cn"), "二〇二五年三月五日于北京");
-	cr_assert_str_eq(dtext(g, "derived.appointment_date_slash"), "2025/03/18");
-	cr_assert_str_eq(dtext(g, "derived.appointment_datetime_zh"), "2025年3月18日 08:30");
-	cr_assert_str_eq(dtext(g, "derived.fill_date_zh"), "2025年3月5日");
-	cr_assert_str_eq(dtext(g, "derived.itinerary_zh"), "华盛顿、纽约");
-	cr_assert_str_eq(dtext(g, "derived.route_zh"), "自行预约");
-	cr_assert_str_eq(dtext(g, "derived.visa_class_display"), "B1");
-	cr_assert_str_eq(dtext(g, "derived.primary_name_en"), "JIA CESHI");
-	cr_assert_str_eq(dtext(g, "derived.applicant_names_en[0]"), "JIA CESHI");
-	cr_assert_str_eq(dtext(g, "derived.contact_mobile"), "13800000000");
-	cr_assert_str_eq(dtext(g, "applicants[0].derived.gender_zh"), "男");
-	cr_assert_str_eq(dtext(g, "applicants[0].derived.passport_type_zh"), "公务普通");
-	cr_assert_str_eq(dtext(g, "applicants[0].derived.role_zh"), "主申请人");
-	cr_assert_str_eq(dtext(g, "applicants[0].derived.date_of_birth_zh"), "1980年1月1日");
+	static const derived_case derived[] = {
+		{"derived.total_usd", "185.00"},
+		{"derived.total_cny", "1369.00"},
+		/* the receipt's and the delegated form's own lines are theirs alone */
+		{"derived.fee_calc_line", NULL},
+		{"derived.fee_cny_per_applicant", NULL},
+		{"derived.post.name_zh", "美利坚合众国驻华大使馆"},
+		{"derived.post.street_en", "No. 55 An Jia Lou Road"},
+		{"derived.note_addressee", "美利坚合众国驻华大使馆"},
+		{"derived.note_date_cn", "二〇二五年三月五日"},
+		{"derived.note_date_place_cn", "二〇二五年三月五日于北京"},
+		{"derived.appointment_date_slash", "2025/03/18"},
+		{"derived.appointment_datetime_zh", "2025年3月18日 08:30"},
+		{"derived.fill_date_zh", "2025年3月5日"},
+		{"derived.itinerary_zh", "华盛顿、纽约"},
+		{"derived.route_zh", "自行预约"},
+		{"derived.visa_class_display", "B1"},
+		{"derived.primary_name_en", "JIA CESHI"},
+		{"derived.applicant_names_en[0]", "JIA CESHI"},
+		{"derived.contact_mobile", "13800000000"},
+		{"applicants[0].derived.gender_zh", "男"},
+		{"applicants[0].derived.passport_type_zh", "公务普通"},
+		{"applicants[0].derived.role_zh", "主申请人"},
+		{"applicants[0].derived.date_of_birth_zh", "1980年1月1日"},
+	};
+	expect_derived(g, derived, G_N_ELEMENTS(derived));
 	/* X15: the self route mails 登记表 + 任务批件原件 + 中文照会 + 取件手续费凭证 */
 	ws_value *cl = ws_value_lookup(g, "derived.checklist");
 	cr_assert_eq(ws_value_length(cl), 4);
@@ -294,12 +354,15 @@ Test(visa, derive_self_beijing)
 	cr_assert_str_eq(dtext(g, "derived.checklist[3].item"), "外交部取件手续费汇款凭证");
 	/* the receipt derives its equation lines on top of the record */
 	derive(PR, g, d);
-	cr_assert_str_eq(dtext(g, "derived.total_cny"), "1369.00");
-	cr_assert_str_eq(dtext(g, "derived.total_fee_display"), "1369.00 CNY (185.00 USD)");
-	cr_assert_str_eq(dtext(g, "derived.fee_calc_line"), "(1 @ 185.00 USD) x 7.40 CNY/USD = 1369.00 (185.00 USD)");
-	cr_assert_str_eq(dtext(g, "derived.rate_line"), "1.00 USD = 7.40 CNY");
-	cr_assert_str_eq(dtext(g, "derived.receipt_print_date"), "03/03/2025");
-	cr_assert_null(ws_value_lookup(g, "derived.appointment_date_slash"));
+	static const derived_case derived2[] = {
+		{"derived.total_cny", "1369.00"},
+		{"derived.total_fee_display", "1369.00 CNY (185.00 USD)"},
+		{"derived.fee_calc_line", "(1 @ 185.00 USD) x 7.40 CNY/USD = 1369.00 (185.00 USD)"},
+		{"derived.rate_line", "1.00 USD = 7.40 CNY"},
+		{"derived.receipt_print_date", "03/03/2025"},
+		{"derived.appointment_date_slash", NULL},
+	};
+	expect_derived(g, derived2, G_N_ELEMENTS(derived2));
 	derive(RD, g, d);
 	cr_assert_str_eq(dtext(g, "derived.fee_cny_per_applicant"), "1369.00");
 	ws_diags_free(d);
@@ -311,19 +374,22 @@ Test(visa, derive_delegated_fees_and_remittance)
 	ws_value *root;
 	ws_value *g = load("delegated-shanghai.yaml", &root);
 	ws_diags *d = run(RD, g);
-	cr_assert_str_eq(dtext(g, "derived.total_usd"), "555.00");
-	cr_assert_str_eq(dtext(g, "derived.total_cny"), "4107.00");
-	cr_assert_str_eq(dtext(g, "derived.remittance_total_cny"), "4107.00");
+	static const derived_case derived[] = {
+		{"derived.total_usd", "555.00"},
+		{"derived.total_cny", "4107.00"},
+		{"derived.remittance_total_cny", "4107.00"},
+		{"derived.appointment_date_slash", NULL},
+		{"derived.route_zh", "委托护签部预约"},
+		{"derived.post.short_zh", "美国驻上海总领事馆"},
+		{"derived.checklist[0].item", "委托护照签证部预约美国签证面谈登记表"},
+		{"derived.checklist[3].item", "签证费汇款凭证（含外交部取件手续费）"},
+		{"applicants[2].derived.passport_type_zh", "公务"},
+		{"applicants[2].derived.relation_zh", "同事"},
+		{"applicants[1].derived.role_zh", "同行人员"},
+	};
+	expect_derived(g, derived, G_N_ELEMENTS(derived));
 	cr_assert(ws_value_is_null(ws_value_lookup(g, "derived.mfa_pickup_fee_cny")));
-	cr_assert_null(ws_value_lookup(g, "derived.appointment_date_slash"));
-	cr_assert_str_eq(dtext(g, "derived.route_zh"), "委托护签部预约");
-	cr_assert_str_eq(dtext(g, "derived.post.short_zh"), "美国驻上海总领事馆");
-	cr_assert_str_eq(dtext(g, "derived.checklist[0].item"), "委托护照签证部预约美国签证面谈登记表");
-	cr_assert_str_eq(dtext(g, "derived.checklist[3].item"), "签证费汇款凭证（含外交部取件手续费）");
 	cr_assert_eq(ws_value_number(ws_value_lookup(g, "derived.dependent_count")), 2);
-	cr_assert_str_eq(dtext(g, "applicants[2].derived.passport_type_zh"), "公务");
-	cr_assert_str_eq(dtext(g, "applicants[2].derived.relation_zh"), "同事");
-	cr_assert_str_eq(dtext(g, "applicants[1].derived.role_zh"), "同行人员");
 	/* the MFA pickup fee joins the remittance (seed 二(一)) */
 	ws_value_map_set(g, "mfa_pickup_fee_cny", ws_value_new_string("30.00", WS_LOC_NONE), WS_LOC_NONE);
 	derive(RD, g, d);
