@@ -41,6 +41,7 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	ws_cli_interrupted = 1;
+	ws_cancel_request(); /* the typesetting loops stop inside a group too */
 }
 
 /* Output names and lists go to standard output, often a file or a pipe;

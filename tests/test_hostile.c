@@ -1290,3 +1290,240 @@ Test(hostile, interrupted_check_exits_4, .timeout = 600)
 	g_free(l);
 	g_free(tmp);
 }
+
+/* ---- one group that costs too much: long text, `each`, interrupts ----- */
+
+/* A layout with one text element in a 20 × 10 mm box (line 5, column 5),
+ * or in the flow when `fit` is NULL. */
+static char *box_layout(const char *dir, const char *fit)
+{
+	char *text = fit ? g_strdup_printf("wenshu: 1\n"
+	                                   "kind: specimen\n"
+	                                   "title: t\n"
+	                                   "elements:\n"
+	                                   "  - text: \"{{ group.body }}\"\n"
+	                                   "    box: [20mm, 20mm, 20mm, 10mm]\n"
+	                                   "    fit: %s\n"
+	                                   "    min_size: 4pt\n",
+	                                   fit)
+	                 : g_strdup("wenshu: 1\n"
+	                            "kind: specimen\n"
+	                            "title: t\n"
+	                            "elements:\n"
+	                            "  - text: \"{{ group.body }}\"\n");
+	char *p = write_file(dir, "l.yaml", text);
+	g_free(text);
+	return p;
+}
+
+/* A group whose `body` is `n` characters of `unit` repeated (one
+ * paragraph), and whose `items` is the list 0..items-1. */
+static char *body_data(const char *dir, const char *unit, size_t n, size_t items)
+{
+	GString *s = g_string_new("group:\n  group_id: G1\n  body: \"");
+	glong ul = g_utf8_strlen(unit, -1);
+	for (size_t k = 0; k < n; k++)
+		g_string_append_unichar(s, g_utf8_get_char(g_utf8_offset_to_pointer(unit, (glong)(k % (size_t)ul))));
+	g_string_append(s, "\"\n  items: [");
+	for (size_t k = 0; k < items; k++)
+		g_string_append_printf(s, "%s%zu", k ? ", " : "", k);
+	g_string_append(s, "]\n");
+	char *p = write_file(dir, "d.yaml", s->str);
+	g_string_free(s, TRUE);
+	return p;
+}
+
+/* Text that cannot fit its box is refused without being laid out whole
+ * (Pango's time grows with the square of a paragraph: 700 000 characters
+ * took 13 minutes).  Each row: the command's verdict and nothing written.
+ * Timing is measured in bench/long-text; here a generous deadline only
+ * catches a hang. */
+typedef struct long_text_case {
+	const char *name;
+	const char *fit;   /* NULL: in the flow */
+	const char *unit;  /* repeated to n characters */
+	size_t n;
+	int status;
+	const char *line;  /* "$L" is the layout */
+} long_text_case;
+
+static const long_text_case long_text_cases[] = {
+	{"700 000 characters, fit: wrap", "wrap", "lorem ipsum ", 700000, 1,
+	 "$L:5:5: error: [overflow] text of 700000 characters cannot fit a 20 × 10 mm box ({{ group.body }})"},
+	{"200 000 characters, fit: shrink", "shrink", "lorem ipsum ", 200000, 1,
+	 "$L:5:5: error: [overflow] text of 200000 characters cannot fit a 20 × 10 mm box ({{ group.body }})"},
+	{"128 000 Hanzi, fit: wrap", "wrap", "长文本测试", 128000, 1,
+	 "$L:5:5: error: [overflow] text of 128000 characters cannot fit a 20 × 10 mm box ({{ group.body }})"},
+	{"one unbroken word of 100 000 characters", "wrap", "x", 100000, 1,
+	 "$L:5:5: error: [overflow] text of 100000 characters cannot fit a 20 × 10 mm box ({{ group.body }})"},
+	{"300 characters, fit: shrink: still measured exactly", "shrink", "lorem ipsum ", 300, 1,
+	 "$L:5:5: error: [overflow] text (shrunk to its minimum size) overflows its box by "},
+	{"a paragraph of 20 000 characters in the flow", NULL, "lorem ipsum ", 20000, 1,
+	 "$L:5:5: error: [limit] a paragraph of 20000 characters is longer than the limit of 16384 characters"},
+};
+
+Test(hostile, long_text_refused_without_laying_it_all_out, .timeout = 1200)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(long_text_cases); i++) {
+		const long_text_case *k = &long_text_cases[i];
+		char *tmp = wst_tmpdir();
+		char *l = box_layout(tmp, k->fit);
+		char *d = body_data(tmp, k->unit, k->n, 0);
+		char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+		char *err = NULL;
+		int rc = run(NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp, slow(120), &err, NULL);
+		cr_assert_eq(rc, k->status, "%s: status %d; stderr:\n%s", k->name, rc, err);
+		char *want = subst(k->line, l, NULL);
+		assert_line(err, want);
+		char *outdir = g_build_filename(tmp, "out", NULL);
+		char *names = list_dir(outdir);
+		cr_assert_str_eq(names, "", "%s: nothing written: %s", k->name, names);
+		g_free(names);
+		g_free(outdir);
+		g_free(want);
+		g_free(err);
+		g_free(out);
+		g_free(d);
+		g_free(l);
+		g_free(tmp);
+	}
+}
+
+/* `each` is counted as it expands: three nested `each` over 100 items
+ * would place 10^6 elements (824 MB, then an abort under a 1 GB address
+ * limit); the count stops at WS_LIMIT_ELEMENTS, refused at the outer `each`. */
+Test(hostile, nested_each_refused_at_the_outer_each, .timeout = 600)
+{
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: specimen\n"
+	                     "title: t\n"
+	                     "elements:\n"
+	                     "  - each: group.items\n"
+	                     "    as: a\n"
+	                     "    elements:\n"
+	                     "      - each: group.items\n"
+	                     "        as: b\n"
+	                     "        elements:\n"
+	                     "          - each: group.items\n"
+	                     "            elements:\n"
+	                     "              - space: 0.01mm\n");
+	char *d = body_data(tmp, "x", 1, 100);
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	child c;
+	start(&c, NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp);
+	struct rusage ru;
+	char *err = NULL;
+	int rc = finish(&c, slow(300), &err, &ru);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("%s:5:5: error: [limit] the document would have more than 100000 elements", l);
+	assert_line(err, want);
+	g_free(want);
+#if !defined(__SANITIZE_ADDRESS__)
+	/* Stopped at a tenth of the expansion (ru_maxrss in KiB). */
+	cr_assert_lt(ru.ru_maxrss, 600L * 1024L, "peak RSS %ld KiB", ru.ru_maxrss);
+#endif
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "", "nothing written: %s", names);
+	g_free(names);
+	g_free(outdir);
+	g_free(err);
+	g_free(out);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* The page limit names the element that asked for the page. */
+Test(hostile, page_limit_refused_at_the_element, .timeout = 600)
+{
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: specimen\n"
+	                     "title: t\n"
+	                     "elements:\n"
+	                     "  - each: group.items\n"
+	                     "    elements:\n"
+	                     "      - text: \"{{ it }}\"\n"
+	                     "      - page_break: true\n");
+	char *d = body_data(tmp, "x", 1, 10001);
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp, slow(300), &err, NULL);
+	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("%s:8:9: error: [limit] the document would have more than 10000 pages", l);
+	assert_line(err, want);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "", "nothing written: %s", names);
+	g_free(names);
+	g_free(outdir);
+	g_free(want);
+	g_free(err);
+	g_free(out);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
+}
+
+/* SIGTERM inside one huge group (60 000 items of `each`, many seconds of
+ * typesetting): the typesetting loops see the cancellation flag, so the
+ * command stops within a fraction of a second, exit 4, nothing written.
+ * `check` likewise. */
+static void interrupt_one_group(const char *command)
+{
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: specimen\n"
+	                     "title: t\n"
+	                     "elements:\n"
+	                     "  - each: group.items\n"
+	                     "    elements:\n"
+	                     "      - text: \"第 {{ it }} 行 lorem ipsum\"\n");
+	char *d = body_data(tmp, "x", 1, 60000);
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	bool render = strcmp(command, "render") == 0;
+	const char *args[] = {command, l, "--data", d, render ? "-o" : NULL, out, NULL};
+	child c;
+	start(&c, NULL, args, tmp);
+	/* Well into the group: loading takes a fraction of a second. */
+	g_usleep((gulong)(slow(2.0) * G_USEC_PER_SEC));
+	int st;
+	cr_assert_eq(waitpid(c.pid, &st, WNOHANG), 0, "%s finished before it was interrupted", command);
+	double t0 = now_s();
+	kill(c.pid, SIGTERM);
+	char *err = NULL;
+	int rc = finish(&c, slow(30), &err, NULL);
+	double took = now_s() - t0;
+	cr_assert_eq(rc, 4, "%s: status %d; stderr:\n%s", command, rc, err);
+	/* 0.5 s asked; twice that for a loaded machine. */
+	cr_assert_lt(took, slow(1.0), "%s took %.2f s to stop", command, took);
+	if (render) {
+		char *outdir = g_build_filename(tmp, "out", NULL);
+		char *names = list_dir(outdir);
+		cr_assert_str_eq(names, "", "no file, no temporary file: %s", names);
+		g_free(names);
+		g_free(outdir);
+	} else {
+		assert_line(err, "wenshu check: interrupted; not every group was checked");
+	}
+	g_free(err);
+	g_free(out);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
+}
+
+Test(hostile, sigterm_inside_one_group_stops_render, .timeout = 600)
+{
+	interrupt_one_group("render");
+}
+
+Test(hostile, sigterm_inside_one_group_stops_check, .timeout = 600)
+{
+	interrupt_one_group("check");
+}

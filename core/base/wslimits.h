@@ -45,8 +45,26 @@
  * cannot stall a batch. */
 #define WS_LIMIT_EXPR_STEPS 100000
 
-/* Most elements in a bound element tree (after `each` expansion). */
+/* Most elements in one document, counted as they are placed: every item
+ * of `each` counts its elements again, so three nested `each` over a
+ * 100-item list (10^6 elements) are refused at the `each`, long before
+ * their display lists would fill memory.  The loader counts the layout's
+ * own elements against the same number. */
 #define WS_LIMIT_ELEMENTS 100000
+
+/* Most elements measured for keep_together / keep_with_next /
+ * keep_with_previous in one document (measuring walks `each` as well, once
+ * per enclosing item). */
+#define WS_LIMIT_MEASURED (4 * WS_LIMIT_ELEMENTS)
+
+/* Most characters Pango lays out in one paragraph.  Pango 1.50 finds each
+ * line's break attributes by walking from the start of the paragraph, so
+ * the time to lay one out grows with the square of its length (32 k / 64 k
+ * / 128 k characters in a narrow box: 2 / 8 / 33 s).  Text in a fixed box
+ * is laid out only as far as the box could possibly hold (paragraph.c);
+ * a paragraph in the flow longer than this is refused at its element.
+ * 16384 characters is some eight pages of solid text without a line end. */
+#define WS_LIMIT_PARAGRAPH_CHARS 16384
 
 /* Most pages in one rendered document. */
 #define WS_LIMIT_PAGES 10000

@@ -150,7 +150,12 @@ static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
 	bool blocks = e->keep_together;
 	for (guint c = 0; c < x->children->len; c++)
 		blocks |= ((const ws_elem *)g_ptr_array_index(x->children, c))->keep_together;
-	for (size_t k = 0; k < n && !t->aborted; k++) {
+	/* The element limit is reported at the outermost `each` (typeset.c):
+	 * it is the one that multiplies everything inside it. */
+	ws_loc saved_each = t->each_at;
+	if (!t->each_at.line)
+		t->each_at = e->loc;
+	for (size_t k = 0; k < n && !ws_flow_stop(t); k++) {
 		if (flow && !blocks)
 			keep_items(t, e, items, k, n, tail);
 		ws_value *prev = ws_bind_push(t->scope, x->each_as, ws_value_ref(ws_value_list_at(items, k)));
@@ -170,6 +175,7 @@ static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
 		ws_bind_restore(t->scope, "loop", prev_loop);
 	}
 	t->tail_need = tail;
+	t->each_at = saved_each;
 	ws_value_unref(items);
 	if (x->has_frame)
 		frame_group(t, e, first_record);
@@ -192,7 +198,10 @@ static double group_block_height(ws_flow *t, const ws_elem *e)
 	double h = 0;
 	if (ws_bind_list(x->each, t->scope, &items, quiet) == WS_OK) {
 		size_t n = ws_value_length(items);
-		for (size_t k = 0; k < n; k++) {
+		ws_loc saved_each = t->each_at;
+		if (!t->each_at.line)
+			t->each_at = e->loc;
+		for (size_t k = 0; k < n && !ws_flow_stop(t); k++) {
 			ws_value *prev = ws_bind_push(t->scope, x->each_as, ws_value_ref(ws_value_list_at(items, k)));
 			ws_value *prev_loop = ws_value_ref(ws_value_map_get(t->scope, "loop"));
 			ws_bind_set_loop(t->scope, k, n);
@@ -200,6 +209,7 @@ static double group_block_height(ws_flow *t, const ws_elem *e)
 			ws_bind_restore(t->scope, x->each_as, prev);
 			ws_bind_restore(t->scope, "loop", prev_loop);
 		}
+		t->each_at = saved_each;
 	}
 	ws_value_unref(items);
 	ws_diags_free(quiet);

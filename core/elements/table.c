@@ -445,7 +445,8 @@ static void table_measure(ws_flow *t, const table_elem *e, double width, table_r
 		else
 			n_items = ws_value_length(items);
 	}
-	for (size_t k = 0; k < n_items; k++) {
+	/* Rows count against the element limit as `each` expands them. */
+	for (size_t k = 0; k < n_items && ws_flow_count(t, e->body_rows->len, t->at) && !ws_flow_stop(t); k++) {
 		ws_value *prev = NULL, *prev_loop = NULL;
 		if (items) {
 			prev = ws_bind_push(t->scope, e->each_as, ws_value_ref(ws_value_list_at(items, k)));
@@ -585,7 +586,7 @@ static void place_table(ws_flow *t, const ws_elem *elem, double x, double width)
 	}
 	t->page_has_flow = true;
 	guint next_break = 0;
-	for (guint i = 0; i < tr.body->len && !t->aborted; i++) {
+	for (guint i = 0; i < tr.body->len && !ws_flow_stop(t); i++) {
 		row_box *rb = &g_array_index(tr.body, row_box, i);
 		if (next_break < breaks->len && g_array_index(breaks, guint, next_break) == i) {
 			next_break++;

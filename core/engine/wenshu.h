@@ -30,6 +30,7 @@
 #include "output.h"
 #include "atomicfile.h"
 #include "paths.h"
+#include "cancel.h"
 #include "overlay.h"
 #include "pngenc.h"
 #include "engine.h"

@@ -22,14 +22,20 @@
 struct ws_flow {
 	const ws_layout *l;
 	const ws_typeset_env *env;
-	ws_diags *diags;
+	ws_diags *diags;     /* may be a quiet list while measuring */
+	ws_diags *limits;    /* the document's own list: limits are reported here, never lost */
 	ws_document *doc;
 	ws_value *scope;     /* what templates see (bind.h) */
 	ws_rect frame;       /* content frame of every page, pt */
 	size_t page;         /* current page (0-based) */
 	double y;            /* flow cursor, pt from the page top */
 	bool page_has_flow;  /* something flowed onto the current page */
-	bool aborted;        /* a limit was hit: stop placing */
+	bool aborted;        /* a limit was hit, or cancelled: stop placing */
+	bool cancelled;      /* stopped by ws_cancel_request() (cancel.h) */
+	ws_loc at;           /* the element being placed, for errors with no element of their own */
+	ws_loc each_at;      /* the outermost `each` being expanded (line 0: none) */
+	size_t n_placed;     /* elements placed, each item of `each` counted (WS_LIMIT_ELEMENTS) */
+	size_t n_measured;   /* elements measured for keep_* (WS_LIMIT_MEASURED) */
 	bool in_cell;        /* laying out a table cell: trade terms never split (unbreakable.h) */
 	double tail_need;    /* pt: a keep_with_previous block that must follow the element
 	                      * being placed on the same page (0: none) */
@@ -45,6 +51,14 @@ struct ws_flow {
 #define WS_SHRINK_STEP 0.25
 
 /* ---- Pages and the flow (typeset.c) ---- */
+
+/* Whether placing must stop: a limit was hit (t->aborted) or the user
+ * interrupted (ws_cancel_requested(): t->cancelled is set too).  Every
+ * typesetting loop polls it, once per element, line, row, item or trial. */
+bool ws_flow_stop(ws_flow *t);
+/* Counts `n` more elements or table rows against WS_LIMIT_ELEMENTS; false
+ * (reported once, at the outermost `each`, else at `at`) when over. */
+bool ws_flow_count(ws_flow *t, size_t n, ws_loc at);
 
 /* Starts a new page; false (reported once) past WS_LIMIT_PAGES. */
 bool ws_flow_new_page(ws_flow *t);

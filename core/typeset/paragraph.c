@@ -10,6 +10,7 @@
 #include "fasttext.h"
 #include "fonts.h"
 #include "unbreakable.h"
+#include "wslimits.h"
 
 
 /* ------------------------------------------------------------ draw ops */
@@ -103,6 +104,23 @@ static PangoLayout *make_layout_uncached(ws_flow *t, const char *text, const ws_
 PangoLayout *ws_flow_make_layout(ws_flow *t, const char *text, const ws_style *st, double size,
                                 double width, bool constant)
 {
+	/* Pango's time grows with the square of a paragraph's length
+	 * (WS_LIMIT_PARAGRAPH_CHARS): a longer one is refused, and only its
+	 * start is laid out so that the caller still has a layout to free. */
+	if (strlen(text) > WS_LIMIT_PARAGRAPH_CHARS) {
+		glong n = g_utf8_strlen(text, -1);
+		if (n > WS_LIMIT_PARAGRAPH_CHARS) {
+			if (!t->aborted)
+				ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->at, "limit", NULL,
+				            "a paragraph of %ld characters is longer than the limit of %d characters (a line end "
+				            "in the text starts a new paragraph)", (long)n, WS_LIMIT_PARAGRAPH_CHARS);
+			t->aborted = true;
+			char *cut = g_strndup(text, (gsize)(g_utf8_offset_to_pointer(text, WS_LIMIT_PARAGRAPH_CHARS) - text));
+			PangoLayout *lay = make_layout_uncached(t, cut, st, size, width);
+			g_free(cut);
+			return lay;
+		}
+	}
 	if (!constant)
 		return make_layout_uncached(t, text, st, size, width);
 	bool grid_em = st->grid && t->l->grid_chars > 0 && width > 0;
@@ -330,7 +348,9 @@ void ws_para_set_make(ws_flow *t, ws_para_set *ps, char **paras, const ws_style 
 	ps->n_lines = g_new0(int, ps->n);
 	ps->height = 0;
 	for (int i = 0; i < ps->n; i++) {
-		ps->lays[i] = ws_flow_make_layout(t, paras[i], st, size, width, constant);
+		/* Interrupted or over a limit: the rest is set empty (and never
+		 * placed: the document is dropped). */
+		ps->lays[i] = ws_flow_make_layout(t, ws_flow_stop(t) ? "" : paras[i], st, size, width, constant);
 		ps->lines[i] = ws_flow_layout_lines(ps->lays[i], &ps->n_lines[i]);
 		PangoRectangle logical;
 		pango_layout_get_extents(ps->lays[i], NULL, &logical);
@@ -357,24 +377,133 @@ void ws_flow_report_overflow(ws_flow *t, const ws_text_src *src, ws_severity sev
 	            "%s overflows its box by %.1f mm", what, over_pt * 25.4 / 72);
 }
 
+/* Text that cannot fit its box is not laid out whole.  Pango's time grows
+ * with the square of a paragraph's length (WS_LIMIT_PARAGRAPH_CHARS), and
+ * 700 000 characters in a 20 × 10 mm box would take minutes to be told
+ * they overflow.  Text longer than twice what the box could hold at its
+ * smallest size (every line full of glyphs a tenth of an em wide), and at
+ * least PROBE_MIN_CHARS, is first laid out in prefixes of that length,
+ * doubled while they fit, paragraph
+ * by paragraph, only until the lines that are final (all but the last of
+ * a cut prefix) are taller than the box: then the whole text cannot fit,
+ * and that is said without laying out the rest.  Shorter text takes the
+ * ordinary path, and its overflow is measured exactly. */
+#define PROBE_MIN_CHARS 512
+
+static double box_capacity(ws_flow *t, const ws_style *st, double size, ws_rect box, double h)
+{
+	double lines = floor(h / MAX(ws_flow_line_pitch(t, st, size), 0.01)) + 1;
+	double per_line = box.width > 0 ? floor(box.width / (0.1 * size)) + 1 : WS_LIMIT_PARAGRAPH_CHARS;
+	return lines * per_line;
+}
+
+/* False when the text is certain to be taller than `h` pt at `size`, or
+ * wider than `width`. */
+static bool text_may_fit(ws_flow *t, char **paras, const ws_style *st, double size, double width, double h,
+                         glong probe)
+{
+	double used = 0;
+	for (char **p = paras; *p && !ws_flow_stop(t); p++) {
+		glong len = g_utf8_strlen(*p, -1);
+		glong take = MIN(len, probe);
+		for (;;) {
+			char *cut = g_strndup(*p, (gsize)(g_utf8_offset_to_pointer(*p, take) - *p));
+			PangoLayout *lay = ws_flow_make_layout(t, cut, st, size, width, false);
+			g_free(cut);
+			int n;
+			ws_line_info *li = ws_flow_layout_lines(lay, &n);
+			/* The last line of a cut prefix may still change. */
+			int final = take < len ? MAX(n - 1, 0) : n;
+			double hh = ws_flow_lines_height(li, 0, final);
+			PangoRectangle logical;
+			pango_layout_get_extents(lay, NULL, &logical);
+			if (take == len)
+				hh = WS_PT(logical.height);
+			g_free(li);
+			g_object_unref(lay);
+			/* A run that never breaks (a data word, unbreakable.h) only
+			 * grows wider with more text. */
+			if (used + hh > h + 0.01 || (width > 0 && WS_PT(logical.width) > width + 0.01))
+				return false;
+			if (take == len || take >= WS_LIMIT_PARAGRAPH_CHARS || ws_flow_stop(t)) {
+				used += hh;
+				break;
+			}
+			take = MIN(len, take * 2);
+		}
+	}
+	return true;
+}
+
+/* Whether a set of paragraphs fits a box. */
+static bool para_set_fits(const ws_para_set *ps, ws_rect box)
+{
+	return ps->height <= box.height + 0.01 && ws_para_set_width(ps) <= box.width + 0.01;
+}
+
+/* Most layouts `fit: shrink` tries for one text: a binary search over the
+ * sizes from the style's down to min_size in WS_SHRINK_STEP steps (72 pt
+ * to 1 pt is 284 steps, 9 trials). */
+#define SHRINK_MAX_TRIALS 12
+
 /* Text in a fixed box: wrap, shrink or refuse, then align vertically. */
 void ws_flow_text_box(ws_flow *t, const ws_text_src *src, const char *text, ws_rect box)
 {
 	const ws_style *st = src->style;
 	char **paras = ws_flow_split_paragraphs(text);
 	double size = st->size;
+	bool fixed_h = box.height != WS_AUTO;
+	bool shrink = fixed_h && st->fit == WS_FIT_SHRINK;
+	double min = shrink && st->min_size > 0 ? MIN(st->min_size, size) : size;
+	/* An auto height still ends at the foot of the page. */
+	double room = fixed_h ? box.height : t->l->page_h - box.y;
+	glong n_chars = g_utf8_strlen(text, -1);
+	double probe = MAX(PROBE_MIN_CHARS, 2 * box_capacity(t, st, min, box, room));
+	if (n_chars > probe && !text_may_fit(t, paras, st, min, box.width, room, (glong)MIN(probe, WS_LIMIT_PARAGRAPH_CHARS))) {
+		if (!t->aborted)
+			ws_diag_add(t->diags, WS_SEVERITY_ERROR, src->loc, "overflow", src->tpl ? ws_template_source(src->tpl) : NULL,
+			            "text of %ld characters cannot fit a %.0f × %.0f mm box", (long)n_chars, box.width * 25.4 / 72,
+			            room * 25.4 / 72);
+		g_strfreev(paras);
+		return;
+	}
 	ws_para_set ps = {0};
 	bool constant = src->tpl && ws_template_is_constant(src->tpl);
 	ws_para_set_make(t, &ps, paras, st, size, box.width, constant);
-	bool fixed_h = box.height != WS_AUTO;
-	if (fixed_h && st->fit == WS_FIT_SHRINK) {
-		double min = st->min_size > 0 ? MIN(st->min_size, size) : size;
-		while ((ps.height > box.height + 0.01 || ws_para_set_width(&ps) > box.width + 0.01) &&
-		       size - WS_SHRINK_STEP >= min - 1e-9) {
-			size -= WS_SHRINK_STEP;
+	if (shrink && !para_set_fits(&ps, box) && !ws_flow_stop(t)) {
+		/* The largest size on the WS_SHRINK_STEP grid below the style's
+		 * that fits.  Invariant: `lo` steps down does not fit; `hi` steps
+		 * down fits, or is min_size when nothing does.  min_size is tried
+		 * first: when even that does not fit, it is the answer at once. */
+		int lo = 0, hi = (int)floor((size - min) / WS_SHRINK_STEP + 1e-9);
+		if (hi > 0) {
 			ws_para_set_free(&ps);
-			ws_para_set_make(t, &ps, paras, st, size, box.width, constant);
+			ws_para_set_make(t, &ps, paras, st, size - hi * WS_SHRINK_STEP, box.width, constant);
+			int made = hi, trials = 1;
+			if (para_set_fits(&ps, box)) {
+				while (hi - lo > 1 && trials < SHRINK_MAX_TRIALS && !ws_flow_stop(t)) {
+					int mid = lo + (hi - lo) / 2;
+					ws_para_set_free(&ps);
+					ws_para_set_make(t, &ps, paras, st, size - mid * WS_SHRINK_STEP, box.width, constant);
+					made = mid;
+					trials++;
+					if (para_set_fits(&ps, box))
+						hi = mid;
+					else
+						lo = mid;
+				}
+			}
+			if (made != hi) {
+				ws_para_set_free(&ps);
+				ws_para_set_make(t, &ps, paras, st, size - hi * WS_SHRINK_STEP, box.width, constant);
+			}
 		}
+		size -= hi * WS_SHRINK_STEP;
+	}
+	if (ws_flow_stop(t)) {
+		ws_para_set_free(&ps);
+		g_strfreev(paras);
+		return;
 	}
 	ws_place_ctx pc = {src->type, src->loc, box, src->tpl ? ws_template_source(src->tpl) : NULL, false, false};
 	if (!fixed_h)
@@ -421,14 +550,14 @@ void ws_flow_text_flow(ws_flow *t, const ws_text_src *src, const char *text, dou
 	char **paras = ws_flow_split_paragraphs(text);
 	ws_place_ctx pc = {src->type, src->loc, {x, t->frame.y, width, t->frame.height},
 	                src->tpl ? ws_template_source(src->tpl) : NULL, true, false};
-	for (char **p = paras; *p && !t->aborted; p++) {
+	for (char **p = paras; *p && !ws_flow_stop(t); p++) {
 		bool last_para = p[1] == NULL;
 		PangoLayout *lay = ws_flow_make_layout(t, *p, st, st->size, width, constant);
 		ws_flow_check_glyphs(t, src, lay);
 		int n;
 		ws_line_info *li = ws_flow_layout_lines(lay, &n);
 		int first = 0;
-		while (first < n && !t->aborted) {
+		while (first < n && !ws_flow_stop(t)) {
 			int last = first;
 			while (last < n && t->y + ws_flow_lines_height(li, first, last + 1) <= ws_flow_frame_bottom(t) + 0.01)
 				last++;

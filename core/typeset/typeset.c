@@ -4,6 +4,7 @@
  * paragraphs in paragraph.c, the strokes in shape.c. */
 #include "typeset.h"
 
+#include "cancel.h"
 #include "flow.h"
 #include "host.h"
 #include "preflight.h"
@@ -11,12 +12,22 @@
 
 /* ------------------------------------------------------------ pages */
 
+bool ws_flow_stop(ws_flow *t)
+{
+	if (!t->aborted && ws_cancel_requested()) {
+		t->aborted = true;
+		t->cancelled = true;
+	}
+	return t->aborted;
+}
+
 bool ws_flow_new_page(ws_flow *t)
 {
 	if (ws_document_page_count(t->doc) >= WS_LIMIT_PAGES) {
+		/* At the element that asked for the page (a table, an `each`). */
 		if (!t->aborted)
-			ws_diag_add(t->diags, WS_SEVERITY_ERROR, (ws_loc){t->l->path, 0, 0}, "limit", NULL,
-			            "the document would have more than %d pages", WS_LIMIT_PAGES);
+			ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->at.line ? t->at : (ws_loc){t->l->path, 0, 0}, "limit",
+			            NULL, "the document would have more than %d pages", WS_LIMIT_PAGES);
 		t->aborted = true;
 		return false;
 	}
@@ -68,7 +79,18 @@ bool ws_flow_shown(ws_flow *t, const ws_elem *e)
  * keep_with_previous: texts are laid out and tables measured. */
 double ws_flow_block_height(ws_flow *t, const ws_elem *e)
 {
-	if (e->has_box || !ws_flow_shown(t, e))
+	/* Measuring walks `each` too (keep_together on nested items), so it is
+	 * counted and cancelled like placing. */
+	if (ws_flow_stop(t) || e->has_box)
+		return 0;
+	if (++t->n_measured > WS_LIMIT_MEASURED) {
+		ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->each_at.line ? t->each_at : e->loc, "limit", NULL,
+		            "keeping blocks together would measure more than %d elements (each item of `each` counts its "
+		            "elements again)", WS_LIMIT_MEASURED);
+		t->aborted = true;
+		return 0;
+	}
+	if (!ws_flow_shown(t, e))
 		return 0;
 	if (e->cls->block_height)
 		return e->cls->block_height(t, e);
@@ -121,41 +143,57 @@ static double chain_height(ws_flow *t, const GPtrArray *elems, guint at)
 	return h;
 }
 
-static void place_element(ws_flow *t, const ws_elem *e, bool absolute_only)
+/* Counts elements and table rows as they are placed: every item of `each`
+ * counts its elements again, so a layout of three nested `each` over 100
+ * items (10^6 elements) is refused at the `each` that expands them, long
+ * before their display lists fill memory. */
+bool ws_flow_count(ws_flow *t, size_t n, ws_loc at)
 {
 	if (t->aborted)
+		return false;
+	t->n_placed += n;
+	if (t->n_placed <= WS_LIMIT_ELEMENTS)
+		return true;
+	ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->each_at.line ? t->each_at : at, "limit", NULL,
+	            "the document would have more than %d elements and table rows (each item of `each` counts its "
+	            "elements again)", WS_LIMIT_ELEMENTS);
+	t->aborted = true;
+	return false;
+}
+
+static void place_element(ws_flow *t, const ws_elem *e, bool absolute_only)
+{
+	if (ws_flow_stop(t) || !ws_flow_count(t, 1, e->loc))
 		return;
+	ws_loc saved_at = t->at;
+	t->at = e->loc;
 	bool show = true;
-	if (ws_bind_condition(e->when, t->scope, &show, t->diags) != WS_OK || !show)
-		return;
-	if (e->cls->place) {
+	if (ws_bind_condition(e->when, t->scope, &show, t->diags) != WS_OK || !show) {
+	} else if (e->cls->place) {
 		e->cls->place(t, e, absolute_only);
-		return;
-	}
-	if (absolute_only && !e->has_box) {
+	} else if (absolute_only && !e->has_box) {
 		ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL,
 		            "elements under every_page need a box (they are drawn at a fixed place on each page)");
-		return;
-	}
-	if (e->has_box) {
+	} else if (e->has_box) {
 		e->cls->place_box(t, e, e->box);
-		return;
+	} else {
+		double x = t->frame.x + e->x_offset;
+		double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
+		if (width <= 0) {
+			ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL, "the element has no width left in the frame");
+		} else {
+			if (t->page_has_flow)
+				t->y += e->space_before;
+			e->cls->place_flow(t, e, x, width);
+			t->y += e->space_after;
+		}
 	}
-	double x = t->frame.x + e->x_offset;
-	double width = e->width == WS_AUTO ? t->frame.width - e->x_offset : e->width;
-	if (width <= 0) {
-		ws_diag_add(t->diags, WS_SEVERITY_ERROR, e->loc, NULL, NULL, "the element has no width left in the frame");
-		return;
-	}
-	if (t->page_has_flow)
-		t->y += e->space_before;
-	e->cls->place_flow(t, e, x, width);
-	t->y += e->space_after;
+	t->at = saved_at;
 }
 
 void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 {
-	for (guint i = 0; i < elems->len && !t->aborted; i++) {
+	for (guint i = 0; i < elems->len && !ws_flow_stop(t); i++) {
 		const ws_elem *e = g_ptr_array_index(elems, i);
 		bool flow = !absolute_only && !e->has_box;
 		guint next_at = 0;
@@ -237,6 +275,7 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 		.l = layout,
 		.env = env,
 		.diags = mine,
+		.limits = mine,
 		.doc = ws_document_new(&meta),
 		.frame = ws_layout_frame(layout),
 	};
@@ -245,12 +284,18 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 	ws_flow_new_page(&t);
 	ws_flow_place_list(&t, layout->elements, false);
 	size_t n = ws_document_page_count(t.doc);
-	for (size_t p = 0; p < n && !t.aborted; p++) {
+	for (size_t p = 0; p < n && !ws_flow_stop(&t); p++) {
 		t.page = p;
 		ws_bind_set_page(t.scope, p + 1, n);
 		ws_flow_place_list(&t, layout->every_page, true);
 	}
 	ws_value_unref(t.scope);
+	if (t.cancelled) {
+		/* Interrupted: no document, and nothing to say about the group. */
+		ws_document_free(t.doc);
+		ws_diags_free(mine);
+		return WS_EINTERRUPTED;
+	}
 	if (!t.aborted) {
 		const ws_value *gid = group ? ws_value_map_get(group, "group_id") : NULL;
 		ws_preflight_document(t.doc, t.frame, gid ? ws_value_text(gid) : NULL, mine);
