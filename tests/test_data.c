@@ -239,7 +239,7 @@ Test(data, csv_sample_matches_the_yaml_samples)
 		assert_contained(yg, cg, "group");
 		/* Key fields, named explicitly so a broken walk cannot hide them. */
 		const char *keys[] = {"group_id", "route", "us_itinerary", "contact.mobile",
-		                      "payment.total_cny", "payment.applicant_count", "note.no",
+		                      "payment.total_cny", "payment.applicant_count", "note.number",
 		                      "delivery.address.postal_code", "applicants[0].passport_no",
 		                      "applicants[0].date_of_birth", "applicants[0].home_phone"};
 		for (size_t k = 0; k < G_N_ELEMENTS(keys); k++)
@@ -503,4 +503,25 @@ Test(data, each_hands_over_groups_in_order)
 		ws_diags_free(d);
 		ws_dataset_free(ds);
 	}
+}
+
+/* note.number is the note's number; note.no (PyYAML reads `no:` as false)
+ * is still accepted: either way both spellings hold it, at the place it
+ * was written; two different numbers are an error at the first. */
+Test(data, note_number_and_its_old_spelling)
+{
+	ws_dataset *ds = load_ok_as("n.yaml", "groups:\n"
+	                                      "  - {group_id: A, note: {number: （2025）测签字第001号}}\n"
+	                                      "  - {group_id: B, note: {\"no\": （2025）测签字第002号}}\n");
+	for (size_t i = 0; i < 2; i++) {
+		const ws_value *g = ws_dataset_group(ds, i);
+		ws_value *number = ws_value_lookup(g, "note.number"), *no = ws_value_lookup(g, "note.no");
+		cr_assert(number && no && ws_value_equal(number, no));
+		assert_loc(ws_value_loc(number), 2 + (unsigned)i, i ? 32 : 34);
+	}
+	ws_dataset_free(ds);
+	ws_diags *d = expect_error_as("n.yaml", "group:\n  group_id: A\n  note:\n    number: X1\n    \"no\": X2\n", 4, 13,
+	                              "two numbers");
+	expect_note(d, 5, 11);
+	ws_diags_free(d);
 }

@@ -581,3 +581,33 @@ Test(yaml, file_errors_name_the_file_and_position)
 	g_free(path);
 	g_free(dir);
 }
+
+/* PyYAML (YAML 1.1) reads these plain keys as booleans: each is warned
+ * about where it is written; quoted ones and values are fine. */
+Test(yaml, keys_yaml_1_1_reads_as_booleans_are_warned_about)
+{
+	const char *src = "group:\n  note: {no: x, \"yes\": 1}\n  On: a\n  y: b\n  OFF: c\n  ok: no\n  'n': d\n";
+	ws_diags *d = ws_diags_new();
+	ws_value *v = NULL;
+	cr_assert_eq(load_len(&v, src, strlen(src), d), WS_OK);
+	struct { unsigned line, col; const char *what; } want[] = {
+		{2, 10, "'no' as the boolean false; write 'number:' instead"},
+		{3, 3, "'On' as the boolean true; quote it"},
+		{4, 3, "'y' as the boolean true"},
+		{5, 3, "'OFF' as the boolean false; quote it"},
+	};
+	cr_assert_eq(ws_diags_count(d), G_N_ELEMENTS(want));
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		const ws_diag *w = ws_diags_at(d, i);
+		char *s = ws_diag_format(w);
+		cr_assert_eq(w->severity, WS_SEVERITY_WARNING, "%s", s);
+		cr_assert(w->loc.line == want[i].line && w->loc.column == want[i].col, "expected %u:%u: %s", want[i].line,
+		          want[i].col, s);
+		cr_assert(strstr(s, want[i].what), "expected '%s' in %s", want[i].what, s);
+		g_free(s);
+	}
+	/* the key is still its text here */
+	cr_assert_not_null(ws_value_lookup(v, "group.note.no"));
+	ws_value_unref(v);
+	ws_diags_free(d);
+}

@@ -110,8 +110,37 @@ static void checker_clear(group_checker *gc)
 	gc->first = NULL;
 }
 
+/* The note's number is `note.number`; `note.no`, which YAML 1.1 tools read
+ * as the key false, is still accepted.  Both spellings are made present
+ * (the same value, at the place it was written), so plugins and layouts
+ * may read either; two different numbers are an error. */
+static int note_number(ws_value *group, ws_diags *diags)
+{
+	ws_value *note = ws_value_map_get(group, "note");
+	if (ws_value_get_type(note) != WS_VALUE_MAP)
+		return WS_OK;
+	ws_value *number = ws_value_map_get(note, "number"), *no = ws_value_map_get(note, "no");
+	if (number && no) {
+		if (ws_value_equal(number, no))
+			return WS_OK;
+		ws_error_at(diags, ws_value_loc(number), "the note has two numbers: 'number' and 'no' differ (write only 'number')");
+		ws_diag_add(diags, WS_SEVERITY_NOTE, ws_value_loc(no), NULL, NULL, "'no' is here");
+		return WS_EINPUT;
+	}
+	const char *key = number ? "no" : "number";
+	ws_value *have = number ? number : no;
+	if (!have)
+		return WS_OK;
+	for (size_t i = 0; i < ws_value_length(note); i++)
+		if (ws_value_map_value_at(note, i) == have) {
+			ws_value_map_set(note, key, ws_value_ref(have), ws_value_map_key_loc(note, i));
+			break;
+		}
+	return WS_OK;
+}
+
 /* Checks `group` and, when it is good, counts it and records its id. */
-static int check_group(group_checker *gc, const ws_value *group, ws_diags *diags)
+static int check_group(group_checker *gc, ws_value *group, ws_diags *diags)
 {
 	ws_loc at = ws_value_loc(group);
 	if (ws_value_get_type(group) != WS_VALUE_MAP)
@@ -137,7 +166,7 @@ static int check_group(group_checker *gc, const ws_value *group, ws_diags *diags
 	*loc = ws_value_loc(id);
 	g_hash_table_insert(gc->first, g_strdup(ws_value_text(id)), loc);
 	gc->count++;
-	return WS_OK;
+	return note_number(group, diags);
 }
 
 /* Where the groups of a file go: kept in a dataset, or handed over. */

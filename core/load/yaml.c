@@ -430,6 +430,30 @@ static ws_value *make_scalar(loader *ld, const yaml_event_t *e)
 	return ws_value_new_string_take(nfc, at);
 }
 
+/* YAML 1.1 (PyYAML, which office scripts use to write and transform data
+ * files) reads these plain words as booleans, also as keys: `no:` becomes
+ * the key false.  This loader reads a key as its text, so the file works
+ * here and breaks there; it is said where it happens. */
+static void warn_bool_key(loader *ld, const yaml_event_t *e)
+{
+	static const char *const yes_words[] = {"yes", "Yes", "YES", "on", "On", "ON", "y", "Y", NULL};
+	static const char *const no_words[] = {"no", "No", "NO", "off", "Off", "OFF", "n", "N", NULL};
+	if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return; /* a quoted key is text for every YAML tool */
+	const char *s = (const char *)e->data.scalar.value;
+	size_t len = e->data.scalar.length;
+	bool yes = text_is(s, len, yes_words);
+	if (!yes && !text_is(s, len, no_words))
+		return;
+	/* The key this map is the value of: under `note:`, `no` has a
+	 * spelling no tool misreads. */
+	const frame *parent = ld->stack->len >= 2 ? &g_array_index(ld->stack, frame, ld->stack->len - 2) : NULL;
+	bool note_no = !yes && parent && parent->key && strcmp(parent->key, "note") == 0 && g_ascii_strcasecmp(s, "no") == 0;
+	ws_diag_add(ld->diags, WS_SEVERITY_WARNING, mark_loc(ld, e->start_mark), "yaml1.1", NULL,
+	            "YAML 1.1 tools (PyYAML, go-yaml v2) may read the key '%.*s' as the boolean %s; %s", (int)len, s,
+	            yes ? "true" : "false", note_no ? "write 'number:' instead" : "quote it");
+}
+
 static void on_scalar(loader *ld, const yaml_event_t *e)
 {
 	ws_value *v = make_scalar(ld, e);
@@ -442,6 +466,7 @@ static void on_scalar(loader *ld, const yaml_event_t *e)
 	if (e->data.scalar.anchor)
 		define_anchor(ld, (const char *)e->data.scalar.anchor, v, 1);
 	if (expecting_key(ld)) {
+		warn_bool_key(ld, e);
 		frame *top = &g_array_index(ld->stack, frame, ld->stack->len - 1);
 		/* Keys are names: "1", "true" and "null" as keys mean those words,
 		 * so a key is its written text, not its typed value. */

@@ -200,7 +200,8 @@ static void derive_note(dctx *c)
 	if (!place)
 		place = "北京";
 	set_str(h, c->out, "note_place", place);
-	set_str(h, c->out, "note_no", visa_text(h, note, "no"));
+	const char *number = visa_text(h, note, "number"); /* or note.no, still accepted */
+	set_str(h, c->out, "note_no", number ? number : visa_text(h, note, "no"));
 	visa_date d;
 	const char *iso = visa_text(h, note, "date");
 	if (!iso)

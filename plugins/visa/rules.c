@@ -741,14 +741,17 @@ static void check_note(vctx *c)
 		return;
 	}
 	const ws_value *v;
-	const char *no = field(c, note, "group.note", "no", "照会编号", "F-note.no", OPT, &v);
+	/* note.number; note.no (which YAML 1.1 tools misread) still accepted */
+	const char *key = visa_get(h, note, "number") || !visa_get(h, note, "no") ? "number" : "no";
+	const char *path = P(c, "group.note.%s", key);
+	const char *no = field(c, note, "group.note", key, "照会编号", "F-note.no", OPT, &v);
 	if (no && !visa_re_match(&re_note_no, no))
-		WARN(v, "F-note.no", "group.note.no",
+		WARN(v, "F-note.no", path,
 		     "note number \"%s\" (照会编号) is not in the form （YYYY）××字第N号, e.g. （2025）测签字第001号", no);
 	const visa_need *n;
 	if (!no && (n = need(c, "note.no")))
-		report_need(c, n, note ? note : c->g, "F-note.no", "group.note.no",
-		            "required field note.no (照会编号) is missing");
+		report_need(c, n, note ? note : c->g, "F-note.no", path,
+		            "required field note.number (照会编号) is missing");
 	visa_date d;
 	const ws_value *vd;
 	if (note && date_field(c, note, "group.note", "date", "照会日期", "F-note.date", OPT, &d, &vd) &&
