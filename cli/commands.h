@@ -9,5 +9,6 @@ int ws_cli_check(int argc, char **argv);
 int ws_cli_packet(int argc, char **argv);
 int ws_cli_preview(int argc, char **argv);
 int ws_cli_list(int argc, char **argv);
+int ws_cli_schema(int argc, char **argv);
 
 #endif

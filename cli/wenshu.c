@@ -5,6 +5,7 @@
  *   wenshu packet  --data FILE [-o DIR]
  *   wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]
  *   wenshu list    [kinds|layouts|plugins|fonts|filters]
+ *   wenshu schema  layout|data
  *
  * Exit status: 0 success, 1 the input has problems (reported), 2 the
  * command line is wrong, 3 an internal or I/O failure, 4 interrupted.
@@ -33,6 +34,7 @@ static const char usage_text[] =
 	"  packet  --data FILE [-o DIR]      the mailing packet of each group's route\n"
 	"  preview LAYOUT|KIND --data FILE   look at the pages: PNGs (--watch), a live page (--serve), a sheet (--sheet)\n"
 	"  list    [kinds|layouts|plugins|fonts|filters]\n"
+	"  schema  layout|data               the JSON Schema of layout or data files, for editors\n"
 	"\n"
 	"Run 'wenshu COMMAND --help' for a command's options.\n"
 	"Exit status: 0 success, 1 input problems, 2 usage, 3 internal or I/O failure, 4 interrupted.\n";
@@ -95,6 +97,8 @@ static int dispatch(int argc, char **argv)
 		return ws_cli_preview(sub_argc, sub_argv);
 	if (strcmp(cmd, "list") == 0)
 		return ws_cli_list(sub_argc, sub_argv);
+	if (strcmp(cmd, "schema") == 0)
+		return ws_cli_schema(sub_argc, sub_argv);
 	fprintf(stderr, "wenshu: unknown command '%s'\n\n%s", ws_cli_safe(cmd), usage_text);
 	return 2;
 }

@@ -16,12 +16,12 @@ typedef struct checkbox_elem {
 /* `box_size`, not `size`: size is the label's font size, a style key. */
 static const char *const checkbox_keys[] = {"checked", "label", "box_size", "style", "stroke",
                                             "stroke_width", NULL};
+static const char *const *const checkbox_lists[] = {checkbox_keys, ws__ld_common_keys, ws__ld_style_keys, NULL};
 
 static void *checkbox_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
 {
 	checkbox_elem *x = g_new0(checkbox_elem, 1);
-	const char *const *const lists[] = {checkbox_keys, ws__ld_common_keys, ws__ld_style_keys, NULL};
-	ws__ld_check_keys_in(ld, src->props, lists, "a checkbox");
+	ws__ld_check_keys_in(ld, src->props, checkbox_lists, "a checkbox");
 	ws_stroke s = {0};
 	ws__ld_stroke(ld, src->props, &s);
 	x->stroke.stroke = s.stroke;
@@ -127,6 +127,7 @@ static double checkbox_block_height(ws_flow *t, const ws_elem *e)
 
 const ws_elem_class ws__elem_checkbox = {
 	.name = "checkbox",
+	.keys = checkbox_lists,
 	.load = checkbox_load,
 	.free = checkbox_free,
 	.place_box = checkbox_place_box,

@@ -17,6 +17,7 @@ typedef struct group_elem {
 } group_elem;
 
 static const char *const group_keys[] = {"elements", "each", "as", "frame", NULL};
+static const char *const *const group_lists[] = {group_keys, ws__ld_common_keys, NULL};
 static const char *const frame_keys[] = {"stroke", "stroke_width", "dash", "radius", "padding", NULL};
 
 /* `frame:` on a group: a rect drawn around whatever the group placed, so
@@ -39,7 +40,7 @@ static void load_group_frame(ws_loader *ld, group_elem *x, const ws_value *v)
 static void *group_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
 {
 	group_elem *x = g_new0(group_elem, 1);
-	ws__ld_check_keys(ld, src->props, group_keys, ws__ld_common_keys, "a group of elements");
+	ws__ld_check_keys_in(ld, src->props, group_lists, "a group of elements");
 	x->children = g_ptr_array_new_with_free_func((GDestroyNotify)ws_elem_free);
 	const ws_value *each = ws_value_map_get(src->props, "each");
 	if (each)
@@ -224,6 +225,7 @@ static bool group_keeps_items(const ws_elem *e)
 
 const ws_elem_class ws__elem_group = {
 	.name = "elements",
+	.keys = group_lists,
 	.load = group_load,
 	.free = group_free,
 	.place = group_place,

@@ -10,6 +10,7 @@
 #include "layout-load.h"
 
 static const char *const image_keys[] = {"src", NULL};
+static const char *const *const image_lists[] = {image_keys, ws__ld_common_keys, NULL};
 
 /* Images are confined to the layout's folder: no absolute paths, no "..",
  * and after resolving symlinks the file must still be inside, and be a
@@ -48,7 +49,7 @@ static char *resolve_asset(ws_loader *ld, const ws_value *v)
 static void *image_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
 {
 	char *path = NULL;
-	ws__ld_check_keys(ld, src->props, image_keys, ws__ld_common_keys, "an image");
+	ws__ld_check_keys_in(ld, src->props, image_lists, "an image");
 	const ws_value *s = ws_value_map_get(src->props, "src");
 	if (!s && ws_value_get_type(src->value) != WS_VALUE_MAP)
 		s = src->value;
@@ -162,6 +163,7 @@ static void image_place_flow(ws_flow *t, const ws_elem *e, double x, double widt
 
 const ws_elem_class ws__elem_image = {
 	.name = "image",
+	.keys = image_lists,
 	.load = image_load,
 	.free = g_free,
 	.place_box = image_place_box,

@@ -11,6 +11,7 @@ typedef struct line_elem {
 } line_elem;
 
 static const char *const line_keys[] = {"from", "to", "stroke", "stroke_width", "dash", NULL};
+static const char *const *const line_lists[] = {line_keys, ws__ld_common_keys, NULL};
 
 static bool load_point(ws_loader *ld, const ws_value *v, double *x, double *y)
 {
@@ -25,7 +26,7 @@ static bool load_point(ws_loader *ld, const ws_value *v, double *x, double *y)
 static void *line_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
 {
 	line_elem *x = g_new0(line_elem, 1);
-	ws__ld_check_keys(ld, src->props, line_keys, ws__ld_common_keys, "a line");
+	ws__ld_check_keys_in(ld, src->props, line_lists, "a line");
 	ws__ld_stroke(ld, src->props, &x->stroke);
 	const ws_value *f = ws_value_map_get(src->props, "from"), *to = ws_value_map_get(src->props, "to");
 	if (f || to) {
@@ -62,6 +63,7 @@ static void line_place_flow(ws_flow *t, const ws_elem *e, double x0, double widt
 
 const ws_elem_class ws__elem_line = {
 	.name = "line",
+	.keys = line_lists,
 	.load = line_load,
 	.free = g_free,
 	.place_box = line_place_box,

@@ -5,9 +5,11 @@
 #include "flow.h"
 #include "layout-load.h"
 
+static const char *const *const space_lists[] = {ws__ld_common_keys, NULL};
+
 static void *space_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
 {
-	ws__ld_check_keys(ld, src->props, NULL, ws__ld_common_keys, "a space");
+	ws__ld_check_keys_in(ld, src->props, space_lists, "a space");
 	double h = 0;
 	if (ws__ld_length(ld, src->value, "space", false, &h))
 		e->height = h;
@@ -27,6 +29,7 @@ static double space_block_height(ws_flow *t, const ws_elem *e)
 
 const ws_elem_class ws__elem_space = {
 	.name = "space",
+	.keys = space_lists,
 	.load = space_load,
 	.place = space_place,
 	.block_height = space_block_height,

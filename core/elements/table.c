@@ -125,11 +125,11 @@ static const char *const table_keys[] = {
 	"columns", "header", "rows", "footer", "each", "as", "style", "header_style", "padding",
 	"borders", "stroke", "stroke_width", "min_row_height", "header_fill", "continued", NULL,
 };
+static const char *const *const table_lists[] = {table_keys, ws__ld_common_keys, ws__ld_style_keys, NULL};
 
 static void load_table(ws_loader *ld, table_elem *e, const ws_value *props)
 {
-	const char *const *const lists[] = {table_keys, ws__ld_common_keys, ws__ld_style_keys, NULL};
-	ws__ld_check_keys_in(ld, props, lists, "a table");
+	ws__ld_check_keys_in(ld, props, table_lists, "a table");
 	const ws_value *v = ws_value_map_get(props, "columns");
 	if (!v || ws_value_get_type(v) != WS_VALUE_LIST || ws_value_length(v) == 0 ||
 	    ws_value_length(v) > 64) {
@@ -660,6 +660,7 @@ static const ws_style *table_style(const ws_elem *e)
 
 const ws_elem_class ws__elem_table = {
 	.name = "table",
+	.keys = table_lists,
 	.load = table_load,
 	.free = table_free,
 	.place_box = table_place_box,

@@ -11,12 +11,12 @@ typedef struct text_elem {
 } text_elem;
 
 static const char *const text_keys[] = {"text", "style", NULL};
+static const char *const *const text_lists[] = {text_keys, ws__ld_common_keys, ws__ld_style_keys, NULL};
 
 static void *text_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
 {
 	text_elem *x = g_new0(text_elem, 1);
-	const char *const *const lists[] = {text_keys, ws__ld_common_keys, ws__ld_style_keys, NULL};
-	ws__ld_check_keys_in(ld, src->props, lists, "a text element");
+	ws__ld_check_keys_in(ld, src->props, text_lists, "a text element");
 	/* style keys are allowed beside text */
 	if (ws_value_get_type(src->value) == WS_VALUE_MAP)
 		ws__ld_err(ld, src->value, "text takes a string; put the style keys beside it");
@@ -108,6 +108,7 @@ static const ws_style *text_style(const ws_elem *e)
 
 const ws_elem_class ws__elem_text = {
 	.name = "text",
+	.keys = text_lists,
 	.load = text_load,
 	.free = text_free,
 	.place_box = text_place_box,

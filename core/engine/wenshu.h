@@ -16,6 +16,7 @@
 #include "wslimits.h"
 #include "wsyaml.h"
 #include "data.h"
+#include "fields.h"
 #include "expr.h"
 #include "bind.h"
 #include "layout.h"

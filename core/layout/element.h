@@ -40,6 +40,12 @@ typedef struct ws_elem_src {
 
 typedef struct ws_elem_class {
 	const char *name;               /* the key that names the type in a layout */
+	/* The key lists load() checks the element's keys against (the type
+	 * key, its own, the common and style keys it takes): NULL-terminated
+	 * lists, NULL-terminated.  `wenshu schema layout` describes the type
+	 * from the same lists, so the schema cannot drift from the loader.
+	 * NULL for the plugin class (a plugin's ws_element_desc keys). */
+	const char *const *const *keys;
 	/* Reads the type's own keys (the common ones — when, box, width,
 	 * height, x, space_before, space_after, keep_with_next — are read
 	 * already) and returns the type's own data (freed with free()), or

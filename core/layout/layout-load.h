@@ -29,6 +29,16 @@ void ws__ld_err_loc(ws_loader *ld, ws_loc loc, const char *fmt, ...) WS_PRINTF(3
 extern const char *const ws__ld_common_keys[];
 extern const char *const ws__ld_style_keys[];
 
+/* The key and value lists the loader checks the rest of a layout against
+ * (layout.c), for the JSON Schema of `wenshu schema layout` (schema.c):
+ * the same arrays, so the schema cannot drift from the loader. */
+typedef struct ws__ld_tables {
+	const char *const *top, *const *page, *const *orientation, *const *style_def, *const *field,
+		*const *field_types, *const *field_levels, *const *grid, *const *align, *const *valign, *const *fit,
+		*const *punctuation;
+} ws__ld_tables;
+extern const ws__ld_tables ws__ld_tables_of_the_loader;
+
 /* Reports every key of `map` in none of the NULL-terminated `lists`
  * ("unknown key 'colour' in a rect (did you mean 'color'?)"); `what` names
  * the element for the message.  Returns the number of bad keys.

@@ -621,6 +621,7 @@ static const struct {
 };
 
 static const char *const page_keys[] = {"size", "orientation", "margins", NULL};
+static const char *const orientation_names[] = {"portrait", "landscape", NULL};
 
 static void load_margins(ws_loader *ld, const ws_value *v)
 {
@@ -687,7 +688,7 @@ static void load_page(ws_loader *ld, const ws_value *page)
 		}
 	}
 	if ((v = ws_value_map_get(page, "orientation"))) {
-		static const char *const o[] = {"portrait", "landscape", NULL};
+		const char *const *o = orientation_names;
 		int k = ws__ld_enum(ld, v, "orientation", o);
 		double a = MIN(l->page_w, l->page_h), b = MAX(l->page_w, l->page_h);
 		if (k == 0) {
@@ -923,6 +924,8 @@ static ws_elem *load_element(ws_loader *ld, const ws_value *v)
 /* ------------------------------------------------------------------ fields */
 
 static const char *const field_keys[] = {"required", "type", "pattern", "enum", "message", "level", NULL};
+static const char *const field_types[] = {"string", "number", "date", "list", "map", "bool", NULL};
+static const char *const field_levels[] = {"error", "warning", NULL};
 
 static void field_rule_free(gpointer p)
 {
@@ -960,7 +963,7 @@ static void load_fields(ws_loader *ld, const ws_value *fields)
 		if ((v = ws_value_map_get(def, "required")))
 			ws__ld_bool(ld, v, "required", &r->required);
 		if ((v = ws_value_map_get(def, "type"))) {
-			static const char *const types[] = {"string", "number", "date", "list", "map", "bool", NULL};
+			const char *const *types = field_types;
 			int k = ws__ld_enum(ld, v, "type", types);
 			if (k >= 0)
 				r->type = g_strdup(types[k]);
@@ -990,7 +993,7 @@ static void load_fields(ws_loader *ld, const ws_value *fields)
 		if ((v = ws_value_map_get(def, "message")))
 			r->message = g_strdup(ws__ld_scalar_text(ld, v, "message"));
 		if ((v = ws_value_map_get(def, "level"))) {
-			static const char *const levels[] = {"error", "warning", NULL};
+			const char *const *levels = field_levels;
 			r->warning = ws__ld_enum(ld, v, "level", levels) == 1;
 		}
 	}
@@ -1188,6 +1191,7 @@ static void load_identity(ws_loader *ld, const ws_value *root, const char *path)
 
 /* ------------------------------------------------------------------ layout */
 
+static const char *const grid_keys[] = {"chars", "lines", NULL};
 static const char *const top_keys[] = {
 	"wenshu", "name", "kind", "derive", "title", "author", "subject", "page", "fonts", "styles", "defaults",
 	"grid", "fields", "elements", "every_page", NULL,
@@ -1323,7 +1327,7 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 		l->base_style.font = g_strdup(resolve_font(&ld, "song", WS_LOC_NONE));
 	}
 	if ((v = ws_value_map_get(root, "grid"))) {
-		static const char *const gk[] = {"chars", "lines", NULL};
+		const char *const *gk = grid_keys;
 		double c = 0, n = 0;
 		if (ws_value_get_type(v) != WS_VALUE_MAP)
 			ws__ld_err(&ld, v, "grid must be a map {chars: 28, lines: 22}");
@@ -1436,3 +1440,19 @@ void ws_layout_page_size(const ws_layout *l, double *w, double *h)
 	if (h)
 		*h = l->page_h;
 }
+
+/* The loader's own tables, for `wenshu schema layout` (schema.c). */
+const ws__ld_tables ws__ld_tables_of_the_loader = {
+	.top = top_keys,
+	.page = page_keys,
+	.orientation = orientation_names,
+	.style_def = style_def_keys,
+	.field = field_keys,
+	.field_types = field_types,
+	.field_levels = field_levels,
+	.grid = grid_keys,
+	.align = align_names,
+	.valign = valign_names,
+	.fit = fit_names,
+	.punctuation = punct_names,
+};

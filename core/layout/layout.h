@@ -29,6 +29,13 @@ WS_EXPORT int ws_layout_load_buffer(ws_layout **out, const char *buf, size_t len
                                     ws_diags *diags);
 WS_EXPORT void ws_layout_free(ws_layout *layout);
 
+/* The JSON Schema (draft-07) of a layout file, as text (caller frees):
+ * made from the key and value lists the loader checks against (the
+ * layout's, each element type's, and the element types `registry` adds;
+ * may be NULL), so an editor with a YAML language server flags what
+ * `wenshu check` would refuse. */
+WS_EXPORT char *ws_layout_json_schema(const struct ws_registry *registry);
+
 /* Borrowed, valid while the layout lives.
  * kind: the plugin kind that derives and validates (`kind:`), or NULL for a
  *       form of the office's own (`name:` without `kind:`);
