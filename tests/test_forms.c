@@ -159,3 +159,47 @@ Test(forms, identity_mistakes_are_located)
 	}
 	g_free(dir);
 }
+
+/* check --data names every template path that no group has, at its
+ * file:line:col, with the closest field a group has — or, when no group
+ * has anything near, the closest field of the data format (docs/fields.md).
+ * A path one group has, or one given a default, is not reported. */
+Test(forms, template_paths_missing_in_every_group)
+{
+	char *dir = wst_tmpdir();
+	char *data = write_file(dir, "two.yaml",
+	                        "groups:\n"
+	                        "  - {group_id: A, fao_name: 外办, applicants: [{name_zh: 甲, passport_no: PE0000001}]}\n"
+	                        "  - {group_id: B, only_b: x, applicants: [{name_zh: 乙}]}\n");
+	char *form = write_file(dir, "paths.yaml",
+	                        "wenshu: 1\n"
+	                        "name: paths\n"
+	                        "elements:\n"
+	                        "  - text: \"{{ group.fao_name }}{{ group.only_b }}{{ group.gone | default('') }}\"\n"
+	                        "  - text: \"{{ group.fao_nmae }}\"\n"
+	                        "  - text: \"{{ group.note.numbr }}\"\n"
+	                        "  - table:\n"
+	                        "      columns: [1fr]\n"
+	                        "      each: group.applicants\n"
+	                        "      rows: [[\"{{ it.pasport_no }}\"]]\n");
+	const char *args[] = {"check", form, "--data", data, NULL};
+	char *out = NULL, *err = NULL;
+	cr_assert_eq(run(args, &out, &err), 0, "%s", err);
+	const char *want[] = {
+		":5:11: warning: [path] 'group.fao_nmae' is in no group of two.yaml: it prints blank (did you mean 'fao_name'?)",
+		":6:11: warning: [path] 'group.note.numbr' is in no group of two.yaml: it prints blank (did you mean 'number'?)",
+		":10:15: warning: [path] 'group.applicants[*].pasport_no' is in no group of two.yaml: it prints blank (did you "
+		"mean 'passport_no'?)",
+		"wenshu: 3 template path(s) found in no group of two.yaml",
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++)
+		cr_assert(strstr(err, want[i]), "expected\n  %s\nin\n%s", want[i], err);
+	cr_assert_null(strstr(err, "only_b"), "%s", err);
+	cr_assert_null(strstr(err, "'group.fao_name'"), "%s", err);
+	cr_assert_null(strstr(err, "gone"), "%s", err);
+	g_free(out);
+	g_free(err);
+	g_free(form);
+	g_free(data);
+	g_free(dir);
+}

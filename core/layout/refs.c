@@ -12,6 +12,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "fields.h"
 #include "layout-private.h"
 #include "suggest.h"
 
@@ -56,6 +57,36 @@ static bool reach(const ws_value *v, char **segs, GPtrArray *near, guint *depth,
 	return reach(next, segs + 1, near, depth, at + 1);
 }
 
+/* The input fields of the data format (fields.h) right below the first
+ * `depth` segments: when no group has a near key, the field the layout
+ * meant may still be one the format defines. */
+static void table_names(char **segs, guint depth, GPtrArray *near)
+{
+	GString *prefix = g_string_new(NULL);
+	for (guint i = 0; i < depth; i++) {
+		if (strcmp(segs[i], "[*]") == 0)
+			g_string_append(prefix, "[]");
+		else
+			g_string_append_printf(prefix, "%s%s", prefix->len ? "." : "", segs[i]);
+	}
+	const char *want = prefix->str;
+	bool address = false;
+	for (size_t i = 0; ws_data_field_at(i); i++) {
+		const ws_data_field *f = ws_data_field_at(i);
+		address = address || (f->type == WS_FIELD_ADDRESS && strcmp(f->path, want) == 0);
+		size_t n = strlen(want);
+		const char *rest = f->path + n + (n ? 1 : 0);
+		if ((n == 0 || (strncmp(f->path, want, n) == 0 && f->path[n] == '.')) && !strpbrk(rest, ".["))
+			g_ptr_array_add(near, (gpointer)rest);
+		else if (n > 2 && strncmp(f->path, want, n - 2) == 0 && strncmp(f->path + n - 2, "[].", 3) == 0 &&
+		         g_str_has_suffix(want, "[]") && !strpbrk(f->path + n + 1, ".["))
+			g_ptr_array_add(near, (gpointer)(f->path + n + 1));
+	}
+	for (size_t i = 0; address && ws_address_field_at(i); i++)
+		g_ptr_array_add(near, (gpointer)ws_address_field_at(i)->path);
+	g_string_free(prefix, TRUE);
+}
+
 static void check_path(refs *r, const char *path, ws_loc loc)
 {
 	if (g_hash_table_contains(r->said, path))
@@ -86,6 +117,22 @@ static void check_path(refs *r, const char *path, ws_loc loc)
 		g_hash_table_add(r->said, g_strdup(path));
 		const char *missing = depth < segs->len - 1 ? g_ptr_array_index(segs, depth) : "";
 		const char *hint = ws_suggest(missing, (const char *const *)near->pdata, near->len);
+		/* No group has anything near: follow the data format's own fields
+		 * as far as the path names them, and suggest at the first segment
+		 * it does not. */
+		for (guint d = depth; !hint && d + 1 < segs->len; d++) {
+			const char *seg = g_ptr_array_index(segs, d);
+			g_ptr_array_set_size(near, 0);
+			table_names((char **)segs->pdata, d, near);
+			bool exact = strcmp(seg, "[*]") == 0;
+			for (guint k = 0; k < near->len && !exact; k++)
+				exact = strcmp(g_ptr_array_index(near, k), seg) == 0;
+			if (!exact) {
+				missing = seg;
+				hint = ws_suggest(seg, (const char *const *)near->pdata, near->len);
+				break;
+			}
+		}
 		if (hint)
 			ws_diag_add(r->diags, WS_SEVERITY_WARNING, loc, "path", NULL,
 			            "'%s' is in no group of %s: it prints blank (did you mean '%s'?)", path, r->data_name, hint);
