@@ -233,6 +233,7 @@ static bool pass_group(ws_value *group, size_t index, void *user)
 	if (i < ps->first || (i - ps->first) % (size_t)ps->jobs != (size_t)ps->k)
 		return true;
 	result r = {1, NULL};
+	ws_cli_repeats_group(i);
 	r.status = render_one(ps->engine, ps->layout, group, &ps->items[i], ps->oo, ps->n_oo, &r.reason);
 	g_array_append_val(ps->waiting, r);
 	g_array_append_val(ps->waiting_index, i);
@@ -264,6 +265,10 @@ static void parse_records(GString *buf, result *res, size_t n, progress *p)
 	char *nl;
 	while ((nl = memchr(buf->str, '\n', buf->len))) {
 		*nl = '\0';
+		if (ws_cli_repeats_take(buf->str)) {
+			g_string_erase(buf, 0, nl - buf->str + 1);
+			continue;
+		}
 		char **f = g_strsplit(buf->str, "\t", 3);
 		if (f[0] && f[1]) {
 			size_t i = (size_t)g_ascii_strtoull(f[0], NULL, 10);
@@ -327,6 +332,8 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 			if (pid == 0) {
 				die_with_parent(parent);
 				close(pfd[0]);
+				/* Warnings go to the parent, which counts repeats. */
+				ws_cli_repeats_forward(pfd[1]);
 				for (int j = 0; j < k; j++)
 					close(fds[j]);
 				/* The parent's bookkeeping is not the worker's to keep. */
@@ -422,11 +429,15 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 			fprintf(stderr, ", %zu failed", failed);
 		if (skipped)
 			fprintf(stderr, ", %zu not started (interrupted; run again to finish)", skipped);
+		size_t distinct = 0, warned = ws_cli_repeats_groups(&distinct);
+		if (warned)
+			fprintf(stderr, ", %zu with warnings (%zu different)", warned, distinct);
 		fputc('\n', stderr);
+		ws_cli_repeats_summary();
 		for (size_t i = 0; i < n; i++)
 			if (res[i].status != WS_OK && res[i].status != 1)
-				fprintf(stderr, "  %s: %s\n", ws_cli_safe(items[i].label),
-				        res[i].reason ? ws_cli_safe(res[i].reason) : "failed");
+				fprintf(stderr, "wenshu: group %s failed: %s\n", ws_cli_safe(items[i].label),
+				        res[i].reason ? ws_cli_safe(res[i].reason) : ws_status_name(res[i].status));
 	}
 	for (size_t i = 0; i < n; i++)
 		g_free(res[i].reason);

@@ -50,20 +50,19 @@ int ws_cli_check(int argc, char **argv)
 	GOptionContext *ctx = g_option_context_new(
 		"LAYOUT|KIND - check a layout, and data against it: layout errors, data rules, overflow, missing glyphs, font fallbacks");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	GError *gerr = NULL;
 	int status = 2;
 	ws_engine *engine = NULL;
 	ws_layout *layout = NULL;
 	ws_dataset *data = NULL;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu check: %s\n", ws_cli_safe(gerr->message));
-		g_error_free(gerr);
+	if (!ws_cli_parse(ctx, "check", &argc, &argv))
 		goto out;
-	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: wenshu check LAYOUT|KIND [--data FILE]\n");
+		ws_cli_usage_error("wenshu check LAYOUT|KIND [--data FILE]", "give one LAYOUT or KIND");
 		goto out;
 	}
+	if ((status = ws_cli_need_layout(argv[1])) != 0 ||
+	    (data_path && (status = ws_cli_need_file(data_path, "data file")) != 0))
+		goto out;
 	status = 3;
 	if (ws_cli_engine_open(&engine, false) != WS_OK)
 		goto out;
@@ -97,7 +96,7 @@ int ws_cli_check(int argc, char **argv)
 	/* An interrupted check has not checked everything: it must not say
 	 * OK (exit 0) or merely "problems" (1). */
 	if (ws_cli_interrupted) {
-		fprintf(stderr, "wenshu check: interrupted; not every group was checked\n");
+		fprintf(stderr, "wenshu: check interrupted; not every group was checked\n");
 		worst = WS_EINTERRUPTED;
 	}
 	status = ws_cli_exit_status(worst);

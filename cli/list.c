@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "report.h"
+#include "suggest.h"
 
 /* The office's own forms (name: without kind:) in the layout folders:
  * they render by name like a kind. */
@@ -24,9 +25,30 @@ static void list_forms(ws_engine *engine)
 	g_strfreev(files);
 }
 
+static const char *const topics[] = {"kinds", "forms", "layouts", "plugins", "fonts", "filters"};
+static const char usage[] = "wenshu list [kinds|forms|layouts|plugins|fonts|filters]";
+
 int ws_cli_list(int argc, char **argv)
 {
+	GOptionContext *ctx = g_option_context_new(
+		"[TOPIC] - what this installation knows: kinds (the default) and forms, layouts, plugins, fonts, filters");
+	g_option_context_add_main_entries(ctx, (GOptionEntry[]){{NULL, 0, 0, 0, NULL, NULL, NULL}}, NULL);
+	bool parsed = ws_cli_parse(ctx, "list", &argc, &argv);
+	g_option_context_free(ctx);
+	if (!parsed)
+		return 2;
+	if (argc > 2)
+		return ws_cli_usage_error(usage, "give at most one topic");
 	const char *what = argc > 1 ? argv[1] : "kinds";
+	bool known = false;
+	for (size_t i = 0; i < G_N_ELEMENTS(topics); i++)
+		known = known || strcmp(what, topics[i]) == 0;
+	if (!known) {
+		const char *hint = ws_suggest(what, topics, G_N_ELEMENTS(topics));
+		if (hint)
+			return ws_cli_usage_error(usage, "unknown topic '%s' (did you mean '%s'?)", ws_cli_safe(what), hint);
+		return ws_cli_usage_error(usage, "unknown topic '%s'", ws_cli_safe(what));
+	}
 	if (strcmp(what, "filters") == 0) {
 		for (const char *const *f = ws_expr_filter_names(); *f; f++)
 			printf("%s\n", ws_cli_safe(*f));
@@ -36,7 +58,6 @@ int ws_cli_list(int argc, char **argv)
 	if (ws_cli_engine_open(&engine, strcmp(what, "fonts") != 0) != WS_OK)
 		return 3;
 	const ws_registry *r = ws_engine_registry(engine);
-	int status = 0;
 	if (strcmp(what, "kinds") == 0 || strcmp(what, "forms") == 0) {
 		if (strcmp(what, "kinds") == 0)
 			for (size_t i = 0; i < ws_registry_kind_count(r); i++) {
@@ -60,17 +81,14 @@ int ws_cli_list(int argc, char **argv)
 		for (char **p = l; *p; p++)
 			printf("%s\n", ws_cli_safe(*p));
 		g_strfreev(l);
-	} else if (strcmp(what, "fonts") == 0) {
+	} else { /* fonts */
 		ws_diags *d = ws_diags_new();
 		ws_engine_report_fonts(engine, d);
 		for (size_t i = 0; i < ws_diags_count(d); i++)
 			printf("%s%s\n", ws_diags_at(d, i)->severity == WS_SEVERITY_WARNING ? "warning: " : "",
 			       ws_cli_safe(ws_diags_at(d, i)->message));
 		ws_diags_free(d);
-	} else {
-		fprintf(stderr, "usage: wenshu list [kinds|layouts|plugins|fonts|filters]\n");
-		status = 2;
 	}
 	ws_engine_free(engine);
-	return status;
+	return 0;
 }

@@ -64,25 +64,26 @@ int ws_cli_packet(int argc, char **argv)
 	};
 	GOptionContext *ctx = g_option_context_new("- the mailing packet of each group: checklist cover + documents");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	GError *gerr = NULL;
 	int status = 2;
 	ws_engine *engine = NULL;
 	ws_dataset *data = NULL;
 	ws_packets *packets = NULL;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu packet: %s\n", ws_cli_safe(gerr->message));
-		g_error_free(gerr);
+	if (!ws_cli_parse(ctx, "packet", &argc, &argv))
 		goto out;
-	}
 	if (argc != 1 || !data_path) {
-		fprintf(stderr, "usage: wenshu packet --data FILE [-o DIR] [--return]\n");
+		ws_cli_usage_error("wenshu packet --data FILE [-o DIR] [--packets FILE] [--return]",
+		                   argc != 1 ? "packet takes no LAYOUT or KIND; give --data FILE" : "give --data FILE");
 		goto out;
 	}
 	if (!(dpi >= WS_OUTPUT_DPI_MIN && dpi <= WS_OUTPUT_DPI_MAX)) {
-		fprintf(stderr, "wenshu packet: --dpi must be between %g and %g\n", WS_OUTPUT_DPI_MIN, WS_OUTPUT_DPI_MAX);
+		fprintf(stderr, "wenshu: --dpi must be between %g and %g\n", WS_OUTPUT_DPI_MIN, WS_OUTPUT_DPI_MAX);
 		goto out;
 	}
 	const char *dir = out_dir ? out_dir : "out/packets";
+	if ((status = ws_cli_need_file(data_path, "data file")) != 0 ||
+	    (packets_path && (status = ws_cli_need_file(packets_path, "packets file")) != 0))
+		goto out;
+	ws_cli_repeats_on();
 	status = 3;
 	if (ws_cli_engine_open(&engine, true) != WS_OK)
 		goto out;
@@ -97,16 +98,15 @@ int ws_cli_packet(int argc, char **argv)
 		status = ws_cli_exit_status(rc);
 		goto out;
 	}
-	if (g_mkdir_with_parents(dir, 0755) != 0) {
-		fprintf(stderr, "wenshu packet: cannot create %s: %s\n", ws_cli_safe(dir), g_strerror(errno));
+	if ((status = ws_cli_make_folder(dir)) != 0)
 		goto out;
-	}
 	size_t n = ws_dataset_count(data), ok = 0;
 	int worst = WS_OK;
 	GString *failures = g_string_new(NULL);
 	for (size_t i = 0; i < n && !ws_cli_interrupted; i++) {
 		const ws_value *group = ws_dataset_group(data, i);
 		char *pdf = NULL;
+		ws_cli_repeats_group(i);
 		rc = write_group_packet(engine, packets, group, return_leg ? WS_PACKET_RETURN : WS_PACKET_OUTBOUND, dir,
 		                        dpi, &pdf);
 		if (rc == WS_OK) {
@@ -114,14 +114,20 @@ int ws_cli_packet(int argc, char **argv)
 			printf("%s\n", ws_cli_safe(pdf));
 		} else {
 			const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
-			g_string_append_printf(failures, "  %s: %s\n", id && *id ? ws_cli_safe(id) : "group",
+			g_string_append_printf(failures, "wenshu: group %s failed: %s\n", id && *id ? ws_cli_safe(id) : "?",
 			                       ws_status_name(rc));
 			if (worst == WS_OK || rc != WS_EINPUT)
 				worst = rc;
 		}
 		g_free(pdf);
 	}
-	fprintf(stderr, "wenshu: %zu of %zu packet(s) written to %s\n%s", ok, n, ws_cli_safe(dir), failures->str);
+	size_t distinct = 0, warned = ws_cli_repeats_groups(&distinct);
+	fprintf(stderr, "wenshu: %zu of %zu packet(s) written to %s", ok, n, ws_cli_safe(dir));
+	if (warned)
+		fprintf(stderr, ", %zu with warnings (%zu different)", warned, distinct);
+	fputc('\n', stderr);
+	ws_cli_repeats_summary();
+	fputs(failures->str, stderr);
 	g_string_free(failures, TRUE);
 	status = ws_cli_interrupted ? 4 : ws_cli_exit_status(worst);
 out:

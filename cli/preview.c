@@ -30,33 +30,43 @@ int ws_cli_preview(int argc, char **argv)
 	};
 	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - look at the pages before printing");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	GError *gerr = NULL;
 	int status = 2;
 	ws_pv_session *s = NULL;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr) || argc != 2 || !data_path) {
-		fprintf(stderr, "wenshu preview: %s\nusage: wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch] "
-		                "[--serve [--port N]] [--group ID] [--debug] [--sheet FILE.png|pdf]\n",
-		        gerr ? ws_cli_safe(gerr->message) : "give one LAYOUT or KIND and --data FILE");
-		g_clear_error(&gerr);
+	if (!ws_cli_parse(ctx, "preview", &argc, &argv))
+		goto out;
+	if (argc != 2 || !data_path) {
+		ws_cli_usage_error("wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch] [--serve [--port N]] "
+		                   "[--group ID] [--debug] [--sheet FILE.png|pdf]",
+		                   "give one LAYOUT or KIND and --data FILE");
 		goto out;
 	}
 	if (port < 0 || port > 65535 || (serve && sheet) || (watch && serve)) {
-		fprintf(stderr, "wenshu preview: %s\n", port < 0 || port > 65535 ? "--port must be 0..65535"
+		fprintf(stderr, "wenshu: %s\n", port < 0 || port > 65535 ? "--port must be 0..65535"
 		                                                                 : "choose one of --watch, --serve and --sheet");
 		goto out;
 	}
 	if (!(dpi >= 10 && dpi <= 600)) {
-		fprintf(stderr, "wenshu preview: --dpi must be between 10 and 600\n");
+		fprintf(stderr, "wenshu: --dpi must be between 10 and 600\n");
 		goto out;
 	}
+	if ((status = ws_cli_need_layout(argv[1])) != 0 || (status = ws_cli_need_file(data_path, "data file")) != 0)
+		goto out;
 	status = 3;
 	s = ws_pv_session_new(argv[1], data_path);
 	if (!s)
 		goto out;
+	/* An unknown kind is a wrong command line whatever the mode: there is
+	 * nothing to show or to watch.  A layout or data file with mistakes
+	 * is shown (stale pages, the errors in the browser). */
+	if (s->layout_rc == WS_EUSAGE || s->layout_rc == WS_EIO || s->data_rc == WS_EUSAGE || s->data_rc == WS_EIO) {
+		ws_cli_print_diags(s->load_diags, true);
+		status = ws_cli_exit_status(s->layout_rc != WS_OK && s->layout_rc != WS_EINPUT ? s->layout_rc : s->data_rc);
+		goto out;
+	}
 	s->debug = debug;
 	s->only_group = g_strdup(group);
 	if (group && s->data && !ws_dataset_find(s->data, group)) {
-		fprintf(stderr, "wenshu preview: no group '%s' in %s\n", ws_cli_safe(group), ws_cli_safe(data_path));
+		fprintf(stderr, "wenshu: no group '%s' in %s\n", ws_cli_safe(group), ws_cli_safe(data_path));
 		status = 1;
 		goto out;
 	}

@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "names.h"
 #include "report.h"
+#include "suggest.h"
 
 /* Parses "pdf", "png,pdf" ... into output options.  Returns the count, 0 on error. */
 static size_t parse_formats(const char *list, double dpi, ws_output_options *out, size_t max)
@@ -22,7 +23,10 @@ static size_t parse_formats(const char *list, double dpi, ws_output_options *out
 	for (char **p = parts; *p; p++) {
 		ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
 		if (n >= max || ws_format_from_name(g_strstrip(*p), &o.format) != WS_OK) {
-			fprintf(stderr, "wenshu: unknown format '%s' (use pdf, png or svg)\n", ws_cli_safe(*p));
+			const char *const names[] = {"pdf", "png", "svg"};
+			const char *hint = ws_suggest(g_strstrip(*p), names, G_N_ELEMENTS(names));
+			fprintf(stderr, "wenshu: unknown format '%s'%s%s%s; use pdf, png or svg\n", ws_cli_safe(*p),
+			        hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
 			g_strfreev(parts);
 			return 0;
 		}
@@ -94,12 +98,12 @@ static bool plan_group(ws_value *group, size_t index, void *user)
 			}
 		}
 		if (same_file(name, p->data_path) || same_file(name, p->layout_path)) {
-			fprintf(stderr, "wenshu render: %s: the output would overwrite an input file\n", ws_cli_safe(name));
+			fprintf(stderr, "wenshu: %s: the output would overwrite an input file\n", ws_cli_safe(name));
 			p->names_ok = false;
 		}
 		if (g_hash_table_contains(p->seen, name)) {
 			fprintf(stderr,
-			        "wenshu render: two groups would be written to the same file %s (group %s); put {group.group_id} in -o\n",
+			        "wenshu: two groups would be written to the same file %s (group %s); put {group.group_id} in -o\n",
 			        ws_cli_safe(name), ws_cli_safe(it.label));
 			p->names_ok = false;
 		} else {
@@ -133,6 +137,7 @@ static bool merge_group(ws_value *group, size_t index, void *user)
 	}
 	ws_diags *gd = ws_diags_new();
 	ws_document *doc = NULL;
+	ws_cli_repeats_group(index);
 	int rc = ws_engine_render(m->engine, m->layout, group, &doc, gd);
 	ws_cli_print_diags(gd, true);
 	ws_diags_free(gd);
@@ -167,32 +172,28 @@ int ws_cli_render(int argc, char **argv)
 		{"no-font-cache", 0, 0, G_OPTION_ARG_NONE, &no_fontprep, "Embed the stock fonts (slower, larger)", NULL},
 		{NULL, 0, 0, 0, NULL, NULL, NULL},
 	};
+	static const char usage[] = "wenshu render LAYOUT|KIND --data FILE [-o TEMPLATE] [--format pdf,png,svg] [--merge FILE]";
 	GOptionContext *ctx = g_option_context_new("LAYOUT|KIND - render every group of a data file");
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	GError *gerr = NULL;
 	int status = 2;
 	ws_engine *engine = NULL;
 	ws_layout *layout = NULL;
 	ws_batch_item *items = NULL;
 	size_t n_items = 0;
-	if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
-		fprintf(stderr, "wenshu render: %s\n", ws_cli_safe(gerr->message));
-		g_error_free(gerr);
+	if (!ws_cli_parse(ctx, "render", &argc, &argv))
 		goto out;
-	}
 	if (argc != 2 || !data_path) {
-		fprintf(stderr, "wenshu render: give one LAYOUT or KIND and --data FILE\n"
-		                "usage: wenshu render LAYOUT|KIND --data FILE [-o TEMPLATE] [--format pdf,png]\n");
+		ws_cli_usage_error(usage, "give one LAYOUT or KIND and --data FILE");
 		goto out;
 	}
 	if (jobs < 0 || jobs > 256) {
-		fprintf(stderr, "wenshu render: --jobs must be between 1 and 256\n");
+		fprintf(stderr, "wenshu: --jobs must be between 1 and 256\n");
 		goto out;
 	}
 	if (jobs == 0)
 		jobs = (int)g_get_num_processors();
 	if (!(dpi >= WS_OUTPUT_DPI_MIN && dpi <= WS_OUTPUT_DPI_MAX)) {
-		fprintf(stderr, "wenshu render: --dpi must be between %g and %g\n", WS_OUTPUT_DPI_MIN, WS_OUTPUT_DPI_MAX);
+		fprintf(stderr, "wenshu: --dpi must be between %g and %g\n", WS_OUTPUT_DPI_MIN, WS_OUTPUT_DPI_MAX);
 		goto out;
 	}
 	ws_output_options oo[3];
@@ -211,13 +212,21 @@ int ws_cli_render(int argc, char **argv)
 	}
 	if (n_oo == 0)
 		goto out;
+	/* The files named here first: a typo is a usage error (2), an
+	 * unreadable file an I/O error (3), before the engine starts. */
+	if ((status = ws_cli_need_layout(argv[1])) != 0 || (status = ws_cli_need_file(data_path, "data file")) != 0)
+		goto out;
+	ws_cli_repeats_on();
 
 	status = 3;
 	if (ws_cli_engine_open(&engine, !no_fontprep) != WS_OK)
 		goto out;
 	ws_diags *d = ws_diags_new();
 	int rc = ws_engine_load_layout(engine, argv[1], &layout, d);
-	ws_cli_print_diags(d, false);
+	/* Fallbacks of the font roles this layout uses, and of no other. */
+	if (rc == WS_OK)
+		ws_engine_report_layout_fonts(engine, layout, d);
+	ws_cli_print_diags(d, true);
 	ws_diags_free(d);
 	if (rc != WS_OK) {
 		status = ws_cli_exit_status(rc);
@@ -255,10 +264,12 @@ int ws_cli_render(int argc, char **argv)
 	if (merge) {
 		/* One PDF for all groups: fonts embedded once. */
 		if (same_file(merge, data_path) || same_file(merge, ws_layout_path(layout))) {
-			fprintf(stderr, "wenshu render: --merge would overwrite an input file: %s\n", ws_cli_safe(merge));
+			fprintf(stderr, "wenshu: --merge would overwrite an input file: %s\n", ws_cli_safe(merge));
 			status = 2;
 			goto out;
 		}
+		if ((status = ws_cli_make_folder_of(merge)) != 0)
+			goto out;
 		/* Streamed: each document is drawn into the PDF as soon as it is
 		 * typeset and freed, so memory does not grow with the groups. */
 		oo[0].format = WS_FORMAT_PDF;
@@ -292,7 +303,12 @@ int ws_cli_render(int argc, char **argv)
 		}
 		ws_cli_print_diags(wd, false);
 		ws_diags_free(wd);
-		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s\n", m.merged, n_items, ws_cli_safe(merge));
+		size_t distinct = 0, warned = ws_cli_repeats_groups(&distinct);
+		fprintf(stderr, "wenshu: %zu of %zu group(s) merged into %s", m.merged, n_items, ws_cli_safe(merge));
+		if (warned)
+			fprintf(stderr, ", %zu with warnings (%zu different)", warned, distinct);
+		fputc('\n', stderr);
+		ws_cli_repeats_summary();
 		status = ws_cli_exit_status(rc != WS_OK ? rc : m.worst);
 		goto out;
 	}
@@ -302,16 +318,9 @@ int ws_cli_render(int argc, char **argv)
 	}
 	/* Create the output folders the template names. */
 	for (size_t i = 0; i < n_items; i++)
-		for (size_t f = 0; f < n_oo; f++) {
-			char *dir = g_path_get_dirname(items[i].outputs[f]);
-			if (g_mkdir_with_parents(dir, 0755) != 0) {
-				fprintf(stderr, "wenshu render: cannot create the folder %s: %s\n", ws_cli_safe(dir), g_strerror(errno));
-				g_free(dir);
-				status = 3;
+		for (size_t f = 0; f < n_oo; f++)
+			if ((status = ws_cli_make_folder_of(items[i].outputs[f])) != 0)
 				goto out;
-			}
-			g_free(dir);
-		}
 	rc = ws_cli_run_batch(engine, layout, data_path, items, n_items, oo, n_oo, jobs);
 	status = ws_cli_exit_status(rc);
 	if (rc == WS_OK && n_items == 1)

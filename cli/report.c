@@ -1,5 +1,11 @@
 /* The command line's one voice (report.h). */
+#include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "report.h"
@@ -32,6 +38,9 @@ const char *ws_cli_safe(const char *s)
 	return ring[k];
 }
 
+static bool repeats_active(void);
+static bool repeats_warning(const ws_diag *d, const char *formatted);
+
 void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 {
 	GString *buf = g_string_new(NULL);
@@ -42,8 +51,12 @@ void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 		if (quiet_notes && d->severity == WS_SEVERITY_NOTE)
 			continue;
 		char *s = ws_diag_format(d);
-		if (g_hash_table_add(seen, s))
-			g_string_append_printf(buf, "%s\n", s);
+		if (!g_hash_table_add(seen, s))
+			continue;
+		/* A batch counts a warning already said for another group. */
+		if (repeats_active() && d->severity == WS_SEVERITY_WARNING && !repeats_warning(d, s))
+			continue;
+		g_string_append_printf(buf, "%s\n", s);
 	}
 	g_hash_table_unref(seen);
 	/* One write, so parallel workers never interleave inside a message. */
@@ -61,4 +74,255 @@ int ws_cli_engine_open(ws_engine **out, bool prepare_fonts)
 	ws_cli_print_diags(d, true);
 	ws_diags_free(d);
 	return rc;
+}
+
+/* ---- One command-line language (report.h) ---------------------------- */
+
+bool ws_cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+{
+	/* GOption's --help prints "Usage: PRGNAME ...": the whole command. */
+	char *prg = g_strdup_printf("wenshu %s", cmd);
+	g_set_prgname(prg);
+	g_free(prg);
+	GError *gerr = NULL;
+	if (g_option_context_parse(ctx, argc, argv, &gerr))
+		return true;
+	fprintf(stderr, "wenshu: %s (see 'wenshu %s --help')\n", ws_cli_safe(gerr->message), cmd);
+	g_error_free(gerr);
+	return false;
+}
+
+int ws_cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "wenshu: %s\nwenshu: usage: %s\n", msg, usage);
+	g_free(msg);
+	return 2;
+}
+
+/* One located message in the diagnostics' own form ("wenshu: PATH: error: ..."). */
+static void say_about(const char *path, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void say_about(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ws_diags *d = ws_diags_new();
+	ws_diag_add(d, WS_SEVERITY_ERROR, (ws_loc){g_intern_string(path), 0, 0}, NULL, NULL, "%s", msg);
+	ws_cli_print_diags(d, false);
+	ws_diags_free(d);
+	g_free(msg);
+}
+
+int ws_cli_need_file(const char *path, const char *what)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		int e = errno;
+		if (e == ENOENT || e == ENOTDIR) {
+			say_about(path, "no such %s", what);
+			return 2;
+		}
+		say_about(path, "cannot read the %s: %s", what, g_strerror(e));
+		return 3;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		say_about(path, "is a folder; give a %s", what);
+		return 2;
+	}
+	/* Opened, not only looked at: permissions, ACLs and the like answer
+	 * here.  Non-blocking, so a FIFO does not hang (its loader refuses it). */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		say_about(path, "cannot read the %s: %s", what, g_strerror(errno));
+		return 3;
+	}
+	close(fd);
+	return 0;
+}
+
+int ws_cli_need_layout(const char *arg)
+{
+	if (strchr(arg, '/') || g_str_has_suffix(arg, ".yaml") || g_str_has_suffix(arg, ".yml"))
+		return ws_cli_need_file(arg, "layout file");
+	return 0;
+}
+
+int ws_cli_make_folder(const char *dir)
+{
+	if (!dir || !*dir || g_mkdir_with_parents(dir, 0755) == 0)
+		return 0;
+	say_about(dir, "cannot create the output folder: %s", g_strerror(errno));
+	return 3;
+}
+
+int ws_cli_make_folder_of(const char *path)
+{
+	char *dir = g_path_get_dirname(path);
+	int rc = strcmp(dir, ".") == 0 ? 0 : ws_cli_make_folder(dir);
+	g_free(dir);
+	return rc;
+}
+
+/* ---- Repeated warnings (report.h) ------------------------------------ */
+
+typedef struct repeat {
+	char *label;      /* the rule ("X9"), or the message when there is none */
+	char *first;      /* the first one, as printed */
+	size_t count;     /* occurrences */
+	size_t groups;    /* distinct groups */
+	size_t last_group;
+} repeat;
+
+#define NO_GROUP ((size_t)-1)
+
+static struct {
+	bool on;
+	int fd;               /* a worker's pipe to the parent, or -1 */
+	size_t group;         /* the group being reported, or NO_GROUP */
+	GHashTable *by_key;   /* key → repeat* */
+	GPtrArray *order;     /* of repeat*, first seen first */
+	GHashTable *warned;   /* groups with a warning (index + 1) */
+} rp = {.fd = -1, .group = NO_GROUP};
+
+static void repeat_free(void *p)
+{
+	repeat *r = p;
+	g_free(r->label);
+	g_free(r->first);
+	g_free(r);
+}
+
+static bool repeats_active(void)
+{
+	return rp.on;
+}
+
+void ws_cli_repeats_on(void)
+{
+	if (rp.on)
+		return;
+	rp.on = true;
+	rp.by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	rp.order = g_ptr_array_new_with_free_func(repeat_free);
+	rp.warned = g_hash_table_new(g_direct_hash, g_direct_equal);
+}
+
+void ws_cli_repeats_group(size_t group)
+{
+	rp.group = group;
+}
+
+void ws_cli_repeats_forward(int fd)
+{
+	rp.fd = fd;
+}
+
+/* Counts one warning; true when it is the first of its key (print it). */
+static bool repeats_note(size_t group, const char *key, const char *formatted)
+{
+	if (group != NO_GROUP)
+		g_hash_table_add(rp.warned, GSIZE_TO_POINTER(group + 1));
+	repeat *r = g_hash_table_lookup(rp.by_key, key);
+	if (r) {
+		r->count++;
+		/* A group's diagnostics come together: a new group starts when
+		 * the group changes. */
+		if (group != NO_GROUP && group != r->last_group)
+			r->groups++;
+		r->last_group = group;
+		return false;
+	}
+	r = g_new0(repeat, 1);
+	r->label = g_strdup(key + 1);
+	r->first = g_strdup(formatted);
+	r->count = 1;
+	r->groups = group != NO_GROUP;
+	r->last_group = group;
+	g_hash_table_insert(rp.by_key, g_strdup(key), r);
+	g_ptr_array_add(rp.order, r);
+	return true;
+}
+
+/* The key of a warning: its rule, or its text when it has none ('R'/'M'
+ * first, so a rule never equals a message).  One line, no tabs: it
+ * travels in a worker's record. */
+static char *repeat_key(const ws_diag *d)
+{
+	char *key = d->rule ? g_strconcat("R", d->rule, NULL) : g_strconcat("M", d->message, NULL);
+	g_strdelimit(key, "\t\n\r", ' ');
+	return key;
+}
+
+static void write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, s, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* the parent is gone: the result record will say so */
+		s += w;
+		len -= (size_t)w;
+	}
+}
+
+/* A warning while repeats are on: forwarded (a worker), or counted and
+ * printed when first.  True when the caller prints it now. */
+static bool repeats_warning(const ws_diag *d, const char *formatted)
+{
+	char *key = repeat_key(d);
+	bool print = false;
+	if (rp.fd >= 0) {
+		char *line = g_strdup_printf("W\t%zu\t%s\t%s\n", rp.group, key, formatted);
+		g_strdelimit(line + strlen(line) - 1 - strlen(formatted), "\t\r", ' ');
+		write_all(rp.fd, line, strlen(line));
+		g_free(line);
+	} else {
+		print = repeats_note(rp.group, key, formatted);
+	}
+	g_free(key);
+	return print;
+}
+
+bool ws_cli_repeats_take(const char *line)
+{
+	if (!rp.on || !g_str_has_prefix(line, "W\t"))
+		return false;
+	char **f = g_strsplit(line + 2, "\t", 3);
+	if (f[0] && f[1] && f[2]) {
+		size_t group = (size_t)g_ascii_strtoull(f[0], NULL, 10);
+		if (repeats_note(group, f[1], f[2])) {
+			char *out = g_strdup_printf("%s\n", f[2]);
+			(void)!write(STDERR_FILENO, out, strlen(out));
+			g_free(out);
+		}
+	}
+	g_strfreev(f);
+	return true;
+}
+
+size_t ws_cli_repeats_groups(size_t *distinct)
+{
+	if (distinct)
+		*distinct = rp.on ? rp.order->len : 0;
+	return rp.on ? g_hash_table_size(rp.warned) : 0;
+}
+
+void ws_cli_repeats_summary(void)
+{
+	for (guint i = 0; rp.on && i < rp.order->len; i++) {
+		const repeat *r = g_ptr_array_index(rp.order, i);
+		if (r->count < 2)
+			continue;
+		if (r->groups > 1)
+			fprintf(stderr, "wenshu: warning %s on %zu groups, first: %s\n", ws_cli_safe(r->label), r->groups,
+			        r->first);
+		else
+			fprintf(stderr, "wenshu: warning %s %zu times, first: %s\n", ws_cli_safe(r->label), r->count, r->first);
+	}
 }

@@ -4,8 +4,10 @@
 #ifndef WS_CLI_REPORT_H
 #define WS_CLI_REPORT_H
 
+#include <glib.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "wenshu.h"
 
@@ -29,5 +31,60 @@ const char *ws_cli_safe(const char *s);
 
 /* Opens the engine the way every command does; prints what it reports. */
 int ws_cli_engine_open(ws_engine **out, bool prepare_fonts);
+
+/* ---- One command-line language ----------------------------------------
+ * Every message starts "wenshu: " or "file:line:col: severity: "; the
+ * exit status of each failure is the README's table:
+ *   0 success, 1 the input has problems, 2 usage (a wrong option, a file
+ *   named on the command line that does not exist or is a folder, an
+ *   unknown kind or topic), 3 I/O (a file that exists but cannot be read,
+ *   an output that cannot be written, a full disk), 4 interrupted. */
+
+/* Parses a subcommand's options.  `cmd` is the subcommand ("render"):
+ * --help then prints "Usage: wenshu render ..." and exits 0.  On a wrong
+ * option prints "wenshu: ..." with where to look and returns false (exit 2). */
+bool ws_cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
+
+/* Prints "wenshu: MESSAGE" and "wenshu: usage: USAGE" (one line each) and
+ * returns 2. */
+int ws_cli_usage_error(const char *usage, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* A file named on the command line (`what`: "data file", "layout file"):
+ * 0 when it is a regular file that can be read; otherwise prints why and
+ * returns 2 (no such file, a folder) or 3 (exists but cannot be read). */
+int ws_cli_need_file(const char *path, const char *what);
+
+/* The LAYOUT|KIND argument: when it names a file (a '/' in it, or
+ * .yaml/.yml at the end, as the engine reads it), ws_cli_need_file(); a
+ * kind's name is looked up later (an unknown one is a usage error too). */
+int ws_cli_need_layout(const char *arg);
+
+/* Creates the folder `dir` (with its parents) for outputs: every command
+ * that writes files creates its folders here, in one way.  0, or prints
+ * "wenshu: cannot create the folder DIR: REASON" and returns 3. */
+int ws_cli_make_folder(const char *dir);
+/* The same for the folder that will hold the file `path`. */
+int ws_cli_make_folder_of(const char *path);
+
+/* ---- Repeated warnings ------------------------------------------------
+ * A batch of 300 groups with the same warning says it once as it happens
+ * and counts the rest: while repeats are on, a warning whose rule (or,
+ * without a rule, whose text) was already printed for another group is
+ * only counted.  ws_cli_repeats_summary() then prints one line per
+ * repeated warning, "wenshu: warning X9 on 300 groups, first: FIRST". */
+void ws_cli_repeats_on(void);
+/* The group (an index in the data file) whose diagnostics follow. */
+void ws_cli_repeats_group(size_t group);
+/* In a batch worker: warnings go to the parent as records on `fd`
+ * instead of to the terminal (-1: back to printing). */
+void ws_cli_repeats_forward(int fd);
+/* In the parent: takes a worker's line if it is a forwarded warning
+ * record (then true). */
+bool ws_cli_repeats_take(const char *line);
+/* The number of groups with at least one warning, and of distinct
+ * warnings. */
+size_t ws_cli_repeats_groups(size_t *distinct);
+/* Prints the collapsed lines (warnings seen on more than one group). */
+void ws_cli_repeats_summary(void);
 
 #endif

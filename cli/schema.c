@@ -35,7 +35,7 @@ int ws_cli_schema(int argc, char **argv)
 			fprintf(stderr, "wenshu: unknown schema '%s' (did you mean '%s'?)\n", ws_cli_safe(argv[1]), hint);
 		else
 			fprintf(stderr, "wenshu: unknown schema '%s' (layout or data)\n", ws_cli_safe(argv[1]));
-		fputs(schema_usage, stderr);
+		fputs("wenshu: usage: wenshu schema layout|data (see 'wenshu schema --help')\n", stderr);
 		return 2;
 	}
 	char *text = NULL;

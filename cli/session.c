@@ -99,6 +99,7 @@ bool ws_pv_session_reload(ws_pv_session *s, unsigned what)
 			s->layout_path = path;
 		}
 		s->layout_failed = rc != WS_OK;
+		s->layout_rc = rc;
 		if (rc == WS_OK) {
 			ws_layout_free(s->layout);
 			s->layout = layout;
@@ -109,6 +110,7 @@ bool ws_pv_session_reload(ws_pv_session *s, unsigned what)
 		ws_dataset *data = NULL;
 		int rc = ws_data_load_file(&data, s->data_path, s->data_diags);
 		s->data_failed = rc != WS_OK;
+		s->data_rc = rc;
 		if (rc == WS_OK) {
 			ws_dataset_free(s->data);
 			s->data = data;

@@ -36,6 +36,7 @@ typedef struct ws_pv_session {
 	ws_diags *load_diags; /* what the last reload reported: layout's then data's (owned) */
 	ws_diags *layout_diags, *data_diags; /* the last load of each (owned) */
 	bool layout_failed, data_failed;
+	int layout_rc, data_rc; /* the status of the last load of each (ws_status) */
 	bool load_failed;     /* either failed: the layout or data shown is stale */
 	bool debug;           /* draw the debug overlay on page images */
 	char *only_group;     /* --group ID, or NULL (owned) */

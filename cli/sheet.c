@@ -130,12 +130,14 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 {
 	bool pdf = g_str_has_suffix(path, ".pdf") || g_str_has_suffix(path, ".PDF");
 	if (!pdf && !g_str_has_suffix(path, ".png") && !g_str_has_suffix(path, ".PNG")) {
-		fprintf(stderr, "wenshu preview: --sheet must end in .png or .pdf: %s\n", ws_cli_safe(path));
+		fprintf(stderr, "wenshu: --sheet must end in .png or .pdf: %s\n", ws_cli_safe(path));
 		return 2;
 	}
 	ws_cli_print_diags(s->load_diags, true);
 	if (s->load_failed)
 		return 1;
+	if (ws_cli_make_folder_of(path) != 0)
+		return 3;
 	/* Written atomically like every output: no half sheet at `path`. */
 	ws_atomic_file *file = NULL;
 	ws_diags *fd = ws_diags_new();

@@ -134,8 +134,9 @@ static void render_all(files_run *r)
 		ok++;
 	}
 	if (failures->len) {
-		fprintf(stderr, "wenshu: RENDER FAILED — the pages in %s are stale (see STALE.txt):\n%s", ws_cli_safe(r->out_dir),
-		        ws_cli_safe(failures->str));
+		/* The reasons were printed as they came; STALE.txt keeps them. */
+		fprintf(stderr, "wenshu: RENDER FAILED — %s; the pages in %s are stale (see STALE.txt)\n",
+		        s->load_failed ? "the layout or data has errors" : "a group failed", ws_cli_safe(r->out_dir));
 		mark_stale(r, failures->str);
 		r->status = s->load_failed ? ws_cli_exit_status(WS_EINPUT) : 1;
 	} else {
@@ -164,8 +165,7 @@ int ws_cli_preview_files(ws_pv_session *s, const char *out_dir, double dpi, bool
 {
 	files_run r = {.s = s, .out_dir = g_strdup(out_dir), .dpi = dpi};
 	r.written = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_strfreev);
-	if (g_mkdir_with_parents(out_dir, 0777) != 0) {
-		fprintf(stderr, "wenshu: cannot create %s: %s\n", ws_cli_safe(out_dir), g_strerror(errno));
+	if (ws_cli_make_folder(out_dir) != 0) {
 		g_hash_table_destroy(r.written);
 		g_free(r.out_dir);
 		return 3;

@@ -4,11 +4,13 @@
  *   wenshu check   LAYOUT|KIND [--data FILE]
  *   wenshu packet  --data FILE [-o DIR]
  *   wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch]
- *   wenshu list    [kinds|layouts|plugins|fonts|filters]
+ *   wenshu list    [kinds|forms|layouts|plugins|fonts|filters]
  *   wenshu schema  layout|data
  *
- * Exit status: 0 success, 1 the input has problems (reported), 2 the
- * command line is wrong, 3 an internal or I/O failure, 4 interrupted.
+ * Exit status (README, report.h): 0 success, 1 the input has problems
+ * (reported), 2 the command line is wrong (including a named file that
+ * does not exist, an unknown kind or topic), 3 I/O or internal failure
+ * (a file that exists but cannot be read or written), 4 interrupted.
  * This is the only place that prints or exits; the library reports.
  */
 #include <errno.h>
@@ -21,6 +23,7 @@
 
 #include "commands.h"
 #include "report.h"
+#include "suggest.h"
 #include "ws-config.h"
 
 static const char usage_text[] =
@@ -33,11 +36,25 @@ static const char usage_text[] =
 	"  check   LAYOUT|KIND [--data FILE] check a layout, and the data against it\n"
 	"  packet  --data FILE [-o DIR]      the mailing packet of each group's route\n"
 	"  preview LAYOUT|KIND --data FILE   look at the pages: PNGs (--watch), a live page (--serve), a sheet (--sheet)\n"
-	"  list    [kinds|layouts|plugins|fonts|filters]\n"
+	"  list    [kinds|forms|layouts|plugins|fonts|filters]\n"
 	"  schema  layout|data               the JSON Schema of layout or data files, for editors\n"
 	"\n"
 	"Run 'wenshu COMMAND --help' for a command's options.\n"
-	"Exit status: 0 success, 1 input problems, 2 usage, 3 internal or I/O failure, 4 interrupted.\n";
+	"Exit status: 0 success, 1 input problems, 2 usage (also a missing file, an unknown kind),\n"
+	"3 a file that cannot be read or written, 4 interrupted.\n";
+
+/* The subcommands, one line each (commands.h). */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{"render", ws_cli_render},
+	{"check", ws_cli_check},
+	{"packet", ws_cli_packet},
+	{"preview", ws_cli_preview},
+	{"list", ws_cli_list},
+	{"schema", ws_cli_schema},
+};
 
 static void on_signal(int sig)
 {
@@ -63,7 +80,11 @@ static int finish_stdout(int status)
 static int dispatch(int argc, char **argv)
 {
 	if (argc < 2) {
-		fputs(usage_text, stderr);
+		GString *list = g_string_new(NULL);
+		for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+			g_string_append_printf(list, "%s%s", i ? ", " : "", commands[i].name);
+		fprintf(stderr, "wenshu: give a command: %s (see 'wenshu --help')\n", list->str);
+		g_string_free(list, TRUE);
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -85,21 +106,18 @@ static int dispatch(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 
-	int sub_argc = argc - 1;
-	char **sub_argv = argv + 1;
-	if (strcmp(cmd, "render") == 0)
-		return ws_cli_render(sub_argc, sub_argv);
-	if (strcmp(cmd, "check") == 0)
-		return ws_cli_check(sub_argc, sub_argv);
-	if (strcmp(cmd, "packet") == 0)
-		return ws_cli_packet(sub_argc, sub_argv);
-	if (strcmp(cmd, "preview") == 0)
-		return ws_cli_preview(sub_argc, sub_argv);
-	if (strcmp(cmd, "list") == 0)
-		return ws_cli_list(sub_argc, sub_argv);
-	if (strcmp(cmd, "schema") == 0)
-		return ws_cli_schema(sub_argc, sub_argv);
-	fprintf(stderr, "wenshu: unknown command '%s'\n\n%s", ws_cli_safe(cmd), usage_text);
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	const char *names[G_N_ELEMENTS(commands)];
+	for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+		names[i] = commands[i].name;
+	const char *hint = ws_suggest(cmd, names, G_N_ELEMENTS(names));
+	if (hint)
+		fprintf(stderr, "wenshu: unknown command '%s' (did you mean '%s'?)\n", ws_cli_safe(cmd), hint);
+	else
+		fprintf(stderr, "wenshu: unknown command '%s'\n", ws_cli_safe(cmd));
+	fprintf(stderr, "wenshu: usage: wenshu COMMAND [OPTIONS]; the commands: 'wenshu --help'\n");
 	return 2;
 }
 

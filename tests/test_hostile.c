@@ -464,7 +464,7 @@ Test(hostile, dpi_out_of_range_is_usage_error)
 	int rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "100000", NULL},
 	             tmp, slow(10), &err, NULL);
 	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	assert_line(err, "wenshu render: --dpi must be between 10 and 2400");
+	assert_line(err, "wenshu: --dpi must be between 10 and 2400");
 	g_free(err);
 	rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "nan", NULL}, tmp,
 	         slow(10), &err, NULL);
@@ -557,7 +557,7 @@ Test(hostile, two_groups_one_file_refused_before_writing)
 	char *err = NULL;
 	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
 	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("wenshu render: two groups would be written to the same file %s/out/a_b.pdf (group G001)", tmp);
+	char *want = g_strdup_printf("wenshu: two groups would be written to the same file %s/out/a_b.pdf (group G001)", tmp);
 	assert_line(err, want);
 	g_free(want);
 	g_free(err);
@@ -589,7 +589,7 @@ Test(hostile, output_onto_data_file_refused)
 	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "--merge", data, NULL}, tmp, slow(30), &err,
 	             NULL);
 	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("wenshu render: --merge would overwrite an input file: %s", data);
+	char *want = g_strdup_printf("wenshu: --merge would overwrite an input file: %s", data);
 	assert_line(err, want);
 	g_free(want);
 	g_free(err);
@@ -599,7 +599,7 @@ Test(hostile, output_onto_data_file_refused)
 	char *out = g_build_filename(tmp, "{group.group_id}.pdf", NULL);
 	rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
 	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	want = g_strdup_printf("wenshu render: %s: the output would overwrite an input file", link);
+	want = g_strdup_printf("wenshu: %s: the output would overwrite an input file", link);
 	assert_line(err, want);
 	g_free(want);
 	gsize len1;
@@ -1283,7 +1283,7 @@ Test(hostile, interrupted_check_exits_4, .timeout = 600)
 	char *err = NULL;
 	int rc = finish(&c, slow(30), &err, NULL);
 	cr_assert_eq(rc, 4, "status %d; stderr:\n%s", rc, err);
-	assert_line(err, "wenshu check: interrupted; not every group was checked");
+	assert_line(err, "wenshu: check interrupted; not every group was checked");
 	cr_assert_null(strstr(err, "G1999: "), "the check stopped:\n%s", err);
 	g_free(err);
 	g_free(data);
@@ -1509,7 +1509,7 @@ static void interrupt_one_group(const char *command)
 		g_free(names);
 		g_free(outdir);
 	} else {
-		assert_line(err, "wenshu check: interrupted; not every group was checked");
+		assert_line(err, "wenshu: check interrupted; not every group was checked");
 	}
 	g_free(err);
 	g_free(out);

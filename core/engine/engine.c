@@ -236,7 +236,9 @@ int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *
 		if (!g_file_test(arg, G_FILE_TEST_IS_REGULAR)) {
 			ws_diag_add(diags, WS_SEVERITY_ERROR, (ws_loc){g_intern_string(arg), 0, 0}, NULL, NULL,
 			            "no such layout file");
-			return WS_EIO;
+			/* A name typed on the command line: a usage error (exit 2),
+			 * like an unknown kind. */
+			return WS_EUSAGE;
 		}
 		*path = g_strdup(arg);
 		return WS_OK;

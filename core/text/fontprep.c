@@ -503,8 +503,13 @@ int ws_fontprep_apply(ws_fontprep *p, FcConfig *config, const char *const *famil
 		}
 		FcFontSet *fs = FcFontList(config, pat, os);
 		FcPatternDestroy(pat);
+		/* Only a note: preparing is an optimisation, and whether a missing
+		 * family matters depends on the layout, which says so itself
+		 * (ws_engine_report_layout_fonts) — a layout that never uses
+		 * FangSong hears nothing about it. */
 		if (!fs || fs->nfont == 0)
-			warn(diags, "no font of family '%s' is installed; nothing to prepare", *fam);
+			ws_diag_add(diags, WS_SEVERITY_NOTE, WS_LOC_NONE, "fontprep", NULL,
+			            "no font of family '%s' is installed; nothing to prepare", *fam);
 		for (int i = 0; fs && i < fs->nfont; i++) {
 			FcChar8 *file = NULL;
 			int index = 0;

@@ -23,7 +23,7 @@ _wenshu()
 	esac
 	case $cmd in
 	list)
-		COMPREPLY=($(compgen -W "kinds layouts plugins fonts filters" -- "$cur")); return ;;
+		COMPREPLY=($(compgen -W "kinds forms layouts plugins fonts filters" -- "$cur")); return ;;
 	render|check|preview)
 		if [[ $cur == -* ]]; then
 			local opts="--data --output --help"
