@@ -94,7 +94,7 @@ typedef struct cli_case {
 
 static const cli_case cases[] = {
 	/* the command itself */
-	{"no command", {NULL}, 2, "wenshu: give a command: render, check, packet, preview, list", NULL, false},
+	{"no command", {NULL}, 2, "wenshu: give a command: render, check, packet, preview, list, schema", NULL, false},
 	{"unknown command", {"rendr", NULL}, 2, "wenshu: unknown command 'rendr' (did you mean 'render'?)", NULL, false},
 	{"--help", {"--help", NULL}, 0, NULL, "Usage: wenshu COMMAND", false},
 	/* render */
@@ -170,6 +170,12 @@ static const cli_case cases[] = {
 	 false},
 	{"list: two topics", {"list", "kinds", "fonts", NULL}, 2, "wenshu: give at most one topic", NULL, false},
 	{"list: --help", {"list", "--help", NULL}, 0, NULL, "wenshu list", false},
+	/* schema (cli/schema.c) */
+	{"schema: no args", {"schema", NULL}, 2, "wenshu: schema needs one topic: layout or data", NULL, false},
+	{"schema: bad option", {"schema", "--bogus", NULL}, 2, "wenshu: unknown schema '--bogus'", NULL, false},
+	{"schema: unknown topic", {"schema", "layot", NULL}, 2, "wenshu: unknown schema 'layot' (did you mean 'layout'?)",
+	 NULL, false},
+	{"schema: --help", {"schema", "--help", NULL}, 0, NULL, "wenshu schema", false},
 };
 
 static char *at(const char *s, const char *dir)
