@@ -250,12 +250,21 @@ static cairo_surface_t *pdf_surface_new(ws_atomic_file *f, const ws_document *fi
 	return s;
 }
 
+static bool pdf_paint_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+	(void)self;
+	return ws_fasttext_show_line(cr, line, x, y);
+}
+
+/* PDF text is drawn against small twins of the fonts (fasttext.h). */
+static const ws_text_painter pdf_painter = {pdf_paint_line, NULL};
+
 /* Draws one page; returns the context's status. */
 static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *r)
 {
 	/* must precede any drawing on the page */
 	cairo_pdf_surface_set_size(s, r->width, r->height);
-	ws_document_draw_page(r->doc, r->page, cr);
+	ws_document_draw_page_with(r->doc, r->page, cr, &pdf_painter);
 	cairo_show_page(cr);
 	return cairo_status(cr);
 }

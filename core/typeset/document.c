@@ -2,11 +2,22 @@
 #include "document.h"
 
 #include <glib.h>
+#include <pango/pangocairo.h>
 
 #include "ws-config.h"
 
 #define WS_DEFAULT_CREATOR "wenshu " WS_VERSION
 
+/* Text: lines of one laid-out paragraph (ws_document_add_text). */
+typedef struct ws_text {
+	PangoLayout *layout; /* owned reference */
+	int n;               /* lines drawn */
+	int *lines;          /* owned: line indices */
+	double *x, *y;       /* owned: pt, line origin at the baseline */
+	ws_color color;
+} ws_text;
+
+/* `draw` NULL: a text op, `data` is a ws_text (owned via doc->texts). */
 typedef struct ws_op {
 	ws_draw_fn draw;
 	void *data;          /* owned; freed with free_data */
@@ -24,7 +35,18 @@ struct ws_document {
 	GArray *runs;          /* of ws_text_run; run.text lives in `text` */
 	GStringChunk *text;    /* owns every run's and record's strings; freed at once */
 	GArray *records;       /* of ws_record; strings live in `text` */
+	GPtrArray *texts;      /* of ws_text, owned, in the order added */
 };
+
+static void text_free(void *data)
+{
+	ws_text *t = data;
+	g_object_unref(t->layout);
+	g_free(t->lines);
+	g_free(t->x);
+	g_free(t->y);
+	g_free(t);
+}
 
 static void meta_clear(ws_document_meta *m)
 {
@@ -43,6 +65,7 @@ ws_document *ws_document_new(const ws_document_meta *meta)
 	doc->runs = g_array_new(FALSE, FALSE, sizeof(ws_text_run));
 	doc->text = g_string_chunk_new(1024);
 	doc->records = g_array_new(FALSE, FALSE, sizeof(ws_record));
+	doc->texts = g_ptr_array_new_with_free_func(text_free);
 	ws_document_set_meta(doc, meta);
 	return doc;
 }
@@ -65,6 +88,7 @@ void ws_document_free(ws_document *doc)
 	g_array_free(doc->pages, TRUE);
 	g_array_free(doc->runs, TRUE);
 	g_array_free(doc->records, TRUE);
+	g_ptr_array_free(doc->texts, TRUE);
 	g_string_chunk_free(doc->text);
 	meta_clear(&doc->meta);
 	g_free(doc);
@@ -93,6 +117,38 @@ void ws_document_add_op(ws_document *doc, size_t page, ws_draw_fn draw, void *da
 		p->ops = g_array_sized_new(FALSE, FALSE, sizeof(ws_op), 32);
 	ws_op op = {draw, data, free_data};
 	g_array_append_val(p->ops, op);
+}
+
+void ws_document_add_text(ws_document *doc, size_t page, PangoLayout *layout, int n, const int *lines,
+                          const double *x, const double *y, ws_color color)
+{
+	if (page >= doc->pages->len || !layout || n <= 0)
+		return;
+	ws_text *t = g_new0(ws_text, 1);
+	t->layout = g_object_ref(layout);
+	t->n = n;
+	t->lines = g_memdup2(lines, sizeof *lines * (size_t)n);
+	t->x = g_memdup2(x, sizeof *x * (size_t)n);
+	t->y = g_memdup2(y, sizeof *y * (size_t)n);
+	t->color = color;
+	g_ptr_array_add(doc->texts, t);
+	ws_page *p = &g_array_index(doc->pages, ws_page, page);
+	if (!p->ops)
+		p->ops = g_array_sized_new(FALSE, FALSE, sizeof(ws_op), 32);
+	ws_op op = {NULL, t, NULL};
+	g_array_append_val(p->ops, op);
+}
+
+size_t ws_document_text_count(const ws_document *doc)
+{
+	return doc->texts->len;
+}
+
+PangoLayout *ws_document_text_layout(const ws_document *doc, size_t i)
+{
+	if (i >= doc->texts->len)
+		return NULL;
+	return ((ws_text *)g_ptr_array_index(doc->texts, i))->layout;
 }
 
 void ws_document_add_text_run(ws_document *doc, size_t page, ws_rect box, const char *text)
@@ -144,7 +200,27 @@ void ws_document_page_size(const ws_document *doc, size_t page, double *width, d
 		*height = h;
 }
 
+static void draw_text(cairo_t *cr, const ws_text *t, const ws_text_painter *painter)
+{
+	cairo_save(cr);
+	cairo_set_source_rgba(cr, t->color.r, t->color.g, t->color.b, t->color.a);
+	for (int i = 0; i < t->n; i++) {
+		PangoLayoutLine *line = pango_layout_get_line_readonly(t->layout, t->lines[i]);
+		if (painter && painter->paint_line(painter->self, cr, line, t->x[i], t->y[i]))
+			continue;
+		cairo_move_to(cr, t->x[i], t->y[i]);
+		pango_cairo_show_layout_line(cr, line);
+	}
+	cairo_restore(cr);
+}
+
 void ws_document_draw_page(const ws_document *doc, size_t page, cairo_t *cr)
+{
+	ws_document_draw_page_with(doc, page, cr, NULL);
+}
+
+void ws_document_draw_page_with(const ws_document *doc, size_t page, cairo_t *cr,
+                                const ws_text_painter *painter)
 {
 	if (page >= doc->pages->len)
 		return;
@@ -156,7 +232,10 @@ void ws_document_draw_page(const ws_document *doc, size_t page, cairo_t *cr)
 	cairo_save(cr);
 	for (guint i = 0; i < p->ops->len; i++) {
 		const ws_op *op = &g_array_index(p->ops, ws_op, i);
-		op->draw(cr, op->data);
+		if (op->draw)
+			op->draw(cr, op->data);
+		else
+			draw_text(cr, op->data, painter);
 	}
 	cairo_restore(cr);
 }

@@ -2,7 +2,10 @@
  * Cairo surface (PDF, PNG, SVG) without typesetting again.
  *
  * The typesetter appends drawing operations to pages; the output module
- * replays them.  All coordinates are points (1/72 in), origin top-left.
+ * replays them.  Text is a typed operation (ws_document_add_text): the
+ * typesetter says which lines of which laid-out paragraph go where, and the
+ * output chooses how a line is painted (ws_text_painter: the PDF writer
+ * draws against its font twins, PNG and SVG let Pango draw).  All coordinates are points (1/72 in), origin top-left.
  * A document also records every text run it draws (page, position, text)
  * so tests and `wenshu check` can inspect what landed where.
  *
@@ -17,6 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <cairo.h>
+#include <pango/pango.h>
 #include "common.h"
 
 #ifdef __cplusplus
@@ -83,6 +87,27 @@ WS_EXPORT size_t ws_document_add_page(ws_document *doc, double width, double hei
  * with `free_data` (may be NULL). */
 WS_EXPORT void ws_document_add_op(ws_document *doc, size_t page, ws_draw_fn draw,
                                   void *data, ws_free_fn free_data);
+/* Appends text to `page`: lines lines[0..n) of `layout` (a reference is
+ * taken), line k with its origin (left end of the baseline) at (x[k], y[k])
+ * pt, in `color`.  The arrays are copied. */
+WS_EXPORT void ws_document_add_text(ws_document *doc, size_t page, PangoLayout *layout, int n,
+                                    const int *lines, const double *x, const double *y, ws_color color);
+/* The laid-out paragraphs of the document's text, in the order they were
+ * added (an output that prepares fonts reads them before drawing).
+ * Borrowed, valid while the document lives; NULL past the end. */
+WS_EXPORT size_t ws_document_text_count(const ws_document *doc);
+WS_EXPORT PangoLayout *ws_document_text_layout(const ws_document *doc, size_t i);
+
+/* How an output paints a line of text.  `paint_line` draws `line` with its
+ * origin at (x, y) as pango_cairo_show_layout_line() would after
+ * cairo_move_to(cr, x, y), the source colour already set, and returns true;
+ * or returns false having drawn nothing, and the document lets Pango draw
+ * the line. */
+typedef struct ws_text_painter {
+	bool (*paint_line)(void *self, cairo_t *cr, PangoLayoutLine *line, double x, double y);
+	void *self;
+} ws_text_painter;
+
 /* Records a placed text run (copied). */
 WS_EXPORT void ws_document_add_text_run(ws_document *doc, size_t page, ws_rect box,
                                         const char *text);
@@ -96,8 +121,12 @@ WS_EXPORT const ws_record *ws_document_record_at(const ws_document *doc, size_t 
 WS_EXPORT size_t ws_document_page_count(const ws_document *doc);
 WS_EXPORT void ws_document_page_size(const ws_document *doc, size_t page,
                                      double *width, double *height);
-/* Draws every op of `page` onto `cr` (user space in points). */
+/* Draws every op of `page` onto `cr` (user space in points); text is
+ * drawn by Pango. */
 WS_EXPORT void ws_document_draw_page(const ws_document *doc, size_t page, cairo_t *cr);
+/* The same, with text lines offered to `painter` first (NULL: Pango). */
+WS_EXPORT void ws_document_draw_page_with(const ws_document *doc, size_t page, cairo_t *cr,
+                                          const ws_text_painter *painter);
 
 WS_EXPORT const ws_document_meta *ws_document_get_meta(const ws_document *doc);
 /* Replaces the metadata (strings copied). */

@@ -13,42 +13,6 @@
 #include "wslimits.h"
 
 
-/* ------------------------------------------------------------ draw ops */
-
-typedef struct text_op {
-	PangoLayout *layout; /* owned reference */
-	int n;               /* lines drawn */
-	int *lines;          /* line indices */
-	double *x, *y;       /* pt: line origin at the baseline */
-	ws_color color;
-} text_op;
-
-static void text_op_draw(cairo_t *cr, void *data)
-{
-	text_op *op = data;
-	cairo_save(cr);
-	cairo_set_source_rgba(cr, op->color.r, op->color.g, op->color.b, op->color.a);
-	for (int i = 0; i < op->n; i++) {
-		PangoLayoutLine *line = pango_layout_get_line_readonly(op->layout, op->lines[i]);
-		/* PDF: drawn against a small twin of each font (fasttext.h). */
-		if (ws_fasttext_show_line(cr, line, op->x[i], op->y[i]))
-			continue;
-		cairo_move_to(cr, op->x[i], op->y[i]);
-		pango_cairo_show_layout_line(cr, line);
-	}
-	cairo_restore(cr);
-}
-
-static void text_op_free(void *data)
-{
-	text_op *op = data;
-	g_object_unref(op->layout);
-	g_free(op->lines);
-	g_free(op->x);
-	g_free(op->y);
-	g_free(op);
-}
-
 double ws_flow_line_pitch(const ws_flow *t, const ws_style *st, double size)
 {
 	if (st->grid && t->l->grid_lines > 0)
@@ -285,27 +249,27 @@ void ws_flow_place_lines(ws_flow *t, PangoLayout *lay, const ws_line_info *li, i
 {
 	if (last <= first)
 		return;
-	text_op *op = g_new0(text_op, 1);
-	op->layout = g_object_ref(lay);
 	ws_fasttext_note_layout(lay);
-	op->n = last - first;
-	op->lines = g_new(int, op->n);
-	op->x = g_new(double, op->n);
-	op->y = g_new(double, op->n);
-	op->color = color;
+	int n = last - first;
+	int *lines = g_new(int, n);
+	double *xs = g_new(double, n), *ys = g_new(double, n);
 	double shift = li[first].top;
 	for (int i = first; i < last; i++) {
 		int k = i - first;
-		op->lines[k] = i;
-		op->x[k] = x + li[i].x;
-		op->y[k] = top + li[i].baseline - shift;
+		lines[k] = i;
+		xs[k] = x + li[i].x;
+		ys[k] = top + li[i].baseline - shift;
 		PangoRectangle ext;
 		pango_layout_line_get_extents(pango_layout_get_line_readonly(lay, i), NULL, &ext);
 		record_line_text(t, lay, i,
 		                 (ws_rect){x + li[i].x + WS_PT(ext.x), top + li[i].top - shift, WS_PT(ext.width), li[i].height},
-		                 op->y[k], pc);
+		                 ys[k], pc);
 	}
-	ws_document_add_op(t->doc, t->page, text_op_draw, op, text_op_free);
+	/* A typed text op: the output decides how its lines are painted. */
+	ws_document_add_text(t->doc, t->page, lay, n, lines, xs, ys, color);
+	g_free(lines);
+	g_free(xs);
+	g_free(ys);
 }
 
 char **ws_flow_split_paragraphs(const char *text)
