@@ -30,6 +30,7 @@ static int write_group_packet(ws_engine *engine, const ws_packets *packets, cons
 		char *pdf = g_strdup_printf("%s/%s.pdf", dir, name);
 		char *png = g_strdup_printf("%s/%s.png", dir, name);
 		ws_output_options oo = WS_OUTPUT_OPTIONS_INIT;
+		oo.twins = ws_engine_twins(engine);
 		worst = ws_output_write((ws_document *const *)docs, n_docs, pdf, &oo, d);
 		oo.format = WS_FORMAT_PNG;
 		oo.dpi = dpi;

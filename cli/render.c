@@ -221,6 +221,9 @@ int ws_cli_render(int argc, char **argv)
 	status = 3;
 	if (ws_cli_engine_open(&engine, !no_fontprep) != WS_OK)
 		goto out;
+	/* PDFs draw their text with the engine's font twins (twins.h). */
+	for (size_t i = 0; i < n_oo; i++)
+		oo[i].twins = ws_engine_twins(engine);
 	ws_diags *d = ws_diags_new();
 	int rc = ws_engine_load_layout(engine, argv[1], &layout, d);
 	/* Fallbacks of the font roles this layout uses, and of no other. */

@@ -1,4 +1,4 @@
-/* Fast text (fasttext.h): PDFs drawn against the small font twins must be
+/* Fast text (twins.h, pdf-text.h): PDFs drawn against the small font twins must be
  * the PDFs Pango's own drawing gives — same extracted text, same glyph
  * boxes, same fonts, same PNG pixels — and the twins must actually be used
  * and stop growing once a document's glyphs are in. */
@@ -15,7 +15,7 @@
 
 #include "data.h"
 #include "engine.h"
-#include "fasttext.h"
+#include "twins.h"
 #include "output.h"
 #include "support.h"
 
@@ -25,6 +25,15 @@ static ws_dataset *data;
 static char *dir;
 
 static void teardown(void);
+
+/* PDF output drawn with the engine's twins, as the command line does. */
+static const ws_output_options *pdf_opts(void)
+{
+	static ws_output_options o;
+	o = (ws_output_options)WS_OUTPUT_OPTIONS_INIT;
+	o.twins = ws_engine_twins(engine);
+	return &o;
+}
 
 /* Criterion may run the suite's and the test's .init both: start clean. */
 static void open_engine(bool prepared)
@@ -43,7 +52,7 @@ static void open_engine(bool prepared)
 	/* Twins saved by other tests would spare this one its builds. */
 	char *twins = g_build_filename(dir, "twins", NULL);
 	cr_assert_eq(g_mkdir(twins, 0700), 0);
-	ws_fasttext_set_cache_dir(twins);
+	ws_twins_set_cache_dir(ws_engine_twins(engine), twins);
 	g_free(twins);
 }
 
@@ -80,7 +89,9 @@ static char *render(bool fast, const char *name, const ws_output_options *oo)
 	ws_document *doc = NULL;
 	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, d), WS_OK);
 	char *path = g_build_filename(dir, name, NULL);
-	cr_assert_eq(ws_output_write(&doc, 1, path, oo, d), WS_OK);
+	ws_output_options o = oo ? *oo : *pdf_opts();
+	o.twins = ws_engine_twins(engine);
+	cr_assert_eq(ws_output_write(&doc, 1, path, &o, d), WS_OK);
 	ws_document_free(doc);
 	ws_diags_free(d);
 	return path;
@@ -206,15 +217,15 @@ static gsize file_size(const char *path)
 Test(fasttext, pdf_reads_the_same_both_ways)
 {
 	unsigned int faces0, builds0;
-	ws_fasttext_stats(&faces0, &builds0, NULL);
+	ws_twins_stats(ws_engine_twins(engine), &faces0, &builds0, NULL);
 	char *slow = render(false, "slow.pdf", NULL);
 	unsigned int builds_after_slow;
-	ws_fasttext_stats(NULL, &builds_after_slow, NULL);
+	ws_twins_stats(ws_engine_twins(engine), NULL, &builds_after_slow, NULL);
 	cr_assert_eq(builds_after_slow, builds0, "WENSHU_FAST_TEXT=0 builds no twin");
 
 	char *fast = render(true, "fast.pdf", NULL);
 	unsigned int faces, builds, glyphs;
-	ws_fasttext_stats(&faces, &builds, &glyphs);
+	ws_twins_stats(ws_engine_twins(engine), &faces, &builds, &glyphs);
 	cr_assert_geq(faces, 4, "a twin per CJK face on the page");
 	cr_assert_gt(builds, builds0, "the fast path built twins");
 	cr_assert_gt(glyphs, 100);
@@ -232,15 +243,74 @@ Test(fasttext, pdf_reads_the_same_both_ways)
 	g_free(fast);
 }
 
+/* Twins are the engine's, not the process's: a PDF written without them
+ * is drawn by Pango and builds nothing, and a second engine's renders do
+ * not touch the first engine's twins. */
+Test(fasttext, twins_belong_to_the_engine)
+{
+	g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
+	ws_twins *mine = ws_engine_twins(engine);
+	cr_assert_not_null(mine);
+	unsigned int builds0;
+	ws_twins_stats(mine, NULL, &builds0, NULL);
+
+	ws_document *doc = NULL;
+	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, NULL), WS_OK);
+	char *plain = g_build_filename(dir, "no-twins.pdf", NULL);
+	ws_output_options none = WS_OUTPUT_OPTIONS_INIT;
+	cr_assert_null(none.twins);
+	cr_assert_eq(ws_output_write(&doc, 1, plain, &none, NULL), WS_OK);
+	/* A caller built against version 1 of the options gets Pango too. */
+	struct {
+		unsigned int version;
+		ws_format format;
+		double dpi;
+	} v1 = {1, WS_FORMAT_PDF, 150.0};
+	char *old = g_build_filename(dir, "v1.pdf", NULL);
+	cr_assert_eq(ws_output_write(&doc, 1, old, (const ws_output_options *)&v1, NULL), WS_OK);
+	unsigned int builds;
+	ws_twins_stats(mine, NULL, &builds, NULL);
+	cr_assert_eq(builds, builds0, "no twins in the options, no twin built");
+
+	ws_engine_options eo = WS_ENGINE_OPTIONS_INIT;
+	ws_engine *other = NULL;
+	cr_assert_eq(ws_engine_new(&other, &eo, NULL), WS_OK);
+	cr_assert_neq(ws_engine_twins(other), mine);
+	char *twins2 = g_build_filename(dir, "twins2", NULL);
+	cr_assert_eq(g_mkdir(twins2, 0700), 0);
+	ws_twins_set_cache_dir(ws_engine_twins(other), twins2);
+	ws_document *doc2 = NULL;
+	cr_assert_eq(ws_engine_render(other, layout, ws_dataset_group(data, 0), &doc2, NULL), WS_OK);
+	char *theirs = g_build_filename(dir, "other-engine.pdf", NULL);
+	ws_output_options oo = WS_OUTPUT_OPTIONS_INIT;
+	oo.twins = ws_engine_twins(other);
+	cr_assert_eq(ws_output_write(&doc2, 1, theirs, &oo, NULL), WS_OK);
+	unsigned int other_faces = 0;
+	ws_twins_stats(ws_engine_twins(other), &other_faces, NULL, NULL);
+	cr_assert_geq(other_faces, 4, "the other engine's twins drew its PDF");
+	ws_twins_stats(mine, NULL, &builds, NULL);
+	cr_assert_eq(builds, builds0, "the other engine's render left these twins alone");
+	ws_document_free(doc2);
+	ws_engine_free(other);
+
+	assert_same_pdf_reading(plain, theirs, true);
+	assert_same_pdf_reading(plain, old, true);
+	ws_document_free(doc);
+	g_free(plain);
+	g_free(old);
+	g_free(theirs);
+	g_free(twins2);
+}
+
 Test(fasttext, twins_stop_growing)
 {
 	char *first = render(true, "one.pdf", NULL);
 	unsigned int builds;
-	ws_fasttext_stats(NULL, &builds, NULL);
+	ws_twins_stats(ws_engine_twins(engine), NULL, &builds, NULL);
 	/* Same glyphs again: no rebuild, and the same file. */
 	char *second = render(true, "two.pdf", NULL);
 	unsigned int again;
-	ws_fasttext_stats(NULL, &again, NULL);
+	ws_twins_stats(ws_engine_twins(engine), NULL, &again, NULL);
 	cr_assert_eq(again, builds, "no rebuild for glyphs already in the twins");
 	cr_assert_eq(file_size(first), file_size(second));
 
@@ -255,10 +325,10 @@ Test(fasttext, twins_stop_growing)
 	cr_assert_eq(ws_data_load_file(&other, yaml_path, d), WS_OK);
 	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(other, 0), &doc, d), WS_OK);
 	char *pdf = g_build_filename(dir, "other.pdf", NULL);
-	cr_assert_eq(ws_output_write(&doc, 1, pdf, NULL, d), WS_OK);
+	cr_assert_eq(ws_output_write(&doc, 1, pdf, pdf_opts(), d), WS_OK);
 	ws_document_free(doc);
 	unsigned int grown;
-	ws_fasttext_stats(NULL, &grown, NULL);
+	ws_twins_stats(ws_engine_twins(engine), NULL, &grown, NULL);
 	cr_assert_gt(grown, again, "new glyphs rebuild the twins");
 	char *text = wst_pdftotext(pdf, false);
 	cr_assert(strstr(text, "贾测试") && strstr(text, "某某省示例学术交流团（虚构）"), "%s", text);
@@ -281,7 +351,7 @@ Test(fasttext, merged_pdf_reads_the_same)
 		for (int i = 0; i < 3; i++)
 			cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(data, 0), &docs[i], NULL), WS_OK);
 		paths[mode] = g_build_filename(dir, mode ? "merged-fast.pdf" : "merged-slow.pdf", NULL);
-		cr_assert_eq(ws_output_write(docs, 3, paths[mode], NULL, NULL), WS_OK);
+		cr_assert_eq(ws_output_write(docs, 3, paths[mode], pdf_opts(), NULL), WS_OK);
 		for (int i = 0; i < 3; i++)
 			ws_document_free(docs[i]);
 	}
@@ -368,10 +438,10 @@ static void render_sample(void *arg, void *out)
 	ws_document *doc = NULL;
 	g_setenv("WENSHU_FAST_TEXT", "1", TRUE);
 	r->ok = ws_engine_render(engine, layout, ws_dataset_group(data, 0), &doc, NULL) == WS_OK &&
-	        ws_output_write(&doc, 1, arg, NULL, NULL) == WS_OK;
+	        ws_output_write(&doc, 1, arg, pdf_opts(), NULL) == WS_OK;
 	ws_document_free(doc);
-	ws_fasttext_stats(NULL, &r->builds, NULL);
-	r->loads = ws_fasttext_cache_loads();
+	ws_twins_stats(ws_engine_twins(engine), NULL, &r->builds, NULL);
+	r->loads = ws_twins_cache_loads(ws_engine_twins(engine));
 }
 
 static run_result run_in_child(const char *pdf)
@@ -385,12 +455,12 @@ static run_result run_in_child(const char *pdf)
 static GPtrArray *twin_files(void)
 {
 	GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-	GDir *d = g_dir_open(ws_fasttext_cache_dir(), 0, NULL);
+	GDir *d = g_dir_open(ws_twins_cache_dir(ws_engine_twins(engine)), 0, NULL);
 	cr_assert_not_null(d);
 	const char *name;
 	while ((name = g_dir_read_name(d)))
 		if (g_str_has_prefix(name, "twin-") && g_str_has_suffix(name, ".bin"))
-			g_ptr_array_add(files, g_build_filename(ws_fasttext_cache_dir(), name, NULL));
+			g_ptr_array_add(files, g_build_filename(ws_twins_cache_dir(ws_engine_twins(engine)), name, NULL));
 	g_dir_close(d);
 	g_ptr_array_sort(files, (GCompareFunc)g_strcmp0);
 	return files;
@@ -440,8 +510,8 @@ Test(fasttext, twins_are_kept_between_runs)
 	g_free(bytes);
 	/* The twin of a face file that is gone goes when a twin is saved;
 	 * a file that is not a twin stays. */
-	char *orphan = g_build_filename(ws_fasttext_cache_dir(), "twin-0000.bin", NULL);
-	char *stranger = g_build_filename(ws_fasttext_cache_dir(), "twin-1111.bin", NULL);
+	char *orphan = g_build_filename(ws_twins_cache_dir(ws_engine_twins(engine)), "twin-0000.bin", NULL);
+	char *stranger = g_build_filename(ws_twins_cache_dir(ws_engine_twins(engine)), "twin-1111.bin", NULL);
 	const char id[] = "1|x|/nonexistent/font.otf|1|1.000000000|0|1";
 	GByteArray *b = g_byte_array_new();
 	guint32 n = GUINT32_TO_LE((guint32)strlen(id));
@@ -470,7 +540,7 @@ Test(fasttext, twins_are_kept_between_runs)
 	 * opened for reading: no hang, that face is built again. */
 	cr_assert_eq(g_unlink(files->pdata[3]), 0);
 	cr_assert_eq(mkfifo(files->pdata[3], 0600), 0);
-	char *fifo = g_build_filename(ws_fasttext_cache_dir(), "twin-fifo.bin", NULL);
+	char *fifo = g_build_filename(ws_twins_cache_dir(ws_engine_twins(engine)), "twin-fifo.bin", NULL);
 	cr_assert_eq(mkfifo(fifo, 0600), 0);
 	char *fifth = g_build_filename(dir, "fifth.pdf", NULL);
 	run_result r5 = run_in_child(fifth);
@@ -495,7 +565,7 @@ static char *render_group(const ws_dataset *ds, size_t i, const char *name)
 	ws_document *doc = NULL;
 	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(ds, i), &doc, NULL), WS_OK);
 	char *path = g_build_filename(dir, name, NULL);
-	cr_assert_eq(ws_output_write(&doc, 1, path, NULL, NULL), WS_OK);
+	cr_assert_eq(ws_output_write(&doc, 1, path, pdf_opts(), NULL), WS_OK);
 	ws_document_free(doc);
 	return path;
 }
@@ -536,14 +606,14 @@ static void assert_same_pixels(const char *pdf_a, const char *pdf_b)
 Test(fasttext, dense_twins_draw_what_the_batch_expects)
 {
 	char *plain = render(true, "plain.pdf", NULL);
-	cr_assert_eq(ws_fasttext_dense_builds(), 0, "no expectation, no dense twin");
+	cr_assert_eq(ws_twins_dense_builds(ws_engine_twins(engine)), 0, "no expectation, no dense twin");
 
 	ws_engine_expect_data(engine, data);
 	char *dense = render(true, "dense.pdf", NULL);
 	unsigned int faces, builds;
-	ws_fasttext_stats(&faces, &builds, NULL);
+	ws_twins_stats(ws_engine_twins(engine), &faces, &builds, NULL);
 	cr_assert_geq(faces, 4);
-	cr_assert_eq(ws_fasttext_dense_builds(), faces, "one dense twin per face");
+	cr_assert_eq(ws_twins_dense_builds(ws_engine_twins(engine)), faces, "one dense twin per face");
 	/* Other glyph ids, the same document: text, boxes and fonts (the
 	 * subset tags hash the glyph ids, so they differ), and the same
 	 * picture. */
@@ -551,10 +621,10 @@ Test(fasttext, dense_twins_draw_what_the_batch_expects)
 	assert_same_pixels(plain, dense);
 
 	/* Frozen: the same bytes again, and a later expectation adds nothing. */
-	ws_fasttext_expect_text("鑫淼焱垚犇骉羴猋龘靐");
+	ws_twins_expect_text(ws_engine_twins(engine), "鑫淼焱垚犇骉羴猋龘靐");
 	char *again = render(true, "again.pdf", NULL);
 	assert_same_bytes(dense, again);
-	cr_assert_eq(ws_fasttext_dense_builds(), faces);
+	cr_assert_eq(ws_twins_dense_builds(ws_engine_twins(engine)), faces);
 
 	/* A group with Hanzi outside the dense twins: those faces draw from
 	 * the retained twins, and the text is right. */
@@ -565,7 +635,7 @@ Test(fasttext, dense_twins_draw_what_the_batch_expects)
 	ws_document *doc = NULL;
 	cr_assert_eq(ws_engine_render(engine, layout, ws_dataset_group(other, 0), &doc, NULL), WS_OK);
 	char *slow = g_build_filename(dir, "other-slow.pdf", NULL);
-	cr_assert_eq(ws_output_write(&doc, 1, slow, NULL, NULL), WS_OK);
+	cr_assert_eq(ws_output_write(&doc, 1, slow, pdf_opts(), NULL), WS_OK);
 	ws_document_free(doc);
 	assert_same_pixels(slow, pdf);
 	g_free(slow);
@@ -590,12 +660,12 @@ static void history_child(void *arg, void *out)
 		ws_dataset *other = NULL;
 		if (ws_data_load_file(&other, WS_TEST_SOURCE_DIR "/examples/data/self-beijing.yaml", NULL) != WS_OK)
 			_exit(2);
-		ws_fasttext_expect_text("鑫淼焱垚犇骉羴猋龘靐");
+		ws_twins_expect_text(ws_engine_twins(engine), "鑫淼焱垚犇骉羴猋龘靐");
 		g_free(render_group(other, 0, "a-detour.pdf"));
 		ws_dataset_free(other);
 	}
 	g_free(render_group(data, 0, detour ? "a-last.pdf" : "b-last.pdf"));
-	*(unsigned int *)out = ws_fasttext_dense_builds();
+	*(unsigned int *)out = ws_twins_dense_builds(ws_engine_twins(engine));
 }
 
 Test(fasttext, dense_output_does_not_depend_on_history)

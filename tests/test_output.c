@@ -465,7 +465,9 @@ Test(output, nothing_to_write_is_refused)
 	cr_assert_null(names[0]);
 	g_strfreev(names);
 	ws_output_options bad = WS_OUTPUT_OPTIONS_INIT;
-	bad.version = 2;
+	bad.version = WS_OUTPUT_OPTIONS_VERSION + 1;
+	cr_assert_eq(ws_output_write(&doc, 1, pdf, &bad, NULL), WS_EUSAGE);
+	bad.version = 0;
 	cr_assert_eq(ws_output_write(&doc, 1, pdf, &bad, NULL), WS_EUSAGE);
 	g_free(pdf);
 	ws_diags_free(d);

@@ -6,13 +6,13 @@
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
-#include "fasttext.h"
 #include "fontprep.h"
 #include "fonts.h"
 #include "host.h"
 #include "suggest.h"
 #include "layout-private.h"
 #include "paths.h"
+#include "twins.h"
 #include "typeset.h"
 #include "ws-config.h"
 
@@ -25,6 +25,7 @@ struct ws_engine {
 	PangoContext *pango;
 	GArray *layout_dirs;     /* of layout_dir, search order (paths.h) */
 	GHashTable *layouts;     /* name → ws_layout*, loaded once (ws_engine_layout) */
+	ws_twins *twins;         /* owned: the PDF font twins (twins.h) */
 };
 
 typedef struct layout_dir {
@@ -79,7 +80,10 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 	e->layout_dirs = g_array_new(FALSE, FALSE, sizeof(layout_dir));
 	g_array_set_clear_func(e->layout_dirs, layout_dir_clear);
 	e->layouts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)ws_layout_free);
-	int rc = ws_registry_new(&e->registry);
+	int rc = ws_twins_new(&e->twins);
+	if (rc != WS_OK)
+		goto fail;
+	rc = ws_registry_new(&e->registry);
 	if (rc != WS_OK)
 		goto fail;
 	for (const char *const *d = opts->plugin_dirs; d && *d; d++)
@@ -134,6 +138,8 @@ void ws_engine_free(ws_engine *e)
 {
 	if (!e)
 		return;
+	/* Before the fonts: the twins let go of the Pango fonts they shadow. */
+	ws_twins_free(e->twins);
 	if (e->pango) {
 		ws_typeset_clear_cache(e->pango);
 		g_object_unref(e->pango);
@@ -151,6 +157,11 @@ void ws_engine_free(ws_engine *e)
 const ws_registry *ws_engine_registry(const ws_engine *e)
 {
 	return e->registry;
+}
+
+ws_twins *ws_engine_twins(const ws_engine *e)
+{
+	return e->twins;
 }
 
 static bool looks_like_path(const char *s)
@@ -365,8 +376,8 @@ static void prepare_fonts_once(ws_engine *e, ws_diags *diags)
 	    ws_fontprep_apply(e->fontprep, config, prepared_families, prep) == WS_OK) {
 		pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(ws_fonts_font_map(e->fonts)));
 		/* The PDF twins of the prepared faces live beside them. */
-		if (!ws_fasttext_cache_dir())
-			ws_fasttext_set_cache_dir(ws_fontprep_cache_dir(e->fontprep));
+		if (!ws_twins_cache_dir(e->twins))
+			ws_twins_set_cache_dir(e->twins, ws_fontprep_cache_dir(e->fontprep));
 	}
 	for (size_t i = 0; i < ws_diags_count(prep); i++) {
 		const ws_diag *d = ws_diags_at(prep, i);
@@ -386,27 +397,31 @@ int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *grou
 	if (rc == WS_OK) {
 		ws_typeset_env env = {.version = WS_TYPESET_ENV_VERSION, .pango = e->pango, .registry = e->registry};
 		rc = ws_typeset(layout, copy, &env, out, diags);
+		/* The twins learn the glyphs a PDF of it will need, so a twin
+		 * is built at most once per document, before it is drawn. */
+		if (*out)
+			ws_twins_note_document(e->twins, *out);
 	}
 	ws_value_unref(copy);
 	return rc;
 }
 
-static void expect_strings(const ws_value *v, int depth)
+static void expect_strings(ws_twins *twins, const ws_value *v, int depth)
 {
 	/* Data nests a few levels; the loader bounds depth anyway. */
 	if (depth > 64)
 		return;
 	switch (ws_value_get_type(v)) {
 	case WS_VALUE_STRING:
-		ws_fasttext_expect_text(ws_value_text(v));
+		ws_twins_expect_text(twins, ws_value_text(v));
 		break;
 	case WS_VALUE_LIST:
 		for (size_t i = 0; i < ws_value_length(v); i++)
-			expect_strings(ws_value_list_at(v, i), depth + 1);
+			expect_strings(twins, ws_value_list_at(v, i), depth + 1);
 		break;
 	case WS_VALUE_MAP:
 		for (size_t i = 0; i < ws_value_length(v); i++)
-			expect_strings(ws_value_map_value_at(v, i), depth + 1);
+			expect_strings(twins, ws_value_map_value_at(v, i), depth + 1);
 		break;
 	default:
 		break;
@@ -415,8 +430,7 @@ static void expect_strings(const ws_value *v, int depth)
 
 void ws_engine_expect_group(ws_engine *e, const ws_value *group)
 {
-	(void)e;
-	expect_strings(group, 0);
+	expect_strings(e->twins, group, 0);
 }
 
 void ws_engine_expect_data(ws_engine *e, const ws_dataset *data)

@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "plugin.h"
 #include "paths.h"
+#include "twins.h"
 #include "value.h"
 
 #ifdef __cplusplus
@@ -47,6 +48,11 @@ WS_EXPORT void ws_engine_free(ws_engine *engine);
 
 /* Borrowed, valid while the engine lives. */
 WS_EXPORT const ws_registry *ws_engine_registry(const ws_engine *engine);
+/* The engine's PDF font twins (twins.h): pass them to the output
+ * (ws_output_options.twins) to draw PDF text with them.  Every document
+ * ws_engine_render() typesets has its glyphs noted in them.  Borrowed,
+ * valid while the engine lives. */
+WS_EXPORT ws_twins *ws_engine_twins(const ws_engine *engine);
 
 /* Finds the layout file for LAYOUT|KIND|NAME: an argument with a '/' or
  * ending in .yaml/.yml is a file path, taken as it is; a kind name is
@@ -87,7 +93,7 @@ WS_EXPORT int ws_engine_render(ws_engine *engine, const ws_layout *layout, const
                                ws_document **out, ws_diags *diags);
 
 /* Tells the engine that the groups of `data` are about to be rendered:
- * the PDF font twins (fasttext.h) are then built once with every
+ * the PDF font twins (twins.h) are then built once with every
  * character of the data, instead of growing group by group.  Optional;
  * output is the same without it. */
 WS_EXPORT void ws_engine_expect_data(ws_engine *engine, const ws_dataset *data);

@@ -28,6 +28,7 @@
 #include "cjk.h"
 #include "document.h"
 #include "typeset.h"
+#include "twins.h"
 #include "output.h"
 #include "atomicfile.h"
 #include "paths.h"

@@ -6,13 +6,14 @@
 #include <glib.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "atomicfile.h"
-#include "fasttext.h"
 #include "host.h"
+#include "pdf-text.h"
 #include "ws-config.h"
 
 static const char *const format_names[] = {"pdf", "png", "svg"};
@@ -113,12 +114,22 @@ static int fail(ws_diags *diags, int status, const char *rule, const char *fmt, 
 	return status;
 }
 
-static int check_options(const ws_output_options *opts, ws_diags *diags)
+/* The caller's options (NULL: the defaults) as this version reads them,
+ * into *out, checked.  A version-1 struct ends before `twins` and is not
+ * read past its end. */
+static int read_options(const ws_output_options *opts, ws_output_options *out, ws_diags *diags)
 {
-	if (opts->version != WS_OUTPUT_OPTIONS_VERSION)
+	*out = default_options;
+	if (!opts)
+		return WS_OK;
+	if (opts->version == 0 || opts->version > WS_OUTPUT_OPTIONS_VERSION)
 		return fail(diags, WS_EUSAGE, NULL,
-		            "output options version %u is not supported (expected %d)",
+		            "output options version %u is not supported (this wenshu knows 1 to %d; "
+		            "initialize with WS_OUTPUT_OPTIONS_INIT)",
 		            opts->version, WS_OUTPUT_OPTIONS_VERSION);
+	memcpy(out, opts, opts->version == 1 ? offsetof(ws_output_options, twins) : sizeof *out);
+	out->version = WS_OUTPUT_OPTIONS_VERSION;
+	opts = out;
 	if ((unsigned)opts->format >= G_N_ELEMENTS(format_names))
 		return fail(diags, WS_EUSAGE, NULL, "unknown output format %d", (int)opts->format);
 	/* written as a negated range so that NaN is refused too */
@@ -250,21 +261,14 @@ static cairo_surface_t *pdf_surface_new(ws_atomic_file *f, const ws_document *fi
 	return s;
 }
 
-static bool pdf_paint_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x, double y)
-{
-	(void)self;
-	return ws_fasttext_show_line(cr, line, x, y);
-}
-
-/* PDF text is drawn against small twins of the fonts (fasttext.h). */
-static const ws_text_painter pdf_painter = {pdf_paint_line, NULL};
-
-/* Draws one page; returns the context's status. */
-static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *r)
+/* Draws one page; returns the context's status.  Text lines go to the
+ * PDF line painter (pdf-text.h), which draws them with `twins`. */
+static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *r, ws_twins *twins)
 {
 	/* must precede any drawing on the page */
 	cairo_pdf_surface_set_size(s, r->width, r->height);
-	ws_document_draw_page_with(r->doc, r->page, cr, &pdf_painter);
+	ws_text_painter painter = ws_pdf_text_painter(twins);
+	ws_document_draw_page_with(r->doc, r->page, cr, twins ? &painter : NULL);
 	cairo_show_page(cr);
 	return cairo_status(cr);
 }
@@ -291,7 +295,7 @@ static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_dia
 	return commit_file(f, diags);
 }
 
-static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
+static int write_pdf(const GArray *pages, const ws_document *first, const char *path, ws_twins *twins,
                      ws_diags *diags)
 {
 	ws_atomic_file *f;
@@ -303,9 +307,9 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 	cairo_t *cr = cairo_create(s);
 	for (guint i = 0; i < pages->len; i++) {
 		const page_ref *r = &g_array_index(pages, page_ref, i);
-		if (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc)
-			ws_fasttext_begin_document();
-		if (pdf_page(s, cr, r) != CAIRO_STATUS_SUCCESS)
+		if (twins && (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc))
+			ws_twins_begin_document(twins);
+		if (pdf_page(s, cr, r, twins) != CAIRO_STATUS_SUCCESS)
 			break;
 	}
 	return pdf_finish(s, cr, f, diags);
@@ -473,20 +477,20 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 }
 
 int ws_output_write(ws_document *const *docs, size_t n, const char *path,
-                    const ws_output_options *opts, ws_diags *diags)
+                    const ws_output_options *caller_opts, ws_diags *diags)
 {
-	if (!opts)
-		opts = &default_options;
-	int rc = check_options(opts, diags);
+	ws_output_options o;
+	int rc = read_options(caller_opts, &o, diags);
 	if (rc != WS_OK)
 		return rc;
+	const ws_output_options *opts = &o;
 	if (!path || !*path)
 		return fail(diags, WS_EUSAGE, NULL, "no output path given");
 	GArray *pages = g_array_new(FALSE, FALSE, sizeof(page_ref));
 	rc = collect_pages(docs, n, opts, pages, diags);
 	if (rc == WS_OK) {
 		if (opts->format == WS_FORMAT_PDF)
-			rc = write_pdf(pages, g_array_index(pages, page_ref, 0).doc, path, diags);
+			rc = write_pdf(pages, g_array_index(pages, page_ref, 0).doc, path, opts->twins, diags);
 		else
 			rc = write_per_page(pages, path, opts, diags);
 	}
@@ -502,19 +506,20 @@ struct ws_output_pdf {
 	cairo_t *cr;
 	size_t pages;            /* written so far */
 	int status;              /* first failure, or WS_OK */
+	ws_twins *twins;         /* borrowed from the options, or NULL */
 };
 
-int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *opts,
+int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *caller_opts,
                        ws_diags *diags)
 {
 	if (!out)
 		return fail(diags, WS_EUSAGE, NULL, "no handle to return the PDF in");
 	*out = NULL;
-	if (!opts)
-		opts = &default_options;
-	int rc = check_options(opts, diags);
+	ws_output_options o;
+	int rc = read_options(caller_opts, &o, diags);
 	if (rc != WS_OK)
 		return rc;
+	const ws_output_options *opts = &o;
 	if (opts->format != WS_FORMAT_PDF)
 		return fail(diags, WS_EUSAGE, NULL, "streaming output is PDF only (not %s)",
 		            ws_format_name(opts->format));
@@ -526,6 +531,7 @@ int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_op
 		g_free(p);
 		return rc;
 	}
+	p->twins = opts->twins;
 	*out = p;
 	return WS_OK;
 }
@@ -555,9 +561,10 @@ int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
 		p->surface = pdf_surface_new(p->file, doc, p0->width, p0->height);
 		p->cr = cairo_create(p->surface);
 	}
-	ws_fasttext_begin_document();
+	if (p->twins)
+		ws_twins_begin_document(p->twins);
 	for (guint i = 0; i < pages->len; i++) {
-		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i));
+		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i), p->twins);
 		if (st != CAIRO_STATUS_SUCCESS) {
 			fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(p->file),
 			     cairo_status_to_string(st));

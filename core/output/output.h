@@ -33,6 +33,7 @@
 #include "common.h"
 #include "diag.h"
 #include "document.h"
+#include "twins.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -48,10 +49,16 @@ typedef struct ws_output_options {
 	unsigned int version; /* WS_OUTPUT_OPTIONS_VERSION */
 	ws_format format;
 	double dpi;           /* PNG only: pixels per inch, WS_OUTPUT_DPI_MIN..MAX */
+	/* Version 2.  PDF only: the font twins to draw text with (twins.h;
+	 * borrowed, e.g. ws_engine_twins()), which keeps Cairo from copying
+	 * whole CJK fonts per document.  NULL: Pango draws the text (the same
+	 * text and glyph positions; the file is larger and slower to make). */
+	ws_twins *twins;
 } ws_output_options;
 
-#define WS_OUTPUT_OPTIONS_VERSION 1
-#define WS_OUTPUT_OPTIONS_INIT {WS_OUTPUT_OPTIONS_VERSION, WS_FORMAT_PDF, 150.0}
+/* Version 1 (no `twins`) is still read. */
+#define WS_OUTPUT_OPTIONS_VERSION 2
+#define WS_OUTPUT_OPTIONS_INIT {WS_OUTPUT_OPTIONS_VERSION, WS_FORMAT_PDF, 150.0, NULL}
 
 /* Limits on PNG output, checked before any pixel memory is allocated. */
 #define WS_OUTPUT_DPI_MIN 10.0

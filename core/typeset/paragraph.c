@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cjk.h"
-#include "fasttext.h"
 #include "fonts.h"
 #include "unbreakable.h"
 #include "wslimits.h"
@@ -249,7 +248,6 @@ void ws_flow_place_lines(ws_flow *t, PangoLayout *lay, const ws_line_info *li, i
 {
 	if (last <= first)
 		return;
-	ws_fasttext_note_layout(lay);
 	int n = last - first;
 	int *lines = g_new(int, n);
 	double *xs = g_new(double, n), *ys = g_new(double, n);

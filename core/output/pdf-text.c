@@ -1,0 +1,209 @@
+/* The PDF line painter: text drawn against the font twins (see pdf-text.h
+ * and twins.h). */
+#include "pdf-text.h"
+
+#include <cairo-pdf.h>
+#include <hb.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+
+#include "twins-private.h"
+
+static bool run_in_set(const PangoGlyphString *glyphs, const hb_set_t *set)
+{
+	for (int i = 0; i < glyphs->num_glyphs; i++) {
+		PangoGlyph g = glyphs->glyphs[i].glyph;
+		if (ws__twin_glyph_drawable(g) && !hb_set_has(set, g))
+			return false;
+	}
+	return true;
+}
+
+/* The scaled font to draw `font` with: a twin's, or Pango's own when the
+ * face has no twin.  Borrowed.  NULL when neither is usable.  *map: NULL,
+ * or how to renumber the glyphs for the (dense) twin. */
+static cairo_scaled_font_t *run_font(ws_twins *t, PangoFont *font, PangoGlyphString *glyphs, const hb_map_t **map)
+{
+	*map = NULL;
+	cairo_scaled_font_t *psf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+	if (!psf || cairo_scaled_font_status(psf) != CAIRO_STATUS_SUCCESS)
+		return NULL;
+	ft_font *f = ws__twins_font(t, font);
+	if (!f || !f->entry->cff || f->entry->broken)
+		return psf;
+	ft_entry *e = f->entry;
+	/* A run drawn without having been noted may hold other glyphs: the
+	 * retained twin takes it. */
+	if (e->use_dense && run_in_set(glyphs, e->dense_set)) {
+		if (!f->dense_sf)
+			f->dense_sf = ws__twin_scaled_font(font, psf, e->dense);
+		if (f->dense_sf) {
+			*map = e->dense_map;
+			return f->dense_sf;
+		}
+		e->dense_failed = true;
+		e->use_dense = false;
+	}
+	/* Glyphs typeset without a note (or never typeset here) join now;
+	 * normally everything was noted before drawing began. */
+	for (int i = 0; i < glyphs->num_glyphs; i++)
+		if (ws__twin_glyph_drawable(glyphs->glyphs[i].glyph))
+			hb_set_add(e->wanted, glyphs->glyphs[i].glyph);
+	ws__twins_merge_expected(t, e);
+	if (!e->cur || !hb_set_is_equal(e->wanted, e->have)) {
+		if (!ws__twin_rebuild(t, e)) {
+			e->broken = true;
+			return psf;
+		}
+	}
+	if (f->sf && f->serial == e->serial)
+		return f->sf;
+	cairo_scaled_font_t *sf = ws__twin_scaled_font(font, psf, e->cur);
+	if (!sf) {
+		e->broken = true;
+		return psf;
+	}
+	if (f->sf)
+		cairo_scaled_font_destroy(f->sf);
+	f->sf = sf;
+	f->serial = e->serial;
+	return sf;
+}
+
+
+/* Attributes that make Pango's renderer draw more than glyphs (colours,
+ * decorations, shapes): lines carrying them are left to Pango. */
+static bool run_plain(const PangoGlyphItem *run)
+{
+	if (run->item->analysis.flags & PANGO_ANALYSIS_FLAG_CENTERED_BASELINE)
+		return false;
+	for (GSList *a = run->item->analysis.extra_attrs; a; a = a->next) {
+		switch (((PangoAttribute *)a->data)->klass->type) {
+		case PANGO_ATTR_FOREGROUND:
+		case PANGO_ATTR_BACKGROUND:
+		case PANGO_ATTR_UNDERLINE:
+		case PANGO_ATTR_UNDERLINE_COLOR:
+		case PANGO_ATTR_STRIKETHROUGH:
+		case PANGO_ATTR_STRIKETHROUGH_COLOR:
+		case PANGO_ATTR_OVERLINE:
+		case PANGO_ATTR_OVERLINE_COLOR:
+		case PANGO_ATTR_SHAPE:
+		case PANGO_ATTR_FOREGROUND_ALPHA:
+		case PANGO_ATTR_BACKGROUND_ALPHA:
+			return false;
+		default:
+			break;
+		}
+	}
+	return true;
+}
+
+/* One glyph run at (base_x, base_y), as Pango's cairo renderer draws it
+ * (pangocairo-render.c, draw_glyph_item and show_text_glyphs of Pango
+ * 1.50): the same positions, the same cluster table. */
+static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem *run, double base_x, double base_y)
+{
+	PangoGlyphString *glyphs = run->glyphs;
+	PangoFont *font = run->item->analysis.font;
+	bool unknown = false;
+	for (int i = 0; i < glyphs->num_glyphs; i++) {
+		PangoGlyph g = glyphs->glyphs[i].glyph;
+		if (g != PANGO_GLYPH_EMPTY && (g & PANGO_GLYPH_UNKNOWN_FLAG) &&
+		    g != (0x20 | PANGO_GLYPH_UNKNOWN_FLAG))
+			unknown = true;
+	}
+	cairo_scaled_font_t *sf = NULL;
+	const hb_map_t *map = NULL;
+	if (!unknown && font && PANGO_IS_CAIRO_FONT(font))
+		sf = run_font(t, font, glyphs, &map);
+	if (!sf) {
+		/* Hex boxes and odd fonts: Pango's renderer, same origin. */
+		cairo_move_to(cr, base_x, base_y);
+		pango_cairo_show_glyph_item(cr, text, run);
+		return;
+	}
+
+	cairo_glyph_t *cg = g_new(cairo_glyph_t, glyphs->num_glyphs > 0 ? glyphs->num_glyphs : 1);
+	/* Pango units (1/1024 pt) summed over the run: a very long unbroken
+	 * line passes INT_MAX (about 2.1 million pt), which in an int was
+	 * signed overflow and wrapped glyph positions. */
+	int count = 0;
+	int64_t x_position = 0;
+	for (int i = 0; i < glyphs->num_glyphs; i++) {
+		PangoGlyphInfo *gi = &glyphs->glyphs[i];
+		if (ws__twin_glyph_drawable(gi->glyph)) {
+			cg[count].index = map ? hb_map_get(map, gi->glyph) : gi->glyph;
+			cg[count].x = base_x + (double)(x_position + gi->geometry.x_offset) / PANGO_SCALE;
+			cg[count].y = gi->geometry.y_offset == 0
+			                      ? base_y
+			                      : base_y + (double)(gi->geometry.y_offset) / PANGO_SCALE;
+			count++;
+		}
+		x_position += gi->geometry.width;
+	}
+
+	bool backward = (run->item->analysis.level & 1) != 0;
+	cairo_text_cluster_t *cl = g_new(cairo_text_cluster_t, glyphs->num_glyphs > 0 ? glyphs->num_glyphs : 1);
+	int n_cl = 0;
+	PangoGlyphItemIter it;
+	if (pango_glyph_item_iter_init_start(&it, run, text)) {
+		do {
+			int num_bytes = it.end_index - it.start_index;
+			int num_glyphs = backward ? it.start_glyph - it.end_glyph : it.end_glyph - it.start_glyph;
+			for (int i = MIN(it.start_glyph, it.end_glyph + 1); i < MAX(it.start_glyph + 1, it.end_glyph); i++)
+				if (!ws__twin_glyph_drawable(glyphs->glyphs[i].glyph))
+					num_glyphs--;
+			cl[n_cl].num_bytes = num_bytes;
+			cl[n_cl].num_glyphs = num_glyphs;
+			n_cl++;
+		} while (pango_glyph_item_iter_next_cluster(&it));
+	}
+	cairo_save(cr);
+	cairo_set_scaled_font(cr, sf);
+	cairo_show_text_glyphs(cr, text + run->item->offset, run->item->length, cg, count, cl, n_cl,
+	                       backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
+	cairo_restore(cr);
+	g_free(cl);
+	g_free(cg);
+}
+
+static bool paint_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+	ws_twins *t = self;
+	if (!t || !ws_twins_enabled() || !line || !line->layout)
+		return false;
+	cairo_surface_t *target = cairo_get_target(cr);
+	if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_PDF || !cairo_surface_has_show_text_glyphs(target))
+		return false;
+	for (GSList *l = line->runs; l; l = l->next)
+		if (!run_plain(l->data))
+			return false;
+
+	/* Pango starts from Cairo's current point, which Cairo keeps in 24.8
+	 * fixed point: round the origin the same way so that the glyphs land
+	 * on exactly the same coordinates. */
+	cairo_move_to(cr, x, y);
+	cairo_get_current_point(cr, &x, &y);
+
+	/* pango_renderer_draw_layout_line(), Pango 1.50: runs left to right,
+	 * each at the sum of the widths before it, in Pango units. */
+	const char *text = pango_layout_get_text(line->layout);
+	/* Summed over the line's runs in 64 bits, like x_position in
+	 * show_run(): a very long unbroken line passes INT_MAX Pango units. */
+	int64_t x_off = 0;
+	for (GSList *l = line->runs; l; l = l->next) {
+		PangoGlyphItem *run = l->data;
+		int width = pango_glyph_string_get_width(run->glyphs);
+		x_off += run->start_x_offset;
+		show_run(t, cr, text, run, x + (double)x_off / PANGO_SCALE, y - (double)run->y_offset / PANGO_SCALE);
+		x_off += width + run->end_x_offset;
+	}
+	/* Pango leaves the current point where it was. */
+	cairo_move_to(cr, x, y);
+	return true;
+}
+
+ws_text_painter ws_pdf_text_painter(ws_twins *twins)
+{
+	return (ws_text_painter){paint_line, twins};
+}
