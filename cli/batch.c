@@ -248,13 +248,21 @@ static void run_pass(pass *ps, const char *data_path)
 {
 	ps->waiting = g_array_new(FALSE, FALSE, sizeof(result));
 	ps->waiting_index = g_array_new(FALSE, FALSE, sizeof(size_t));
-	ws_output_defer_commits(true);
+	/* The pass's files wait for the joint commit (commit_waiting). */
+	const ws_output_options *given = ps->oo;
+	ws_output_options *deferred = g_new(ws_output_options, ps->n_oo > 0 ? ps->n_oo : 1);
+	for (size_t f = 0; f < ps->n_oo; f++) {
+		deferred[f] = given[f];
+		deferred[f].defer_commits = true;
+	}
+	ps->oo = deferred;
 	ws_diags *d = ws_diags_new();
 	ws_data_each(data_path, pass_group, ps, d);
 	ws_cli_print_diags(d, false);
 	ws_diags_free(d);
 	commit_waiting(ps);
-	ws_output_defer_commits(false);
+	ps->oo = given;
+	g_free(deferred);
 	g_array_unref(ps->waiting);
 	g_array_unref(ps->waiting_index);
 	ps->waiting = ps->waiting_index = NULL;

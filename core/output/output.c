@@ -184,15 +184,8 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
 	                                                    : CAIRO_STATUS_WRITE_ERROR;
 }
 
-static bool defer_commits;
-
-void ws_output_defer_commits(bool on)
-{
-	defer_commits = on;
-}
-
 /* Puts a finished file in place now, or queues it for the joint commit. */
-static int commit_file(ws_atomic_file *f, ws_diags *diags)
+static int commit_file(ws_atomic_file *f, bool defer_commits, ws_diags *diags)
 {
 	return defer_commits ? ws_atomic_commit_later(f, diags) : ws_atomic_commit(f, diags);
 }
@@ -201,7 +194,7 @@ static int commit_file(ws_atomic_file *f, ws_diags *diags)
  * errno by the commit; any other Cairo failure with Cairo's message.  On
  * success the file is left for the caller to commit (synced, unless the
  * commits are deferred: then the joint commit flushes it). */
-static int end_file(ws_atomic_file *f, cairo_status_t status, ws_diags *diags)
+static int end_file(ws_atomic_file *f, cairo_status_t status, bool defer_commits, ws_diags *diags)
 {
 	if (defer_commits ? ws_atomic_failed(f) : ws_atomic_sync(f) != WS_OK) {
 		ws_atomic_commit(f, diags); /* reports the errno, removes the file */
@@ -287,16 +280,17 @@ static cairo_status_t finish_surface(cairo_surface_t *s, cairo_t *cr)
 }
 
 /* Finishes the surface and the file (committed on success). */
-static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_diags *diags)
+static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, bool defer_commits,
+                      ws_diags *diags)
 {
-	int rc = end_file(f, finish_surface(s, cr), diags);
+	int rc = end_file(f, finish_surface(s, cr), defer_commits, diags);
 	if (rc != WS_OK)
 		return rc;
-	return commit_file(f, diags);
+	return commit_file(f, defer_commits, diags);
 }
 
-static int write_pdf(const GArray *pages, const ws_document *first, const char *path, ws_twins *twins,
-                     ws_diags *diags)
+static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
+                     const ws_output_options *opts, ws_diags *diags)
 {
 	ws_atomic_file *f;
 	int rc = ws_atomic_open(&f, path, diags);
@@ -307,12 +301,12 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 	cairo_t *cr = cairo_create(s);
 	for (guint i = 0; i < pages->len; i++) {
 		const page_ref *r = &g_array_index(pages, page_ref, i);
-		if (twins && (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc))
-			ws_twins_begin_document(twins);
-		if (pdf_page(s, cr, r, twins) != CAIRO_STATUS_SUCCESS)
+		if (opts->twins && (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc))
+			ws_twins_begin_document(opts->twins);
+		if (pdf_page(s, cr, r, opts->twins) != CAIRO_STATUS_SUCCESS)
 			break;
 	}
-	return pdf_finish(s, cr, f, diags);
+	return pdf_finish(s, cr, f, opts->defer_commits, diags);
 }
 
 cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi)
@@ -456,7 +450,7 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 		cairo_status_t status = opts->format == WS_FORMAT_PNG
 		                                ? render_png(r, opts->dpi, files[done])
 		                                : render_svg(r, files[done]);
-		rc = end_file(files[done], status, diags);
+		rc = end_file(files[done], status, opts->defer_commits, diags);
 		if (rc != WS_OK) {
 			files[done] = NULL; /* end_file consumed it */
 			break;
@@ -468,7 +462,7 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 	} else {
 		guint i = 0;
 		for (; i < pages->len && rc == WS_OK; i++)
-			rc = commit_file(files[i], diags);
+			rc = commit_file(files[i], opts->defer_commits, diags);
 		for (; i < pages->len; i++)
 			ws_atomic_abort(files[i]);
 	}
@@ -490,7 +484,7 @@ int ws_output_write(ws_document *const *docs, size_t n, const char *path,
 	rc = collect_pages(docs, n, opts, pages, diags);
 	if (rc == WS_OK) {
 		if (opts->format == WS_FORMAT_PDF)
-			rc = write_pdf(pages, g_array_index(pages, page_ref, 0).doc, path, opts->twins, diags);
+			rc = write_pdf(pages, g_array_index(pages, page_ref, 0).doc, path, opts, diags);
 		else
 			rc = write_per_page(pages, path, opts, diags);
 	}
@@ -507,6 +501,7 @@ struct ws_output_pdf {
 	size_t pages;            /* written so far */
 	int status;              /* first failure, or WS_OK */
 	ws_twins *twins;         /* borrowed from the options, or NULL */
+	bool defer_commits;      /* from the options */
 };
 
 int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *caller_opts,
@@ -532,6 +527,7 @@ int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_op
 		return rc;
 	}
 	p->twins = opts->twins;
+	p->defer_commits = opts->defer_commits;
 	*out = p;
 	return WS_OK;
 }
@@ -611,7 +607,7 @@ int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
 		g_free(p);
 		return rc;
 	}
-	rc = pdf_finish(p->surface, p->cr, p->file, diags);
+	rc = pdf_finish(p->surface, p->cr, p->file, p->defer_commits, diags);
 	g_free(p);
 	return rc;
 }

@@ -54,11 +54,16 @@ typedef struct ws_output_options {
 	 * whole CJK fonts per document.  NULL: Pango draws the text (the same
 	 * text and glyph positions; the file is larger and slower to make). */
 	ws_twins *twins;
+	/* Version 2.  Batches: the files this call finishes wait under their
+	 * temporary names for ws_atomic_commit_deferred() (atomicfile.h),
+	 * which flushes them to disk together and renames them into place.
+	 * false: each file is flushed and in place when the call returns. */
+	bool defer_commits;
 } ws_output_options;
 
-/* Version 1 (no `twins`) is still read. */
+/* Version 1 (no `twins`, no `defer_commits`) is still read. */
 #define WS_OUTPUT_OPTIONS_VERSION 2
-#define WS_OUTPUT_OPTIONS_INIT {WS_OUTPUT_OPTIONS_VERSION, WS_FORMAT_PDF, 150.0, NULL}
+#define WS_OUTPUT_OPTIONS_INIT {WS_OUTPUT_OPTIONS_VERSION, WS_FORMAT_PDF, 150.0, NULL, false}
 
 /* Limits on PNG output, checked before any pixel memory is allocated. */
 #define WS_OUTPUT_DPI_MIN 10.0
@@ -98,12 +103,6 @@ WS_EXPORT int ws_output_write(ws_document *const *docs, size_t n, const char *pa
  *   }
  */
 typedef struct ws_output_pdf ws_output_pdf;
-
-/* Batches: while on, the files ws_output_write() finishes wait under
- * their temporary names for ws_atomic_commit_deferred() (atomicfile.h),
- * which flushes them to disk together and renames them into place.  Off
- * by default: each file is flushed and in place when the call returns. */
-WS_EXPORT void ws_output_defer_commits(bool on);
 
 /* Starts a PDF at `path` (its temporary file is created now).  `opts` may
  * be NULL; its format must be PDF.  Returns WS_OK, WS_EUSAGE (bad
