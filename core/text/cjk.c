@@ -25,6 +25,7 @@
  *  B. with the breaks known: L8, exact L9, L10/L13 gaps, then freeze.
  */
 #include "cjk.h"
+#include "unbreakable.h"
 
 #include <math.h>
 #include <string.h>
@@ -502,7 +503,16 @@ static bool l9_boundary(const cjk_state *s, int a, int b);
  * a sentence end (。？！ keep their full width inside a line). */
 static bool squeezable(const cjk_state *s, int i)
 {
-	return !s->halt[i] && (is_closing(s->ch[i]) || is_opening(s->ch[i])) && !is_sentence_end(s->ch[i]);
+	if (s->halt[i] || !(is_closing(s->ch[i]) || is_opening(s->ch[i])) || is_sentence_end(s->ch[i]))
+		return false;
+	/* A mark next to another mark: L7 already made the pair 1.5 em;
+	 * squeezing the second one too left "”（" and "）；" at 1 em. */
+	int nx = i + 1, pv = i - 1;
+	while (nx < s->n && is_zw(s->ch[nx]))
+		nx++;
+	while (pv >= 0 && is_zw(s->ch[pv]))
+		pv--;
+	return !(nx < s->n && compressible(s, nx)) && !(pv >= 0 && compressible(s, pv));
 }
 
 static bool push_in(cjk_state *s, line_info *li, int nl)
@@ -889,10 +899,32 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 	}
 	/* A line that ends at an added break point (ZWSP, see phase_b): Pango
 	 * keeps the last grapheme's outer half, so pick the a that makes its
-	 * spacing 0, and the line's logical end is its last glyph's. */
+	 * spacing 0, and the line's logical end is its last glyph's.  Where
+	 * the letters voted for an a that leaves a positive half, zeroing it
+	 * wins over the vote: a word on such a line keeps its zero gaps but
+	 * is shaped in pieces, whereas the half put the line's end past the
+	 * measure ("…7B.12第5段" before “: 3.9 pt, a preflight error, no
+	 * document).  A ZWSP's own spacing cannot cancel it (Pango ignores a
+	 * negative one there). */
 	bool zw_end = L->end_char - 1 > c[n - 1] && s->ch[L->end_char - 1] == ZWSP;
-	if (zw_end && best == 0)
+	int last_ls = chain0[n - 1] + ((n - 1) % 2 == 0 ? a : -a);
+	if (zw_end && (best == 0 || last_ls > 0))
 		a = (n - 1) % 2 == 0 ? -chain0[n - 1] : chain0[n - 1];
+	/* A spacing that cancels a grapheme's advance exactly makes its glyph
+	 * zero-width, which Pango 1.50 takes for a trimmed space at the line
+	 * start and mis-pads: "6．经费…" (a = −8 pt on an 8 pt digit) started
+	 * 4 pt left of the indent and ended 4 pt short.  Two units (0.002 pt)
+	 * off avoids it.  Not for what has no advance of its own: a nudge
+	 * splits the line's words into one item per letter, and "——" then
+	 * drew as two dashes with a gap (Noto Serif CJK). */
+	for (int tries = 0; tries < 4; tries++) {
+		bool zero = false;
+		for (int j = 0; j < n && !zero; j++)
+			zero = adv[c[j]] > 0 && adv[c[j]] + chain0[j] + ((j % 2 == 0) ? a : -a) == 0;
+		if (!zero)
+			break;
+		a += 2;
+	}
 	for (int j = 0; j < n; j++)
 		ls[c[j]] = chain0[j] + ((j % 2 == 0) ? a : -a);
 	g_free(chain0);
@@ -1452,8 +1484,24 @@ static void add_break_points(PangoLayout *layout, const ws_cjk_options *o)
 	int copied = 0;
 	int *at = g_new(int, n);
 	int nat = 0;
+	/* Break points inside e-mail addresses and URLs (unbreakable.h). */
+	bool *url = g_new0(bool, n + 1);
+	for (int i = 0; i < n;) {
+		if (!ws_word_char(ch[i])) {
+			i++;
+			continue;
+		}
+		int e = i;
+		while (e < n && ws_word_char(ch[e]))
+			e++;
+		size_t w = (size_t)((e < n ? off[e] : len) - off[i]);
+		if (ws_is_address(text + off[i], w))
+			for (int j = i + 1; j < e; j++)
+				url[j] = ws_url_break_before(text + off[i], w, (size_t)(off[j] - off[i]));
+		i = e;
+	}
 	for (int i = 1; i < n; i++) {
-		if (!want_break_before(ch, n, i, o->strict_breaks))
+		if (!url[i] && !want_break_before(ch, n, i, o->strict_breaks))
 			continue;
 		if (!la) {
 			la = g_new0(PangoLogAttr, n + 1);
@@ -1482,6 +1530,7 @@ static void add_break_points(PangoLayout *layout, const ws_cjk_options *o)
 			pango_attr_list_unref(attrs);
 		g_string_free(out, TRUE);
 	}
+	g_free(url);
 	g_free(at);
 	g_free(la);
 	g_free(off);

@@ -6,7 +6,7 @@
 /* Part of a word that a line must not split: ASCII and Latin-1/Extended
  * letters, digits, and the marks that sit inside names, numbers, dates,
  * e-mail addresses and URLs.  A space is the only break a name may take. */
-static gboolean is_word_char(gunichar c)
+gboolean ws_word_char(gunichar c)
 {
 	if (c < 0x80)
 		return g_ascii_isalnum((int)c) || (c && strchr(".,@-_+/:'&#%=~*", (int)c) != NULL);
@@ -51,6 +51,34 @@ static const char *cn_date_end(const char *p)
 	return end;
 }
 
+/* "user@host", "scheme://…", "www.…": a token that reads as an address. */
+gboolean ws_is_address(const char *w, size_t len)
+{
+	gboolean at = FALSE, scheme = FALSE;
+	for (size_t i = 0; i < len; i++) {
+		at |= w[i] == '@' && i > 0 && i + 1 < len;
+		scheme |= i + 3 <= len && memcmp(w + i, "://", 3) == 0;
+	}
+	return at || scheme || (len > 4 && g_ascii_strncasecmp(w, "www.", 4) == 0);
+}
+
+gboolean ws_url_break_before(const char *w, size_t len, size_t i)
+{
+	if (i == 0 || i >= len)
+		return FALSE;
+	char p = w[i - 1], c = w[i];
+	/* Never inside "://" nor right after the scheme's "//". */
+	if (c == '/' || (p == '/' && i >= 2 && w[i - 2] == '/') || p == ':')
+		return FALSE;
+	/* Chicago / url.sty: after a slash or an @, before a dot (a line
+	 * ending in "." would read as a full stop) and before ? & = #; never
+	 * at a hyphen (it would read as one the text did not have).  Not at
+	 * the last character: "…cn" + "。" is not worth a break. */
+	if (i + 1 >= len)
+		return FALSE;
+	return p == '/' || p == '@' || ((c == '.' || c == '?' || c == '&' || c == '=' || c == '#') && p != '.');
+}
+
 void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell)
 {
 	if (cell)
@@ -68,12 +96,23 @@ void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell)
 			p = date;
 			continue;
 		}
-		if (is_word_char(c)) {
+		if (ws_word_char(c)) {
 			const char *end = next;
-			while (*end && is_word_char(g_utf8_get_char(end)))
+			while (*end && ws_word_char(g_utf8_get_char(end)))
 				end = g_utf8_next_char(end);
-			if (end - p > 1)
-				forbid(attrs, (size_t)(p - text), (size_t)(end - text));
+			/* In running text an e-mail address or a URL may break
+			 * where ws_url_break_before() says (cjk.c adds the break
+			 * points); only the pieces between stay whole. */
+			const char *from = p;
+			if (!cell && ws_is_address(p, (size_t)(end - p)))
+				for (const char *q = next; q < end; q = g_utf8_next_char(q))
+					if (ws_url_break_before(p, (size_t)(end - p), (size_t)(q - p))) {
+						if (q - from > 1)
+							forbid(attrs, (size_t)(from - text), (size_t)(q - text));
+						from = q;
+					}
+			if (end - from > 1)
+				forbid(attrs, (size_t)(from - text), (size_t)(end - text));
 			p = end;
 			continue;
 		}

@@ -17,7 +17,8 @@
  *  - no inserted hyphens anywhere;
  *  - no break inside a run of Latin letters, digits and the marks that join
  *    them in names, numbers, dates, e-mail addresses and amounts
- *    (. , @ - _ + / : ' and the like): such a run breaks only at a space;
+ *    (. , @ - _ + / : ' and the like): such a run breaks only at a space,
+ *    except an e-mail address or URL in running text (ws_url_break_before);
  *  - no break inside a full-width parenthetical of at most
  *    WS_UNBREAKABLE_PAREN_MAX characters, brackets included;
  *  - `cell`: also none inside the names of the office's papers (登记表,
@@ -27,5 +28,14 @@
  *    its lines stay 28 characters. */
 #define WS_UNBREAKABLE_PAREN_MAX 8
 void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell);
+
+/* Issue 12: in running text (not `cell`) an e-mail address or URL, a run
+ * w[0..len) of word characters for which ws_is_address() holds, may break
+ * before byte i where ws_url_break_before() holds (after / or @, before
+ * . ? & = #); names and numbers never.  cjk.c adds the break points. */
+gboolean ws_is_address(const char *w, size_t len);
+gboolean ws_url_break_before(const char *w, size_t len, size_t i);
+/* A character of such a run (letters, digits, . , @ - _ + / : ' & # % = ~ *). */
+gboolean ws_word_char(gunichar c);
 
 #endif
