@@ -147,26 +147,12 @@ static void image_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
 	ws_flow_record_box(t, e, WS_RECORD_BOX, r);
 }
 
-static double image_height(ws_flow *t, const ws_elem *e)
-{
-	return e->height == WS_AUTO ? 0 : e->height;
-}
-
-static void image_place_flow(ws_flow *t, const ws_elem *e, double x, double width)
-{
-	double h = image_height(t, e);
-	ws_flow_ensure_room(t, h);
-	image_place_box(t, e, (ws_rect){x, t->y, width, h});
-	t->y += h;
-	t->page_has_flow = true;
-}
-
 const ws_elem_class ws__elem_image = {
 	.name = "image",
 	.keys = image_lists,
 	.load = image_load,
 	.free = g_free,
 	.place_box = image_place_box,
-	.place_flow = image_place_flow,
-	.start_height = image_height,
+	.place_flow = ws__elem_boxed_place_flow,
+	.start_height = ws__elem_boxed_height,
 };

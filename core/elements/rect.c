@@ -23,26 +23,12 @@ static void rect_place_box(ws_flow *t, const ws_elem *e, ws_rect box)
 	ws_flow_add_elem_shape(t, e, WS_SHAPE_RECT, box, e->data);
 }
 
-static double rect_height(ws_flow *t, const ws_elem *e)
-{
-	return e->height == WS_AUTO ? 0 : e->height;
-}
-
-static void rect_place_flow(ws_flow *t, const ws_elem *e, double x, double width)
-{
-	double h = rect_height(t, e);
-	ws_flow_ensure_room(t, h);
-	ws_flow_add_elem_shape(t, e, WS_SHAPE_RECT, (ws_rect){x, t->y, width, h}, e->data);
-	t->y += h;
-	t->page_has_flow = true;
-}
-
 const ws_elem_class ws__elem_rect = {
 	.name = "rect",
 	.keys = rect_lists,
 	.load = rect_load,
 	.free = g_free,
 	.place_box = rect_place_box,
-	.place_flow = rect_place_flow,
-	.start_height = rect_height,
+	.place_flow = ws__elem_boxed_place_flow,
+	.start_height = ws__elem_boxed_height,
 };
