@@ -226,6 +226,64 @@ Test(packet, return_leg_after_the_appointment)
 	g_free(dir);
 }
 
+/* The delegated route's two money records: the group's transfer to 护签部
+ * (its voucher goes in the group's envelope) and the fee 护签部 pays (its
+ * receipt comes back).  Each prints its own date; the receipt is 已附 only
+ * once 护签部 has paid. */
+Test(packet, transfer_and_payment_are_two_records)
+{
+	char *dir = wst_tmpdir();
+	char *text = NULL;
+	cr_assert(g_file_get_contents(WS_TEST_SOURCE_DIR "/examples/data/delegated-shanghai.yaml", &text, NULL, NULL));
+	GString *y = g_string_new(text);
+	cr_assert(g_string_replace(y, "transfer: {date: 2025-03-20}", "transfer: {date: 2025-03-18, amount_cny: \"4137.00\"}", 1) == 1);
+	cr_assert(g_string_replace(y, "mfa_pickup_fee_cny: null", "mfa_pickup_fee_cny: \"30.00\"", 1) == 1);
+	cr_assert(g_string_replace(y, "    date: 2025-03-20              #", "    date: 2025-03-24              #", 1) == 1);
+	char *data = g_build_filename(dir, "paid.yaml", NULL);
+	cr_assert(g_file_set_contents(data, y->str, -1, NULL));
+
+	char *form = g_build_filename(dir, "form.pdf", NULL);
+	const char *rargs[] = {"render", "registration-delegated", "--data", data, "-o", form, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(rargs, NULL, &err), 0, "%s", err);
+	g_free(err);
+	char *t = page_text(form, 1, pages(form));
+	const char *lines[] = {"汇款合计4137.00元", "汇款日期2025年3月18日", NULL};
+	wst_assert_in_order(t, lines);
+	cr_assert_null(strstr(t, "2025年3月24日"), "护签部's payment date is not the remittance date");
+	g_free(t);
+
+	char *pdf = packet(data, dir, "G2025-TEST-002");
+	char *cover = page_text(pdf, 1, 1);
+	const char *out_lines[] = {"签证费汇款凭证（含外交部取件手续费）（随附）", "汇款日期2025年3月18日，汇出4137.00元；汇款合计4137.00元", NULL};
+	wst_assert_in_order(cover, out_lines);
+	g_free(cover);
+	g_free(pdf);
+	pdf = return_packet(data, dir, "G2025-TEST-002");
+	cover = page_text(pdf, 1, 1);
+	const char *ret_lines[] = {"签证费护签部已于2025年3月24日缴纳", "1缴费确认单已附", NULL};
+	wst_assert_in_order(cover, ret_lines);
+	g_free(cover);
+	g_free(pdf);
+
+	/* not paid yet: the transfer is made, the receipt does not exist */
+	cr_assert(g_string_replace(y, "    date: 2025-03-24              #", "    date: null              #", 1) == 1);
+	cr_assert(g_file_set_contents(data, y->str, -1, NULL));
+	pdf = return_packet(data, dir, "G2025-TEST-002");
+	cover = page_text(pdf, 1, 1);
+	const char *unpaid[] = {"签证费护签部尚未缴纳", "—缴费确认单待生成", "护签部尚未缴纳签证费（无缴费日期）", NULL};
+	wst_assert_in_order(cover, unpaid);
+	cr_assert_null(strstr(cover, "缴费确认单已附"), "%s", cover);
+	cr_assert_eq(pages(pdf), 1, "the cover alone: nothing to enclose yet");
+	g_free(cover);
+	g_free(pdf);
+	g_free(form);
+	g_free(data);
+	g_string_free(y, TRUE);
+	g_free(text);
+	g_free(dir);
+}
+
 /* The self route has no return leg: said, with the group, exit 1. */
 Test(packet, self_route_has_no_return_leg)
 {

@@ -474,7 +474,7 @@ Test(visa, valid_samples_have_no_errors_and_only_the_expected_warnings)
 			cr_assert_not(ws_diags_has_errors(d), "%s / %s", cases[c].file, cases[c].kinds[k]);
 			/* the seed's own delivery address has "B座": X9 warns, no more */
 			bool self = c == 0;
-			expect(d, "X9", "group.delivery.address.street", WS_SEVERITY_WARNING, self ? 38 : 41, 23);
+			expect(d, "X9", "group.delivery.address.street", WS_SEVERITY_WARNING, self ? 38 : 42, 23);
 			/* self: the passport expiring 2026-05-31 is valid past 2025-04-27 + 6 months */
 			cr_assert_null(find(d, "X13", NULL));
 			cr_assert_null(find(d, "X11", NULL));
@@ -484,7 +484,7 @@ Test(visa, valid_samples_have_no_errors_and_only_the_expected_warnings)
 				cr_assert_eq(ws_diags_count(d), 1);
 			} else {
 				/* the delegated note is dated 2025-03-21, after the pinned today */
-				expect(d, "F-note.date", "group.note.date", WS_SEVERITY_WARNING, 44, 42);
+				expect(d, "F-note.date", "group.note.date", WS_SEVERITY_WARNING, 45, 42);
 				cr_assert_eq(ws_diags_count(d), 2);
 			}
 			ws_diags_free(d);
@@ -695,6 +695,13 @@ static const mutation mutations[] = {
 	{DS, IC, "applicants.1.ds160_confirmation_no", "AA00TEST02", NULL, NULL, "X16", "group.applicants[1].ds160_confirmation_no", E, false},
 	{DS, PR, "applicants.2.mrv_receipt_no", "TESTRCPT0002", NULL, NULL, "X16", "group.applicants[2].mrv_receipt_no", E, false},
 	{DS, PR, "applicants.1.applicant_id", "B1", NULL, NULL, "F-applicant_id", "group.applicants[1].applicant_id", E, false},
+	/* the delegated route's two records: the group's transfer, 护签部's payment */
+	{DS, RD, "transfer.amount_cny", "4000.00", NULL, NULL, "X8", "group.transfer.amount_cny", E, false},
+	{DS, RD, "transfer.amount_cny", "41O7.00", NULL, NULL, "X8", "group.transfer.amount_cny", E, false},
+	{DS, RD, "transfer.date", NULLV, NULL, NULL, "F-transfer.date", "group.transfer.date", W, true},
+	{DS, RD, "transfer.date", "2025-03-21", NULL, NULL, "F-transfer.date", "group.payment.date", W, true},
+	{DS, RD, "transfer", "yes", NULL, NULL, "F-transfer", "group.transfer", E, false},
+	{SB, RS, "transfer", "yes", NULL, NULL, "F-transfer", "group.transfer", E, false},
 	{SB, NO, "previous_interview_post", "SHANGHAI", "applicants.0.previous_ds160_confirmation_no", "AA00TEST01", "X6", "group.applicants[0].ds160_confirmation_no", E, true},
 };
 

@@ -47,7 +47,8 @@ static void packet_add(const ws_host_services *h, ws_value *list, const packet_d
  * prints for the route, in mailing order, each ready or pending.  A document
  * is pending when it cannot exist yet: the confirmation needs the booked
  * appointment (date and confirmation number), the receipt needs the payment
- * date and every applicant's MRV receipt number.  `wenshu packet` renders
+ * date and every applicant's MRV receipt number (self route only: on the
+ * delegated route both are 护签部's and go back on the return leg).  `wenshu packet` renders
  * only the ready ones and the cover names the pending ones with the reason. */
 static void derive_packet(const ws_host_services *h, const ws_value *group, ws_value *out)
 {
@@ -80,16 +81,17 @@ static void derive_packet(const ws_host_services *h, const ws_value *group, ws_v
 	           &ready);
 	packet_add(h, list, &note_cover, NULL, &ready);
 	packet_add(h, list, &note, NULL, &ready);
-	packet_add(h, list, &confirmation,
-	           booked ? NULL
-	           : delegated ? "待护签部预约后生成（尚无面谈日期及预约确认号）"
-	                       : "待预约完成后生成（尚无面谈日期及预约确认号）",
-	           &ready);
-	packet_add(h, list, &receipt,
-	           paid_date && receipts ? NULL
-	           : !paid_date          ? "待缴费后生成（尚无缴费日期）"
-	                                 : "待缴费后生成（尚缺申请人的MRV收据号）",
-	           &ready);
+	/* On the delegated route 护签部 books and pays: the confirmation and the
+	 * receipt travel back on the return leg (packets.yaml, return:), never
+	 * in the group's own envelope. */
+	if (self) {
+		packet_add(h, list, &confirmation, booked ? NULL : "待预约完成后生成（尚无面谈日期及预约确认号）", &ready);
+		packet_add(h, list, &receipt,
+		           paid_date && receipts ? NULL
+		           : !paid_date          ? "待缴费后生成（尚无缴费日期）"
+		                                 : "待缴费后生成（尚缺申请人的MRV收据号）",
+		           &ready);
+	}
 	set_num(h, out, "packet_ready_count", (double)ready);
 	set_num(h, out, "packet_pending_count", (double)(h->value_length(list) - (size_t)ready));
 	h->map_set(out, "packet", list);

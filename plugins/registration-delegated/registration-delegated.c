@@ -24,13 +24,16 @@ static const visa_need delegated_needs[] = {
 	{"applicants[].email", VISA_NEED_ERROR, NULL},
 	{"applicants[].mobile_phone", VISA_NEED_ERROR, NULL},
 	{"applicants[].relationship_to_primary", VISA_NEED_WARNING, NULL},
+	{"transfer.date", VISA_NEED_WARNING,
+	 "transfer.date (汇款日期) is missing: the form prints the date of the group's transfer to 护签部, "
+	 "whose voucher it encloses; the fee 护签部 pays later is payment.date, a record of its own"},
 	{"applicants[].employer", VISA_NEED_ERROR, NULL},
 	{"applicants[].position", VISA_NEED_ERROR, NULL},
 	{NULL, 0, NULL},
 };
 
-/* derived.preferred_from_zh / preferred_to_zh, fee_cny_per_applicant,
- * remittance_total_cny. */
+/* derived.preferred_from_zh / preferred_to_zh, fee_cny_per_applicant
+ * (remittance_total_cny is record-wide: the packet cover prints it too). */
 static void derive(const ws_host_services *h, const ws_value *group, ws_value *out)
 {
 	const ws_value *ap = visa_get(h, group, "appointment");
@@ -38,15 +41,10 @@ static void derive(const ws_host_services *h, const ws_value *group, ws_value *o
 	visa_set_date(h, out, "preferred_to_zh", visa_text(h, ap, "preferred_to"), visa_date_zh);
 	visa_money m;
 	visa_money_compute(h, group, &m);
-	if (m.have_totals) {
+	if (m.have_totals)
 		visa_set_take(h, out, "fee_cny_per_applicant", visa_cents_format(m.per_cny_cents));
-		/* seed 二(一): the remittance includes the MFA pickup fee */
-		visa_set_take(h, out, "remittance_total_cny",
-		              visa_cents_format(m.total_cny_cents + (m.have_mfa ? m.mfa_cents : 0)));
-	} else {
+	else
 		visa_set_str(h, out, "fee_cny_per_applicant", NULL);
-		visa_set_str(h, out, "remittance_total_cny", NULL);
-	}
 }
 
 static const visa_form delegated_form = {

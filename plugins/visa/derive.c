@@ -243,6 +243,13 @@ static void derive_money(dctx *c, const visa_money *m)
 	const ws_host_services *h = c->h;
 	const ws_value *pay = visa_get(h, c->group, "payment");
 	set_date(h, c->out, "payment_date_zh", visa_text(h, pay, "date"), visa_date_zh);
+	/* delegated route: the group's transfer to 护签部, a record of its own */
+	const ws_value *tr = visa_get(h, c->group, "transfer");
+	set_date(h, c->out, "transfer_date_zh", visa_text(h, tr, "date"), visa_date_zh);
+	int64_t amt;
+	const char *amt_text = visa_text(h, tr, "amount_cny");
+	set_take(h, c->out, "transfer_amount_cny",
+	         amt_text && visa_decimal_parse(amt_text, 2, 2, &amt) ? visa_cents_format(amt) : NULL);
 	set_take(h, c->out, "fee_usd", m->have_fee ? visa_cents_format(m->fee_cents) : NULL);
 	/* the rate exactly as entered: "7.0010" stays 7.0010 (no zeros lost) */
 	set_str(h, c->out, "cny_per_usd", m->rate_text);
@@ -256,6 +263,10 @@ static void derive_money(dctx *c, const visa_money *m)
 		set_str(h, c->out, "total_cny", NULL);
 	}
 	set_take(h, c->out, "mfa_pickup_fee_cny", m->have_mfa ? visa_cents_format(m->mfa_cents) : NULL);
+	/* seed 二(一): the remittance to 护签部 includes the MFA pickup fee;
+	 * record-wide, since the form and the packet cover both print it */
+	set_take(h, c->out, "remittance_total_cny",
+	         m->have_totals ? visa_cents_format(m->total_cny_cents + (m->have_mfa ? m->mfa_cents : 0)) : NULL);
 }
 
 static void derive_contact(dctx *c)

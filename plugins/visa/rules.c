@@ -686,6 +686,65 @@ static void check_payment(vctx *c)
 	}
 }
 
+/* The delegated route's two money records (seed 二(一)): the group's
+ * transfer to 护签部 (transfer: date, amount_cny — the 签证费汇款凭证 it
+ * encloses) and the visa fee 护签部 then pays (payment: date, receipts —
+ * the 缴费确认单).  Each has its own date and amount; neither stands in for
+ * the other. */
+static void check_transfer(vctx *c)
+{
+	const ws_host_services *h = c->h;
+	const visa_money *m = &c->money;
+	const ws_value *tr = visa_get(h, c->g, "transfer");
+	const char *tp = "group.transfer";
+	if (tr && h->value_type(tr) != WS_VALUE_MAP) {
+		ERR(tr, "F-transfer", tp, "transfer must be a map (date, amount_cny)");
+		return;
+	}
+	if (tr && c->self)
+		WARN(tr, "F-transfer", tp,
+		     "transfer (汇款至护签部) belongs to the delegated route; on the self route the group pays the fee itself (payment)");
+	visa_date td;
+	bool have_td = tr && date_field(c, tr, tp, "date", "汇款日期", "F-transfer.date", OPT, &td, NULL);
+	const visa_need *n;
+	if (!(tr && visa_text(h, tr, "date")) && (n = need(c, "transfer.date")))
+		report_need(c, n, tr ? tr : c->g, "F-transfer.date", "group.transfer.date",
+		            "required field transfer.date (汇款日期) is missing");
+	int64_t amt;
+	const ws_value *va = NULL;
+	if (tr && decimal_field(c, tr, tp, "amount_cny", "汇款金额", "X8", OPT, 2, 2, &amt, &va) && m->have_totals) {
+		/* 汇款合计 = 签证费 + 外交部取件手续费; with the pickup fee still
+		 * unknown the transfer must at least cover the visa fee */
+		int64_t want = m->total_cny_cents + (m->have_mfa ? m->mfa_cents : 0);
+		if (m->have_mfa ? amt != want : amt < want) {
+			char *a = visa_cents_format(amt), *b = visa_cents_format(want);
+			char *t = visa_cents_format(m->total_cny_cents), *f = m->have_mfa ? visa_cents_format(m->mfa_cents) : NULL;
+			if (f)
+				ERR(va, "X8", "group.transfer.amount_cny",
+				    "transfer amount %s (汇款金额) should be the remittance total %s = %s visa fee + %s MFA pickup fee",
+				    a, b, t, f);
+			else
+				ERR(va, "X8", "group.transfer.amount_cny",
+				    "transfer amount %s (汇款金额) is less than the visa fee %s it must cover (plus the MFA pickup fee)",
+				    a, t);
+			g_free(a);
+			g_free(b);
+			g_free(t);
+			g_free(f);
+		}
+	}
+	/* 护签部 pays with the money the group sent: not before it was sent */
+	const ws_value *pay = visa_get(h, c->g, "payment");
+	const ws_value *vpd = pay && h->value_type(pay) == WS_VALUE_MAP ? visa_get(h, pay, "date") : NULL;
+	visa_date pd;
+	if (have_td && c->delegated && vpd && visa_date_parse(h->value_text(vpd), &pd) &&
+	    visa_date_days(pd) < visa_date_days(td))
+		WARN(vpd, "F-transfer.date", "group.payment.date",
+		     "the visa fee payment by 护签部 (payment.date %s) is dated before the group's transfer to 护签部 "
+		     "(transfer.date %s); they are two records: check which date is which",
+		     h->value_text(vpd), h->value_text(visa_get(h, tr, "date")));
+}
+
 /* 外交部领事服务中心, the seed's delivery address (DOMAIN §4.5). */
 #define VISA_SEED_DELIVERY_CITY "北京市朝阳区"
 #define VISA_SEED_DELIVERY_STREET "朝阳门外大街18号丰联广场"
@@ -1047,6 +1106,7 @@ int visa_validate_record(const ws_host_services *host, const ws_value *group, ws
 	check_visa(&c);
 	check_x11(&c, have_appt, appt, vappt);
 	check_payment(&c);
+	check_transfer(&c);
 	check_delivery(&c);
 	check_note(&c);
 	check_applicants(&c, have_appt, appt);
