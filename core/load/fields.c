@@ -26,6 +26,7 @@ static const ws_data_field group_fields[] = {
 	{"dispatching_unit", WS_FIELD_TEXT, "派出单位", "某某省示例研究院（虚构）", NULL},
 	{"fao_name", WS_FIELD_TEXT, "所外事部门", "某某省人民政府外事办公室", NULL},
 	{"fao_return_address", WS_FIELD_ADDRESS, "材料回寄地址", NULL, NULL},
+	{"hqb_address", WS_FIELD_ADDRESS, "护照签证部地址（寄件信封的收件地址）", NULL, NULL},
 	{"destination_country", WS_FIELD_TEXT, "出访国家", "美国", NULL},
 	{"purpose", WS_FIELD_TEXT, "出访任务（事由）", "参加学术交流会议", NULL},
 	{"travel_start_date", WS_FIELD_DATE, "出访开始日期", "2025-04-20", NULL},
@@ -63,6 +64,11 @@ static const ws_data_field group_fields[] = {
 	{"payment.payment_type", WS_FIELD_TEXT, "支付方式", "CITIC online", NULL},
 	{"payment.date", WS_FIELD_DATE, "缴费日期", "2025-03-03", NULL},
 	{"mfa_pickup_fee_cny", WS_FIELD_DECIMAL, "外交部取件手续费", "30.00", NULL},
+	/* the delegated route's remittance to 护签部, a record apart from the fee
+	 * 护签部 then pays (payment) */
+	{"transfer", WS_FIELD_MAP, "汇款至护签部（委托护签部预约）", NULL, NULL},
+	{"transfer.date", WS_FIELD_DATE, "汇款日期", "2025-03-18", NULL},
+	{"transfer.amount_cny", WS_FIELD_DECIMAL, "汇款金额（人民币）", "4137.00", NULL},
 	{"delivery", WS_FIELD_MAP, "文件递送", NULL, NULL},
 	{"delivery.option", WS_FIELD_TEXT, "文件递送选项", "premium_delivery", delivery_options},
 	{"delivery.address", WS_FIELD_ADDRESS, "递送地址", NULL, NULL},
