@@ -299,6 +299,7 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 	for (size_t i = 0; i < n; i++)
 		res[i].status = 1;
 	progress p = {.on = isatty(STDERR_FILENO) && n > 1, .total = n, .start = now_s()};
+	ws_cli_progress_shown(p.on);
 	if (jobs < 1)
 		jobs = 1;
 	if ((size_t)jobs > n)
@@ -417,6 +418,7 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 		g_free(bufs);
 	}
 	progress_draw(&p, true);
+	ws_cli_progress_shown(false);
 
 	size_t ok = 0, failed = 0, skipped = 0;
 	int worst = WS_OK;

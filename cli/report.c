@@ -38,6 +38,13 @@ const char *ws_cli_safe(const char *s)
 	return ring[k];
 }
 
+static bool progress_shown;
+
+void ws_cli_progress_shown(bool shown)
+{
+	progress_shown = shown;
+}
+
 static bool repeats_active(void);
 static bool repeats_warning(const ws_diag *d, const char *formatted);
 
@@ -59,6 +66,8 @@ void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 		g_string_append_printf(buf, "%s\n", s);
 	}
 	g_hash_table_unref(seen);
+	if (buf->len && progress_shown)
+		g_string_prepend(buf, "\r\033[K");
 	/* One write, so parallel workers never interleave inside a message. */
 	if (buf->len)
 		(void)!write(STDERR_FILENO, buf->str, buf->len);
@@ -297,7 +306,7 @@ bool ws_cli_repeats_take(const char *line)
 	if (f[0] && f[1] && f[2]) {
 		size_t group = (size_t)g_ascii_strtoull(f[0], NULL, 10);
 		if (repeats_note(group, f[1], f[2])) {
-			char *out = g_strdup_printf("%s\n", f[2]);
+			char *out = g_strdup_printf("%s%s\n", progress_shown ? "\r\033[K" : "", f[2]);
 			(void)!write(STDERR_FILENO, out, strlen(out));
 			g_free(out);
 		}

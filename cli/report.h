@@ -18,6 +18,10 @@ extern volatile sig_atomic_t ws_cli_interrupted;
  * 3 internal or I/O, 4 interrupted (README). */
 int ws_cli_exit_status(int rc);
 
+/* A progress bar is drawn on this terminal line (batch.c): messages
+ * clear it first, so no message starts after the bar. */
+void ws_cli_progress_shown(bool shown);
+
 /* Prints each diagnostic once, in one write (parallel workers never
  * interleave inside a message); notes only when !quiet_notes. */
 void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes);
