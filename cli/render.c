@@ -229,6 +229,10 @@ int ws_cli_render(int argc, char **argv)
 	/* Fallbacks of the font roles this layout uses, and of no other. */
 	if (rc == WS_OK)
 		ws_engine_report_layout_fonts(engine, layout, d);
+	/* A page too big in pixels is the layout's (or --dpi's): exit 1 at its
+	 * `page:`, before any group is typeset. */
+	for (size_t f = 0; rc == WS_OK && f < n_oo; f++)
+		rc = ws_output_check_layout(layout, &oo[f], d);
 	ws_cli_print_diags(d, true);
 	ws_diags_free(d);
 	if (rc != WS_OK) {

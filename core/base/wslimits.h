@@ -66,6 +66,13 @@
  * 16384 characters is some eight pages of solid text without a line end. */
 #define WS_LIMIT_PARAGRAPH_CHARS 16384
 
+/* Most characters laid out for one document, measuring for keep_* and the
+ * trials of `fit: shrink` included: the budget of one group.  Elements,
+ * pages and paragraphs are bounded each, but not their product (1000
+ * items of `each`, each a paragraph of 16 000 characters).  A 30-person
+ * delegation's documents lay out some 20 000. */
+#define WS_LIMIT_DOCUMENT_CHARS 2000000
+
 /* Most pages in one rendered document. */
 #define WS_LIMIT_PAGES 10000
 

@@ -6,6 +6,7 @@
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
+#include "element.h"
 #include "fontprep.h"
 #include "fonts.h"
 #include "host.h"
@@ -61,6 +62,21 @@ static void layout_dir_clear(void *p)
 	g_free(((layout_dir *)p)->dir);
 }
 
+/* A plugin's element type named like a built-in one (`text`) is never
+ * used: a layout's `text:` finds the built-in type first (layout.c).
+ * Loading it silently would hide that from the plugin's author. */
+static void warn_builtin_names(const ws_registry *r, ws_diags *diags)
+{
+	for (size_t i = 0; i < ws_registry_element_count(r); i++) {
+		const ws_element_desc *el = ws_registry_element_at(r, i);
+		const ws_plugin_desc *pd = ws_registry_element_plugin(r, el->name);
+		if (ws__elem_class_find(el->name))
+			ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, "plugin", NULL,
+			            "plugin '%s' declares an element type '%s', which is built in: layouts get the built-in "
+			            "'%s', never the plugin's", pd ? pd->name : "?", el->name, el->name);
+	}
+}
+
 int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diags)
 {
 	ws_engine_options defaults = WS_ENGINE_OPTIONS_INIT;
@@ -91,6 +107,7 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 			goto fail;
 	ws_registry_add_default_dirs(e->registry, diags);
 	ws_registry_load_all(e->registry, diags);
+	warn_builtin_names(e->registry, diags);
 
 	const char *conf = opts->fonts_conf;
 	char *conf_owned = NULL;

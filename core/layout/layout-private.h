@@ -123,6 +123,7 @@ struct ws_layout {
 	char *title;             /* owned */
 	char *author, *subject;  /* owned or NULL */
 	double page_w, page_h;   /* pt */
+	ws_loc page_loc;         /* where `page:` sets them, else the layout's start */
 	double margin[4];        /* pt: top right bottom left */
 	int grid_chars, grid_lines; /* 0 = no grid */
 	GHashTable *fonts;       /* role → family (owned strings) */

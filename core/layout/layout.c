@@ -1298,8 +1298,11 @@ static int load_from_value(ws_layout **out, ws_value *root, const char *path,
 		l->author = g_strdup(ws__ld_scalar_text(&ld, v, "author"));
 	if ((v = ws_value_map_get(root, "subject")))
 		l->subject = g_strdup(ws__ld_scalar_text(&ld, v, "subject"));
-	if ((v = ws_value_map_get(root, "page")))
+	l->page_loc = ws_value_loc(root);
+	if ((v = ws_value_map_get(root, "page"))) {
+		l->page_loc = ws_value_loc(v);
 		load_page(&ld, v);
+	}
 	if ((v = ws_value_map_get(root, "fonts"))) {
 		if (ws_value_get_type(v) != WS_VALUE_MAP)
 			ws__ld_err(&ld, v, "fonts must map role names to font families (song: Wenshu Song)");
@@ -1456,3 +1459,10 @@ const ws__ld_tables ws__ld_tables_of_the_loader = {
 	.fit = fit_names,
 	.punctuation = punct_names,
 };
+
+ws_loc ws_layout_page_loc(const ws_layout *layout)
+{
+	if (layout->page_loc.file)
+		return layout->page_loc;
+	return (ws_loc){g_intern_string(layout->path), 1, 1};
+}

@@ -56,6 +56,9 @@ WS_EXPORT const char *ws_layout_font_at(const ws_layout *layout, size_t i, ws_lo
 WS_EXPORT const char *ws_layout_path(const ws_layout *layout);
 /* Page size in points, after orientation. */
 WS_EXPORT void ws_layout_page_size(const ws_layout *layout, double *width, double *height);
+/* Where the page size is set (`page:`), else the layout's first line: the
+ * place a limit on the page (PNG pixels) is reported at. */
+WS_EXPORT ws_loc ws_layout_page_loc(const ws_layout *layout);
 
 /* Checks the layout's `fields:` rules against a group; reports into diags
  * with the data value's location.  Returns WS_OK (errors are counted by the caller). */

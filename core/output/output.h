@@ -33,6 +33,7 @@
 #include "common.h"
 #include "diag.h"
 #include "document.h"
+#include "layout.h"
 #include "twins.h"
 
 #ifdef __cplusplus
@@ -70,6 +71,12 @@ typedef struct ws_output_options {
 #define WS_OUTPUT_DPI_MAX 2400.0
 #define WS_OUTPUT_MAX_PIXELS 100000000.0 /* per page: 400 MB of RGB24 */
 #define WS_OUTPUT_MAX_SIDE 32767.0       /* pixels: Cairo's image size limit */
+
+/* The limits above for `layout`'s page at opts->dpi (PNG only; WS_OK for
+ * other formats): WS_EINPUT with an error at the layout's `page:`
+ * (pixels.c).  Callers check before typesetting. */
+WS_EXPORT int ws_output_check_layout(const ws_layout *layout, const ws_output_options *opts,
+                                     ws_diags *diags);
 
 /* "pdf", "png", "svg" (ASCII case-insensitive).  Returns WS_OK, or
  * WS_EUSAGE with *out untouched. */

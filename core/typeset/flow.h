@@ -36,6 +36,7 @@ struct ws_flow {
 	ws_loc each_at;      /* the outermost `each` being expanded (line 0: none) */
 	size_t n_placed;     /* elements placed, each item of `each` counted (WS_LIMIT_ELEMENTS) */
 	size_t n_measured;   /* elements measured for keep_* (WS_LIMIT_MEASURED) */
+	size_t n_chars;      /* characters laid out (WS_LIMIT_DOCUMENT_CHARS) */
 	bool in_cell;        /* laying out a table cell: trade terms never split (unbreakable.h) */
 	double tail_need;    /* pt: a keep_with_previous block that must follow the element
 	                      * being placed on the same page (0: none) */

@@ -67,23 +67,27 @@ static PangoLayout *make_layout_uncached(ws_flow *t, const char *text, const ws_
 PangoLayout *ws_flow_make_layout(ws_flow *t, const char *text, const ws_style *st, double size,
                                 double width, bool constant)
 {
-	/* Pango's time grows with the square of a paragraph's length
-	 * (WS_LIMIT_PARAGRAPH_CHARS): a longer one is refused, and only its
-	 * start is laid out so that the caller still has a layout to free. */
-	if (strlen(text) > WS_LIMIT_PARAGRAPH_CHARS) {
-		glong n = g_utf8_strlen(text, -1);
-		if (n > WS_LIMIT_PARAGRAPH_CHARS) {
-			if (!t->aborted)
-				ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->at, "limit", NULL,
-				            "a paragraph of %ld characters is longer than the limit of %d characters (a line end "
-				            "in the text starts a new paragraph)", (long)n, WS_LIMIT_PARAGRAPH_CHARS);
-			t->aborted = true;
-			char *cut = g_strndup(text, (gsize)(g_utf8_offset_to_pointer(text, WS_LIMIT_PARAGRAPH_CHARS) - text));
-			PangoLayout *lay = make_layout_uncached(t, cut, st, size, width);
-			g_free(cut);
-			return lay;
-		}
+	/* The budgets of one group: Pango's time grows with the square of a
+	 * paragraph's length (WS_LIMIT_PARAGRAPH_CHARS), and the document's
+	 * text adds up (WS_LIMIT_DOCUMENT_CHARS).  Over either, the document
+	 * is dropped: the limit is reported once, and what is still asked for
+	 * is set empty, so that every caller still gets a layout to free. */
+	glong n = g_utf8_strlen(text, -1);
+	t->n_chars += (size_t)n;
+	if (!t->aborted && t->n_chars > WS_LIMIT_DOCUMENT_CHARS) {
+		ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->at, "limit", NULL,
+		            "the document lays out more than %d characters of text (measuring included)",
+		            WS_LIMIT_DOCUMENT_CHARS);
+		t->aborted = true;
 	}
+	if (!t->aborted && n > WS_LIMIT_PARAGRAPH_CHARS) {
+		ws_diag_add(t->limits, WS_SEVERITY_ERROR, t->at, "limit", NULL,
+		            "a paragraph of %ld characters is longer than the limit of %d characters (a line end in the "
+		            "text starts a new paragraph)", (long)n, WS_LIMIT_PARAGRAPH_CHARS);
+		t->aborted = true;
+	}
+	if (t->aborted)
+		return make_layout_uncached(t, "", st, size, width);
 	if (!constant)
 		return make_layout_uncached(t, text, st, size, width);
 	bool grid_em = st->grid && t->l->grid_chars > 0 && width > 0;
