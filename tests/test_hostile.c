@@ -1588,3 +1588,35 @@ Test(hostile, sigterm_inside_one_group_stops_check, .timeout = 600)
 {
 	interrupt_one_group("check");
 }
+
+/* A font family that is not installed: one warning naming it, not one
+ * per character that never says what was asked for.  (A character or
+ * three from a fallback face in an installed family are still named one
+ * by one: test_fonts.) */
+Test(hostile, unknown_font_family_named_once)
+{
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: specimen\n"
+	                     "title: t\n"
+	                     "elements:\n"
+	                     "  - text: \"{{ group.body }}\"\n"
+	                     "    font: Comic Nonexistent\n");
+	char *d = body_data(tmp, "lorem ipsum dolor ", 60, 0);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"check", l, "--data", d, NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *want = g_strdup_printf("%s:5:5: warning: font 'Comic Nonexistent' has no glyph for ", l);
+	assert_line(err, want);
+	cr_assert_null(strstr(err, "character U+"), "no warning per character:\n%s", err);
+	size_t n = 0;
+	for (const char *p = err; (p = strstr(p, "has no glyph for")); p++)
+		n++;
+	cr_assert_eq(n, 1, "one warning:\n%s", err);
+	g_free(want);
+	g_free(err);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
+}

@@ -297,6 +297,72 @@ int ws_fonts_check_layout(PangoLayout *layout, ws_loc loc, const char *path, ws_
 	return m->missing;
 }
 
+/* Characters of one paragraph drawn from one fallback font instead of
+ * the family asked for.  A few are named one by one (an Ext-B character
+ * in a body font); many mean the family itself is not installed (a
+ * clerk's "FangSong_GB2312"), which is said once, naming it, instead of
+ * one warning per character that never says what was asked for. */
+#define FALLBACK_ONE_BY_ONE 3
+
+typedef struct fallback_run {
+	char *wanted, *actual; /* owned */
+	GArray *chars;         /* of gunichar, in order of first use */
+} fallback_run;
+
+static void fallback_run_free(void *data)
+{
+	fallback_run *f = data;
+	g_free(f->wanted);
+	g_free(f->actual);
+	g_array_unref(f->chars);
+	g_free(f);
+}
+
+static void note_fallback(GPtrArray *runs, const char *wanted, const char *actual, gunichar ch)
+{
+	fallback_run *f = NULL;
+	for (guint i = 0; i < runs->len && !f; i++) {
+		fallback_run *r = g_ptr_array_index(runs, i);
+		if (strcmp(r->wanted, wanted) == 0 && strcmp(r->actual, actual) == 0)
+			f = r;
+	}
+	if (!f) {
+		f = g_new0(fallback_run, 1);
+		f->wanted = g_strdup(wanted);
+		f->actual = g_strdup(actual);
+		f->chars = g_array_new(FALSE, FALSE, sizeof(gunichar));
+		g_ptr_array_add(runs, f);
+	}
+	g_array_append_val(f->chars, ch);
+}
+
+static void report_fallbacks(GPtrArray *runs, ws_loc loc, const char *path, ws_diags *diags)
+{
+	for (guint i = 0; i < runs->len; i++) {
+		const fallback_run *f = g_ptr_array_index(runs, i);
+		char buf[8];
+		if (f->chars->len <= FALLBACK_ONE_BY_ONE) {
+			for (guint k = 0; k < f->chars->len; k++) {
+				gunichar ch = g_array_index(f->chars, gunichar, k);
+				describe_char(ch, buf);
+				ws_diag_add(diags, WS_SEVERITY_WARNING, loc, NULL, path,
+				            "character U+%04X '%s' drawn from fallback font '%s'", (unsigned)ch, buf, f->actual);
+			}
+			continue;
+		}
+		GString *some = g_string_new(NULL);
+		for (guint k = 0; k < f->chars->len && k < 5; k++) {
+			describe_char(g_array_index(f->chars, gunichar, k), buf);
+			g_string_append_printf(some, "%s'%s'", k ? ", " : "", buf);
+		}
+		ws_diag_add(diags, WS_SEVERITY_WARNING, loc, NULL, path,
+		            "font '%s' has no glyph for %u characters of this text (%s%s): drawn from fallback font '%s'; "
+		            "is '%s' installed?",
+		            f->wanted, f->chars->len, some->str, f->chars->len > 5 ? ", …" : "", f->actual, f->wanted);
+		g_string_free(some, TRUE);
+	}
+}
+
 static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *path, ws_diags *diags)
 {
 	const char *text = pango_layout_get_text(layout);
@@ -308,6 +374,7 @@ static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *pa
 
 	GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
 	GHashTable *primaries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	GPtrArray *fallbacks = g_ptr_array_new_with_free_func(fallback_run_free);
 	int missing = 0;
 
 	PangoLayoutIter *it = pango_layout_get_iter(layout);
@@ -330,6 +397,7 @@ static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *pa
 			pango_attr_iterator_destroy(ai);
 		}
 		char *key = pango_font_description_to_string(want);
+		char *wanted = g_strdup(pango_font_description_get_family(want)); /* as the style names it */
 		const char *primary = g_hash_table_lookup(primaries, key);
 		if (!primary) {
 			char *fam = primary_family(ctx, want, key);
@@ -367,14 +435,15 @@ static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *pa
 				            (unsigned)ch, buf);
 			} else if (actual && *primary && g_ascii_strcasecmp(actual, primary) != 0) {
 				g_hash_table_add(seen, GUINT_TO_POINTER(ch));
-				ws_diag_add(diags, WS_SEVERITY_WARNING, loc, NULL, path,
-				            "character U+%04X '%s' drawn from fallback font '%s'",
-				            (unsigned)ch, buf, actual);
+				note_fallback(fallbacks, wanted ? wanted : primary, actual, ch);
 			}
 		}
 		g_free(actual);
+		g_free(wanted);
 	} while (pango_layout_iter_next_run(it));
 	pango_layout_iter_free(it);
+	report_fallbacks(fallbacks, loc, path, diags);
+	g_ptr_array_free(fallbacks, TRUE);
 
 	g_hash_table_destroy(primaries);
 	g_hash_table_destroy(seen);
