@@ -208,7 +208,9 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 			 * heading goes with all of it. */
 			guint after_at = 0;
 			const ws_elem *after = next_shown(t, elems, next_at, &after_at);
-			double start = after && after->keep_with_previous
+			/* (A text, whose last lines that block may take: a table or
+			 * a list hands over whole rows and keeps its own start.) */
+			double start = after && after->keep_with_previous && next->cls->content_height
 			                   ? ws_flow_block_height(t, next) + chain_height(t, elems, after_at)
 			                   : ws_flow_start_height(t, next);
 			if (start > t->frame.height)
@@ -244,6 +246,9 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 			double need = chain_height(t, elems, next_at);
 			if (need > t->frame.height && next->keep_with_previous)
 				need = ws_flow_block_height(t, next); /* the chain is longer than a page: its first link */
+			/* the block follows this element's own space_after */
+			if (need > 0)
+				need += e->space_after;
 			if (need > 0 && need <= t->frame.height)
 				t->tail_need = need;
 		}
