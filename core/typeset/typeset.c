@@ -208,11 +208,15 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 			 * heading goes with all of it. */
 			guint after_at = 0;
 			const ws_elem *after = next_shown(t, elems, next_at, &after_at);
-			/* (A text, whose last lines that block may take: a table or
-			 * a list hands over whole rows and keeps its own start.) */
-			double start = after && after->keep_with_previous && next->cls->content_height
-			                   ? ws_flow_block_height(t, next) + chain_height(t, elems, after_at)
-			                   : ws_flow_start_height(t, next);
+			/* (A text, whose last lines that block may take, or a short
+			 * table or list — not much more than its own start — which
+			 * the block may take whole; a longer one hands over its last
+			 * rows and keeps its start.) */
+			double whole = ws_flow_block_height(t, next), first = ws_flow_start_height(t, next);
+			bool short_next = next->cls->content_height || whole <= 2 * first;
+			double start = after && after->keep_with_previous && short_next
+			                   ? whole + chain_height(t, elems, after_at)
+			                   : first;
 			if (start > t->frame.height)
 				start = ws_flow_start_height(t, next);
 			double need = (t->page_has_flow ? e->space_before : 0) + e->cls->content_height(t, e) +

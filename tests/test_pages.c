@@ -1,0 +1,82 @@
+/* What fits on one page (README "What fits on one page", issue 11): every
+ * shipped document rendered for the groups of tools/gen-groups (1, 2, 3,
+ * 4, 8, 30 applicants × short/long names × self/delegated), its page count
+ * read back with pdfinfo and compared with the table below.  A layout
+ * change that pushes a usual group onto a second page — or a pagination
+ * change that moves the closing alone onto a new one — fails here; an
+ * intended change updates this table and the README's together.
+ *
+ * Under the sanitizers tests/meson.build generates only the sizes 1, 4 and
+ * 30: the groups that exist are checked. */
+#include <criterion/criterion.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+static const int sizes[] = {1, 2, 3, 4, 8, 30};
+
+/* Pages for sizes[i], with short and with long names and work units (the
+ * route changes nothing). */
+static const struct {
+	const char *kind;
+	const char *data; /* the groups file: both routes, or one route's */
+	int short_names[6];
+	int long_names[6];
+} expected[] = {
+	{"registration-self", "groups-matrix-self.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 2, 2, 2, 5}},
+	/* page 1 the group and the applicants, page 2 fees and the closing */
+	{"registration-delegated", "groups-matrix-delegated.yaml", {2, 2, 2, 2, 3, 6}, {2, 2, 2, 2, 3, 8}},
+	{"note", "groups-matrix.yaml", {1, 1, 1, 1, 2, 3}, {1, 2, 2, 2, 2, 5}},
+	{"interview-confirmation", "groups-matrix.yaml", {1, 1, 1, 1, 2, 2}, {1, 1, 1, 1, 2, 2}},
+	{"payment-receipt", "groups-matrix.yaml", {1, 1, 1, 1, 1, 2}, {1, 1, 1, 1, 1, 2}},
+	{"note-cover", "groups-matrix.yaml", {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}},
+	{"passport-receipt", "groups-matrix.yaml", {1, 1, 1, 1, 1, 2}, {1, 1, 1, 1, 1, 2}},
+};
+
+static int pages_of(const char *pdf)
+{
+	char *info = wst_pdfinfo(pdf);
+	cr_assert_not_null(info, "pdfinfo %s", pdf);
+	const char *p = strstr(info, "Pages:");
+	cr_assert_not_null(p, "pdfinfo %s:\n%s", pdf, info);
+	int n = atoi(p + strlen("Pages:"));
+	g_free(info);
+	return n;
+}
+
+Test(pages, what_fits_on_one_page)
+{
+	for (size_t k = 0; k < G_N_ELEMENTS(expected); k++) {
+		char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", expected[k].data, NULL);
+		char *dir = wst_tmpdir();
+		char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
+		const char *args[] = {"render", expected[k].kind, "--data", data, "-o", tmpl, NULL};
+		char *err = NULL;
+		int rc = wst_wenshu(args, NULL, &err);
+		cr_assert_eq(rc, 0, "%s: exit %d\n%s", expected[k].kind, rc, err);
+		int checked = 0;
+		for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
+			for (int lng = 0; lng < 2; lng++)
+				for (int dlg = 0; dlg < 2; dlg++) {
+					char *pdf = g_strdup_printf("%s/G-S%02d-%s-%s.pdf", dir, sizes[i], lng ? "LONG" : "SHORT",
+					                            dlg ? "DLG" : "SELF");
+					if (g_file_test(pdf, G_FILE_TEST_EXISTS)) {
+						int want = lng ? expected[k].long_names[i] : expected[k].short_names[i];
+						int got = pages_of(pdf);
+						cr_expect_eq(got, want, "%s, %d applicant(s), %s names, %s: %d page(s), want %d",
+						             expected[k].kind, sizes[i], lng ? "long" : "short",
+						             dlg ? "delegated" : "self", got, want);
+						checked++;
+					}
+					g_free(pdf);
+				}
+		/* one applicant, both name lengths, at least */
+		cr_assert_geq(checked, 2, "%s: only %d documents rendered", expected[k].kind, checked);
+		g_free(err);
+		g_free(tmpl);
+		g_free(dir);
+		g_free(data);
+	}
+}
