@@ -281,6 +281,53 @@ Test(preflight, frame_grows_with_its_content)
 	ws_diags_free(d);
 }
 
+/* A frame with a declared minimum: as tall as that with little in it (room
+ * for the seal), the flow going on below it; taller when its content is. */
+Test(preflight, frame_keeps_its_minimum_height_and_the_flow_goes_below)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(HEAD "elements:\n"
+	                               "  - frame: {stroke: black, padding: 2mm, min_height: 60mm}\n"
+	                               "    elements:\n"
+	                               "      - text: 经办人意见：\n"
+	                               "  - text: 以下空白\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK, "nothing crosses the frame");
+	const ws_record *frame = NULL;
+	for (size_t i = 0; i < ws_document_record_count(doc); i++)
+		if (ws_document_record_at(doc, i)->kind == WS_RECORD_FRAME)
+			frame = ws_document_record_at(doc, i);
+	cr_assert_not_null(frame);
+	cr_assert_float_eq(frame->box.height, 60 * 72 / 25.4, 0.01, "the declared minimum: %.1f pt", frame->box.height);
+	double below = -1;
+	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+		const ws_text_run *r = ws_document_text_run_at(doc, i);
+		if (strstr(r->text, "以下空白"))
+			below = r->box.y;
+	}
+	cr_assert_gt(below, frame->box.y + frame->box.height, "the next text is below the frame");
+	ws_document_free(doc);
+	ws_diags_free(d);
+
+	/* the content taller than the minimum: the frame grows past it */
+	d = ws_diags_new();
+	doc = render(HEAD "elements:\n"
+	                  "  - frame: {stroke: black, padding: 2mm, min_height: 10mm}\n"
+	                  "    elements:\n"
+	                  "      - text: \"第一行\\n第二行\\n第三行\\n第四行\"\n",
+	             d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	frame = NULL;
+	for (size_t i = 0; i < ws_document_record_count(doc); i++)
+		if (ws_document_record_at(doc, i)->kind == WS_RECORD_FRAME)
+			frame = ws_document_record_at(doc, i);
+	cr_assert_not_null(frame);
+	cr_assert_gt(frame->box.height, 10 * 72 / 25.4 + 20, "grows with four lines: %.1f pt", frame->box.height);
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
 /* A keep_with_previous chain: the signature lines (A) keep with the list,
  * the seal block (B) keeps with A.  A fits under the list but A and B do
  * not: the whole chain goes over with the list's last two rows, rather

@@ -14,11 +14,12 @@ typedef struct group_elem {
 	bool has_frame;          /* a rect (stroke, dash, radius) around what it placed */
 	ws_stroke frame;
 	double frame_padding;    /* pt, between the content and the frame */
+	double frame_min_height; /* pt: the frame is at least this tall (0: as its content) */
 } group_elem;
 
 static const char *const group_keys[] = {"elements", "each", "as", "frame", NULL};
 static const char *const *const group_lists[] = {group_keys, ws__ld_common_keys, NULL};
-static const char *const frame_keys[] = {"stroke", "stroke_width", "dash", "radius", "padding", NULL};
+static const char *const frame_keys[] = {"stroke", "stroke_width", "dash", "radius", "padding", "min_height", NULL};
 
 /* `frame:` on a group: a rect drawn around whatever the group placed, so
  * it grows with its content (a routing slip whose group name wraps). */
@@ -35,6 +36,11 @@ static void load_group_frame(ws_loader *ld, group_elem *x, const ws_value *v)
 	const ws_value *p = ws_value_map_get(v, "padding");
 	if (p)
 		ws__ld_length(ld, p, "padding", true, &x->frame_padding);
+	/* a box that grows with its content from a declared size: room for a
+	 * handwritten note or a seal however little is printed in it */
+	const ws_value *mh = ws_value_map_get(v, "min_height");
+	if (mh)
+		ws__ld_length(ld, mh, "min_height", false, &x->frame_min_height);
 }
 
 static void *group_load(ws_loader *ld, ws_elem *e, const ws_elem_src *src)
@@ -87,6 +93,13 @@ static void frame_group(ws_flow *t, const ws_elem *e, size_t first)
 			continue;
 		double p = x->frame_padding;
 		ws_rect r = {x0 - p, y0 - p, x1 - x0 + 2 * p, y1 - y0 + 2 * p};
+		/* on the page where the group ends, the frame keeps its minimum
+		 * height and the flow goes on below it */
+		if (pg == t->page && r.height < x->frame_min_height) {
+			r.height = x->frame_min_height;
+			if (!e->has_box)
+				t->y = MAX(t->y, r.y + r.height + p); /* clear of the rule */
+		}
 		size_t save = t->page;
 		t->page = pg;
 		ws_flow_add_elem_shape(t, e, WS_SHAPE_RECT, r, &x->frame);
@@ -193,7 +206,7 @@ static double group_block_height(ws_flow *t, const ws_elem *e)
 {
 	const group_elem *x = e->data;
 	if (!x->each)
-		return ws_flow_list_height(t, x->children);
+		return MAX(ws_flow_list_height(t, x->children), x->frame_min_height);
 	ws_value *items = NULL;
 	ws_diags *quiet = ws_diags_new();
 	double h = 0;
