@@ -1561,8 +1561,17 @@ static void interrupt_one_group(const char *command)
 	int rc = finish(&c, slow(30), &err, NULL);
 	double took = now_s() - t0;
 	cr_assert_eq(rc, 4, "%s: status %d; stderr:\n%s", command, rc, err);
-	/* 0.5 s asked; twice that for a loaded machine. */
-	cr_assert_lt(took, slow(1.0), "%s took %.2f s to stop", command, took);
+	/* 0.5 s asked; twice that for a loaded machine.  Under ASan the
+	 * process's exit includes LeakSanitizer's scan of a heap of 60 000
+	 * typeset elements (seconds, measured 6.8-9.5 s on two loaded cores),
+	 * so there the bound only shows the flag was seen before the group's
+	 * end; the 0.5 s promise is measured by the normal build. */
+#if defined(__SANITIZE_ADDRESS__)
+	const double bound = slow(20.0);
+#else
+	const double bound = slow(1.0);
+#endif
+	cr_assert_lt(took, bound, "%s took %.2f s to stop", command, took);
 	if (render) {
 		char *outdir = g_build_filename(tmp, "out", NULL);
 		char *names = list_dir(outdir);
