@@ -566,6 +566,42 @@ Test(output, several_pages_go_to_numbered_files)
 	ws_document_free(docs[1]);
 }
 
+/* A group that shrank from three pages to two: its old page 3 must not
+ * stay beside the new pages (a clerk would print it); a one-page output
+ * takes the numbered pages of a longer run away too.  Other files stay. */
+Test(output, a_shorter_run_removes_the_old_extra_pages)
+{
+	ws_document *three = sample_doc(3), *two = sample_doc(2), *one = sample_doc(1);
+	char *png = path_in("form.png");
+	char *other = path_in("form-notes.txt");
+	cr_assert(g_file_set_contents(other, "keep", -1, NULL));
+	ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
+	o.format = WS_FORMAT_PNG;
+	o.dpi = 20;
+	cr_assert_eq(ws_output_write(&three, 1, png, &o, NULL), WS_OK);
+	char *ls = listing();
+	cr_assert_str_eq(ls, "form-1.png form-2.png form-3.png form-notes.txt");
+	g_free(ls);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_output_write(&two, 1, png, &o, d), WS_OK);
+	ls = listing();
+	cr_assert_str_eq(ls, "form-1.png form-2.png form-notes.txt");
+	g_free(ls);
+	cr_assert_eq(ws_diags_count(d), 1);
+	cr_assert(strstr(ws_diags_at(d, 0)->message, "removed 1 page file(s)"), "%s",
+	          ws_diags_at(d, 0)->message);
+	cr_assert_eq(ws_output_write(&one, 1, png, &o, NULL), WS_OK);
+	ls = listing();
+	cr_assert_str_eq(ls, "form-notes.txt form.png");
+	g_free(ls);
+	ws_diags_free(d);
+	g_free(other);
+	g_free(png);
+	ws_document_free(three);
+	ws_document_free(two);
+	ws_document_free(one);
+}
+
 Test(output, svg_pages_are_in_points_and_reproducible)
 {
 	ws_document *doc = sample_doc(2);

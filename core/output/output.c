@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
 #include "host.h"
@@ -430,6 +432,30 @@ static int render_svg(const page_ref *r, ws_atomic_file *f)
 	return status;
 }
 
+/* Pages of an earlier, longer run of the same output (a group that went
+ * from three pages to two) would otherwise lie beside the new ones and be
+ * printed with them.  Only names this writer gives (`NAME-K.EXT`), only
+ * regular files, only numbers past the new last page (from 1 when the new
+ * output is one unnumbered file), stopping at the first number missing. */
+static void remove_stale_pages(const char *path, size_t pages, ws_diags *diags)
+{
+	size_t removed = 0;
+	for (size_t k = pages == 1 ? 1 : pages + 1;; k++) {
+		char *name = page_file_name(path, k, 2);
+		struct stat st;
+		bool stale = lstat(name, &st) == 0 && S_ISREG(st.st_mode);
+		if (stale && unlink(name) == 0)
+			removed++;
+		g_free(name);
+		if (!stale)
+			break;
+	}
+	if (removed > 0)
+		ws_diag_add(diags, WS_SEVERITY_NOTE, (ws_loc){0}, NULL, NULL,
+		            "removed %zu page file(s) beyond the last page of '%s', left by an earlier run",
+		            removed, path);
+}
+
 /* One file per page.  Every page is rendered into its temporary file
  * first and the files are renamed into place only when all succeeded, so
  * a failure on page 7 does not leave pages 1–6 of the new run next to
@@ -465,6 +491,10 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 			rc = commit_file(files[i], opts->defer_commits, diags);
 		for (; i < pages->len; i++)
 			ws_atomic_abort(files[i]);
+		/* Deferred commits may still be dropped: then the old pages stay
+		 * whole, so only a committed run clears what it replaced. */
+		if (rc == WS_OK && !opts->defer_commits)
+			remove_stale_pages(path, pages->len, diags);
 	}
 	g_free(files);
 	return rc;
