@@ -974,17 +974,31 @@ Test(hostile, control_bytes_in_a_data_value_are_escaped)
 	g_free(tmp);
 }
 
+/* Copies a test plugin from the build folder into TMP/plugins, then the
+ * only folder searched: returns the "WENSHU_PLUGIN_PATH=..." entry for the
+ * child's environment. */
+static char *plugin_folder_env(const char *tmp, const char *built, const char *name)
+{
+	gsize len;
+	char *src = g_strconcat(WS_TEST_BUILD_DIR, built, NULL);
+	char *so = read_file(src, &len);
+	cr_assert_not_null(so, "the test plugin is built: %s", src);
+	char *pdir = g_build_filename(tmp, "plugins", NULL);
+	cr_assert_eq(g_mkdir(pdir, 0755), 0);
+	char *p = g_build_filename(pdir, name, NULL);
+	cr_assert(g_file_set_contents(p, so, (gssize)len, NULL));
+	char *env = g_strdup_printf("WENSHU_PLUGIN_PATH=%s", pdir);
+	g_free(p);
+	g_free(pdir);
+	g_free(so);
+	g_free(src);
+	return env;
+}
+
 Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
 {
 	char *tmp = wst_tmpdir();
-	gsize len;
-	char *so = read_file(WS_TEST_BUILD_DIR "/tests/hostile-text.so", &len);
-	cr_assert_not_null(so, "the test plugin is built");
-	char *pdir = g_build_filename(tmp, "plugins", NULL);
-	cr_assert_eq(g_mkdir(pdir, 0755), 0);
-	char *p = g_build_filename(pdir, "hostile-text.so", NULL);
-	cr_assert(g_file_set_contents(p, so, (gssize)len, NULL));
-	char *env = g_strdup_printf("WENSHU_PLUGIN_PATH=%s", pdir);
+	char *env = plugin_folder_env(tmp, "/tests/hostile-text.so", "hostile-text.so");
 	spawn_opts o = {.env = (const char *const[]){env, NULL}};
 	for (int k = 0; k < 2; k++) {
 		const char *what = k ? "kinds" : "plugins";
@@ -1011,9 +1025,6 @@ Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
 		g_free(out_path);
 	}
 	g_free(env);
-	g_free(p);
-	g_free(pdir);
-	g_free(so);
 	g_free(tmp);
 }
 
@@ -1023,14 +1034,7 @@ Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
 Test(hostile, plugin_element_named_like_a_builtin_is_warned)
 {
 	char *tmp = wst_tmpdir();
-	gsize len;
-	char *so = read_file(WS_TEST_BUILD_DIR "/tests/plugins/builtin-text.so", &len);
-	cr_assert_not_null(so, "the test plugin is built");
-	char *pdir = g_build_filename(tmp, "plugins", NULL);
-	cr_assert_eq(g_mkdir(pdir, 0755), 0);
-	char *p = g_build_filename(pdir, "builtin-text.so", NULL);
-	cr_assert(g_file_set_contents(p, so, (gssize)len, NULL));
-	char *env = g_strdup_printf("WENSHU_PLUGIN_PATH=%s", pdir);
+	char *env = plugin_folder_env(tmp, "/tests/plugins/builtin-text.so", "builtin-text.so");
 	spawn_opts o = {.env = (const char *const[]){env, NULL}};
 	char *err = NULL;
 	int rc = run(&o, (const char *[]){"list", "kinds", NULL}, tmp, slow(30), &err, NULL);
@@ -1039,9 +1043,6 @@ Test(hostile, plugin_element_named_like_a_builtin_is_warned)
 	                 "built in: layouts get the built-in 'text', never the plugin's");
 	g_free(err);
 	g_free(env);
-	g_free(p);
-	g_free(pdir);
-	g_free(so);
 	g_free(tmp);
 }
 
