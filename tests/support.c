@@ -77,6 +77,17 @@ char *wst_pdfinfo(const char *pdf)
 	return out;
 }
 
+char *wst_pdfinfo_field(const char *info, const char *key)
+{
+	char **lines = g_strsplit(info, "\n", -1);
+	char *v = NULL;
+	for (char **l = lines; *l && !v; l++)
+		if (g_str_has_prefix(*l, key) && (*l)[strlen(key)] == ':')
+			v = g_strstrip(g_strdup(*l + strlen(key) + 1));
+	g_strfreev(lines);
+	return v ? v : g_strdup("");
+}
+
 char *wst_squeeze(const char *text)
 {
 	GString *s = g_string_new(NULL);

@@ -22,6 +22,9 @@ char *wst_pdftotext(const char *pdf, bool layout);
 /* pdffonts / pdfinfo output; caller g_free()s. */
 char *wst_pdffonts(const char *pdf);
 char *wst_pdfinfo(const char *pdf);
+/* The value of one "Key:   value" line of pdfinfo's output ("" when
+ * absent); caller g_free()s. */
+char *wst_pdfinfo_field(const char *info, const char *key);
 
 /* Asserts (criterion) that every needle occurs in `text`, each after the
  * previous one: the reading order a clerk sees. */

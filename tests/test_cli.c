@@ -18,21 +18,9 @@ static char *slurp(const char *path, gsize *len)
 	return data;
 }
 
-/* The value of one "Key:   value" line of pdfinfo. */
-static char *info_field(const char *info, const char *key)
-{
-	char **lines = g_strsplit(info, "\n", -1);
-	char *v = NULL;
-	for (char **l = lines; *l && !v; l++)
-		if (g_str_has_prefix(*l, key) && (*l)[strlen(key)] == ':')
-			v = g_strstrip(g_strdup(*l + strlen(key) + 1));
-	g_strfreev(lines);
-	return v ? v : g_strdup("");
-}
-
 static void assert_info(const char *info, const char *key, const char *want)
 {
-	char *v = info_field(info, key);
+	char *v = wst_pdfinfo_field(info, key);
 	cr_assert_str_eq(v, want, "pdfinfo %s", key);
 	g_free(v);
 }

@@ -17,18 +17,6 @@
 
 #define SIMPLE "tests/data/layouts/simple.yaml"
 
-/* The value of one "Key:   value" line of pdfinfo. */
-static char *info_field(const char *info, const char *key)
-{
-	char **lines = g_strsplit(info, "\n", -1);
-	char *v = NULL;
-	for (char **l = lines; *l && !v; l++)
-		if (g_str_has_prefix(*l, key) && (*l)[strlen(key)] == ':')
-			v = g_strstrip(g_strdup(*l + strlen(key) + 1));
-	g_strfreev(lines);
-	return v ? v : g_strdup("");
-}
-
 /* True when every line of `err` is in the language: "wenshu: ..." or
  * "FILE:LINE:COL: error|warning|note: ...". */
 static bool one_language(const char *err, char **bad_line)
@@ -354,7 +342,7 @@ Test(cli_language, repeated_warnings_collapse_in_a_merge, .timeout = 300)
 	char *want = g_strdup_printf("wenshu: %%d of %%d group(s) merged into %s, 40 with warnings (1 different)", merged);
 	assert_collapsed(merge, data, 40, want);
 	char *info = wst_pdfinfo(merged);
-	char *pages = info_field(info, "Pages");
+	char *pages = wst_pdfinfo_field(info, "Pages");
 	cr_expect_str_eq(pages, "40");
 	g_free(pages);
 	g_free(info);
