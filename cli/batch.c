@@ -117,8 +117,9 @@ typedef struct pass {
 	result *res;    /* or NULL in a worker */
 	progress *prog; /* or NULL */
 	int fd;         /* a worker's pipe, or -1 */
-	/* Rendered, their files waiting for the joint commit (atomicfile.h):
-	 * reported only once the files are in place. */
+	/* Rendered, their files waiting in `batch` for the joint commit
+	 * (atomicfile.h): reported only once the files are in place. */
+	ws_atomic_batch *batch;
 	GArray *waiting; /* of result, with status/reason so far */
 	GArray *waiting_index; /* of size_t: the items' positions */
 } pass;
@@ -211,7 +212,7 @@ static void file_done(const char *path, int status, void *user)
 static void commit_waiting(pass *ps)
 {
 	ws_diags *d = ws_diags_new();
-	ws_atomic_commit_deferred(file_done, ps, d);
+	ws_atomic_batch_commit(ps->batch, file_done, ps, d);
 	ws_cli_print_diags(d, false);
 	ws_diags_free(d);
 	for (guint w = 0; w < ps->waiting->len; w++) {
@@ -248,12 +249,14 @@ static void run_pass(pass *ps, const char *data_path)
 {
 	ps->waiting = g_array_new(FALSE, FALSE, sizeof(result));
 	ps->waiting_index = g_array_new(FALSE, FALSE, sizeof(size_t));
-	/* The pass's files wait for the joint commit (commit_waiting). */
+	/* The pass's files wait in its batch for the joint commit
+	 * (commit_waiting). */
+	ps->batch = ws_atomic_batch_new();
 	const ws_output_options *given = ps->oo;
 	ws_output_options *deferred = g_new(ws_output_options, ps->n_oo > 0 ? ps->n_oo : 1);
 	for (size_t f = 0; f < ps->n_oo; f++) {
 		deferred[f] = given[f];
-		deferred[f].defer_commits = true;
+		deferred[f].commit_batch = ps->batch;
 	}
 	ps->oo = deferred;
 	ws_diags *d = ws_diags_new();
@@ -263,6 +266,8 @@ static void run_pass(pass *ps, const char *data_path)
 	commit_waiting(ps);
 	ps->oo = given;
 	g_free(deferred);
+	ws_atomic_batch_free(ps->batch);
+	ps->batch = NULL;
 	g_array_unref(ps->waiting);
 	g_array_unref(ps->waiting_index);
 	ps->waiting = ps->waiting_index = NULL;

@@ -269,3 +269,86 @@ Test(cli, merge_writes_one_pdf)
 	g_free(merged);
 	g_free(dir);
 }
+
+/* One group's data from tools/gen-groups (`size` applicants, short names,
+ * self route) at `path`. */
+static void gen_group(const char *path, const char *size)
+{
+	const char *argv[] = {"python3", "tools/gen-groups", path, "--sizes", size, "--names", "short",
+	                      "--routes", "self", NULL};
+	int status = -1;
+	GError *e = NULL;
+	cr_assert(g_spawn_sync(WS_TEST_SOURCE_DIR, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &e),
+	          "%s", e ? e->message : "");
+	cr_assert(g_spawn_check_wait_status(status, NULL), "gen-groups %s", size);
+}
+
+static ino_t inode_of(const char *path)
+{
+	GStatBuf st;
+	cr_assert_eq(g_stat(path, &st), 0, "%s", path);
+	return st.st_ino;
+}
+
+/* The note of a group of 30 is three pages; the same group cut to 8 is
+ * two.  Rendered again with the same -o, the old page 3 must not stay
+ * beside the new pages 1-2 (a clerk would print it with them) — the
+ * command line's batch commits its files together, and only then is the
+ * old page removed.  A run that fails (bad data) touches none of them. */
+Test(cli, a_shorter_render_removes_the_old_extra_page_and_a_failed_one_keeps_all)
+{
+	char *dir = wst_tmpdir();
+	char *g30 = g_build_filename(dir, "g30.yaml", NULL), *g8 = g_build_filename(dir, "g8.yaml", NULL);
+	gen_group(g30, "30");
+	gen_group(g8, "8");
+	char *png = g_build_filename(dir, "out", "note.png", NULL);
+	char *page[4];
+	for (int k = 1; k <= 3; k++)
+		page[k] = g_strdup_printf("%s/out/note-%d.png", dir, k);
+	char *out = NULL, *err = NULL;
+	const char *first[] = {"render", "note", "--data", g30, "-o", png, "--dpi", "20", NULL};
+	cr_assert_eq(wst_wenshu(first, &out, &err), 0, "%s", err);
+	char *want = g_strdup_printf("%s\n%s\n%s\n", page[1], page[2], page[3]);
+	cr_assert_str_eq(out, want);
+	g_free(want);
+	g_free(out);
+	g_free(err);
+	ino_t old[4];
+	for (int k = 1; k <= 3; k++)
+		old[k] = inode_of(page[k]);
+
+	const char *bad[] = {"render", "note", "--data", "examples/data/invalid.yaml", "-o", png, "--dpi", "20", NULL};
+	cr_assert_eq(wst_wenshu(bad, NULL, &err), 1, "%s", err);
+	cr_assert(!strstr(err, "removed"), "%s", err);
+	g_free(err);
+	for (int k = 1; k <= 3; k++)
+		cr_assert_eq(inode_of(page[k]), old[k], "a failed run leaves page %d as it was", k);
+
+	const char *second[] = {"render", "note", "--data", g8, "-o", png, "--dpi", "20", NULL};
+	cr_assert_eq(wst_wenshu(second, &out, &err), 0, "%s", err);
+	want = g_strdup_printf("%s\n%s\n", page[1], page[2]);
+	cr_assert_str_eq(out, want, "only the new pages are named");
+	g_free(want);
+	char *note = g_strdup_printf("removed 1 page file(s) beyond the last page of '%s', left by an earlier run", png);
+	cr_assert(strstr(err, note), "%s", err);
+	g_free(note);
+	cr_assert(!g_file_test(page[3], G_FILE_TEST_EXISTS), "the old page 3 is gone");
+	for (int k = 1; k <= 2; k++)
+		cr_assert_neq(inode_of(page[k]), old[k], "page %d is the new one", k);
+	char *outdir = g_build_filename(dir, "out", NULL);
+	GDir *d = g_dir_open(outdir, 0, NULL);
+	int files = 0;
+	for (const char *n; (n = g_dir_read_name(d));)
+		files++;
+	g_dir_close(d);
+	cr_assert_eq(files, 2, "nothing else is left in the folder (no temporary files)");
+	g_free(outdir);
+	g_free(out);
+	g_free(err);
+	for (int k = 1; k <= 3; k++)
+		g_free(page[k]);
+	g_free(png);
+	g_free(g8);
+	g_free(g30);
+	g_free(dir);
+}

@@ -602,6 +602,94 @@ Test(output, a_shorter_run_removes_the_old_extra_pages)
 	ws_document_free(one);
 }
 
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+	cr_assert_eq(stat(path, &st), 0, "%s", path);
+	return st.st_ino;
+}
+
+/* The same with the commits deferred to a batch (the command line's
+ * render): the old page 3 goes only once the new pages 1-2 are in place
+ * — not while they wait, not when the batch is dropped, not when the
+ * joint commit fails. */
+Test(output, a_deferred_shorter_run_removes_the_old_extra_pages_once_committed)
+{
+	ws_document *three = sample_doc(3), *two = sample_doc(2);
+	char *png = path_in("form.png");
+	char *p1 = path_in("form-1.png"), *p3 = path_in("form-3.png");
+	ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
+	o.format = WS_FORMAT_PNG;
+	o.dpi = 20;
+	cr_assert_eq(ws_output_write(&three, 1, png, &o, NULL), WS_OK);
+	ino_t old1 = inode_of(p1), old3 = inode_of(p3);
+
+	/* Dropped: the old three pages stay as they were. */
+	o.commit_batch = ws_atomic_batch_new();
+	cr_assert_eq(ws_output_write(&two, 1, png, &o, NULL), WS_OK);
+	cr_assert_eq(ws_atomic_batch_count(o.commit_batch), 2);
+	cr_assert_eq(inode_of(p3), old3, "page 3 goes only after the commit");
+	ws_atomic_batch_free(o.commit_batch);
+	char *ls = listing();
+	cr_assert_str_eq(ls, "form-1.png form-2.png form-3.png");
+	g_free(ls);
+	cr_assert_eq(inode_of(p1), old1);
+
+	/* The joint commit fails (the waiting files vanished): page 3 stays. */
+	o.commit_batch = ws_atomic_batch_new();
+	cr_assert_eq(ws_output_write(&two, 1, png, &o, NULL), WS_OK);
+	ws_atomic_cleanup_all();
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_atomic_batch_commit(o.commit_batch, NULL, NULL, d), WS_EIO);
+	ws_diags_free(d);
+	ws_atomic_batch_free(o.commit_batch);
+	ls = listing();
+	cr_assert_str_eq(ls, "form-1.png form-2.png form-3.png");
+	g_free(ls);
+	cr_assert_eq(inode_of(p3), old3);
+
+	/* Committed: new pages 1-2, no page 3, and a note that says so. */
+	o.commit_batch = ws_atomic_batch_new();
+	cr_assert_eq(ws_output_write(&two, 1, png, &o, NULL), WS_OK);
+	d = ws_diags_new();
+	cr_assert_eq(ws_atomic_batch_commit(o.commit_batch, NULL, NULL, d), WS_OK);
+	ws_atomic_batch_free(o.commit_batch);
+	ls = listing();
+	cr_assert_str_eq(ls, "form-1.png form-2.png");
+	g_free(ls);
+	cr_assert_neq(inode_of(p1), old1, "page 1 is the new one");
+	cr_assert_eq(ws_diags_count(d), 1);
+	cr_assert_eq(ws_diags_at(d, 0)->severity, WS_SEVERITY_NOTE);
+	cr_assert(strstr(ws_diags_at(d, 0)->message, "removed 1 page file(s)"), "%s",
+	          ws_diags_at(d, 0)->message);
+	ws_diags_free(d);
+	g_free(p1);
+	g_free(p3);
+	g_free(png);
+	ws_document_free(three);
+	ws_document_free(two);
+}
+
+/* A version-2 caller's `defer_commits = true` named the process-wide list
+ * that is gone: its files are in place when the call returns. */
+Test(output, version_2_options_commit_at_once)
+{
+	ws_document *doc = sample_doc(1);
+	char *png = path_in("v2.png");
+	ws_output_options o = WS_OUTPUT_OPTIONS_INIT;
+	o.version = 2;
+	o.format = WS_FORMAT_PNG;
+	o.dpi = 20;
+	memset(&o.commit_batch, 0, sizeof o.commit_batch);
+	*(bool *)(void *)&o.commit_batch = true; /* where version 2 had its bool */
+	cr_assert_eq(ws_output_write(&doc, 1, png, &o, NULL), WS_OK);
+	char *ls = listing();
+	cr_assert_str_eq(ls, "v2.png");
+	g_free(ls);
+	g_free(png);
+	ws_document_free(doc);
+}
+
 Test(output, svg_pages_are_in_points_and_reproducible)
 {
 	ws_document *doc = sample_doc(2);
@@ -892,15 +980,20 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 	char *a = path_in("a.pdf"), *b = path_in("b.pdf"), *c = path_in("c.pdf");
 	put_good(a);
 	ws_atomic_file *f;
+	ws_atomic_batch *batch = ws_atomic_batch_new(), *other = ws_atomic_batch_new();
 	const char *paths[] = {a, b};
 	for (int i = 0; i < 2; i++) {
 		cr_assert_eq(ws_atomic_open(&f, paths[i], NULL), WS_OK);
 		cr_assert_eq(ws_atomic_write(f, "new", 3), WS_OK);
-		cr_assert_eq(ws_atomic_commit_later(f, NULL), WS_OK);
+		cr_assert_eq(ws_atomic_commit_later(f, batch, NULL), WS_OK);
 	}
 	/* Committed, but not yet in place: the old a.pdf stays, b.pdf does
 	 * not exist, both new ones wait under temporary names. */
-	cr_assert_eq(ws_atomic_deferred_count(), 2);
+	cr_assert_eq(ws_atomic_batch_count(batch), 2);
+	/* Another batch holds none of them and commits nothing of them. */
+	cr_assert_eq(ws_atomic_batch_count(other), 0);
+	cr_assert_eq(ws_atomic_batch_commit(other, NULL, NULL, NULL), WS_OK);
+	cr_assert(!g_file_test(b, G_FILE_TEST_EXISTS));
 	assert_good(a);
 	cr_assert(!g_file_test(b, G_FILE_TEST_EXISTS));
 	char *ls = listing();
@@ -913,7 +1006,7 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 	g_free(ls);
 	int counts[2] = {0, 0};
 	ws_diags *d = ws_diags_new();
-	cr_assert_eq(ws_atomic_commit_deferred(count_done, counts, d), WS_EIO);
+	cr_assert_eq(ws_atomic_batch_commit(batch, count_done, counts, d), WS_EIO);
 	cr_assert(counts[0] == 0 && counts[1] == 2, "both lost their temporary file");
 	ws_diags_free(d);
 	assert_good(a);
@@ -923,12 +1016,12 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 	for (int i = 0; i < 3; i++) {
 		cr_assert_eq(ws_atomic_open(&f, all[i], NULL), WS_OK);
 		cr_assert_eq(ws_atomic_write(f, "new", 3), WS_OK);
-		cr_assert_eq(ws_atomic_commit_later(f, NULL), WS_OK);
+		cr_assert_eq(ws_atomic_commit_later(f, batch, NULL), WS_OK);
 	}
 	counts[0] = counts[1] = 0;
-	cr_assert_eq(ws_atomic_commit_deferred(count_done, counts, NULL), WS_OK);
+	cr_assert_eq(ws_atomic_batch_commit(batch, count_done, counts, NULL), WS_OK);
 	cr_assert(counts[0] == 3 && counts[1] == 0);
-	cr_assert_eq(ws_atomic_deferred_count(), 0);
+	cr_assert_eq(ws_atomic_batch_count(batch), 0);
 	for (int i = 0; i < 3; i++) {
 		char *data = NULL;
 		cr_assert(g_file_get_contents(all[i], &data, NULL, NULL));
@@ -938,7 +1031,21 @@ Test(output, deferred_commits_rename_only_when_committed_together)
 	ls = listing();
 	cr_assert_str_eq(ls, "a.pdf b.pdf c.pdf");
 	g_free(ls);
-	cr_assert_eq(ws_atomic_commit_deferred(NULL, NULL, NULL), WS_OK, "nothing waiting");
+	cr_assert_eq(ws_atomic_batch_commit(batch, NULL, NULL, NULL), WS_OK, "nothing waiting");
+
+	/* A batch freed uncommitted drops its files: the old ones stay. */
+	cr_assert_eq(ws_atomic_open(&f, a, NULL), WS_OK);
+	cr_assert_eq(ws_atomic_write(f, "newer", 5), WS_OK);
+	cr_assert_eq(ws_atomic_commit_later(f, other, NULL), WS_OK);
+	ws_atomic_batch_free(other);
+	ls = listing();
+	cr_assert_str_eq(ls, "a.pdf b.pdf c.pdf");
+	g_free(ls);
+	char *data = NULL;
+	cr_assert(g_file_get_contents(a, &data, NULL, NULL));
+	cr_assert_str_eq(data, "new");
+	g_free(data);
+	ws_atomic_batch_free(batch);
 	g_free(a);
 	g_free(b);
 	g_free(c);

@@ -25,6 +25,12 @@
 
 /* ---- The signal-cleanup registry -------------------------------------
  *
+ * The one process-global mutable state of this file, and it has to be:
+ * a fatal signal must remove every temporary file the process has open,
+ * whichever object opened it, and a handler receives no argument through
+ * which a caller's object could reach it — only static storage.  (What a
+ * caller batches waits in its own ws_atomic_batch, below.)
+ *
  * A signal handler may run at any instruction of any thread, so it can
  * neither lock nor follow heap pointers that another thread might free.
  * Each slot therefore holds the folder's descriptor and the temporary
@@ -300,14 +306,57 @@ int ws_atomic_sync(ws_atomic_file *f)
 	return f->err ? WS_EIO : WS_OK;
 }
 
-static GPtrArray *deferred; /* of ws_atomic_file*, owned: waiting for ws_atomic_commit_deferred() */
+/* ---- Deferred commits ------------------------------------------------ */
 
-size_t ws_atomic_deferred_count(void)
+/* Work waiting for files [first, end) of the batch (ws_atomic_batch_then). */
+typedef struct then_work {
+	guint first, end;
+	ws_atomic_then_fn fn;
+	void *data;
+	void (*free_data)(void *);
+} then_work;
+
+struct ws_atomic_batch {
+	GPtrArray *files; /* of ws_atomic_file*, owned: waiting for the commit */
+	GArray *then;     /* of then_work, in the order given */
+};
+
+ws_atomic_batch *ws_atomic_batch_new(void)
 {
-	return deferred ? deferred->len : 0;
+	ws_atomic_batch *b = g_new0(ws_atomic_batch, 1);
+	b->files = g_ptr_array_new();
+	b->then = g_array_new(FALSE, FALSE, sizeof(then_work));
+	return b;
 }
 
-int ws_atomic_commit_later(ws_atomic_file *f, ws_diags *diags)
+size_t ws_atomic_batch_count(const ws_atomic_batch *b)
+{
+	return b ? b->files->len : 0;
+}
+
+static void then_clear(ws_atomic_batch *b)
+{
+	for (guint i = 0; i < b->then->len; i++) {
+		then_work *w = &g_array_index(b->then, then_work, i);
+		if (w->free_data)
+			w->free_data(w->data);
+	}
+	g_array_set_size(b->then, 0);
+}
+
+void ws_atomic_batch_free(ws_atomic_batch *b)
+{
+	if (!b)
+		return;
+	for (guint i = 0; i < b->files->len; i++)
+		destroy(b->files->pdata[i], TRUE);
+	g_ptr_array_unref(b->files);
+	then_clear(b);
+	g_array_unref(b->then);
+	g_free(b);
+}
+
+int ws_atomic_commit_later(ws_atomic_file *f, ws_atomic_batch *b, ws_diags *diags)
 {
 	close_file(f, false);
 	if (f->err) {
@@ -315,10 +364,16 @@ int ws_atomic_commit_later(ws_atomic_file *f, ws_diags *diags)
 		destroy(f, TRUE);
 		return rc;
 	}
-	if (!deferred)
-		deferred = g_ptr_array_new();
-	g_ptr_array_add(deferred, f);
+	g_ptr_array_add(b->files, f);
 	return WS_OK;
+}
+
+void ws_atomic_batch_then(ws_atomic_batch *b, size_t files, ws_atomic_then_fn fn, void *data,
+                          void (*free_data)(void *))
+{
+	guint end = b->files->len;
+	then_work w = {end - (guint)MIN(files, (size_t)end), end, fn, data, free_data};
+	g_array_append_val(b->then, w);
 }
 
 int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags)
@@ -351,12 +406,9 @@ static bool first_time(GHashTable *seen, int fd, bool whole_fs)
 	return g_hash_table_add(seen, key);
 }
 
-int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diags)
+int ws_atomic_batch_commit(ws_atomic_batch *b, ws_atomic_done_fn done, void *user, ws_diags *diags)
 {
-	if (!deferred || deferred->len == 0)
-		return WS_OK;
-	GPtrArray *files = deferred;
-	deferred = NULL;
+	GPtrArray *files = b->files;
 	/* 1. The data: one syncfs per file system (an error there is every
 	 * file's on it: which one failed cannot be told). */
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -364,10 +416,10 @@ int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diag
 		ws_atomic_file *f = files->pdata[i];
 		if (first_time(seen, f->dirfd, true) && syncfs(f->dirfd) != 0) {
 			int e = errno;
-			struct stat a, b;
+			struct stat sa, sb;
 			for (guint k = i; k < files->len; k++) {
 				ws_atomic_file *g = files->pdata[k];
-				if (fstat(g->dirfd, &a) == 0 && fstat(f->dirfd, &b) == 0 && a.st_dev == b.st_dev && !g->err)
+				if (fstat(g->dirfd, &sa) == 0 && fstat(f->dirfd, &sb) == 0 && sa.st_dev == sb.st_dev && !g->err)
 					g->err = e;
 			}
 		}
@@ -387,9 +439,11 @@ int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diag
 	}
 	g_hash_table_unref(seen);
 	int worst = WS_OK;
+	bool *ok = g_new(bool, files->len);
 	for (guint i = 0; i < files->len; i++) {
 		ws_atomic_file *f = files->pdata[i];
 		int rc = f->err ? report(diags, f->path, f->err) : WS_OK;
+		ok[i] = rc == WS_OK;
 		if (rc != WS_OK)
 			worst = rc;
 		if (done)
@@ -397,6 +451,17 @@ int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diag
 		/* Renamed files are in place; the others' temporary files go. */
 		destroy(f, f->err != 0);
 	}
-	g_ptr_array_unref(files);
+	/* 4. The work that waited for its files to be in place. */
+	for (guint i = 0; i < b->then->len; i++) {
+		const then_work *w = &g_array_index(b->then, then_work, i);
+		bool all = true;
+		for (guint k = w->first; k < w->end && all; k++)
+			all = ok[k];
+		if (all)
+			w->fn(w->data, diags);
+	}
+	then_clear(b);
+	g_free(ok);
+	g_ptr_array_set_size(files, 0);
 	return worst;
 }

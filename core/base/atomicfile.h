@@ -15,7 +15,9 @@
  *
  * Signals: every temporary file is listed in a fixed-size, lock-free
  * process-wide registry so that a SIGINT/SIGTERM handler can call
- * ws_atomic_cleanup_all() to remove them before the process dies.
+ * ws_atomic_cleanup_all() to remove them before the process dies.  It is
+ * the one process-wide state here (see atomicfile.c for why); deferred
+ * commits wait in a ws_atomic_batch the caller owns.
  *
  * Thread-safety: a ws_atomic_file belongs to one thread at a time;
  * different files may be written from different threads at once.
@@ -78,27 +80,56 @@ WS_EXPORT void ws_atomic_cleanup_all(void);
  * ws_atomic_commit_later() is ws_atomic_commit() without the disk flush
  * and the rename: it writes out what is buffered and closes the file (a
  * write error is reported and the file removed, as always), and the file
- * waits under its temporary name.  ws_atomic_commit_deferred() then
- * flushes each file system once (syncfs), renames every waiting file into
- * place and flushes each folder once.  The guarantee is the same — the
- * data is on disk before a name points at it, a failure leaves the old
- * file — with one disk flush per batch of files instead of two per file
- * (a 1000-file batch waited ~0.5 s for them).  Waiting files stay
- * registered for signal cleanup until renamed.  The list is process-wide;
- * not for several threads at once. */
-WS_EXPORT int ws_atomic_commit_later(ws_atomic_file *f, ws_diags *diags);
+ * waits under its temporary name in `batch`.  ws_atomic_batch_commit()
+ * then flushes each file system once (syncfs), renames every waiting file
+ * into place and flushes each folder once.  The guarantee is the same —
+ * the data is on disk before a name points at it, a failure leaves the
+ * old file — with one disk flush per batch of files instead of two per
+ * file (a 1000-file batch waited ~0.5 s for them).  Waiting files stay
+ * registered for signal cleanup until renamed.
+ *
+ * The batch is the caller's object (the command line's batch runner makes
+ * one per pass), not a list inside the library: two batches never see
+ * each other's files.  A batch belongs to one thread at a time. */
+typedef struct ws_atomic_batch ws_atomic_batch;
+
+/* An empty batch; never NULL. */
+WS_EXPORT ws_atomic_batch *ws_atomic_batch_new(void);
+
+/* Drops whatever still waits in `batch` (their temporary files are
+ * removed, the targets untouched, no ws_atomic_batch_then() work runs)
+ * and frees it.  NULL is a no-op. */
+WS_EXPORT void ws_atomic_batch_free(ws_atomic_batch *batch);
+
+/* Queues `f` in `batch` as described above; always takes `f`.  Returns
+ * WS_OK, or WS_EIO after reporting a write error (then `f` is gone). */
+WS_EXPORT int ws_atomic_commit_later(ws_atomic_file *f, ws_atomic_batch *batch, ws_diags *diags);
+
+/* Work that may be done only once some files are in place: `fn(data,
+ * diags)` runs in ws_atomic_batch_commit() after the last `files` files
+ * queued in `batch` (counted when this is called) were all renamed into
+ * place and their folders flushed — never when any of them failed, and
+ * never when the batch is freed uncommitted.  (The PNG/SVG writer removes
+ * the page files an earlier, longer run left this way: only once the new
+ * pages have replaced the old.)  `free_data` (may be NULL) frees `data`
+ * either way. */
+typedef void (*ws_atomic_then_fn)(void *data, ws_diags *diags);
+WS_EXPORT void ws_atomic_batch_then(ws_atomic_batch *batch, size_t files, ws_atomic_then_fn fn,
+                                    void *data, void (*free_data)(void *));
 
 /* Told the outcome of each deferred file: WS_OK, or WS_EIO after the
  * error was added to the diagnostics. */
 typedef void (*ws_atomic_done_fn)(const char *path, int status, void *user);
 
-/* Commits every deferred file as described above; `done` (may be NULL)
- * hears of each.  Returns WS_OK, or WS_EIO when any failed.  Frees them
- * all. */
-WS_EXPORT int ws_atomic_commit_deferred(ws_atomic_done_fn done, void *user, ws_diags *diags);
+/* Commits every file waiting in `batch` as described above; `done` (may
+ * be NULL) hears of each, then the ws_atomic_batch_then() work whose
+ * files all succeeded runs.  Returns WS_OK, or WS_EIO when any failed.
+ * The batch is empty afterwards, ready for more. */
+WS_EXPORT int ws_atomic_batch_commit(ws_atomic_batch *batch, ws_atomic_done_fn done, void *user,
+                                     ws_diags *diags);
 
-/* Files waiting in ws_atomic_commit_deferred()'s list. */
-WS_EXPORT size_t ws_atomic_deferred_count(void);
+/* Files waiting in `batch`. */
+WS_EXPORT size_t ws_atomic_batch_count(const ws_atomic_batch *batch);
 
 /* How many temporary files may be registered for signal cleanup at once.
  * Beyond this, files are still written atomically, but a signal arriving

@@ -129,7 +129,11 @@ static int read_options(const ws_output_options *opts, ws_output_options *out, w
 		            "output options version %u is not supported (this wenshu knows 1 to %d; "
 		            "initialize with WS_OUTPUT_OPTIONS_INIT)",
 		            opts->version, WS_OUTPUT_OPTIONS_VERSION);
-	memcpy(out, opts, opts->version == 1 ? offsetof(ws_output_options, twins) : sizeof *out);
+	/* Version 2's last field, a bool where `commit_batch` is, is not read
+	 * (output.h): its files are committed at once. */
+	memcpy(out, opts, opts->version == 1   ? offsetof(ws_output_options, twins)
+	                  : opts->version == 2 ? offsetof(ws_output_options, commit_batch)
+	                                       : sizeof *out);
 	out->version = WS_OUTPUT_OPTIONS_VERSION;
 	opts = out;
 	if ((unsigned)opts->format >= G_N_ELEMENTS(format_names))
@@ -186,19 +190,20 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
 	                                                    : CAIRO_STATUS_WRITE_ERROR;
 }
 
-/* Puts a finished file in place now, or queues it for the joint commit. */
-static int commit_file(ws_atomic_file *f, bool defer_commits, ws_diags *diags)
+/* Puts a finished file in place now, or queues it in the caller's batch
+ * for the joint commit. */
+static int commit_file(ws_atomic_file *f, ws_atomic_batch *batch, ws_diags *diags)
 {
-	return defer_commits ? ws_atomic_commit_later(f, diags) : ws_atomic_commit(f, diags);
+	return batch ? ws_atomic_commit_later(f, batch, diags) : ws_atomic_commit(f, diags);
 }
 
 /* Ends the rendering of one file.  A failed write is reported with its
  * errno by the commit; any other Cairo failure with Cairo's message.  On
  * success the file is left for the caller to commit (synced, unless the
  * commits are deferred: then the joint commit flushes it). */
-static int end_file(ws_atomic_file *f, cairo_status_t status, bool defer_commits, ws_diags *diags)
+static int end_file(ws_atomic_file *f, cairo_status_t status, ws_atomic_batch *batch, ws_diags *diags)
 {
-	if (defer_commits ? ws_atomic_failed(f) : ws_atomic_sync(f) != WS_OK) {
+	if (batch ? ws_atomic_failed(f) : ws_atomic_sync(f) != WS_OK) {
 		ws_atomic_commit(f, diags); /* reports the errno, removes the file */
 		return WS_EIO;
 	}
@@ -282,13 +287,13 @@ static cairo_status_t finish_surface(cairo_surface_t *s, cairo_t *cr)
 }
 
 /* Finishes the surface and the file (committed on success). */
-static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, bool defer_commits,
+static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_atomic_batch *batch,
                       ws_diags *diags)
 {
-	int rc = end_file(f, finish_surface(s, cr), defer_commits, diags);
+	int rc = end_file(f, finish_surface(s, cr), batch, diags);
 	if (rc != WS_OK)
 		return rc;
-	return commit_file(f, defer_commits, diags);
+	return commit_file(f, batch, diags);
 }
 
 static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
@@ -308,7 +313,7 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 		if (pdf_page(s, cr, r, opts->twins) != CAIRO_STATUS_SUCCESS)
 			break;
 	}
-	return pdf_finish(s, cr, f, opts->defer_commits, diags);
+	return pdf_finish(s, cr, f, opts->commit_batch, diags);
 }
 
 cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi)
@@ -456,6 +461,33 @@ static void remove_stale_pages(const char *path, size_t pages, ws_diags *diags)
 		            removed, path);
 }
 
+/* remove_stale_pages() waiting in a commit batch. */
+typedef struct stale_pages {
+	char *path;
+	size_t pages;
+} stale_pages;
+
+static void *stale_pages_new(const char *path, size_t pages)
+{
+	stale_pages *s = g_new(stale_pages, 1);
+	s->path = g_strdup(path);
+	s->pages = pages;
+	return s;
+}
+
+static void stale_pages_free(void *data)
+{
+	stale_pages *s = data;
+	g_free(s->path);
+	g_free(s);
+}
+
+static void remove_stale_pages_then(void *data, ws_diags *diags)
+{
+	const stale_pages *s = data;
+	remove_stale_pages(s->path, s->pages, diags);
+}
+
 /* One file per page.  Every page is rendered into its temporary file
  * first and the files are renamed into place only when all succeeded, so
  * a failure on page 7 does not leave pages 1–6 of the new run next to
@@ -476,7 +508,7 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 		cairo_status_t status = opts->format == WS_FORMAT_PNG
 		                                ? render_png(r, opts->dpi, files[done])
 		                                : render_svg(r, files[done]);
-		rc = end_file(files[done], status, opts->defer_commits, diags);
+		rc = end_file(files[done], status, opts->commit_batch, diags);
 		if (rc != WS_OK) {
 			files[done] = NULL; /* end_file consumed it */
 			break;
@@ -488,13 +520,17 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 	} else {
 		guint i = 0;
 		for (; i < pages->len && rc == WS_OK; i++)
-			rc = commit_file(files[i], opts->defer_commits, diags);
+			rc = commit_file(files[i], opts->commit_batch, diags);
 		for (; i < pages->len; i++)
 			ws_atomic_abort(files[i]);
-		/* Deferred commits may still be dropped: then the old pages stay
-		 * whole, so only a committed run clears what it replaced. */
-		if (rc == WS_OK && !opts->defer_commits)
+		/* Deferred commits may still fail or be dropped: then the old
+		 * pages stay whole, so only a committed run clears what it
+		 * replaced — now, or once the batch put every new page in place. */
+		if (rc == WS_OK && !opts->commit_batch)
 			remove_stale_pages(path, pages->len, diags);
+		else if (rc == WS_OK)
+			ws_atomic_batch_then(opts->commit_batch, pages->len, remove_stale_pages_then,
+			                     stale_pages_new(path, pages->len), stale_pages_free);
 	}
 	g_free(files);
 	return rc;
@@ -531,7 +567,7 @@ struct ws_output_pdf {
 	size_t pages;            /* written so far */
 	int status;              /* first failure, or WS_OK */
 	ws_twins *twins;         /* borrowed from the options, or NULL */
-	bool defer_commits;      /* from the options */
+	ws_atomic_batch *commit_batch; /* borrowed from the options, or NULL */
 };
 
 int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *caller_opts,
@@ -557,7 +593,7 @@ int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_op
 		return rc;
 	}
 	p->twins = opts->twins;
-	p->defer_commits = opts->defer_commits;
+	p->commit_batch = opts->commit_batch;
 	*out = p;
 	return WS_OK;
 }
@@ -637,7 +673,7 @@ int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
 		g_free(p);
 		return rc;
 	}
-	rc = pdf_finish(p->surface, p->cr, p->file, p->defer_commits, diags);
+	rc = pdf_finish(p->surface, p->cr, p->file, p->commit_batch, diags);
 	g_free(p);
 	return rc;
 }

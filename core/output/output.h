@@ -21,6 +21,12 @@
  * counted across all documents) goes to `path` with "-k" inserted before
  * the extension: "out/receipt.png" → "out/receipt-1.png",
  * "out/receipt-2.png", ...  (no extension: "out/receipt-1", ...).
+ * Once the new pages are in place, numbered pages past the last one that
+ * an earlier, longer run left (receipt-3.png after a run of two pages;
+ * every receipt-K.png after a run of one) are removed — regular files of
+ * these names only, with a note — so they are not printed with the new
+ * ones.  With a commit batch, that happens in ws_atomic_batch_commit(),
+ * and only when all the new pages were put in place.
  *
  * Thread-safety: the documents' ops hold PangoLayouts, so a given document
  * must not be written from two threads at once.
@@ -30,6 +36,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "atomicfile.h"
 #include "common.h"
 #include "diag.h"
 #include "document.h"
@@ -55,16 +62,20 @@ typedef struct ws_output_options {
 	 * whole CJK fonts per document.  NULL: Pango draws the text (the same
 	 * text and glyph positions; the file is larger and slower to make). */
 	ws_twins *twins;
-	/* Version 2.  Batches: the files this call finishes wait under their
-	 * temporary names for ws_atomic_commit_deferred() (atomicfile.h),
-	 * which flushes them to disk together and renames them into place.
-	 * false: each file is flushed and in place when the call returns. */
-	bool defer_commits;
+	/* Version 3.  Batches: the files this call finishes wait under their
+	 * temporary names in this batch (borrowed; atomicfile.h) until the
+	 * caller's ws_atomic_batch_commit() flushes them to disk together and
+	 * renames them into place.  NULL: each file is flushed and in place
+	 * when the call returns. */
+	ws_atomic_batch *commit_batch;
 } ws_output_options;
 
-/* Version 1 (no `twins`, no `defer_commits`) is still read. */
-#define WS_OUTPUT_OPTIONS_VERSION 2
-#define WS_OUTPUT_OPTIONS_INIT {WS_OUTPUT_OPTIONS_VERSION, WS_FORMAT_PDF, 150.0, NULL, false}
+/* Versions 1 (no `twins`) and 2 are still read.  Version 2 had, where
+ * `commit_batch` is, a `bool defer_commits` naming a process-wide list
+ * that no longer exists: it is ignored, and the files are in place when
+ * the call returns. */
+#define WS_OUTPUT_OPTIONS_VERSION 3
+#define WS_OUTPUT_OPTIONS_INIT {WS_OUTPUT_OPTIONS_VERSION, WS_FORMAT_PDF, 150.0, NULL, NULL}
 
 /* Limits on PNG output, checked before any pixel memory is allocated. */
 #define WS_OUTPUT_DPI_MIN 10.0
