@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cairo.h>
+#include <zlib.h>
 
 #include "data.h"
 #include "engine.h"
@@ -679,4 +680,136 @@ Test(fasttext, dense_output_does_not_depend_on_history)
 	assert_same_bytes(a, b);
 	g_free(a);
 	g_free(b);
+}
+
+/* The page content streams of a cairo PDF, inflated and joined. */
+static GString *content_streams(const char *pdf)
+{
+	gchar *d = NULL;
+	gsize len = 0;
+	cr_assert(g_file_get_contents(pdf, &d, &len, NULL));
+	GString *out = g_string_new(NULL);
+	/* memmem(): the file holds binary streams, NULs included. */
+	for (const char *p = d; (p = memmem(p, len - (gsize)(p - d), "stream\n", 7)) != NULL;) {
+		p += 7;
+		const char *end = memmem(p, len - (gsize)(p - d), "endstream", 9);
+		if (!end)
+			break;
+		z_stream z = {0};
+		cr_assert_eq(inflateInit(&z), Z_OK);
+		z.next_in = (Bytef *)p;
+		z.avail_in = (uInt)(end - p);
+		unsigned char buf[16384];
+		GString *s = g_string_new(NULL);
+		int rc;
+		do {
+			z.next_out = buf;
+			z.avail_out = sizeof buf;
+			rc = inflate(&z, Z_NO_FLUSH);
+			g_string_append_len(s, (const char *)buf, (gssize)(sizeof buf - z.avail_out));
+		} while (rc == Z_OK);
+		inflateEnd(&z);
+		/* Fonts and images are streams too: keep those holding text. */
+		if (rc == Z_STREAM_END && strstr(s->str, "BT\n"))
+			g_string_append_len(out, s->str, (gssize)s->len);
+		g_string_free(s, TRUE);
+		p = end + 9;
+	}
+	g_free(d);
+	return out;
+}
+
+/* Counts the /ActualText spans of a content stream that draw no glyph,
+ * and those whose text is only U+200B / U+2060 (either is a stray
+ * character or an empty span to a reader other than pdftotext). */
+static void count_empty_spans(const char *content, int *spans, int *no_glyph, int *zero_width)
+{
+	*spans = *no_glyph = *zero_width = 0;
+	for (const char *p = content; (p = strstr(p, "/ActualText")) != NULL;) {
+		(*spans)++;
+		const char *hex = strchr(p, '<');
+		const char *hex_end = hex ? strchr(hex, '>') : NULL;
+		const char *emc = strstr(p, "EMC");
+		cr_assert(hex && hex_end && emc, "a well-formed span");
+		char *text = g_ascii_strdown(hex + 1, hex_end - hex - 1);
+		/* <feff>, <feff200b>, <feff2060200b>, ... */
+		bool only_zw = g_str_has_prefix(text, "feff");
+		for (const char *q = text + 4; only_zw && *q; q += 4)
+			only_zw = strncmp(q, "200b", 4) == 0 || strncmp(q, "2060", 4) == 0;
+		*zero_width += only_zw;
+		g_free(text);
+		char *body = g_strndup(hex_end, (gsize)(emc - hex_end));
+		*no_glyph += !strstr(body, "Tj") && !strstr(body, "TJ");
+		g_free(body);
+		p = emc;
+	}
+}
+
+/* Issue 12: a line that breaks at a break point ws_cjk_apply() added
+ * (before “ after a hanzi, before ……) ends on a U+200B that Cairo drew as
+ * a /Span with /ActualText <FEFF200B> and no glyph; other readers than
+ * pdftotext copy it as a stray character.  The fast path leaves such
+ * clusters out of the PDF's text; what pdftotext reads is unchanged. */
+Test(fasttext, no_empty_actualtext_at_added_breaks)
+{
+	static const char *const para =
+	        "一二三四五六七八九十一二三四五六七八九十一二三四五局“技术交流”议程"
+	        "一二三四五六七八九十一二三四五六七八九附……请大使馆协助办理。";
+	char *yaml = g_strdup_printf("wenshu: 1\nkind: note\ntitle: 断行\n"
+	                             "page: {size: A4, orientation: portrait, margins: [37mm, 26mm, 35mm, 28mm]}\n"
+	                             "grid: {chars: 28, lines: 22}\n"
+	                             "defaults: {font: fangsong, size: 三号}\n"
+	                             "styles:\n  body: {font: fangsong, size: 三号, grid: true, indent: 2em, align: justify}\n"
+	                             "elements:\n  - text: \"%s\"\n    style: body\n",
+	                             para);
+	char *src = g_build_filename(dir, "breaks.yaml", NULL);
+	cr_assert(g_file_set_contents(src, yaml, -1, NULL));
+	ws_layout *l = NULL;
+	cr_assert_eq(ws_engine_load_layout(engine, src, &l, NULL), WS_OK);
+	char *pdf[2];
+	for (int fast = 0; fast < 2; fast++) {
+		g_setenv("WENSHU_FAST_TEXT", fast ? "1" : "0", TRUE);
+		ws_document *doc = NULL;
+		cr_assert_eq(ws_engine_render(engine, l, ws_dataset_group(data, 0), &doc, NULL), WS_OK);
+		pdf[fast] = g_build_filename(dir, fast ? "breaks-fast.pdf" : "breaks-slow.pdf", NULL);
+		cr_assert_eq(ws_output_write(&doc, 1, pdf[fast], pdf_opts(), NULL), WS_OK);
+		ws_document_free(doc);
+	}
+	/* The lines break at both added points: line 2 starts with “, line 3
+	 * with …… (26 + 28 cells). */
+	char *laid = wst_pdftotext(pdf[1], true);
+	char **lines = g_strsplit(laid, "\n", -1);
+	cr_assert(g_strv_length(lines) >= 3);
+	cr_assert(g_str_has_prefix(g_strchug(lines[1]), "“技术交流”"), "line 2: %s", lines[1]);
+	cr_assert(g_str_has_prefix(g_strchug(lines[2]), "……请"), "line 3: %s", lines[2]);
+	g_strfreev(lines);
+	g_free(laid);
+
+	int spans, no_glyph, zw;
+	GString *slow = content_streams(pdf[0]);
+	count_empty_spans(slow->str, &spans, &no_glyph, &zw);
+	cr_assert_eq(zw, 2, "premise: Pango's drawing writes the two line-end ZWSPs as spans (%d, %d)", spans, zw);
+	GString *fast = content_streams(pdf[1]);
+	cr_assert(strstr(fast->str, "TJ"), "the fast PDF's page was read");
+	count_empty_spans(fast->str, &spans, &no_glyph, &zw);
+	cr_assert_eq(no_glyph, 0, "%d /ActualText spans drawing no glyph", no_glyph);
+	cr_assert_eq(zw, 0, "%d /ActualText spans of only zero-width characters", zw);
+	g_string_free(slow, TRUE);
+	g_string_free(fast, TRUE);
+
+	/* The text reads the same, and exactly as written. */
+	char *t_slow = wst_pdftotext(pdf[0], false), *t_fast = wst_pdftotext(pdf[1], false);
+	cr_assert_str_eq(t_fast, t_slow);
+	char *squeezed = wst_squeeze(t_fast);
+	cr_assert(strstr(squeezed, para), "pdftotext: %s", squeezed);
+	cr_assert(!strstr(t_fast, "\u200B") && !strstr(t_fast, "\u2060"));
+	g_free(squeezed);
+	g_free(t_slow);
+	g_free(t_fast);
+	assert_same_pixels(pdf[0], pdf[1]);
+	g_free(pdf[0]);
+	g_free(pdf[1]);
+	ws_layout_free(l);
+	g_free(src);
+	g_free(yaml);
 }

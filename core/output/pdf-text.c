@@ -98,6 +98,24 @@ static bool run_plain(const PangoGlyphItem *run)
 	return true;
 }
 
+/* A cluster drawn with no glyph whose characters are all format
+ * characters (U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER, U+200D, U+FEFF,
+ * a soft hyphen where the line does not break): the break points
+ * ws_cjk_apply() leaves at line ends are such clusters.  Cairo writes a
+ * cluster of no glyph as a /Span with an /ActualText and nothing in it;
+ * pdftotext skips those, but other readers' copy and screen readers get
+ * a stray U+200B or an empty span.  Nothing visible is lost by leaving
+ * them out of the PDF's text. */
+static bool invisible_text(const char *s, int len)
+{
+	if (len <= 0)
+		return false;
+	for (const char *p = s; p < s + len; p = g_utf8_next_char(p))
+		if (g_unichar_type(g_utf8_get_char(p)) != G_UNICODE_FORMAT)
+			return false;
+	return true;
+}
+
 /* One glyph run at (base_x, base_y), as Pango's cairo renderer draws it
  * (pangocairo-render.c, draw_glyph_item and show_text_glyphs of Pango
  * 1.50): the same positions, the same cluster table. */
@@ -143,8 +161,12 @@ static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem 
 	}
 
 	bool backward = (run->item->analysis.level & 1) != 0;
+	const char *run_text = text + run->item->offset;
+	int run_len = run->item->length;
 	cairo_text_cluster_t *cl = g_new(cairo_text_cluster_t, glyphs->num_glyphs > 0 ? glyphs->num_glyphs : 1);
 	int n_cl = 0;
+	/* Bytes of run_text left out of the PDF's text (NULL: none). */
+	bool *dropped = NULL;
 	PangoGlyphItemIter it;
 	if (pango_glyph_item_iter_init_start(&it, run, text)) {
 		do {
@@ -153,16 +175,37 @@ static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem 
 			for (int i = MIN(it.start_glyph, it.end_glyph + 1); i < MAX(it.start_glyph + 1, it.end_glyph); i++)
 				if (!ws__twin_glyph_drawable(glyphs->glyphs[i].glyph))
 					num_glyphs--;
+			if (num_glyphs == 0 && invisible_text(text + it.start_index, num_bytes)) {
+				if (!dropped)
+					dropped = g_new0(bool, run_len > 0 ? run_len : 1);
+				for (int b = 0; b < num_bytes; b++)
+					dropped[it.start_index - run->item->offset + b] = true;
+				continue;
+			}
 			cl[n_cl].num_bytes = num_bytes;
 			cl[n_cl].num_glyphs = num_glyphs;
 			n_cl++;
 		} while (pango_glyph_item_iter_next_cluster(&it));
 	}
+	/* The run's text without the dropped clusters, in logical order: the
+	 * kept clusters cover it in the same order as before (backward runs
+	 * are read from the end either way). */
+	char *kept = NULL;
+	if (dropped) {
+		kept = g_malloc(run_len > 0 ? (gsize)run_len : 1);
+		int n = 0;
+		for (int b = 0; b < run_len; b++)
+			if (!dropped[b])
+				kept[n++] = run_text[b];
+		run_text = kept;
+		run_len = n;
+	}
 	cairo_save(cr);
 	cairo_set_scaled_font(cr, sf);
-	cairo_show_text_glyphs(cr, text + run->item->offset, run->item->length, cg, count, cl, n_cl,
-	                       backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
+	cairo_show_text_glyphs(cr, run_text, run_len, cg, count, cl, n_cl, backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
 	cairo_restore(cr);
+	g_free(kept);
+	g_free(dropped);
 	g_free(cl);
 	g_free(cg);
 }
