@@ -813,3 +813,127 @@ Test(fasttext, no_empty_actualtext_at_added_breaks)
 	g_free(src);
 	g_free(yaml);
 }
+
+/* Writes a one-element note of `text` (三号 FangSong body on the 28 × 22
+ * grid, as the note sets it) to DIR/NAME.yaml and loads it. */
+static ws_layout *grid_note(const char *name, const char *text)
+{
+	char *yaml = g_strdup_printf("wenshu: 1\nkind: note\ntitle: 排版\n"
+	                             "page: {size: A4, orientation: portrait, margins: [37mm, 26mm, 35mm, 28mm]}\n"
+	                             "grid: {chars: 28, lines: 22}\n"
+	                             "defaults: {font: fangsong, size: 三号}\n"
+	                             "styles:\n  body: {font: fangsong, size: 三号, grid: true, indent: 2em, align: justify}\n"
+	                             "elements:\n  - text: \"%s\"\n    style: body\n",
+	                             text);
+	char *file = g_strdup_printf("%s.yaml", name);
+	char *src = g_build_filename(dir, file, NULL);
+	cr_assert(g_file_set_contents(src, yaml, -1, NULL));
+	ws_layout *l = NULL;
+	cr_assert_eq(ws_engine_load_layout(engine, src, &l, NULL), WS_OK);
+	g_free(src);
+	g_free(file);
+	g_free(yaml);
+	return l;
+}
+
+/* Lowest inked row of the box (x0, y0)-(x1, y1), pt on the page, in a
+ * 1200 dpi rendering of the first page: the bottom of the ink, pt from
+ * the page top. */
+static double ink_bottom_at(const char *pdf, double x0, double y0, double x1, double y1)
+{
+	const double dpi = 1200, px = dpi / 72;
+	char *stem = g_strdup_printf("%s-ink", pdf);
+	char *xs = g_strdup_printf("%d", (int)floor(x0 * px)), *ys = g_strdup_printf("%d", (int)floor(y0 * px));
+	char *ws = g_strdup_printf("%d", (int)ceil((x1 - x0) * px)), *hs = g_strdup_printf("%d", (int)ceil((y1 - y0) * px));
+	const char *argv[] = {"pdftoppm", "-r", "1200", "-gray", "-singlefile", "-x", xs, "-y", ys, "-W", ws, "-H", hs,
+	                      pdf, stem, NULL};
+	g_free(run_tool(argv));
+	char *pgm = g_strdup_printf("%s.pgm", stem);
+	gchar *d = NULL;
+	gsize len = 0;
+	cr_assert(g_file_get_contents(pgm, &d, &len, NULL));
+	int w = 0, h = 0, max = 0, n = 0;
+	cr_assert_eq(sscanf(d, "P5 %d %d %d%n", &w, &h, &max, &n), 3);
+	const unsigned char *p = (const unsigned char *)d + n + 1;
+	cr_assert((gsize)(n + 1) + (gsize)w * (gsize)h <= len);
+	int bottom = -1;
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			if (p[y * w + x] < 128)
+				bottom = y;
+	cr_assert_geq(bottom, 0, "ink in (%g, %g)-(%g, %g)", x0, y0, x1, y1);
+	double out = floor(y0 * px) / px + (bottom + 1) / px;
+	g_free(d);
+	g_free(pgm);
+	g_free(xs);
+	g_free(ys);
+	g_free(ws);
+	g_free(hs);
+	g_free(stem);
+	return out;
+}
+
+/* Issue 12: a hanzi FandolFang lacks (CJK Ext-B: 𠮷 U+20BB7, 𡈼 U+2123C)
+ * comes from Noto Serif CJK SC, whose metrics would put it 1.2 pt high and
+ * make its line taller than the grid pitch.  Measured on the PDF as a
+ * reader with a ruler would: every line one grid pitch (225 mm / 22) below
+ * the one before, lines with a fallback glyph too; 𠮷's ink (its lower
+ * half is 口, as 吉's is) ends where its neighbours' does. */
+Test(fasttext, ext_b_fallback_keeps_baseline_and_pitch_in_the_pdf)
+{
+	GString *t = g_string_new(NULL);
+	for (int i = 0; i < 26 + 28 + 28 + 10; i++)
+		g_string_append(t, i == 26 + 6 ? "𠮷" : i == 26 + 28 + 11 ? "𡈼" : "吉");
+	ws_layout *l = grid_note("extb", t->str);
+	char *pdf[2];
+	for (int fast = 0; fast < 2; fast++) {
+		g_setenv("WENSHU_FAST_TEXT", fast ? "1" : "0", TRUE);
+		ws_document *doc = NULL;
+		cr_assert_eq(ws_engine_render(engine, l, ws_dataset_group(data, 0), &doc, NULL), WS_OK);
+		pdf[fast] = g_build_filename(dir, fast ? "extb-fast.pdf" : "extb-slow.pdf", NULL);
+		cr_assert_eq(ws_output_write(&doc, 1, pdf[fast], pdf_opts(), NULL), WS_OK);
+		ws_document_free(doc);
+	}
+	assert_same_pixels(pdf[0], pdf[1]);
+	char *fonts = font_table(pdf[1]);
+	cr_assert(strstr(fonts, "FandolFang") && strstr(fonts, "NotoSerifCJKsc"), "body and fallback faces:\n%s", fonts);
+	g_free(fonts);
+
+	char *text = wst_pdftotext(pdf[1], false), *squeezed = wst_squeeze(text);
+	cr_assert_str_eq(squeezed, t->str, "pdftotext reads the text back");
+	g_free(squeezed);
+	g_free(text);
+
+	/* Lines: the top of each line's first word (pdftotext's box of the
+	 * body font's glyphs). */
+	GArray *w = bbox_words(pdf[1]);
+	const double pitch = 225.0 / 25.4 * 72 / 22;
+	double line_top[4], line_x[4];
+	int lines = 0;
+	for (guint i = 0; i < w->len; i++) {
+		word *a = &g_array_index(w, word, i);
+		if (g_str_has_prefix(a->text, "吉") && (lines == 0 || a->y0 > line_top[lines - 1] + 1)) {
+			cr_assert_lt(lines, 4);
+			line_x[lines] = a->x0;
+			line_top[lines++] = a->y0;
+		}
+	}
+	cr_assert_eq(lines, 4, "four lines");
+	for (int k = 1; k < lines; k++)
+		cr_expect_float_eq(line_top[k] - line_top[k - 1], pitch, 0.01, "line %d: pitch %.3f pt, grid %.3f", k,
+		                   line_top[k] - line_top[k - 1], pitch);
+
+	/* 𠮷 is the 7th cell of line 2, between two 吉: a line of hanzi only
+	 * is 28 cells of 156 mm / 28, unstretched. */
+	const double cell = 156.0 / 25.4 * 72 / 28, top = line_top[1] - 4, bot = line_top[1] + 16 + 8;
+	double b[3];
+	for (int k = 0; k < 3; k++)
+		b[k] = ink_bottom_at(pdf[1], line_x[1] + (5 + k) * cell + 1.5, top, line_x[1] + (6 + k) * cell - 1.5, bot);
+	cr_expect_float_eq(b[0], b[2], 0.07, "premise: 吉 %.3f and %.3f", b[0], b[2]);
+	cr_expect_float_eq(b[1], b[0], 0.15, "𠮷's ink ends at %.3f pt, 吉's at %.3f", b[1], b[0]);
+	g_array_free(w, TRUE);
+	g_free(pdf[0]);
+	g_free(pdf[1]);
+	ws_layout_free(l);
+	g_string_free(t, TRUE);
+}

@@ -2,6 +2,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <hb.h>
 #include <pango/pangocairo.h>
 #include "fonts.h"
 
@@ -108,6 +109,41 @@ Test(fonts, ext_b_character_falls_back_to_hanazono_with_warning, .init = setup, 
 	cr_expect_eq(w->loc.column, 5);
 	cr_expect_str_eq(w->path, "group.name");
 	ws_diags_free(d);
+	g_object_unref(l);
+}
+
+/* Issue 12: the face drawing the CJK Ext-B hanzi FandolFang lacks in a
+ * 仿宋 body.  Looked at side by side at 200 and 400 dpi (docs/typography.md):
+ * AR PL UKai CN's 𠮷 is a heavy sans-like glyph, not a 楷体 one, and
+ * HanaMinB (lighter, 明朝) has no BMP hanzi, so cjk.c could not line up its
+ * ink with the body's (it sat 1.7 pt high, aligned by em box); Noto Serif
+ * CJK SC has both the glyphs and the reference hanzi 国吉永. */
+Test(fonts, fangsong_ext_b_falls_back_to_a_face_cjk_can_align, .init = setup, .fini = teardown)
+{
+	PangoLayout *l = layout_for("张\xf0\xa0\xae\xb7祥与\xf0\xa1\x88\xbc某", "Wenshu FangSong 16");
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int fallback_runs = 0;
+	do {
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		const char *t = pango_layout_get_text(l) + run->item->offset;
+		PangoFontDescription *d = pango_font_describe(run->item->analysis.font);
+		const char *fam = pango_font_description_get_family(d);
+		if (g_utf8_get_char(t) > 0xFFFF) {
+			fallback_runs++;
+			cr_expect_str_eq(fam, "Noto Serif CJK SC", "U+%X", g_utf8_get_char(t));
+			hb_font_t *hb = pango_font_get_hb_font(run->item->analysis.font);
+			hb_codepoint_t g;
+			for (const char *r = "国吉永"; *r; r = g_utf8_next_char(r))
+				cr_expect(hb_font_get_nominal_glyph(hb, g_utf8_get_char(r), &g), "%s has no reference hanzi", fam);
+		} else {
+			cr_expect_str_eq(fam, "FandolFang");
+		}
+		pango_font_description_free(d);
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	cr_expect_eq(fallback_runs, 2);
 	g_object_unref(l);
 }
 
