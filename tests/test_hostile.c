@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cairo.h>
+
 #include "support.h"
 
 #define WENSHU WS_TEST_BUILD_DIR "/cli/wenshu"
@@ -1597,6 +1599,108 @@ Test(hostile, sigterm_inside_one_group_stops_render, .timeout = 600)
 Test(hostile, sigterm_inside_one_group_stops_check, .timeout = 600)
 {
 	interrupt_one_group("check");
+}
+
+/* The writer polls the cancellation flag between pages and before it
+ * puts a file in place: a SIGTERM while a long document is being written
+ * stops within the same 0.5 s, exit 4, and neither a file nor a temporary
+ * file stays.  The signal is sent once the first temporary file exists,
+ * that is once typesetting is over and writing has begun.  Writing has to
+ * take long for this to mean anything: a PDF of 100 pages each with its
+ * own copy of an incompressible 500 × 500 image (4 s to write, 2 s to
+ * typeset here), 40 PNG pages at 150 dpi (0.2 s a page). */
+typedef struct write_case {
+	const char *format;
+	const char *elements; /* under each item */
+	size_t pages;
+	const char *dpi;
+} write_case;
+
+static const write_case write_cases[] = {
+	{"pdf", "      - image: noise.png\n        width: 120mm\n        height: 120mm\n", 100, NULL},
+	{"png", "      - text: \"公文写作 lorem ipsum dolor sit amet, consectetur adipiscing elit\"\n", 40, "150"},
+};
+
+/* An image that does not compress: its bytes are what the PDF carries. */
+static void write_noise_png(const char *path, int side)
+{
+	cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, side, side);
+	unsigned char *px = cairo_image_surface_get_data(img);
+	int stride = cairo_image_surface_get_stride(img);
+	GRand *rand = g_rand_new_with_seed(15);
+	for (int y = 0; y < side; y++)
+		for (int x = 0; x < side; x++)
+			((guint32 *)(px + (size_t)y * stride))[x] = g_rand_int(rand) & 0xffffff;
+	g_rand_free(rand);
+	cairo_surface_mark_dirty(img);
+	cr_assert_eq(cairo_surface_write_to_png(img, path), CAIRO_STATUS_SUCCESS);
+	cairo_surface_destroy(img);
+}
+
+Test(hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
+{
+	for (size_t k = 0; k < G_N_ELEMENTS(write_cases); k++) {
+		const write_case *w = &write_cases[k];
+		char *tmp = wst_tmpdir();
+		char *noise = g_build_filename(tmp, "noise.png", NULL);
+		write_noise_png(noise, 500);
+		char *yaml = g_strdup_printf("wenshu: 1\n"
+		                             "kind: specimen\n"
+		                             "title: t\n"
+		                             "elements:\n"
+		                             "  - each: group.items\n"
+		                             "    elements:\n"
+		                             "      - text: \"第 {{ it }} 页\"\n"
+		                             "%s"
+		                             "      - page_break: true\n",
+		                             w->elements);
+		char *l = write_file(tmp, "l.yaml", yaml);
+		char *d = body_data(tmp, "x", 1, w->pages);
+		char *outdir = g_build_filename(tmp, "out", NULL);
+		char *name = g_strdup_printf("x.%s", w->format);
+		char *out = g_build_filename(outdir, name, NULL);
+		child c;
+		start(&c, &(spawn_opts){.cwd = tmp},
+		      (const char *[]){"render", l, "--data", d, "-o", out, w->dpi ? "--dpi" : NULL, w->dpi, NULL}, tmp);
+		/* Wait for a temporary file: writing has begun. */
+		bool writing = false;
+		int st;
+		double end = now_s() + slow(120);
+		while (!writing && now_s() < end && waitpid(c.pid, &st, WNOHANG) == 0) {
+			GDir *dir = g_dir_open(outdir, 0, NULL);
+			for (const char *n; dir && (n = g_dir_read_name(dir));)
+				writing = writing || (n[0] == '.' && g_str_has_suffix(n, ".tmp"));
+			if (dir)
+				g_dir_close(dir);
+			if (!writing)
+				g_usleep(5 * 1000);
+		}
+		cr_assert(writing, "%s: the write was seen starting", w->format);
+		double t0 = now_s();
+		kill(c.pid, SIGTERM);
+		char *err = NULL;
+		int rc = finish(&c, slow(60), &err, NULL);
+		double took = now_s() - t0;
+		cr_assert_eq(rc, 4, "%s: status %d; stderr:\n%s", w->format, rc, err);
+#if defined(__SANITIZE_ADDRESS__)
+		const double bound = slow(20.0); /* LeakSanitizer's exit scan, as above */
+#else
+		const double bound = slow(1.0);  /* 0.5 s asked; twice that for a loaded machine */
+#endif
+		cr_assert_lt(took, bound, "%s: the write took %.2f s to stop", w->format, took);
+		char *names = list_dir(outdir);
+		cr_assert_str_eq(names, "", "%s: no file, no temporary file: %s", w->format, names);
+		g_free(names);
+		g_free(err);
+		g_free(out);
+		g_free(name);
+		g_free(outdir);
+		g_free(d);
+		g_free(l);
+		g_free(yaml);
+		g_free(noise);
+		g_free(tmp);
+	}
 }
 
 /* A font family that is not installed: one warning naming it, not one

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "cancel.h"
 #include "host.h"
 #include "pdf-text.h"
 #include "ws-config.h"
@@ -190,6 +191,23 @@ static cairo_status_t stream_write(void *closure, const unsigned char *data, uns
 	                                                    : CAIRO_STATUS_WRITE_ERROR;
 }
 
+/* What a PDF surface writes into.  A write given up part-way (an
+ * interrupt) sets `dropped`: Cairo still writes the file's tail when the
+ * surface is finished, and that is refused at once instead of being
+ * written into a file that is about to be removed. */
+typedef struct pdf_sink {
+	ws_atomic_file *file;
+	bool dropped;
+} pdf_sink;
+
+static cairo_status_t pdf_sink_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	pdf_sink *sink = closure;
+	if (sink->dropped)
+		return CAIRO_STATUS_WRITE_ERROR;
+	return stream_write(sink->file, data, len);
+}
+
 /* Puts a finished file in place now, or queues it in the caller's batch
  * for the joint commit. */
 static int commit_file(ws_atomic_file *f, ws_atomic_batch *batch, ws_diags *diags)
@@ -235,10 +253,10 @@ static void set_meta(cairo_surface_t *s, cairo_pdf_metadata_t key, const char *v
 /* A PDF surface on an atomic file, with the first document's metadata.
  * Shared by ws_output_write() and the streaming ws_output_pdf_*(), so
  * both give the same bytes for the same pages. */
-static cairo_surface_t *pdf_surface_new(ws_atomic_file *f, const ws_document *first, double width,
+static cairo_surface_t *pdf_surface_new(pdf_sink *sink, const ws_document *first, double width,
                                         double height)
 {
-	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(stream_write, f, width, height);
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(pdf_sink_write, sink, width, height);
 	const ws_document_meta *m = ws_document_get_meta(first);
 	set_meta(s, CAIRO_PDF_METADATA_TITLE, m->title);
 	set_meta(s, CAIRO_PDF_METADATA_AUTHOR, m->author);
@@ -286,34 +304,62 @@ static cairo_status_t finish_surface(cairo_surface_t *s, cairo_t *cr)
 	return status;
 }
 
-/* Finishes the surface and the file (committed on success). */
-static int pdf_finish(cairo_surface_t *s, cairo_t *cr, ws_atomic_file *f, ws_atomic_batch *batch,
+/* Gives up a PDF that was interrupted: nothing more is written, the
+ * temporary file is removed, and the interruption is the status (the
+ * command line reports it; there is nothing to say about the file). */
+static int pdf_drop(cairo_surface_t *s, cairo_t *cr, pdf_sink *sink)
+{
+	sink->dropped = true;
+	finish_surface(s, cr);
+	ws_atomic_abort(sink->file);
+	sink->file = NULL;
+	return WS_EINTERRUPTED;
+}
+
+/* Finishes the surface and the file (committed on success).  An interrupt
+ * that arrived while the tail was written still drops the file: the
+ * user asked to stop, and a commit is the one step that cannot be taken
+ * back. */
+static int pdf_finish(cairo_surface_t *s, cairo_t *cr, pdf_sink *sink, ws_atomic_batch *batch,
                       ws_diags *diags)
 {
-	int rc = end_file(f, finish_surface(s, cr), batch, diags);
+	if (ws_cancel_requested())
+		return pdf_drop(s, cr, sink);
+	cairo_status_t status = finish_surface(s, cr); /* writes through the sink */
+	ws_atomic_file *f = sink->file;
+	sink->file = NULL;
+	int rc = end_file(f, status, batch, diags);
 	if (rc != WS_OK)
 		return rc;
+	if (ws_cancel_requested()) {
+		ws_atomic_abort(f);
+		return WS_EINTERRUPTED;
+	}
 	return commit_file(f, batch, diags);
 }
 
 static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
                      const ws_output_options *opts, ws_diags *diags)
 {
-	ws_atomic_file *f;
-	int rc = ws_atomic_open(&f, path, diags);
+	pdf_sink sink = {NULL, false};
+	int rc = ws_atomic_open(&sink.file, path, diags);
 	if (rc != WS_OK)
 		return rc;
 	const page_ref *p0 = &g_array_index(pages, page_ref, 0);
-	cairo_surface_t *s = pdf_surface_new(f, first, p0->width, p0->height);
+	cairo_surface_t *s = pdf_surface_new(&sink, first, p0->width, p0->height);
 	cairo_t *cr = cairo_create(s);
 	for (guint i = 0; i < pages->len; i++) {
+		/* Between pages: a SIGTERM during a 1000-page file stops it
+		 * within a page, not after the last (cancel.h). */
+		if (ws_cancel_requested())
+			return pdf_drop(s, cr, &sink);
 		const page_ref *r = &g_array_index(pages, page_ref, i);
 		if (opts->twins && (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc))
 			ws_twins_begin_document(opts->twins);
 		if (pdf_page(s, cr, r, opts->twins) != CAIRO_STATUS_SUCCESS)
 			break;
 	}
-	return pdf_finish(s, cr, f, opts->commit_batch, diags);
+	return pdf_finish(s, cr, &sink, opts->commit_batch, diags);
 }
 
 cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi)
@@ -499,6 +545,10 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 	int rc = WS_OK;
 	guint done = 0;
 	for (; done < pages->len; done++) {
+		if (ws_cancel_requested()) { /* between pages, as write_pdf() */
+			rc = WS_EINTERRUPTED;
+			break;
+		}
 		const page_ref *r = &g_array_index(pages, page_ref, done);
 		char *name = page_file_name(path, done + 1, pages->len);
 		rc = ws_atomic_open(&files[done], name, diags);
@@ -514,6 +564,8 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 			break;
 		}
 	}
+	if (rc == WS_OK && ws_cancel_requested())
+		rc = WS_EINTERRUPTED; /* no page is put in place after an interrupt */
 	if (rc != WS_OK) {
 		for (guint i = 0; i < done; i++)
 			ws_atomic_abort(files[i]);
@@ -561,7 +613,7 @@ int ws_output_write(ws_document *const *docs, size_t n, const char *path,
 /* ---- Streaming PDF ---------------------------------------------------- */
 
 struct ws_output_pdf {
-	ws_atomic_file *file;    /* the temporary file, committed by close */
+	pdf_sink sink;           /* the temporary file, committed by close */
 	cairo_surface_t *surface; /* made with the first page */
 	cairo_t *cr;
 	size_t pages;            /* written so far */
@@ -587,7 +639,7 @@ int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_op
 	if (!path || !*path)
 		return fail(diags, WS_EUSAGE, NULL, "no output path given");
 	ws_output_pdf *p = g_new0(ws_output_pdf, 1);
-	rc = ws_atomic_open(&p->file, path, diags);
+	rc = ws_atomic_open(&p->sink.file, path, diags);
 	if (rc != WS_OK) {
 		g_free(p);
 		return rc;
@@ -620,15 +672,19 @@ int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
 	}
 	if (!p->surface) {
 		const page_ref *p0 = &g_array_index(pages, page_ref, 0);
-		p->surface = pdf_surface_new(p->file, doc, p0->width, p0->height);
+		p->surface = pdf_surface_new(&p->sink, doc, p0->width, p0->height);
 		p->cr = cairo_create(p->surface);
 	}
 	if (p->twins)
 		ws_twins_begin_document(p->twins);
 	for (guint i = 0; i < pages->len; i++) {
+		if (ws_cancel_requested()) {
+			p->status = WS_EINTERRUPTED; /* close discards the file */
+			break;
+		}
 		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i), p->twins);
 		if (st != CAIRO_STATUS_SUCCESS) {
-			fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(p->file),
+			fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(p->sink.file),
 			     cairo_status_to_string(st));
 			p->status = st == CAIRO_STATUS_NO_MEMORY ? WS_ENOMEM : WS_EIO;
 			break;
@@ -646,19 +702,19 @@ size_t ws_output_pdf_page_count(const ws_output_pdf *p)
 
 static void pdf_stream_discard(ws_output_pdf *p)
 {
+	/* Cairo's tail of the file is refused, not written and removed. */
+	p->sink.dropped = true;
 	if (p->cr)
 		cairo_destroy(p->cr);
 	if (p->surface) {
-		/* Finishing writes the file's tail into the temporary file,
-		 * which is then removed. */
 		cairo_surface_finish(p->surface);
 		cairo_surface_destroy(p->surface);
 	}
 	p->cr = NULL;
 	p->surface = NULL;
-	if (p->file)
-		ws_atomic_abort(p->file);
-	p->file = NULL;
+	if (p->sink.file)
+		ws_atomic_abort(p->sink.file);
+	p->sink.file = NULL;
 }
 
 int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
@@ -673,7 +729,7 @@ int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
 		g_free(p);
 		return rc;
 	}
-	rc = pdf_finish(p->surface, p->cr, p->file, p->commit_batch, diags);
+	rc = pdf_finish(p->surface, p->cr, &p->sink, p->commit_batch, diags);
 	g_free(p);
 	return rc;
 }

@@ -103,8 +103,11 @@ WS_EXPORT const char *ws_format_name(ws_format format);
  * n > 1 merges (--merge).  Returns WS_OK; WS_EUSAGE for bad options or
  * nothing to write; WS_ENOMEM when a PNG page exceeds a pixel limit; WS_EIO
  * when a file cannot be written — each with an error in `diags` (may be
- * NULL).  For PNG/SVG, either every page file is written or none is
- * replaced, except when a final rename itself fails part-way. */
+ * NULL); WS_EINTERRUPTED, with nothing written and nothing said, when
+ * ws_cancel_requested() (cancel.h) turned true, which is polled between
+ * pages and before the files are put in place.  For PNG/SVG, either every
+ * page file is written or none is replaced, except when a final rename
+ * itself fails part-way. */
 WS_EXPORT int ws_output_write(ws_document *const *docs, size_t n, const char *path,
                               const ws_output_options *opts, ws_diags *diags);
 
@@ -130,7 +133,8 @@ WS_EXPORT int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws
 /* Draws every page of `doc` (borrowed; it may be freed once this returns)
  * into the PDF.  The first document with pages gives the file's metadata.
  * A document without pages adds nothing.  Returns WS_OK; WS_EUSAGE for a
- * page of invalid size; WS_EIO/WS_ENOMEM when Cairo fails.  After a
+ * page of invalid size; WS_EIO/WS_ENOMEM when Cairo fails; WS_EINTERRUPTED
+ * when a cancellation was requested (polled between pages).  After a
  * failure the PDF is spoilt: later adds return the same status and
  * ws_output_pdf_close() discards the file. */
 WS_EXPORT int ws_output_pdf_add(ws_output_pdf *pdf, const ws_document *doc, ws_diags *diags);
@@ -138,7 +142,9 @@ WS_EXPORT int ws_output_pdf_add(ws_output_pdf *pdf, const ws_document *doc, ws_d
 WS_EXPORT size_t ws_output_pdf_page_count(const ws_output_pdf *pdf);
 /* Finishes the PDF and puts it at its path; frees `pdf`.  Returns WS_OK;
  * WS_EUSAGE when no page was added (nothing is written); the status of an
- * earlier failed add; WS_EIO when the file cannot be written. */
+ * earlier failed add; WS_EIO when the file cannot be written;
+ * WS_EINTERRUPTED (the file discarded) when a cancellation was requested
+ * before it was put in place. */
 WS_EXPORT int ws_output_pdf_close(ws_output_pdf *pdf, ws_diags *diags);
 /* Discards the PDF (nothing is written at its path); frees `pdf`.  NULL is
  * a no-op. */
