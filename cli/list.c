@@ -58,6 +58,13 @@ int ws_cli_list(int argc, char **argv)
 	if (ws_cli_engine_open(&engine, strcmp(what, "fonts") != 0) != WS_OK)
 		return 3;
 	const ws_registry *r = ws_engine_registry(engine);
+	if (strcmp(what, "kinds") == 0 || strcmp(what, "plugins") == 0) {
+		/* Plugins load on first use; listing them is asking for all. */
+		ws_diags *d = ws_diags_new();
+		ws_engine_load_plugins(engine, d);
+		ws_cli_print_diags(d, true);
+		ws_diags_free(d);
+	}
 	if (strcmp(what, "kinds") == 0 || strcmp(what, "forms") == 0) {
 		if (strcmp(what, "kinds") == 0)
 			for (size_t i = 0; i < ws_registry_kind_count(r); i++) {

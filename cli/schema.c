@@ -46,6 +46,10 @@ int ws_cli_schema(int argc, char **argv)
 		ws_engine *engine = NULL;
 		if (ws_cli_engine_open(&engine, false) != WS_OK)
 			return 3;
+		ws_diags *d = ws_diags_new();
+		ws_engine_load_plugins(engine, d);
+		ws_cli_print_diags(d, true);
+		ws_diags_free(d);
 		text = ws_layout_json_schema(ws_engine_registry(engine));
 		ws_engine_free(engine);
 	}

@@ -1048,6 +1048,61 @@ Test(hostile, plugin_element_named_like_a_builtin_is_warned)
 	g_free(tmp);
 }
 
+/* Plugins are opened on first use of their kind or element type: a render
+ * of another kind never runs a plugin's ELF constructor (which runs at
+ * dlopen, before any check); a layout of its kind opens it; `list
+ * plugins` asks for all.  The test plugin's constructor leaves a file
+ * named after it in $WS_TP_MARKER_DIR. */
+Test(hostile, plugins_are_loaded_on_first_use)
+{
+	char *tmp = wst_tmpdir();
+	char *env = plugin_folder_env(tmp, "/tests/plugins/lazy.so", "lazy.so");
+	char *marks = g_build_filename(tmp, "marks", NULL);
+	cr_assert_eq(g_mkdir(marks, 0755), 0);
+	char *marks_env = g_strdup_printf("WS_TP_MARKER_DIR=%s", marks);
+	char *marker = g_build_filename(marks, "lazy", NULL);
+	spawn_opts o = {.env = (const char *const[]){env, marks_env, NULL}};
+	char *data = groups_file(tmp, "d.yaml", 1, NULL);
+	char *other = simple_layout(tmp);
+	char *mine = write_file(tmp, "lazy.yaml",
+	                        "wenshu: 1\n"
+	                        "kind: lazy-kind\n"
+	                        "title: t\n"
+	                        "elements:\n"
+	                        "  - text: \"团组 {{ group.group_id }}\"\n");
+	char *out1 = g_build_filename(tmp, "out", "other.pdf", NULL);
+	char *out2 = g_build_filename(tmp, "out", "lazy.pdf", NULL);
+	char *err = NULL;
+	int rc = run(&o, (const char *[]){"render", other, "--data", data, "-o", out1, NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	cr_assert_not(g_file_test(marker, G_FILE_TEST_EXISTS), "a render of another kind opened lazy.so");
+	g_free(err);
+	rc = run(&o, (const char *[]){"check", other, "--data", data, NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	cr_assert_not(g_file_test(marker, G_FILE_TEST_EXISTS), "a check of another kind opened lazy.so");
+	g_free(err);
+	rc = run(&o, (const char *[]){"render", mine, "--data", data, "-o", out2, NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	cr_assert(g_file_test(marker, G_FILE_TEST_EXISTS), "the layout of its kind opened lazy.so");
+	cr_assert(g_file_test(out2, G_FILE_TEST_IS_REGULAR));
+	g_free(err);
+	cr_assert_eq(g_unlink(marker), 0);
+	rc = run(&o, (const char *[]){"list", "plugins", NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	cr_assert(g_file_test(marker, G_FILE_TEST_EXISTS), "list plugins opens every plugin");
+	g_free(err);
+	g_free(out2);
+	g_free(out1);
+	g_free(mine);
+	g_free(other);
+	g_free(data);
+	g_free(marker);
+	g_free(marks_env);
+	g_free(marks);
+	g_free(env);
+	g_free(tmp);
+}
+
 /* ---- output names from data, character by character ------------------ */
 
 Test(hostile, output_names_clean_and_cut_at_a_character)

@@ -304,10 +304,11 @@ Test(plugin, load_all_refuses_bad_plugins_and_carries_on)
 	dump(d);
 	/* older-minor is a good plugin of an older ABI minor; builtin-text is
 	 * well formed (its element's name is the layout's business) */
-	cr_assert_eq(ws_registry_plugin_count(r), 3);
+	cr_assert_eq(ws_registry_plugin_count(r), 4);
 	cr_assert_str_eq(ws_registry_plugin_at(r, 0)->name, "builtin-text");
 	cr_assert_str_eq(ws_registry_plugin_at(r, 1)->name, "good");
-	cr_assert_str_eq(ws_registry_plugin_at(r, 2)->name, "older-minor");
+	cr_assert_str_eq(ws_registry_plugin_at(r, 2)->name, "lazy");
+	cr_assert_str_eq(ws_registry_plugin_at(r, 3)->name, "older-minor");
 	/* the batch goes on: refusals are warnings, one per file */
 	cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_ERROR), 0);
 	size_t n = sizeof refused / sizeof refused[0];
@@ -344,6 +345,93 @@ Test(plugin, load_all_refuses_bad_plugins_and_carries_on)
 	}
 	ws_registry_free(r);
 	ws_diags_free(d);
+}
+
+/* Loading on first use: a scan opens nothing; a lookup opens only the
+ * plugin that serves the name (by its file name, a prefix before a
+ * hyphen, or its sidecar); a refused file is tried once and its refusal
+ * waits for ws_registry_take_diags(); an enumeration opens the rest.
+ * WS_TP_CTOR_<name> is set by the module's ELF constructor. */
+Test(plugin, plugins_are_opened_on_first_use_only)
+{
+	static const char *const all[] = {
+		"abi-major", "abi-minor", "short-size", "short-kind", "abi-v1", "no-entry", "null-desc",
+		"no-name", "no-version", "misnamed", "bad-kind", "no-draw", "undef", "twin",
+		"stamp-twin", "good", "builtin-text", "older-minor", "lazy",
+	};
+	ws_registry *r = registry_with(TP_DIR);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_registry_scan(r, d), WS_OK);
+	dump(d);
+	cr_assert_eq(ws_diags_count(d), 0);
+	for (size_t i = 0; i < G_N_ELEMENTS(all); i++)
+		cr_assert_not(marked("CTOR", all[i]), "%s opened by the scan", all[i]);
+	cr_assert_eq(ws_registry_plugin_count(r), 0);
+
+	/* "lazy-kind" → the plugin "lazy" (the prefix before the hyphen) */
+	const ws_kind_desc *k = ws_registry_find_kind(r, "lazy-kind");
+	cr_assert_not_null(k);
+	cr_assert_str_eq(ws_registry_kind_plugin(r, "lazy-kind")->name, "lazy");
+	cr_assert_not_null(ws_registry_find_element(r, "lazy-stamp"), "the same plugin's element type");
+	cr_assert(marked("CTOR", "lazy"));
+	for (size_t i = 0; i + 1 < G_N_ELEMENTS(all); i++)
+		cr_assert_not(marked("CTOR", all[i]), "%s opened for 'lazy-kind'", all[i]);
+
+	/* names no file stands for open nothing: property keys are looked up
+	 * as element types by the layout loader */
+	cr_assert_null(ws_registry_find_element(r, "font"));
+	cr_assert_null(ws_registry_find_element(r, "tp-stamp"), "good.so has no sidecar naming it");
+	cr_assert_not(marked("CTOR", "good"));
+
+	/* a refused file: its refusal is kept for the caller, once */
+	cr_assert_null(ws_registry_find_kind(r, "undef-kind"));
+	cr_assert_null(ws_registry_find_kind(r, "undef-kind"));
+	ws_registry_take_diags(r, d);
+	cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_WARNING), 1);
+	cr_assert(diag_has(d, WS_SEVERITY_WARNING, "/undef.so) refused", NULL));
+	ws_registry_take_diags(r, d);
+	cr_assert_eq(ws_diags_count(d), 1, "taken once");
+	ws_diags_clear(d);
+
+	/* an enumeration is a request for all of them */
+	cr_assert_geq(ws_registry_kind_count(r), 3);
+	cr_assert(marked("CTOR", "good"));
+	cr_assert_not_null(ws_registry_find_element(r, "tp-stamp"));
+	cr_assert_eq(ws_registry_plugin_count(r), 4);
+	ws_registry_take_diags(r, d);
+	cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_WARNING), 14, "the other refusals");
+	ws_registry_free(r);
+	ws_diags_free(d);
+}
+
+/* A plugin whose kinds or element types are not named after it lists them
+ * in a sidecar beside the module, read without opening it. */
+Test(plugin, a_sidecar_names_what_a_plugin_serves)
+{
+	char *a = make_tmpdir();
+	char *so = g_build_filename(a, "good.so", NULL);
+	copy_file(TP_DIR "/good.so", so, 0644);
+	char *lazy = g_build_filename(a, "lazy.so", NULL);
+	copy_file(TP_DIR "/lazy.so", lazy, 0644);
+	char *side = g_build_filename(a, "good.serves", NULL);
+	cr_assert(g_file_set_contents(side, "# what good.so serves\ntp-kind\n  tp-stamp  # the stamp\nNot A Name\n", -1, NULL));
+	ws_registry *r = registry_with(a);
+	ws_diags *d = ws_diags_new();
+	cr_assert_eq(ws_registry_scan(r, d), WS_OK);
+	dump(d);
+	cr_assert(diag_has(d, WS_SEVERITY_WARNING, "good.serves: 'Not A Name' is not a kind or element type name", NULL));
+	cr_assert_not(marked("CTOR", "good"));
+	cr_assert_not_null(ws_registry_find_element(r, "tp-stamp"));
+	cr_assert(marked("CTOR", "good"));
+	cr_assert_not(marked("CTOR", "lazy"));
+	cr_assert_eq(ws_registry_plugin_count(r), 1);
+	ws_registry_free(r);
+	ws_diags_free(d);
+	rm_rf(a);
+	g_free(side);
+	g_free(lazy);
+	g_free(so);
+	g_free(a);
 }
 
 Test(plugin, load_all_without_directories_fails)

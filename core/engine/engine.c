@@ -62,19 +62,9 @@ static void layout_dir_clear(void *p)
 	g_free(((layout_dir *)p)->dir);
 }
 
-/* A plugin's element type named like a built-in one (`text`) is never
- * used: a layout's `text:` finds the built-in type first (layout.c).
- * Loading it silently would hide that from the plugin's author. */
-static void warn_builtin_names(const ws_registry *r, ws_diags *diags)
+static bool builtin_element(const char *name)
 {
-	for (size_t i = 0; i < ws_registry_element_count(r); i++) {
-		const ws_element_desc *el = ws_registry_element_at(r, i);
-		const ws_plugin_desc *pd = ws_registry_element_plugin(r, el->name);
-		if (ws__elem_class_find(el->name))
-			ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, "plugin", NULL,
-			            "plugin '%s' declares an element type '%s', which is built in: layouts get the built-in "
-			            "'%s', never the plugin's", pd ? pd->name : "?", el->name, el->name);
-	}
+	return ws__elem_class_find(name) != NULL;
 }
 
 int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diags)
@@ -106,8 +96,11 @@ int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diag
 		if ((rc = ws_registry_add_dir(e->registry, *d, diags)) != WS_OK)
 			goto fail;
 	ws_registry_add_default_dirs(e->registry, diags);
-	ws_registry_load_all(e->registry, diags);
-	warn_builtin_names(e->registry, diags);
+	/* Listed, not opened: a plugin is loaded when a layout first uses
+	 * its kind or element type, so the constructors of plugins a render
+	 * does not use never run (plugin.h). */
+	ws_registry_set_builtin_elements(e->registry, builtin_element);
+	ws_registry_scan(e->registry, diags);
 
 	const char *conf = opts->fonts_conf;
 	char *conf_owned = NULL;
@@ -174,6 +167,12 @@ void ws_engine_free(ws_engine *e)
 const ws_registry *ws_engine_registry(const ws_engine *e)
 {
 	return e->registry;
+}
+
+void ws_engine_load_plugins(ws_engine *e, ws_diags *diags)
+{
+	ws_registry_take_diags(e->registry, diags);
+	ws_registry_load_all(e->registry, diags);
 }
 
 ws_twins *ws_engine_twins(const ws_engine *e)
@@ -257,7 +256,7 @@ char *ws_engine_suggest_layout(ws_engine *e, const char *arg)
 	return out;
 }
 
-int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *diags)
+static int find_layout(ws_engine *e, const char *arg, char **path, ws_diags *diags)
 {
 	*path = NULL;
 	if (looks_like_path(arg)) {
@@ -305,6 +304,15 @@ int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *
 	g_free(dirs);
 	g_free(name);
 	return WS_EINPUT;
+}
+
+int ws_engine_find_layout(ws_engine *e, const char *arg, char **path, ws_diags *diags)
+{
+	int rc = find_layout(e, arg, path, diags);
+	/* The kind's plugin was loaded just now, or every plugin was for a
+	 * suggestion: what that had to say (a refusal) goes with the result. */
+	ws_registry_take_diags(e->registry, diags);
+	return rc;
 }
 
 int ws_engine_load_layout(ws_engine *e, const char *arg, ws_layout **out, ws_diags *diags)

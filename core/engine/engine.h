@@ -46,8 +46,12 @@ typedef struct ws_engine_options {
 WS_EXPORT int ws_engine_new(ws_engine **out, const ws_engine_options *opts, ws_diags *diags);
 WS_EXPORT void ws_engine_free(ws_engine *engine);
 
-/* Borrowed, valid while the engine lives. */
+/* Borrowed, valid while the engine lives.  Plugins are loaded on first
+ * use of their kind or element type (plugin.h). */
 WS_EXPORT const ws_registry *ws_engine_registry(const ws_engine *engine);
+/* Loads every plugin in the plugin folders now (`wenshu list`, `schema`:
+ * an explicit request for all of them); refusals go to `diags`. */
+WS_EXPORT void ws_engine_load_plugins(ws_engine *engine, ws_diags *diags);
 /* The engine's PDF font twins (twins.h): pass them to the output
  * (ws_output_options.twins) to draw PDF text with them.  Every document
  * ws_engine_render() typesets has its glyphs noted in them.  Borrowed,

@@ -1380,7 +1380,10 @@ int ws_layout_load_file(ws_layout **out, const char *path, const ws_registry *re
 	int rc = ws_yaml_load_file(&root, path, diags);
 	if (rc != WS_OK)
 		return rc;
-	return load_from_value(out, root, path, registry, diags);
+	rc = load_from_value(out, root, path, registry, diags);
+	/* Plugins the layout's kind and element types loaded (plugin.h). */
+	ws_registry_take_diags(registry, diags);
+	return rc;
 }
 
 int ws_layout_load_buffer(ws_layout **out, const char *buf, size_t len, const char *name,
@@ -1391,7 +1394,9 @@ int ws_layout_load_buffer(ws_layout **out, const char *buf, size_t len, const ch
 	int rc = ws_yaml_load_buffer(&root, buf, len, name, diags);
 	if (rc != WS_OK)
 		return rc;
-	return load_from_value(out, root, name, registry, diags);
+	rc = load_from_value(out, root, name, registry, diags);
+	ws_registry_take_diags(registry, diags);
+	return rc;
 }
 
 const char *ws_layout_kind(const ws_layout *l)

@@ -13,6 +13,7 @@
 
 #include "suggest.h"
 #include "paths.h"
+#include "readfile.h"
 #include "ws-config.h"
 
 #define WS_PLUGIN_NAME_MAX 64
@@ -33,11 +34,24 @@ typedef struct entry {
 	ws_plugin *owner;
 } entry;
 
+/* A plugin file found by scanning the directories, not yet opened. */
+typedef struct candidate {
+	char *name;            /* the plugin name: the file's stem */
+	char *path;            /* as found */
+	const char *dir;       /* the trusted directory (borrowed from dirs) */
+	char **serves;         /* names from its sidecar (NAME.serves), or NULL */
+	bool tried;            /* opened already (loaded or refused) */
+} candidate;
+
 struct ws_registry {
 	GPtrArray *dirs;       /* char *, realpath()ed */
 	GPtrArray *plugins;    /* ws_plugin * */
 	GArray *kinds;         /* entry */
 	GArray *elements;      /* entry */
+	GPtrArray *candidates; /* candidate *, in search order (ws_registry_scan) */
+	GHashTable *refused;   /* names whose file was refused: not tried again */
+	ws_diags *pending;     /* what loads on first use had to say */
+	bool (*builtin_element)(const char *name);
 };
 
 #define END_OF(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
@@ -61,6 +75,15 @@ _Static_assert(sizeof size_for_minor / sizeof size_for_minor[0] == WS_PLUGIN_ABI
  * lookup tables) that have no teardown hook in the ABI, and unmapping them
  * would turn those caches into leaks and any pointer a caller kept into a
  * crash.  Refused modules are closed at once (load_file). */
+static void candidate_free(void *data)
+{
+	candidate *c = data;
+	g_free(c->name);
+	g_free(c->path);
+	g_strfreev(c->serves);
+	g_free(c);
+}
+
 static void plugin_free(ws_plugin *p)
 {
 	if (!p)
@@ -80,6 +103,9 @@ int ws_registry_new(ws_registry **out)
 	r->plugins = g_ptr_array_new();
 	r->kinds = g_array_new(FALSE, FALSE, sizeof(entry));
 	r->elements = g_array_new(FALSE, FALSE, sizeof(entry));
+	r->candidates = g_ptr_array_new_with_free_func(candidate_free);
+	r->refused = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	r->pending = ws_diags_new();
 	*out = r;
 	return WS_OK;
 }
@@ -94,6 +120,9 @@ void ws_registry_free(ws_registry *r)
 	for (guint i = r->plugins->len; i > 0; i--)
 		plugin_free(g_ptr_array_index(r->plugins, i - 1));
 	g_ptr_array_free(r->plugins, TRUE);
+	g_ptr_array_free(r->candidates, TRUE);
+	g_hash_table_destroy(r->refused);
+	ws_diags_free(r->pending);
 	g_ptr_array_free(r->dirs, TRUE);
 	g_free(r);
 }
@@ -245,27 +274,61 @@ static ws_plugin *find_plugin(const ws_registry *r, const char *name)
 	return NULL;
 }
 
+/* Loads on first use (plugin.h): the registry's lookups are logically
+ * const, but a lookup may open the plugin that serves the name. */
+static bool load_for_name(ws_registry *r, const char *name);
+static void load_every_candidate(ws_registry *r, ws_diags *diags);
+
+static const entry *lookup(const ws_registry *cr, GArray *(*table)(ws_registry *), const char *name)
+{
+	if (!cr || !name)
+		return NULL;
+	ws_registry *r = (ws_registry *)cr;
+	const entry *e = find_entry(table(r), name);
+	if (!e && load_for_name(r, name))
+		e = find_entry(table(r), name);
+	return e;
+}
+
+static GArray *kinds_of(ws_registry *r)
+{
+	return r->kinds;
+}
+
+static GArray *elements_of(ws_registry *r)
+{
+	return r->elements;
+}
+
+/* Enumerations (every kind, every element type) need every plugin. */
+static const ws_registry *loaded_all(const ws_registry *cr)
+{
+	if (cr)
+		load_every_candidate((ws_registry *)cr, cr->pending);
+	return cr;
+}
+
 const ws_kind_desc *ws_registry_find_kind(const ws_registry *r, const char *kind)
 {
-	const entry *e = r ? find_entry(r->kinds, kind) : NULL;
+	const entry *e = lookup(r, kinds_of, kind);
 	return e ? e->desc : NULL;
 }
 
 const ws_element_desc *ws_registry_find_element(const ws_registry *r, const char *name)
 {
-	const entry *e = r ? find_entry(r->elements, name) : NULL;
+	const entry *e = lookup(r, elements_of, name);
 	return e ? e->desc : NULL;
 }
 
 const ws_plugin_desc *ws_registry_kind_plugin(const ws_registry *r, const char *kind)
 {
-	const entry *e = r ? find_entry(r->kinds, kind) : NULL;
+	const entry *e = lookup(r, kinds_of, kind);
 	return e ? &e->owner->desc : NULL;
 }
 
 const ws_plugin_desc *ws_registry_element_plugin(const ws_registry *r, const char *name)
 {
-	const entry *e = r ? find_entry(r->elements, name) : NULL;
+	const entry *e = lookup(r, elements_of, name);
 	return e ? &e->owner->desc : NULL;
 }
 
@@ -290,22 +353,22 @@ const char *ws_registry_plugin_path(const ws_registry *r, size_t i)
 
 size_t ws_registry_kind_count(const ws_registry *r)
 {
-	return r ? r->kinds->len : 0;
+	return r ? loaded_all(r)->kinds->len : 0;
 }
 
 const ws_kind_desc *ws_registry_kind_at(const ws_registry *r, size_t i)
 {
-	return r && i < r->kinds->len ? g_array_index(r->kinds, entry, i).desc : NULL;
+	return r && i < loaded_all(r)->kinds->len ? g_array_index(r->kinds, entry, i).desc : NULL;
 }
 
 size_t ws_registry_element_count(const ws_registry *r)
 {
-	return r ? r->elements->len : 0;
+	return r ? loaded_all(r)->elements->len : 0;
 }
 
 const ws_element_desc *ws_registry_element_at(const ws_registry *r, size_t i)
 {
-	return r && i < r->elements->len ? g_array_index(r->elements, entry, i).desc : NULL;
+	return r && i < loaded_all(r)->elements->len ? g_array_index(r->elements, entry, i).desc : NULL;
 }
 
 static const char **entry_names(const GArray *a)
@@ -318,19 +381,19 @@ static const char **entry_names(const GArray *a)
 
 const char **ws_registry_kind_names(const ws_registry *r)
 {
-	return r ? entry_names(r->kinds) : g_new0(const char *, 1);
+	return r ? entry_names(loaded_all(r)->kinds) : g_new0(const char *, 1);
 }
 
 const char **ws_registry_element_names(const ws_registry *r)
 {
-	return r ? entry_names(r->elements) : g_new0(const char *, 1);
+	return r ? entry_names(loaded_all(r)->elements) : g_new0(const char *, 1);
 }
 
 const char *ws_registry_suggest(const ws_registry *r, const char *unknown_kind)
 {
 	if (!r)
 		return NULL;
-	const char **names = entry_names(r->kinds);
+	const char **names = entry_names(loaded_all(r)->kinds);
 	const char *s = ws_suggest(unknown_kind, names, r->kinds->len);
 	g_free(names);
 	return s;
@@ -340,10 +403,26 @@ const char *ws_registry_suggest_element(const ws_registry *r, const char *unknow
 {
 	if (!r)
 		return NULL;
-	const char **names = entry_names(r->elements);
+	const char **names = entry_names(loaded_all(r)->elements);
 	const char *s = ws_suggest(unknown, names, r->elements->len);
 	g_free(names);
 	return s;
+}
+
+void ws_registry_take_diags(const ws_registry *r, ws_diags *to)
+{
+	if (!r)
+		return;
+	if (to)
+		ws_diags_move(to, r->pending);
+	else
+		ws_diags_clear(r->pending);
+}
+
+void ws_registry_set_builtin_elements(ws_registry *r, bool (*is_builtin)(const char *name))
+{
+	if (r)
+		r->builtin_element = is_builtin;
 }
 
 /* ---- loading one file ----------------------------------------------- */
@@ -567,6 +646,13 @@ static int load_file(ws_registry *r, const char *trusted, const char *path, cons
 	for (size_t i = 0; i < p->desc.n_elements; i++) {
 		entry e = {&p->desc.elements[i], p->desc.elements[i].name, p};
 		g_array_append_val(r->elements, e);
+		/* Never used: a layout's `text:` finds the built-in type first.
+		 * Loading it silently would hide that from the plugin's author. */
+		const char *el = p->desc.elements[i].name;
+		if (r->builtin_element && r->builtin_element(el))
+			ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, RULE, NULL,
+			            "plugin '%s' declares an element type '%s', which is built in: layouts get the "
+			            "built-in '%s', never the plugin's", p->desc.name, el, el);
 	}
 	return WS_OK;
 
@@ -677,11 +763,57 @@ static gint cmp_str(gconstpointer a, gconstpointer b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int ws_registry_load_all(ws_registry *r, ws_diags *diags)
+/* A module's sidecar: the module's path with ".so" replaced by ".serves".
+ * It names the kinds and element types the plugin serves that are not
+ * named after it, one per line ('#' starts a comment), so that they too
+ * are found without opening the module.  Read as data, bounded, never
+ * blocking; an unreadable sidecar is ignored with a warning. */
+#define SIDECAR_MAX 65536
+
+static char **read_sidecar(const char *module, ws_diags *diags)
+{
+	char *path = g_strdup_printf("%.*s.serves", (int)(strlen(module) - 3), module);
+	struct stat st;
+	char **names = NULL;
+	if (lstat(path, &st) == 0) {
+		char *text = NULL;
+		size_t len = 0;
+		ws_diags *mine = ws_diags_new();
+		if (ws__read_file(path, SIDECAR_MAX, &text, &len, mine) == WS_OK) {
+			GPtrArray *v = g_ptr_array_new();
+			char **lines = g_strsplit(text, "\n", -1);
+			for (char **l = lines; *l; l++) {
+				char *hash = strchr(*l, '#');
+				if (hash)
+					*hash = '\0';
+				g_strstrip(*l);
+				if (**l && element_name_valid(*l))
+					g_ptr_array_add(v, g_strdup(*l));
+				else if (**l)
+					ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, RULE, NULL,
+					            "%s: '%s' is not a kind or element type name; ignored", path, *l);
+			}
+			g_strfreev(lines);
+			g_ptr_array_add(v, NULL);
+			names = (char **)g_ptr_array_free(v, FALSE);
+		} else {
+			for (size_t i = 0; i < ws_diags_count(mine); i++)
+				ws_diag_add(diags, WS_SEVERITY_WARNING, WS_LOC_NONE, RULE, NULL, "plugin sidecar ignored: %s",
+				            ws_diags_at(mine, i)->message);
+		}
+		g_free(text);
+		ws_diags_free(mine);
+	}
+	g_free(path);
+	return names;
+}
+
+int ws_registry_scan(ws_registry *r, ws_diags *diags)
 {
 	if (!r)
 		return WS_EUSAGE;
 	guint scanned = 0;
+	g_ptr_array_set_size(r->candidates, 0);
 	/* name → path of the file that won, over all directories */
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	for (guint i = 0; i < r->plugins->len; i++) {
@@ -724,8 +856,13 @@ int ws_registry_load_all(ws_registry *r, ws_diags *diags)
 				continue;
 			}
 			g_hash_table_insert(seen, g_strdup(name), g_strdup(path));
-			load_file(r, dir, path, name, WS_SEVERITY_WARNING, diags);
-			g_free(path);
+			candidate *c = g_new0(candidate, 1);
+			c->name = g_strdup(name);
+			c->path = path;
+			c->dir = dir;
+			c->serves = read_sidecar(path, diags);
+			c->tried = find_plugin(r, name) || g_hash_table_contains(r->refused, name);
+			g_ptr_array_add(r->candidates, c);
 		}
 		g_ptr_array_free(names, TRUE);
 	}
@@ -746,5 +883,76 @@ int ws_registry_load_all(ws_registry *r, ws_diags *diags)
 		g_string_free(where, TRUE);
 		return WS_EIO;
 	}
+	return WS_OK;
+}
+
+/* Opens a candidate found by the scan, once. */
+static void try_candidate(ws_registry *r, candidate *c, ws_diags *diags)
+{
+	if (c->tried)
+		return;
+	c->tried = true;
+	if (find_plugin(r, c->name))
+		return;
+	if (load_file(r, c->dir, c->path, c->name, WS_SEVERITY_WARNING, diags) != WS_OK)
+		g_hash_table_add(r->refused, g_strdup(c->name));
+}
+
+static bool serves(const candidate *c, const char *name)
+{
+	for (char **s = c->serves; s && *s; s++)
+		if (strcmp(*s, name) == 0)
+			return true;
+	return false;
+}
+
+/* The plugin serving `name` is, in order: the plugin named `name`; for a
+ * name with hyphens, the plugin named by each shorter prefix ending
+ * before a hyphen ("tp-kind" → "tp"); any plugin whose sidecar lists the
+ * name.  Opens the first of those not tried yet; true when one was. */
+static bool load_for_name(ws_registry *r, const char *name)
+{
+	bool opened = false;
+	char *stem = g_strdup(name);
+	for (;;) {
+		for (guint i = 0; i < r->candidates->len; i++) {
+			candidate *c = g_ptr_array_index(r->candidates, i);
+			if (!c->tried && strcmp(c->name, stem) == 0) {
+				try_candidate(r, c, r->pending);
+				opened = true;
+			}
+		}
+		if (opened && (find_entry(r->kinds, name) || find_entry(r->elements, name)))
+			break;
+		char *dash = strrchr(stem, '-');
+		if (!dash)
+			break;
+		*dash = '\0';
+	}
+	g_free(stem);
+	for (guint i = 0; i < r->candidates->len && !(find_entry(r->kinds, name) || find_entry(r->elements, name)); i++) {
+		candidate *c = g_ptr_array_index(r->candidates, i);
+		if (!c->tried && serves(c, name)) {
+			try_candidate(r, c, r->pending);
+			opened = true;
+		}
+	}
+	return opened;
+}
+
+static void load_every_candidate(ws_registry *r, ws_diags *diags)
+{
+	for (guint i = 0; i < r->candidates->len; i++)
+		try_candidate(r, g_ptr_array_index(r->candidates, i), diags);
+}
+
+int ws_registry_load_all(ws_registry *r, ws_diags *diags)
+{
+	if (!r)
+		return WS_EUSAGE;
+	int rc = ws_registry_scan(r, diags);
+	if (rc != WS_OK)
+		return rc;
+	load_every_candidate(r, diags);
 	return WS_OK;
 }

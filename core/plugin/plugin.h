@@ -34,8 +34,27 @@
  * module's exported g_module_check_init() on open and g_module_unload()
  * on close, which would run plugin code before the checks.
  *
- * Thread-safety: build the registry in one thread; once loading is done
- * it is read-only and may be shared by the rendering threads.
+ * Loading on first use: ws_registry_scan() only lists the plugin files
+ * (readdir and lstat, plus each module's optional sidecar, below); nothing
+ * is opened.  A lookup of a kind or element type that is not registered
+ * yet opens the plugin that serves it, found by name without opening
+ * anything else: the plugin named like the kind or element type
+ * ("interview-confirmation", "barcode"); then, for a name with hyphens,
+ * the plugin named by each shorter prefix ending before a hyphen
+ * ("acme-invoice" → "acme"); then any plugin whose sidecar lists the
+ * name.  The sidecar is the module's path with ".so" replaced by
+ * ".serves" (plugins/acme/acme.serves): one kind or element type name a
+ * line, '#' comments, at most 64 KiB, read as data.  So a render opens
+ * only the plugins its layout uses, and an ELF constructor of any other
+ * plugin in the folders never runs.  What such loads have to say
+ * (refusals) waits in the registry for ws_registry_take_diags().
+ * Enumerations — ws_registry_kind_count/_at, _element_count/_at, the
+ * name lists and suggestions (`wenshu list`, `schema`, "did you mean" on
+ * an unknown name) — open every plugin first; ws_registry_plugin_count/
+ * _at/_path list only the plugins loaded so far.
+ *
+ * Thread-safety: none — a lookup may load a plugin.  Use a registry from
+ * one thread (the command line renders in worker processes, not threads).
  */
 #ifndef WS_PLUGIN_H
 #define WS_PLUGIN_H
@@ -76,7 +95,21 @@ WS_EXPORT int ws_registry_add_default_dirs(ws_registry *r, ws_diags *diags);
 WS_EXPORT size_t ws_registry_dir_count(const ws_registry *r);
 WS_EXPORT const char *ws_registry_dir_at(const ws_registry *r, size_t i); /* borrowed */
 
-/* Loads every plugin in the trusted directories: files named <name>.so or
+/* Lists the plugin files in the trusted directories (see ws_registry_load_all
+ * for which files, their order and shadowing) without opening any, for
+ * loading on first use.  Scanning again forgets the earlier list.  Returns
+ * WS_OK, or WS_EIO (with an error) when no directory could be scanned. */
+WS_EXPORT int ws_registry_scan(ws_registry *r, ws_diags *diags);
+
+/* Moves what loads on first use had to say (refused plugins, warnings)
+ * to `to` (NULL: drops it). */
+WS_EXPORT void ws_registry_take_diags(const ws_registry *r, ws_diags *to);
+
+/* A plugin element type for which `is_builtin` is true is still loaded,
+ * with a warning that layouts get the built-in type of that name. */
+WS_EXPORT void ws_registry_set_builtin_elements(ws_registry *r, bool (*is_builtin)(const char *name));
+
+/* Scans (ws_registry_scan) and loads every plugin in the trusted directories: files named <name>.so or
  * lib<name>.so directly in a directory or in its <name>/ subdirectory
  * (meson's shared_module puts build/plugins/<name>/<name>.so), where
  * <name> is a valid plugin name.  Per directory the candidates are tried

@@ -1,7 +1,8 @@
 /* A test plugin, built once per variant (see meson.build).  Every piece of
  * its code records that it ran in an environment variable the test reads:
  *
- *   WS_TP_CTOR_<name>     ELF constructor: the file was dlopen()ed.  Test
+ *   WS_TP_CTOR_<name>     ELF constructor: the file was dlopen()ed (and a
+ *                         file <name> in $WS_TP_MARKER_DIR when set).  Test
  *                         instrumentation only: real plugins must not have
  *                         constructors (the host cannot stop them running).
  *   WS_TP_ENTRY_<name>    the entry function ran (expected for any file that
@@ -13,6 +14,7 @@
  *                         host must never call them
  */
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,16 @@
 __attribute__((constructor)) static void tp_ctor(void)
 {
 	MARK("CTOR");
+	/* For tests through the command line, which cannot read the child's
+	 * environment: an empty file named after the plugin. */
+	const char *dir = getenv("WS_TP_MARKER_DIR");
+	if (dir) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, TP_NAME);
+		FILE *f = fopen(path, "w");
+		if (f)
+			fclose(f);
+	}
 }
 
 WS_EXPORT const char *g_module_check_init(void *module);
