@@ -80,3 +80,61 @@ Test(pages, what_fits_on_one_page)
 		g_free(data);
 	}
 }
+
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/* An applicant is two table rows on the registration form: the first
+ * with the DS-160 number, the second with the work unit.  A page break
+ * between them would leave half an applicant at the foot of a page; the
+ * rows of one `each` item go over together.  Read back page by page from
+ * the 30-applicant groups. */
+Test(pages, an_applicant_is_never_split_across_pages)
+{
+	static const struct {
+		const char *kind, *data, *second; /* the second row's mark */
+		int extra_on_first;                /* the same mark above the table on page 1 */
+	} forms[] = {
+		{"registration-self", "groups-matrix-self.yaml", "工作单位及职务：", 0},
+	};
+	for (size_t k = 0; k < G_N_ELEMENTS(forms); k++) {
+		char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", forms[k].data, NULL);
+		char *dir = wst_tmpdir();
+		char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
+		const char *args[] = {"render", forms[k].kind, "--data", data, "-o", tmpl, NULL};
+		char *err = NULL;
+		int rc = wst_wenshu(args, NULL, &err);
+		cr_assert_eq(rc, 0, "%s: exit %d\n%s", forms[k].kind, rc, err);
+		int checked = 0;
+		for (int lng = 0; lng < 2; lng++) {
+			const char *route = strstr(forms[k].kind, "self") ? "SELF" : "DLG";
+			char *pdf = g_strdup_printf("%s/G-S30-%s-%s.pdf", dir, lng ? "LONG" : "SHORT", route);
+			char *text = wst_pdftotext(pdf, false);
+			cr_assert_not_null(text, "%s", pdf);
+			char **pages = g_strsplit(text, "\f", -1);
+			int rows = 0;
+			for (int p = 0; pages[p]; p++) {
+				int first = count_of(pages[p], "AA00T");
+				int second = count_of(pages[p], forms[k].second) - (p == 0 ? forms[k].extra_on_first : 0);
+				cr_expect_eq(first, second, "%s %s page %d: %d first rows, %d second rows", forms[k].kind,
+				             lng ? "long" : "short", p + 1, first, second);
+				rows += first;
+			}
+			cr_expect_eq(rows, 30, "%s: %d applicants printed", pdf, rows);
+			checked++;
+			g_strfreev(pages);
+			g_free(text);
+			g_free(pdf);
+		}
+		cr_assert_eq(checked, 2);
+		g_free(err);
+		g_free(tmpl);
+		g_free(dir);
+		g_free(data);
+	}
+}

@@ -516,7 +516,18 @@ static PangoLayout *continued_mark(ws_flow *t, const table_elem *e, double width
 	return lay;
 }
 
-/* Page breaks of a table, before any row is drawn: rows never split; a
+/* The row a page break before row i must move up to: the first row of
+ * its `each` item, so that the rows of one item (an applicant's two
+ * lines) never split across pages.  Footer rows are rows of their own. */
+static guint item_start(const table_elem *e, const table_rows *tr, guint i)
+{
+	guint per = e->each ? e->body_rows->len : 1;
+	guint items_end = tr->body->len - e->footer_rows->len;
+	return per > 1 && i < items_end ? i - i % per : i;
+}
+
+/* Page breaks of a table, before any row is drawn: rows never split, nor
+ * the rows of one `each` item when it fits on a page; a
  * page never opens or ends the table with fewer than WS_KEEP_ROWS rows when
  * moving one more would do; with keep_together the table moves whole when
  * it fits on a page; a keep_with_previous block after the table takes the
@@ -533,13 +544,17 @@ static GArray *table_plan(ws_flow *t, const ws_elem *elem, const table_rows *tr,
 		need = tr->header_h + total;
 	*fresh = t->page_has_flow && t->y + need > ws_flow_frame_bottom(t) + 0.01;
 	double room = (*fresh ? t->frame.height : ws_flow_frame_bottom(t) - t->y) - tr->header_h;
+	const table_elem *e = elem->data;
 	guint start = 0;
 	for (guint i = 0; i < n; i++) {
 		double h = g_array_index(tr->body, row_box, i).height;
 		if (h > room + 0.01 && i > start) {
-			g_array_append_val(breaks, i);
-			start = i;
-			room = full;
+			guint at = item_start(e, tr, i);
+			if (at <= start || rows_height(tr->body, at, i) + h > full)
+				at = i; /* an item taller than a page splits */
+			g_array_append_val(breaks, at);
+			start = at;
+			room = full - rows_height(tr->body, at, i);
 		}
 		room -= h;
 	}
@@ -547,8 +562,9 @@ static GArray *table_plan(ws_flow *t, const ws_elem *elem, const table_rows *tr,
 	if (breaks->len) {
 		guint last = g_array_index(breaks, guint, breaks->len - 1);
 		guint prev = breaks->len > 1 ? g_array_index(breaks, guint, breaks->len - 2) : 0;
-		if (n - last < WS_KEEP_ROWS && last - prev > WS_KEEP_ROWS && n >= WS_KEEP_ROWS)
-			g_array_index(breaks, guint, breaks->len - 1) = n - WS_KEEP_ROWS;
+		guint at = n >= WS_KEEP_ROWS ? item_start(e, tr, n - WS_KEEP_ROWS) : last;
+		if (n - last < WS_KEEP_ROWS && at < last && at > prev && last - prev > WS_KEEP_ROWS)
+			g_array_index(breaks, guint, breaks->len - 1) = at;
 	}
 	/* What must follow the table does not fit after its last row. */
 	if (t->tail_need > 0 && room < t->tail_need - 0.01) {
@@ -556,8 +572,10 @@ static GArray *table_plan(ws_flow *t, const ws_elem *elem, const table_rows *tr,
 		guint m = n - last, k = MIN(WS_KEEP_ROWS, m);
 		if (m - k > 0 && m - k < WS_KEEP_ROWS)
 			k = m;
-		if (rows_height(tr->body, n - k, n) + t->tail_need <= full) {
-			guint at = n - k;
+		guint at = item_start(e, tr, n - k);
+		if (at < last)
+			at = last;
+		if (rows_height(tr->body, at, n) + t->tail_need <= full) {
 			if (at > last)
 				g_array_append_val(breaks, at);
 			else if (!breaks->len)
