@@ -28,7 +28,7 @@ static const struct {
 	{"registration-self", "groups-matrix-self.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 2, 2, 2, 5}},
 	/* one table row pair per applicant at 小五: the paper form's one page up to 4 */
 	{"registration-delegated", "groups-matrix-delegated.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 1, 1, 2, 4}},
-	{"note", "groups-matrix.yaml", {1, 1, 1, 1, 2, 3}, {1, 2, 2, 2, 2, 5}},
+	{"note", "groups-matrix.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 2, 2, 2, 4}},
 	{"interview-confirmation", "groups-matrix.yaml", {1, 1, 1, 1, 2, 2}, {1, 1, 1, 1, 2, 2}},
 	{"payment-receipt", "groups-matrix.yaml", {1, 1, 1, 1, 1, 2}, {1, 1, 1, 1, 1, 2}},
 	{"note-cover", "groups-matrix.yaml", {1, 1, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}},
