@@ -72,6 +72,7 @@ typedef struct cli_case {
 	const char *line;      /* a line of stderr starts so ("@" as in args), or NULL */
 	const char *out;       /* stdout holds this, or NULL */
 	bool nobody;
+	const char *absent;    /* no line of stderr holds this ("@" as in args), or NULL */
 } cli_case;
 
 #define T_SELF "examples/data/self-beijing.yaml"
@@ -82,88 +83,93 @@ typedef struct cli_case {
 
 static const cli_case cases[] = {
 	/* the command itself */
-	{"no command", {NULL}, 2, "wenshu: give a command: render, check, packet, preview, list, schema", NULL, false},
-	{"unknown command", {"rendr", NULL}, 2, "wenshu: unknown command 'rendr' (did you mean 'render'?)", NULL, false},
-	{"--help", {"--help", NULL}, 0, NULL, "Usage: wenshu COMMAND", false},
+	{"no command", {NULL}, 2, "wenshu: give a command: render, check, packet, preview, list, schema", NULL, false, NULL},
+	{"unknown command", {"rendr", NULL}, 2, "wenshu: unknown command 'rendr' (did you mean 'render'?)", NULL, false, NULL},
+	{"--help", {"--help", NULL}, 0, NULL, "Usage: wenshu COMMAND", false, NULL},
 	/* render */
-	{"render: no args", {"render", NULL}, 2, "wenshu: give one LAYOUT or KIND and --data FILE", NULL, false},
-	{"render: bad option", {"render", "--bogus", NULL}, 2, UNKNOWN_OPT("render"), NULL, false},
+	{"render: no args", {"render", NULL}, 2, "wenshu: give one LAYOUT or KIND and --data FILE", NULL, false, NULL},
+	{"render: bad option", {"render", "--bogus", NULL}, 2, UNKNOWN_OPT("render"), NULL, false, NULL},
 	{"render: bad format", {"render", SIMPLE, "--data", T_SELF, "--format", "pfd", NULL}, 2,
-	 "wenshu: unknown format 'pfd' (did you mean 'pdf'?)", NULL, false},
+	 "wenshu: unknown format 'pfd' (did you mean 'pdf'?)", NULL, false, NULL},
 	{"render: missing layout", {"render", NOFILE, "--data", T_SELF, NULL}, 2,
-	 "wenshu: " NOFILE ": error: no such layout file", NULL, false},
+	 "wenshu: " NOFILE ": error: no such layout file", NULL, false, NULL},
 	{"render: missing data", {"render", SIMPLE, "--data", NOFILE, NULL}, 2,
-	 "wenshu: " NOFILE ": error: no such data file", NULL, false},
+	 "wenshu: " NOFILE ": error: no such data file", NULL, false, NULL},
 	{"render: a folder as data", {"render", SIMPLE, "--data", "@", NULL}, 2,
-	 "wenshu: @: error: is a folder; give a data file", NULL, false},
+	 "wenshu: @: error: is a folder; give a data file", NULL, false, NULL},
 	{"render: unreadable layout", {"render", "@/unreadable.yaml", "--data", T_SELF, NULL}, 3,
-	 "wenshu: @/unreadable.yaml: error: cannot read the layout file: Permission denied", NULL, true},
+	 "wenshu: @/unreadable.yaml: error: cannot read the layout file: Permission denied", NULL, true, NULL},
 	{"render: unreadable data", {"render", SIMPLE, "--data", "@/unreadable-data.yaml", NULL}, 3,
-	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true},
-	{"render: unknown kind", {"render", "payment-reciept", "--data", T_SELF, NULL}, 2, TYPO_KIND, NULL, false},
+	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true, NULL},
+	{"render: unknown kind", {"render", "payment-reciept", "--data", T_SELF, NULL}, 2, TYPO_KIND, NULL, false, NULL},
 	{"render: bad data", {"render", SIMPLE, "--data", "@/bad.yaml", "-o", "@/out/x.pdf", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL,
-	 false},
+	 false, NULL},
 	{"render: unwritable -o", {"render", SIMPLE, "--data", T_SELF, "-o", "@/file/sub/{group.group_id}.pdf", NULL}, 3,
-	 NO_FOLDER, NULL, false},
+	 NO_FOLDER, NULL, false, NULL},
 	{"render: unwritable --merge", {"render", SIMPLE, "--data", T_SELF, "--merge", "@/file/sub/all.pdf", NULL}, 3,
-	 NO_FOLDER, NULL, false},
-	{"render: --help", {"render", "--help", NULL}, 0, NULL, "wenshu render", false},
+	 NO_FOLDER, NULL, false, NULL},
+	{"render: --help", {"render", "--help", NULL}, 0, NULL, "wenshu render", false, NULL},
 	/* check */
-	{"check: no args", {"check", NULL}, 2, "wenshu: give one LAYOUT or KIND", NULL, false},
-	{"check: bad option", {"check", "--bogus", NULL}, 2, UNKNOWN_OPT("check"), NULL, false},
-	{"check: missing layout", {"check", NOFILE, NULL}, 2, "wenshu: " NOFILE ": error: no such layout file", NULL, false},
+	{"check: no args", {"check", NULL}, 2, "wenshu: give one LAYOUT or KIND", NULL, false, NULL},
+	{"check: bad option", {"check", "--bogus", NULL}, 2, UNKNOWN_OPT("check"), NULL, false, NULL},
+	{"check: missing layout", {"check", NOFILE, NULL}, 2, "wenshu: " NOFILE ": error: no such layout file", NULL, false, NULL},
 	{"check: missing data", {"check", SIMPLE, "--data", NOFILE, NULL}, 2, "wenshu: " NOFILE ": error: no such data file",
-	 NULL, false},
+	 NULL, false, NULL},
 	{"check: unreadable layout", {"check", "@/unreadable.yaml", NULL}, 3,
-	 "wenshu: @/unreadable.yaml: error: cannot read the layout file: Permission denied", NULL, true},
+	 "wenshu: @/unreadable.yaml: error: cannot read the layout file: Permission denied", NULL, true, NULL},
 	{"check: unreadable data", {"check", SIMPLE, "--data", "@/unreadable-data.yaml", NULL}, 3,
-	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true},
-	{"check: unknown kind", {"check", "payment-reciept", NULL}, 2, TYPO_KIND, NULL, false},
-	{"check: bad data", {"check", SIMPLE, "--data", "@/bad.yaml", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false},
-	{"check: --help", {"check", "--help", NULL}, 0, NULL, "wenshu check", false},
+	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true, NULL},
+	{"check: unknown kind", {"check", "payment-reciept", NULL}, 2, TYPO_KIND, NULL, false, NULL},
+	{"check: bad data", {"check", SIMPLE, "--data", "@/bad.yaml", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false, NULL},
+	{"check: --help", {"check", "--help", NULL}, 0, NULL, "wenshu check", false, NULL},
+	/* one warning, naming the family asked for and the faces drawn
+	 * instead; no second one calling a face a fallback of it */
+	{"check: a font not installed", {"check", "@/font.yaml", "--data", T_SELF, NULL}, 0,
+	 "@/font.yaml:4:13: warning: [font] font 'FangSong_GB2312' is not installed: its text is drawn with '", NULL, false,
+	 "fallback font"},
 	/* packet */
-	{"packet: no args", {"packet", NULL}, 2, "wenshu: give --data FILE", NULL, false},
-	{"packet: bad option", {"packet", "--bogus", NULL}, 2, UNKNOWN_OPT("packet"), NULL, false},
+	{"packet: no args", {"packet", NULL}, 2, "wenshu: give --data FILE", NULL, false, NULL},
+	{"packet: bad option", {"packet", "--bogus", NULL}, 2, UNKNOWN_OPT("packet"), NULL, false, NULL},
 	{"packet: missing data", {"packet", "--data", NOFILE, NULL}, 2, "wenshu: " NOFILE ": error: no such data file",
-	 NULL, false},
+	 NULL, false, NULL},
 	{"packet: missing packets file", {"packet", "--data", T_SELF, "--packets", NOFILE, NULL}, 2,
-	 "wenshu: " NOFILE ": error: no such packets file", NULL, false},
+	 "wenshu: " NOFILE ": error: no such packets file", NULL, false, NULL},
 	{"packet: unreadable data", {"packet", "--data", "@/unreadable-data.yaml", NULL}, 3,
-	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true},
-	{"packet: bad data", {"packet", "--data", "@/bad.yaml", "-o", "@/packets", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false},
-	{"packet: unwritable -o", {"packet", "--data", T_SELF, "-o", "@/file/sub", NULL}, 3, NO_FOLDER, NULL, false},
-	{"packet: --help", {"packet", "--help", NULL}, 0, NULL, "wenshu packet", false},
+	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true, NULL},
+	{"packet: bad data", {"packet", "--data", "@/bad.yaml", "-o", "@/packets", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false, NULL},
+	{"packet: unwritable -o", {"packet", "--data", T_SELF, "-o", "@/file/sub", NULL}, 3, NO_FOLDER, NULL, false, NULL},
+	{"packet: --help", {"packet", "--help", NULL}, 0, NULL, "wenshu packet", false, NULL},
 	/* preview */
-	{"preview: no args", {"preview", NULL}, 2, "wenshu: give one LAYOUT or KIND and --data FILE", NULL, false},
-	{"preview: bad option", {"preview", "--bogus", NULL}, 2, UNKNOWN_OPT("preview"), NULL, false},
+	{"preview: no args", {"preview", NULL}, 2, "wenshu: give one LAYOUT or KIND and --data FILE", NULL, false, NULL},
+	{"preview: bad option", {"preview", "--bogus", NULL}, 2, UNKNOWN_OPT("preview"), NULL, false, NULL},
 	{"preview: missing layout", {"preview", NOFILE, "--data", T_SELF, NULL}, 2,
-	 "wenshu: " NOFILE ": error: no such layout file", NULL, false},
+	 "wenshu: " NOFILE ": error: no such layout file", NULL, false, NULL},
 	{"preview: missing data", {"preview", SIMPLE, "--data", NOFILE, NULL}, 2,
-	 "wenshu: " NOFILE ": error: no such data file", NULL, false},
+	 "wenshu: " NOFILE ": error: no such data file", NULL, false, NULL},
 	{"preview: unreadable data", {"preview", SIMPLE, "--data", "@/unreadable-data.yaml", NULL}, 3,
-	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true},
+	 "wenshu: @/unreadable-data.yaml: error: cannot read the data file: Permission denied", NULL, true, NULL},
 	{"preview: unknown kind", {"preview", "payment-reciept", "--data", T_SELF, "-o", "@/pv", NULL}, 2, TYPO_KIND, NULL,
-	 false},
+	 false, NULL},
 	{"preview: bad data", {"preview", SIMPLE, "--data", "@/bad.yaml", "-o", "@/pv", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL,
-	 false},
+	 false, NULL},
 	{"preview: unwritable -o", {"preview", SIMPLE, "--data", T_SELF, "-o", "@/file/sub", NULL}, 3, NO_FOLDER, NULL,
-	 false},
+	 false, NULL},
 	{"preview: unwritable --sheet", {"preview", SIMPLE, "--data", T_SELF, "--sheet", "@/file/sub/s.png", NULL}, 3,
-	 NO_FOLDER, NULL, false},
-	{"preview: --help", {"preview", "--help", NULL}, 0, NULL, "wenshu preview", false},
+	 NO_FOLDER, NULL, false, NULL},
+	{"preview: --help", {"preview", "--help", NULL}, 0, NULL, "wenshu preview", false, NULL},
 	/* list */
-	{"list: no args", {"list", NULL}, 0, NULL, "payment-receipt", false},
-	{"list: bad option", {"list", "--bogus", NULL}, 2, UNKNOWN_OPT("list"), NULL, false},
+	{"list: no args", {"list", NULL}, 0, NULL, "payment-receipt", false, NULL},
+	{"list: bad option", {"list", "--bogus", NULL}, 2, UNKNOWN_OPT("list"), NULL, false, NULL},
 	{"list: unknown topic", {"list", "kind", NULL}, 2, "wenshu: unknown topic 'kind' (did you mean 'kinds'?)", NULL,
-	 false},
-	{"list: two topics", {"list", "kinds", "fonts", NULL}, 2, "wenshu: give at most one topic", NULL, false},
-	{"list: --help", {"list", "--help", NULL}, 0, NULL, "wenshu list", false},
+	 false, NULL},
+	{"list: two topics", {"list", "kinds", "fonts", NULL}, 2, "wenshu: give at most one topic", NULL, false, NULL},
+	{"list: --help", {"list", "--help", NULL}, 0, NULL, "wenshu list", false, NULL},
 	/* schema (cli/schema.c) */
-	{"schema: no args", {"schema", NULL}, 2, "wenshu: schema needs one topic: layout or data", NULL, false},
-	{"schema: bad option", {"schema", "--bogus", NULL}, 2, "wenshu: unknown schema '--bogus'", NULL, false},
+	{"schema: no args", {"schema", NULL}, 2, "wenshu: schema needs one topic: layout or data", NULL, false, NULL},
+	{"schema: bad option", {"schema", "--bogus", NULL}, 2, "wenshu: unknown schema '--bogus'", NULL, false, NULL},
 	{"schema: unknown topic", {"schema", "layot", NULL}, 2, "wenshu: unknown schema 'layot' (did you mean 'layout'?)",
-	 NULL, false},
-	{"schema: --help", {"schema", "--help", NULL}, 0, NULL, "wenshu schema", false},
+	 NULL, false, NULL},
+	{"schema: --help", {"schema", "--help", NULL}, 0, NULL, "wenshu schema", false, NULL},
 };
 
 static char *at(const char *s, const char *dir)
@@ -202,6 +208,12 @@ Test(cli_language, every_subcommand_and_failure_has_its_exit_status_and_message,
 	p = g_build_filename(dir, "bad.yaml", NULL);
 	cr_assert(g_file_set_contents(p, "group:\n  group_id: [G1\n", -1, NULL));
 	g_free(p);
+	p = g_build_filename(dir, "font.yaml", NULL);
+	cr_assert(g_file_set_contents(p,
+	                              "wenshu: 1\nname: font\nstyles:\n  k: {font: FangSong_GB2312, size: 12pt}\n"
+	                              "elements:\n  - text: \"团组 {{ group.group_name }} x\"\n    style: k\n",
+	                              -1, NULL));
+	g_free(p);
 	p = g_build_filename(dir, "file", NULL); /* a folder cannot be made under it, even by root */
 	cr_assert(g_file_set_contents(p, "x", -1, NULL));
 	g_free(p);
@@ -225,6 +237,11 @@ Test(cli_language, every_subcommand_and_failure_has_its_exit_status_and_message,
 		}
 		if (c->out)
 			cr_expect(strstr(out, c->out), "%s: stdout lacks '%s':\n%s", c->what, c->out, out);
+		if (c->absent) {
+			char *no = at(c->absent, dir);
+			cr_expect_null(strstr(err, no), "%s: stderr says '%s':\n%s", c->what, no, err);
+			g_free(no);
+		}
 		char *bad = NULL;
 		cr_expect(one_language(err, &bad), "%s: a line in neither form:\n  %s\nstderr:\n%s", c->what, bad, err);
 		g_free(bad);

@@ -480,10 +480,16 @@ static void report_named_fonts(ws_engine *e, const ws_layout *layout, ws_diags *
 			continue;
 		char *family = NULL, *file = NULL;
 		bool fallback = false;
-		if (ws_fonts_resolve_role(e->fonts, name, &family, &file, &fallback) == WS_OK && fallback)
+		/* The faces named are the ones the text is drawn with (Pango's
+		 * choice, by kind of character), not fontconfig's best match
+		 * for the name: that one need not be what is printed. */
+		if (ws_fonts_resolve_role(e->fonts, name, &family, &file, &fallback) == WS_OK && fallback) {
+			char *faces = ws_fonts_describe_faces(e->pango, name);
 			ws_diag_add(diags, WS_SEVERITY_WARNING, loc, "font", NULL,
-			            "font '%s' is not installed: its text falls back to '%s'; install it, or drop its font file into fonts/, or use a role (song, hei, kai, fangsong, title)",
-			            name, family ? family : "?");
+			            "font '%s' is not installed: its text is drawn with %s instead; install it, or drop its font file into fonts/, or use a role (song, hei, kai, fangsong, title)",
+			            name, faces);
+			g_free(faces);
+		}
 		g_free(family);
 		g_free(file);
 	}

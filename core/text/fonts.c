@@ -244,6 +244,119 @@ static char *primary_family(PangoContext *ctx, const PangoFontDescription *desc,
 	return fam;
 }
 
+/* A family named by a style that no installed font has and that is no
+ * alias (a role, a generic name: fontconfig puts other families in front
+ * of those), remembered per font map and serial like primary_family(). */
+static bool family_missing_uncached(PangoContext *ctx, const char *family)
+{
+	PangoFontMap *map = pango_context_get_font_map(ctx);
+	if (!PANGO_IS_FC_FONT_MAP(map))
+		return false;
+	FcConfig *cfg = pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(map));
+	FcPattern *pat = FcPatternCreate();
+	FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+	FcConfigSubstitute(cfg, pat, FcMatchPattern);
+	FcChar8 *first = NULL;
+	bool alias = FcPatternGetString(pat, FC_FAMILY, 0, &first) == FcResultMatch &&
+	             FcStrCmpIgnoreCase(first, (const FcChar8 *)family) != 0;
+	FcPatternDestroy(pat);
+	if (alias)
+		return false;
+	FcPattern *q = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, family, (char *)NULL);
+	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, (char *)NULL);
+	FcFontSet *fs = FcFontList(cfg, q, os);
+	bool missing = !fs || fs->nfont == 0;
+	if (fs)
+		FcFontSetDestroy(fs);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(q);
+	return missing;
+}
+
+static bool family_missing(PangoContext *ctx, const char *family)
+{
+	static GHashTable *cache; /* "map@serial|family" → GINT_TO_POINTER(1 + missing) */
+	PangoFontMap *map = pango_context_get_font_map(ctx);
+	char *key = g_strdup_printf("%p@%u|%s", (void *)map, pango_font_map_get_serial(map), family);
+	if (!cache)
+		cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	int hit = GPOINTER_TO_INT(g_hash_table_lookup(cache, key));
+	if (hit) {
+		g_free(key);
+		return hit == 2;
+	}
+	bool missing = family_missing_uncached(ctx, family);
+	g_hash_table_insert(cache, key, GINT_TO_POINTER(missing ? 2 : 1));
+	return missing;
+}
+
+/* The family of the face `ctx` draws `sample` with in `family`. */
+static char *face_for(PangoContext *ctx, const char *family, const char *sample)
+{
+	PangoLayout *l = pango_layout_new(ctx);
+	PangoFontDescription *d = pango_font_description_new();
+	pango_font_description_set_family(d, family);
+	pango_font_description_set_size(d, 12 * PANGO_SCALE);
+	pango_layout_set_font_description(l, d);
+	pango_layout_set_text(l, sample, -1);
+	char *fam = NULL;
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+	if (run && run->item->analysis.font) {
+		PangoFontDescription *fd = pango_font_describe(run->item->analysis.font);
+		fam = g_strdup(pango_font_description_get_family(fd));
+		pango_font_description_free(fd);
+	}
+	pango_layout_iter_free(it);
+	pango_font_description_free(d);
+	g_object_unref(l);
+	return fam ? fam : g_strdup("?");
+}
+
+char *ws_fonts_describe_faces(PangoContext *ctx, const char *family)
+{
+	static const struct {
+		const char *sample, *what;
+	} kinds[] = {{"中文", "Chinese"}, {"Aa", "Latin letters"}, {"0123", "digits"}};
+	char *face[G_N_ELEMENTS(kinds)];
+	bool one = true;
+	for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		face[k] = face_for(ctx, family, kinds[k].sample);
+		one = one && strcmp(face[k], face[0]) == 0;
+	}
+	GString *s = g_string_new(NULL);
+	if (one) {
+		g_string_printf(s, "'%s'", face[0]);
+	} else {
+		/* Each face once, with the kinds of character it draws: at most
+		 * three faces, so "A (..), B (..) and C (..)". */
+		size_t faces = 0, said_faces = 0;
+		for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+			bool said = false;
+			for (size_t j = 0; j < k && !said; j++)
+				said = strcmp(face[j], face[k]) == 0;
+			faces += !said;
+		}
+		for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+			bool said = false;
+			for (size_t j = 0; j < k && !said; j++)
+				said = strcmp(face[j], face[k]) == 0;
+			if (said)
+				continue;
+			said_faces++;
+			g_string_append_printf(s, "%s'%s' (%s", said_faces == 1 ? "" : said_faces == faces ? " and " : ", ",
+			                       face[k], kinds[k].what);
+			for (size_t j = k + 1; j < G_N_ELEMENTS(kinds); j++)
+				if (strcmp(face[j], face[k]) == 0)
+					g_string_append_printf(s, ", %s", kinds[j].what);
+			g_string_append_c(s, ')');
+		}
+	}
+	for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++)
+		g_free(face[k]);
+	return g_string_free(s, FALSE);
+}
+
 static void describe_char(gunichar ch, char buf[8])
 {
 	int n = g_unichar_to_utf8(ch, buf);
@@ -407,6 +520,8 @@ static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *pa
 			g_free(key);
 		}
 		pango_font_description_free(want);
+		/* A family that is not installed: said once at its style. */
+		bool gone = wanted && family_missing(ctx, wanted);
 
 		char *actual = NULL;
 		if (item->analysis.font) {
@@ -433,7 +548,7 @@ static int check_layout_uncached(PangoLayout *layout, ws_loc loc, const char *pa
 				ws_diag_add(diags, WS_SEVERITY_ERROR, loc, NULL, path,
 				            "character U+%04X '%s' is not in any installed font",
 				            (unsigned)ch, buf);
-			} else if (actual && *primary && g_ascii_strcasecmp(actual, primary) != 0) {
+			} else if (actual && *primary && g_ascii_strcasecmp(actual, primary) != 0 && !gone) {
 				g_hash_table_add(seen, GUINT_TO_POINTER(ch));
 				note_fallback(fallbacks, wanted ? wanted : primary, actual, ch);
 			}

@@ -55,13 +55,24 @@ WS_EXPORT PangoContext *ws_fonts_create_context(ws_fonts *f);
 WS_EXPORT int ws_fonts_resolve_role(ws_fonts *f, const char *role, char **family_out,
                                     char **file_out, bool *is_fallback);
 
+/* The faces `ctx` draws text set in `family` with, as a clerk reads it:
+ * "'Noto Sans CJK SC'" when one face serves Chinese, Latin letters and
+ * digits alike, else e.g. "'Noto Sans CJK SC' (Chinese, digits) and 'AR PL
+ * UKai CN' (Latin letters)".  For the warning about a family that is not
+ * installed, so it names what is printed instead.  Caller g_free()s. */
+WS_EXPORT char *ws_fonts_describe_faces(PangoContext *ctx, const char *family);
+
 /* Checks every character of a laid-out layout:
  *  - error "character U+XXXX 'X' is not in any installed font" for a
  *    visible character drawn with no glyph (PANGO_GLYPH_UNKNOWN_FLAG, or
  *    PANGO_GLYPH_EMPTY);
  *  - warning "character U+XXXX 'X' drawn from fallback font 'HanaMinB'"
  *    when a character comes from another font than the one Pango picked
- *    for the requested description (per-glyph fallback).
+ *    for the requested description (per-glyph fallback) — not when the
+ *    requested family is not installed at all (no font of that name, and
+ *    no alias such as a role): the layout's font check says that once, at
+ *    the style, naming the faces drawn instead (ws_fonts_describe_faces),
+ *    and a fallback "from" a font that is not there would contradict it.
  * Each distinct character is reported once, at `loc` with data `path`
  * (may be NULL).  Returns the number of missing glyphs (0 when all are
  * present), or WS_EUSAGE when layout is NULL. */
