@@ -6,17 +6,18 @@
 #include "commands.h"
 #include "report.h"
 
-static int load_data(const char *path, ws_dataset **out)
+static int load_data(const char *path, ws_dataset **out, size_t *warnings)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = ws_data_load_file(out, path, d);
-	ws_cli_print_diags(d, false);
+	*warnings += ws_cli_print_diags(d, false);
 	ws_diags_free(d);
 	return rc;
 }
 
-/* Template paths that no group has (a misspelt field prints blank). */
-static void check_paths(ws_engine *engine, const ws_layout *layout, const ws_dataset *data, const char *data_path)
+/* Template paths that no group has (a misspelt field prints blank).
+ * Returns the warnings printed. */
+static size_t check_paths(ws_engine *engine, const ws_layout *layout, const ws_dataset *data, const char *data_path)
 {
 	size_t n = ws_dataset_count(data);
 	ws_value **groups = g_new0(ws_value *, n);
@@ -29,7 +30,7 @@ static void check_paths(ws_engine *engine, const ws_layout *layout, const ws_dat
 	ws_diags *d = ws_diags_new();
 	char *name = g_path_get_basename(data_path);
 	ws_layout_check_data_paths(layout, (const ws_value *const *)groups, n, name, d);
-	ws_cli_print_diags(d, false);
+	size_t warnings = ws_cli_print_diags(d, false);
 	if (ws_diags_count(d))
 		fprintf(stderr, "wenshu: %zu template path(s) found in no group of %s\n", ws_diags_count(d),
 		        ws_cli_safe(name));
@@ -38,6 +39,7 @@ static void check_paths(ws_engine *engine, const ws_layout *layout, const ws_dat
 	for (size_t i = 0; i < n; i++)
 		ws_value_unref(groups[i]);
 	g_free(groups);
+	return warnings;
 }
 
 int ws_cli_check(int argc, char **argv)
@@ -70,17 +72,19 @@ int ws_cli_check(int argc, char **argv)
 	int worst = ws_engine_load_layout(engine, argv[1], &layout, d);
 	if (worst == WS_OK)
 		ws_engine_report_layout_fonts(engine, layout, d);
-	ws_cli_print_diags(d, true);
+	/* Every warning said is counted: a check that found some does not
+	 * end "OK" (a clerk stops reading there). */
+	size_t warnings = ws_cli_print_diags(d, true);
 	ws_diags_free(d);
 	if (worst == WS_OK && data_path) {
-		worst = load_data(data_path, &data);
+		worst = load_data(data_path, &data, &warnings);
 		for (size_t i = 0; data && i < ws_dataset_count(data) && !ws_cli_interrupted; i++) {
 			ws_diags *gd = ws_diags_new();
 			ws_document *doc = NULL;
 			/* Typesetting too: overflow and missing glyphs are found only there. */
 			int rc = ws_engine_render(engine, layout, ws_dataset_group(data, i), &doc, gd);
 			ws_document_free(doc);
-			ws_cli_print_diags(gd, false);
+			warnings += ws_cli_print_diags(gd, false);
 			size_t ne = ws_diags_count_severity(gd, WS_SEVERITY_ERROR);
 			size_t nw = ws_diags_count_severity(gd, WS_SEVERITY_WARNING);
 			const char *id = ws_value_text(ws_value_map_get(ws_dataset_group(data, i), "group_id"));
@@ -91,7 +95,7 @@ int ws_cli_check(int argc, char **argv)
 				worst = rc;
 		}
 		if (data)
-			check_paths(engine, layout, data, data_path);
+			warnings += check_paths(engine, layout, data, data_path);
 	}
 	/* An interrupted check has not checked everything: it must not say
 	 * OK (exit 0) or merely "problems" (1). */
@@ -100,8 +104,13 @@ int ws_cli_check(int argc, char **argv)
 		worst = WS_EINTERRUPTED;
 	}
 	status = ws_cli_exit_status(worst);
-	if (status == 0)
+	/* Warnings do not fail a check (exit 0, the README's table), but
+	 * they are not "OK" either: the verdict counts them. */
+	if (status == 0 && warnings == 0)
 		fprintf(stderr, "wenshu: %s: OK\n", ws_cli_safe(argv[1]));
+	else if (status == 0)
+		fprintf(stderr, "wenshu: %s: no errors, %zu warning%s\n", ws_cli_safe(argv[1]), warnings,
+		        warnings == 1 ? "" : "s");
 out:
 	ws_dataset_free(data);
 	ws_layout_free(layout);

@@ -48,8 +48,9 @@ void ws_cli_progress_shown(bool shown)
 static bool repeats_active(void);
 static bool repeats_warning(const ws_diag *d, const char *formatted);
 
-void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
+size_t ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 {
+	size_t warnings = 0;
 	GString *buf = g_string_new(NULL);
 	/* A packet validates one record once per document: say each thing once. */
 	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -64,6 +65,8 @@ void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 		if (repeats_active() && d->severity == WS_SEVERITY_WARNING && !repeats_warning(d, s))
 			continue;
 		g_string_append_printf(buf, "%s\n", s);
+		if (d->severity == WS_SEVERITY_WARNING)
+			warnings++;
 	}
 	g_hash_table_unref(seen);
 	if (buf->len && progress_shown)
@@ -72,6 +75,7 @@ void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 	if (buf->len)
 		(void)!write(STDERR_FILENO, buf->str, buf->len);
 	g_string_free(buf, TRUE);
+	return warnings;
 }
 
 int ws_cli_engine_open(ws_engine **out, bool prepare_fonts)

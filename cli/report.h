@@ -23,8 +23,9 @@ int ws_cli_exit_status(int rc);
 void ws_cli_progress_shown(bool shown);
 
 /* Prints each diagnostic once, in one write (parallel workers never
- * interleave inside a message); notes only when !quiet_notes. */
-void ws_cli_print_diags(const ws_diags *diags, bool quiet_notes);
+ * interleave inside a message); notes only when !quiet_notes.  Returns
+ * the number of warnings printed (`check` counts them for its verdict). */
+size_t ws_cli_print_diags(const ws_diags *diags, bool quiet_notes);
 
 /* `s` escaped with ws_diag_escape() for printing: every string that came
  * from input (a path, a name, a group id, a plugin's description) passes

@@ -127,6 +127,9 @@ static const cli_case cases[] = {
 	{"check: a font not installed", {"check", "@/font.yaml", "--data", T_SELF, NULL}, 0,
 	 "@/font.yaml:4:13: warning: [font] font 'FangSong_GB2312' is not installed: its text is drawn with '", NULL, false,
 	 "fallback font"},
+	/* warnings are exit 0 (README), but not "OK" */
+	{"check: a misspelt template path", {"check", "@/typo.yaml", "--data", T_SELF, NULL}, 0,
+	 "wenshu: @/typo.yaml: no errors, 1 warning", NULL, false, ": OK"},
 	/* packet */
 	{"packet: no args", {"packet", NULL}, 2, "wenshu: give --data FILE", NULL, false, NULL},
 	{"packet: bad option", {"packet", "--bogus", NULL}, 2, UNKNOWN_OPT("packet"), NULL, false, NULL},
@@ -212,6 +215,10 @@ Test(cli_language, every_subcommand_and_failure_has_its_exit_status_and_message,
 	cr_assert(g_file_set_contents(p,
 	                              "wenshu: 1\nname: font\nstyles:\n  k: {font: FangSong_GB2312, size: 12pt}\n"
 	                              "elements:\n  - text: \"团组 {{ group.group_name }} x\"\n    style: k\n",
+	                              -1, NULL));
+	g_free(p);
+	p = g_build_filename(dir, "typo.yaml", NULL);
+	cr_assert(g_file_set_contents(p, "wenshu: 1\nname: typo\nelements:\n  - text: \"团组 {{ group.group_nmae }}\"\n",
 	                              -1, NULL));
 	g_free(p);
 	p = g_build_filename(dir, "file", NULL); /* a folder cannot be made under it, even by root */
