@@ -56,7 +56,7 @@ int ws_cli_check(int argc, char **argv)
 	ws_engine *engine = NULL;
 	ws_layout *layout = NULL;
 	ws_dataset *data = NULL;
-	if (!ws_cli_parse(ctx, "check", &argc, &argv))
+	if (!ws_cli_parse(ctx, entries, "check", &argc, &argv))
 		goto out;
 	if (argc != 2) {
 		ws_cli_usage_error("wenshu check LAYOUT|KIND [--data FILE]", "give one LAYOUT or KIND");

@@ -32,8 +32,9 @@ int ws_cli_list(int argc, char **argv)
 {
 	GOptionContext *ctx = g_option_context_new(
 		"[TOPIC] - what this installation knows: kinds (the default) and forms, layouts, plugins, fonts, filters");
-	g_option_context_add_main_entries(ctx, (GOptionEntry[]){{NULL, 0, 0, 0, NULL, NULL, NULL}}, NULL);
-	bool parsed = ws_cli_parse(ctx, "list", &argc, &argv);
+	static const GOptionEntry no_options[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
+	g_option_context_add_main_entries(ctx, no_options, NULL);
+	bool parsed = ws_cli_parse(ctx, no_options, "list", &argc, &argv);
 	g_option_context_free(ctx);
 	if (!parsed)
 		return 2;

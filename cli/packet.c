@@ -69,7 +69,7 @@ int ws_cli_packet(int argc, char **argv)
 	ws_engine *engine = NULL;
 	ws_dataset *data = NULL;
 	ws_packets *packets = NULL;
-	if (!ws_cli_parse(ctx, "packet", &argc, &argv))
+	if (!ws_cli_parse(ctx, entries, "packet", &argc, &argv))
 		goto out;
 	if (argc != 1 || !data_path) {
 		ws_cli_usage_error("wenshu packet --data FILE [-o DIR] [--packets FILE] [--return]",

@@ -32,7 +32,7 @@ int ws_cli_preview(int argc, char **argv)
 	g_option_context_add_main_entries(ctx, entries, NULL);
 	int status = 2;
 	ws_pv_session *s = NULL;
-	if (!ws_cli_parse(ctx, "preview", &argc, &argv))
+	if (!ws_cli_parse(ctx, entries, "preview", &argc, &argv))
 		goto out;
 	if (argc != 2 || !data_path) {
 		ws_cli_usage_error("wenshu preview LAYOUT|KIND --data FILE [-o DIR] [--watch] [--serve [--port N]] "

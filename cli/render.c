@@ -180,7 +180,7 @@ int ws_cli_render(int argc, char **argv)
 	ws_layout *layout = NULL;
 	ws_batch_item *items = NULL;
 	size_t n_items = 0;
-	if (!ws_cli_parse(ctx, "render", &argc, &argv))
+	if (!ws_cli_parse(ctx, entries, "render", &argc, &argv))
 		goto out;
 	if (argc != 2 || !data_path) {
 		ws_cli_usage_error(usage, "give one LAYOUT or KIND and --data FILE");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "suggest.h"
 
 volatile sig_atomic_t ws_cli_interrupted;
 
@@ -91,7 +92,18 @@ int ws_cli_engine_open(ws_engine **out, bool prepare_fonts)
 
 /* ---- One command-line language (report.h) ---------------------------- */
 
-bool ws_cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
+/* The option GLib names in "Unknown option --bogus" (its only form), or
+ * NULL.  Caller g_free()s. */
+static char *unknown_option(const GError *gerr)
+{
+	static const char prefix[] = "Unknown option ";
+	if (!g_error_matches(gerr, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION) ||
+	    !g_str_has_prefix(gerr->message, prefix))
+		return NULL;
+	return g_strdup(gerr->message + strlen(prefix));
+}
+
+bool ws_cli_parse(GOptionContext *ctx, const GOptionEntry *entries, const char *cmd, int *argc, char ***argv)
 {
 	/* GOption's --help prints "Usage: PRGNAME ...": the whole command. */
 	char *prg = g_strdup_printf("wenshu %s", cmd);
@@ -100,7 +112,31 @@ bool ws_cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv)
 	GError *gerr = NULL;
 	if (g_option_context_parse(ctx, argc, argv, &gerr))
 		return true;
-	fprintf(stderr, "wenshu: %s (see 'wenshu %s --help')\n", ws_cli_safe(gerr->message), cmd);
+	/* GLib's messages are its own ("Unknown option --bogus", "Missing
+	 * argument for --data"): said in the house form, lower case, with a
+	 * did-you-mean for a misspelt long option. */
+	char *opt = unknown_option(gerr);
+	if (opt) {
+		GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+		for (const GOptionEntry *e = entries; e && e->long_name; e++)
+			g_ptr_array_add(names, g_strconcat("--", e->long_name, NULL));
+		g_ptr_array_add(names, g_strdup("--help"));
+		const char *hint = g_str_has_prefix(opt, "--")
+		                           ? ws_suggest(opt, (const char *const *)names->pdata, names->len)
+		                           : NULL;
+		if (hint)
+			fprintf(stderr, "wenshu: unknown option '%s' (did you mean '%s'?)\n", ws_cli_safe(opt), hint);
+		else
+			fprintf(stderr, "wenshu: unknown option '%s' (see 'wenshu %s --help')\n", ws_cli_safe(opt), cmd);
+		g_ptr_array_unref(names);
+		g_free(opt);
+	} else {
+		char *msg = g_strdup(gerr->message);
+		if (g_ascii_isupper(msg[0]) && !g_ascii_isupper(msg[1]))
+			msg[0] = g_ascii_tolower(msg[0]);
+		fprintf(stderr, "wenshu: %s (see 'wenshu %s --help')\n", ws_cli_safe(msg), cmd);
+		g_free(msg);
+	}
 	g_error_free(gerr);
 	return false;
 }

@@ -45,10 +45,12 @@ int ws_cli_engine_open(ws_engine **out, bool prepare_fonts);
  *   unknown kind or topic), 3 I/O (a file that exists but cannot be read,
  *   an output that cannot be written, a full disk), 4 interrupted. */
 
-/* Parses a subcommand's options.  `cmd` is the subcommand ("render"):
- * --help then prints "Usage: wenshu render ..." and exits 0.  On a wrong
- * option prints "wenshu: ..." with where to look and returns false (exit 2). */
-bool ws_cli_parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv);
+/* Parses a subcommand's options (`entries`: those added to `ctx`, for the
+ * did-you-mean).  `cmd` is the subcommand ("render"): --help then prints
+ * "Usage: wenshu render ..." and exits 0.  On a wrong option prints
+ * "wenshu: unknown option '--x' (did you mean '--y'?)" — or, without a
+ * near name, where to look — and returns false (exit 2). */
+bool ws_cli_parse(GOptionContext *ctx, const GOptionEntry *entries, const char *cmd, int *argc, char ***argv);
 
 /* Prints "wenshu: MESSAGE" and "wenshu: usage: USAGE" (one line each) and
  * returns 2. */

@@ -77,7 +77,7 @@ typedef struct cli_case {
 
 #define T_SELF "examples/data/self-beijing.yaml"
 #define NOFILE "no/such.yaml"
-#define UNKNOWN_OPT(cmd) "wenshu: Unknown option --bogus (see 'wenshu " cmd " --help')"
+#define UNKNOWN_OPT(cmd) "wenshu: unknown option '--bogus' (see 'wenshu " cmd " --help')"
 #define TYPO_KIND "wenshu: error: 'payment-reciept' is neither a layout file nor a known kind or form (did you mean 'payment-receipt'?)"
 #define NO_FOLDER "wenshu: @/file/sub: error: cannot create the output folder: Not a directory"
 
@@ -109,6 +109,10 @@ static const cli_case cases[] = {
 	{"render: unwritable --merge", {"render", SIMPLE, "--data", T_SELF, "--merge", "@/file/sub/all.pdf", NULL}, 3,
 	 NO_FOLDER, NULL, false, NULL},
 	{"render: --help", {"render", "--help", NULL}, 0, NULL, "wenshu render", false, NULL},
+	{"render: a misspelt option", {"render", "--dat", T_SELF, SIMPLE, NULL}, 2,
+	 "wenshu: unknown option '--dat' (did you mean '--data'?)", NULL, false, NULL},
+	{"render: an option without its value", {"render", SIMPLE, "--data", NULL}, 2,
+	 "wenshu: missing argument for --data (see 'wenshu render --help')", NULL, false, NULL},
 	/* check */
 	{"check: no args", {"check", NULL}, 2, "wenshu: give one LAYOUT or KIND", NULL, false, NULL},
 	{"check: bad option", {"check", "--bogus", NULL}, 2, UNKNOWN_OPT("check"), NULL, false, NULL},
@@ -122,6 +126,8 @@ static const cli_case cases[] = {
 	{"check: unknown kind", {"check", "payment-reciept", NULL}, 2, TYPO_KIND, NULL, false, NULL},
 	{"check: bad data", {"check", SIMPLE, "--data", "@/bad.yaml", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false, NULL},
 	{"check: --help", {"check", "--help", NULL}, 0, NULL, "wenshu check", false, NULL},
+	{"check: a misspelt option", {"check", SIMPLE, "--dta", T_SELF, NULL}, 2,
+	 "wenshu: unknown option '--dta' (did you mean '--data'?)", NULL, false, NULL},
 	/* one warning, naming the family asked for and the faces drawn
 	 * instead; no second one calling a face a fallback of it */
 	{"check: a font not installed", {"check", "@/font.yaml", "--data", T_SELF, NULL}, 0,
