@@ -449,10 +449,13 @@ int ws_cli_run_batch(ws_engine *engine, const ws_layout *layout, const char *dat
 			fprintf(stderr, ", %zu with warnings (%zu different)", warned, distinct);
 		fputc('\n', stderr);
 		ws_cli_repeats_summary();
+		ws_cli_failures *failures = ws_cli_failures_new();
 		for (size_t i = 0; i < n; i++)
 			if (res[i].status != WS_OK && res[i].status != 1)
-				fprintf(stderr, "wenshu: group %s failed: %s\n", ws_cli_safe(items[i].label),
-				        res[i].reason ? ws_cli_safe(res[i].reason) : ws_status_name(res[i].status));
+				ws_cli_failures_add(failures, items[i].label,
+				                    res[i].reason ? res[i].reason : ws_status_name(res[i].status));
+		ws_cli_failures_print(failures);
+		ws_cli_failures_free(failures);
 	}
 	for (size_t i = 0; i < n; i++)
 		g_free(res[i].reason);

@@ -103,7 +103,7 @@ int ws_cli_packet(int argc, char **argv)
 		goto out;
 	size_t n = ws_dataset_count(data), ok = 0;
 	int worst = WS_OK;
-	GString *failures = g_string_new(NULL);
+	ws_cli_failures *failures = ws_cli_failures_new();
 	for (size_t i = 0; i < n && !ws_cli_interrupted; i++) {
 		const ws_value *group = ws_dataset_group(data, i);
 		char *pdf = NULL;
@@ -115,8 +115,7 @@ int ws_cli_packet(int argc, char **argv)
 			printf("%s\n", ws_cli_safe(pdf));
 		} else {
 			const char *id = ws_value_text(ws_value_map_get(group, "group_id"));
-			g_string_append_printf(failures, "wenshu: group %s failed: %s\n", id && *id ? ws_cli_safe(id) : "?",
-			                       ws_status_name(rc));
+			ws_cli_failures_add(failures, id && *id ? id : "?", ws_status_name(rc));
 			if (worst == WS_OK || rc != WS_EINPUT)
 				worst = rc;
 		}
@@ -128,8 +127,8 @@ int ws_cli_packet(int argc, char **argv)
 		fprintf(stderr, ", %zu with warnings (%zu different)", warned, distinct);
 	fputc('\n', stderr);
 	ws_cli_repeats_summary();
-	fputs(failures->str, stderr);
-	g_string_free(failures, TRUE);
+	ws_cli_failures_print(failures);
+	ws_cli_failures_free(failures);
 	status = ws_cli_interrupted ? 4 : ws_cli_exit_status(worst);
 out:
 	ws_packets_free(packets);

@@ -62,8 +62,10 @@ size_t ws_cli_print_diags(const ws_diags *diags, bool quiet_notes)
 		char *s = ws_diag_format(d);
 		if (!g_hash_table_add(seen, s))
 			continue;
-		/* A batch counts a warning already said for another group. */
-		if (repeats_active() && d->severity == WS_SEVERITY_WARNING && !repeats_warning(d, s))
+		/* A batch counts a warning or an error already said for another
+		 * group. */
+		if (repeats_active() && (d->severity == WS_SEVERITY_WARNING || d->severity == WS_SEVERITY_ERROR) &&
+		    !repeats_warning(d, s))
 			continue;
 		g_string_append_printf(buf, "%s\n", s);
 		if (d->severity == WS_SEVERITY_WARNING)
@@ -220,11 +222,13 @@ int ws_cli_make_folder_of(const char *path)
 /* ---- Repeated warnings (report.h) ------------------------------------ */
 
 typedef struct repeat {
+	bool error;       /* an error, else a warning */
 	char *label;      /* the rule ("X9"), or the message when there is none */
 	char *first;      /* the first one, as printed */
 	size_t count;     /* occurrences */
-	size_t groups;    /* distinct groups */
-	size_t last_group;
+	size_t hidden;    /* occurrences not printed */
+	GHashTable *groups; /* distinct groups (index + 1): workers' records interleave */
+	size_t first_group;
 } repeat;
 
 #define NO_GROUP ((size_t)-1)
@@ -243,6 +247,7 @@ static void repeat_free(void *p)
 	repeat *r = p;
 	g_free(r->label);
 	g_free(r->first);
+	g_hash_table_unref(r->groups);
 	g_free(r);
 }
 
@@ -271,38 +276,45 @@ void ws_cli_repeats_forward(int fd)
 	rp.fd = fd;
 }
 
-/* Counts one warning; true when it is the first of its key (print it). */
+/* Counts one warning or error; true when it is to be printed: the first
+ * of its key, or another of the group that said the first (a group's
+ * six different X9 errors are all said: the clerk fixes each). */
 static bool repeats_note(size_t group, const char *key, const char *formatted)
 {
-	if (group != NO_GROUP)
+	bool error = key[0] == 'E';
+	if (group != NO_GROUP && !error)
 		g_hash_table_add(rp.warned, GSIZE_TO_POINTER(group + 1));
 	repeat *r = g_hash_table_lookup(rp.by_key, key);
 	if (r) {
 		r->count++;
-		/* A group's diagnostics come together: a new group starts when
-		 * the group changes. */
-		if (group != NO_GROUP && group != r->last_group)
-			r->groups++;
-		r->last_group = group;
+		if (group != NO_GROUP)
+			g_hash_table_add(r->groups, GSIZE_TO_POINTER(group + 1));
+		if (group != NO_GROUP && group == r->first_group)
+			return true;
+		r->hidden++;
 		return false;
 	}
 	r = g_new0(repeat, 1);
-	r->label = g_strdup(key + 1);
+	r->error = error;
+	r->label = g_strdup(key + 2);
 	r->first = g_strdup(formatted);
 	r->count = 1;
-	r->groups = group != NO_GROUP;
-	r->last_group = group;
+	r->groups = g_hash_table_new(g_direct_hash, g_direct_equal);
+	if (group != NO_GROUP)
+		g_hash_table_add(r->groups, GSIZE_TO_POINTER(group + 1));
+	r->first_group = group;
 	g_hash_table_insert(rp.by_key, g_strdup(key), r);
 	g_ptr_array_add(rp.order, r);
 	return true;
 }
 
-/* The key of a warning: its rule, or its text when it has none ('R'/'M'
- * first, so a rule never equals a message).  One line, no tabs: it
- * travels in a worker's record. */
+/* The key of a warning or error: its severity ('W'/'E'), then its rule,
+ * or its text when it has none ('R'/'M', so a rule never equals a
+ * message).  One line, no tabs: it travels in a worker's record. */
 static char *repeat_key(const ws_diag *d)
 {
-	char *key = d->rule ? g_strconcat("R", d->rule, NULL) : g_strconcat("M", d->message, NULL);
+	const char *sev = d->severity == WS_SEVERITY_ERROR ? "E" : "W";
+	char *key = d->rule ? g_strconcat(sev, "R", d->rule, NULL) : g_strconcat(sev, "M", d->message, NULL);
 	g_strdelimit(key, "\t\n\r", ' ');
 	return key;
 }
@@ -357,8 +369,11 @@ bool ws_cli_repeats_take(const char *line)
 
 size_t ws_cli_repeats_groups(size_t *distinct)
 {
-	if (distinct)
-		*distinct = rp.on ? rp.order->len : 0;
+	if (distinct) {
+		*distinct = 0;
+		for (guint i = 0; rp.on && i < rp.order->len; i++)
+			*distinct += !((const repeat *)g_ptr_array_index(rp.order, i))->error;
+	}
 	return rp.on ? g_hash_table_size(rp.warned) : 0;
 }
 
@@ -366,12 +381,108 @@ void ws_cli_repeats_summary(void)
 {
 	for (guint i = 0; rp.on && i < rp.order->len; i++) {
 		const repeat *r = g_ptr_array_index(rp.order, i);
-		if (r->count < 2)
+		/* Only what was not all said as it came. */
+		if (r->hidden == 0)
 			continue;
-		if (r->groups > 1)
-			fprintf(stderr, "wenshu: warning %s on %zu groups, first: %s\n", ws_cli_safe(r->label), r->groups,
+		const char *what = r->error ? "error" : "warning";
+		guint groups = g_hash_table_size(r->groups);
+		if (groups > 1)
+			fprintf(stderr, "wenshu: %s %s on %u groups, first: %s\n", what, ws_cli_safe(r->label), groups,
 			        r->first);
 		else
-			fprintf(stderr, "wenshu: warning %s %zu times, first: %s\n", ws_cli_safe(r->label), r->count, r->first);
+			fprintf(stderr, "wenshu: %s %s %zu times, first: %s\n", what, ws_cli_safe(r->label), r->count,
+			        r->first);
 	}
+}
+
+/* ---- Failed groups (report.h) ----------------------------------------- */
+
+typedef struct failed_reason {
+	char *key;         /* the rule of the reason ("X9"), or the reason */
+	char *first;       /* the first reason, as printed */
+	GPtrArray *labels; /* of char*, owned: the groups, in order */
+} failed_reason;
+
+struct ws_cli_failures {
+	GPtrArray *reasons; /* of failed_reason*, first seen first */
+};
+
+static void failed_reason_free(void *p)
+{
+	failed_reason *r = p;
+	g_free(r->key);
+	g_free(r->first);
+	g_ptr_array_unref(r->labels);
+	g_free(r);
+}
+
+ws_cli_failures *ws_cli_failures_new(void)
+{
+	ws_cli_failures *f = g_new0(ws_cli_failures, 1);
+	f->reasons = g_ptr_array_new_with_free_func(failed_reason_free);
+	return f;
+}
+
+/* The rule of "FILE:L:C: error: [X9] ...", or NULL. */
+static char *reason_rule(const char *reason)
+{
+	const char *e = strstr(reason, "error: [");
+	if (!e)
+		return NULL;
+	e += strlen("error: [");
+	const char *end = strchr(e, ']');
+	return end ? g_strndup(e, (gsize)(end - e)) : NULL;
+}
+
+void ws_cli_failures_add(ws_cli_failures *f, const char *label, const char *reason)
+{
+	char *key = reason_rule(reason);
+	if (!key)
+		key = g_strdup(reason);
+	failed_reason *r = NULL;
+	for (guint i = 0; i < f->reasons->len && !r; i++) {
+		failed_reason *x = g_ptr_array_index(f->reasons, i);
+		if (strcmp(x->key, key) == 0)
+			r = x;
+	}
+	if (!r) {
+		r = g_new0(failed_reason, 1);
+		r->key = key;
+		r->first = g_strdup(reason);
+		r->labels = g_ptr_array_new_with_free_func(g_free);
+		g_ptr_array_add(f->reasons, r);
+	} else {
+		g_free(key);
+	}
+	g_ptr_array_add(r->labels, g_strdup(label));
+}
+
+void ws_cli_failures_print(const ws_cli_failures *f)
+{
+	for (guint i = 0; i < f->reasons->len; i++) {
+		const failed_reason *r = g_ptr_array_index(f->reasons, i);
+		if (r->labels->len == 1) {
+			fprintf(stderr, "wenshu: group %s failed: %s\n", ws_cli_safe(r->labels->pdata[0]), ws_cli_safe(r->first));
+			continue;
+		}
+		/* Every group is named (the clerk fixes each); the reason once. */
+		GString *names = g_string_new(NULL);
+		for (guint k = 0; k < r->labels->len; k++)
+			g_string_append_printf(names, "%s%s", k ? ", " : "", ws_cli_safe(r->labels->pdata[k]));
+		if (strcmp(r->key, r->first) == 0) /* the same reason word for word */
+			fprintf(stderr, "wenshu: %u groups failed: %s: %s\n", r->labels->len, names->str,
+			        ws_cli_safe(r->first));
+		else
+			fprintf(stderr, "wenshu: %u groups failed on %s: %s; first: %s\n", r->labels->len,
+			        ws_cli_safe(r->key), names->str, ws_cli_safe(r->first));
+		g_string_free(names, TRUE);
+	}
+}
+
+void ws_cli_failures_free(ws_cli_failures *f)
+{
+	if (!f)
+		return;
+	g_ptr_array_unref(f->reasons);
+	g_free(f);
 }

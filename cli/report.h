@@ -73,12 +73,15 @@ int ws_cli_make_folder(const char *dir);
 /* The same for the folder that will hold the file `path`. */
 int ws_cli_make_folder_of(const char *path);
 
-/* ---- Repeated warnings ------------------------------------------------
+/* ---- Repeated warnings and errors -------------------------------------
  * A batch of 300 groups with the same warning says it once as it happens
  * and counts the rest: while repeats are on, a warning whose rule (or,
  * without a rule, whose text) was already printed for another group is
- * only counted.  ws_cli_repeats_summary() then prints one line per
- * repeated warning, "wenshu: warning X9 on 300 groups, first: FIRST". */
+ * only counted; errors alike, apart from warnings.  The group that said
+ * it first has all of its own said.  ws_cli_repeats_summary() then prints
+ * one line per rule with something unsaid, "wenshu: warning X9 on 300
+ * groups, first: FIRST" ("error X9 ..." for errors).  `check` does not
+ * turn repeats on: it lists every one. */
 void ws_cli_repeats_on(void);
 /* The group (an index in the data file) whose diagnostics follow. */
 void ws_cli_repeats_group(size_t group);
@@ -89,9 +92,22 @@ void ws_cli_repeats_forward(int fd);
  * record (then true). */
 bool ws_cli_repeats_take(const char *line);
 /* The number of groups with at least one warning, and of distinct
- * warnings. */
+ * warnings (errors are not counted here). */
 size_t ws_cli_repeats_groups(size_t *distinct);
-/* Prints the collapsed lines (warnings seen on more than one group). */
+/* Prints the collapsed lines (warnings and errors not all said). */
 void ws_cli_repeats_summary(void);
+
+/* ---- Failed groups ------------------------------------------------------
+ * A batch's summary names every group that failed, and says a reason once
+ * for all the groups that failed for it (the same rule, or the same
+ * text): "wenshu: 300 groups failed on X9: G001, G002, ...; first:
+ * REASON" (or "...: G001, G002: REASON" for the same text); a reason of
+ * one group alone reads "wenshu: group G001 failed: REASON". */
+typedef struct ws_cli_failures ws_cli_failures;
+ws_cli_failures *ws_cli_failures_new(void);
+/* `label`: the group; `reason`: its first error as printed, or a status. */
+void ws_cli_failures_add(ws_cli_failures *f, const char *label, const char *reason);
+void ws_cli_failures_print(const ws_cli_failures *f);
+void ws_cli_failures_free(ws_cli_failures *f);
 
 #endif

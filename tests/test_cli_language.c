@@ -113,6 +113,13 @@ static const cli_case cases[] = {
 	 "wenshu: unknown option '--dat' (did you mean '--data'?)", NULL, false, NULL},
 	{"render: an option without its value", {"render", SIMPLE, "--data", NULL}, 2,
 	 "wenshu: missing argument for --data (see 'wenshu render --help')", NULL, false, NULL},
+	/* the same error in five groups: said as it comes for the first, then
+	 * counted; every failed group named on one line with it */
+	{"render: one error in many groups", {"render", SIMPLE, "--data", "@/x9.yaml", "-o", "@/x9/{group.group_id}.pdf", NULL},
+	 1, "wenshu: error X9 on 5 groups, first: @/x9.yaml:", NULL, false, NULL},
+	{"render: the groups that failed for it", {"render", SIMPLE, "--data", "@/x9.yaml", "-o", "@/x9/{group.group_id}.pdf", NULL},
+	 1, "wenshu: 5 groups failed on X9: G001, G002, G003, G004, G005; first: @/x9.yaml:", NULL, false,
+	 "wenshu: group G002 failed"},
 	/* check */
 	{"check: no args", {"check", NULL}, 2, "wenshu: give one LAYOUT or KIND", NULL, false, NULL},
 	{"check: bad option", {"check", "--bogus", NULL}, 2, UNKNOWN_OPT("check"), NULL, false, NULL},
@@ -136,6 +143,8 @@ static const cli_case cases[] = {
 	/* warnings are exit 0 (README), but not "OK" */
 	{"check: a misspelt template path", {"check", "@/typo.yaml", "--data", T_SELF, NULL}, 0,
 	 "wenshu: @/typo.yaml: no errors, 1 warning", NULL, false, ": OK"},
+	{"check: lists every error, not collapsed", {"check", SIMPLE, "--data", "@/x9.yaml", NULL}, 1,
+	 "wenshu: G005: 2 error(s)", NULL, false, "on 5 groups"},
 	/* packet */
 	{"packet: no args", {"packet", NULL}, 2, "wenshu: give --data FILE", NULL, false, NULL},
 	{"packet: bad option", {"packet", "--bogus", NULL}, 2, UNKNOWN_OPT("packet"), NULL, false, NULL},
@@ -148,6 +157,8 @@ static const cli_case cases[] = {
 	{"packet: bad data", {"packet", "--data", "@/bad.yaml", "-o", "@/packets", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false, NULL},
 	{"packet: unwritable -o", {"packet", "--data", T_SELF, "-o", "@/file/sub", NULL}, 3, NO_FOLDER, NULL, false, NULL},
 	{"packet: --help", {"packet", "--help", NULL}, 0, NULL, "wenshu packet", false, NULL},
+	{"packet: one error in many groups", {"packet", "--data", "@/x9.yaml", "-o", "@/x9p", NULL}, 1,
+	 "wenshu: error X9 on 5 groups, first: @/x9.yaml:", NULL, false, "wenshu: group G002 failed"},
 	/* preview */
 	{"preview: no args", {"preview", NULL}, 2, "wenshu: give one LAYOUT or KIND and --data FILE", NULL, false, NULL},
 	{"preview: bad option", {"preview", "--bogus", NULL}, 2, UNKNOWN_OPT("preview"), NULL, false, NULL},
@@ -180,6 +191,25 @@ static const cli_case cases[] = {
 	 NULL, false, NULL},
 	{"schema: --help", {"schema", "--help", NULL}, 0, NULL, "wenshu schema", false, NULL},
 };
+
+static char *many_groups(const char *dir, const char *name, int n);
+
+/* @/x9.yaml: `n` groups G001... whose street is in English, two X9
+ * errors each. */
+static void x9_groups(const char *dir, int n)
+{
+	char *path = many_groups(dir, "x9.yaml", n);
+	char *text = NULL;
+	cr_assert(g_file_get_contents(path, &text, NULL, NULL));
+	char **parts = g_strsplit(text, "北京市朝阳区朝阳门外大街18号丰联广场B座11层", -1);
+	char *joined = g_strjoinv("Room 1101, Chaoyang Road 18", parts);
+	cr_assert(g_strv_length(parts) == (guint)n + 1);
+	cr_assert(g_file_set_contents(path, joined, -1, NULL));
+	g_free(joined);
+	g_strfreev(parts);
+	g_free(text);
+	g_free(path);
+}
 
 static char *at(const char *s, const char *dir)
 {
@@ -227,6 +257,7 @@ Test(cli_language, every_subcommand_and_failure_has_its_exit_status_and_message,
 	cr_assert(g_file_set_contents(p, "wenshu: 1\nname: typo\nelements:\n  - text: \"团组 {{ group.group_nmae }}\"\n",
 	                              -1, NULL));
 	g_free(p);
+	x9_groups(dir, 5);
 	p = g_build_filename(dir, "file", NULL); /* a folder cannot be made under it, even by root */
 	cr_assert(g_file_set_contents(p, "x", -1, NULL));
 	g_free(p);
