@@ -650,7 +650,8 @@ static const mutation mutations[] = {
 	{SB, IC, "delivery.address.country", "HONG KONG", NULL, NULL, "X9", "group.delivery.address.country", E, false},
 	{SB, IC, "delivery.address.city", "Beijing", NULL, NULL, "X9", "group.delivery.address.city", E, false},
 	{SB, IC, "delivery.address.state", "河北省", NULL, NULL, "X9", "group.delivery.address.state", W, false},
-	{SB, IC, "delivery.address", NULLV, NULL, NULL, "X9", "group.delivery.address", E, true},
+	/* no address: the seed's is printed, with a note (delivery_address_defaults_to_the_seeds) */
+	{SB, IC, "delivery.address", NULLV, NULL, NULL, "X9-default", "group.delivery.address", WS_SEVERITY_NOTE, true},
 	{SB, IC, "delivery.option", "drone", NULL, NULL, "F-delivery.option", "group.delivery.option", E, false},
 	{SB, IC, "delivery.option", "pick_up", NULL, NULL, "F-delivery.citic_location", "group.delivery.citic_location", E, true},
 	{SB, IC, "delivery", NULLV, NULL, NULL, "F-delivery", "group.delivery", E, true},
@@ -1058,6 +1059,180 @@ Test(visa, money_as_printed_in_the_pdfs)
 		g_free(err);
 		g_free(pdf);
 	}
+	g_free(data);
+	g_free(dir);
+	g_string_free(yaml, TRUE);
+	g_free(text);
+	g_free(src);
+}
+
+/* ---------------- the delivery address (#11.6) and 护签部's address ---------------- */
+
+/* A map of text fields at `line` (column 7) of a pretend file, for values
+ * the samples do not have. */
+static ws_value *text_map(const char *const *kv, unsigned line)
+{
+	ws_loc loc = {g_intern_string("mutation"), line, 7};
+	ws_value *m = ws_value_new_map(loc);
+	for (size_t i = 0; kv && kv[i]; i += 2) {
+		ws_loc l = {g_intern_string("mutation"), line + 1 + (unsigned)i / 2, 7};
+		ws_value_map_set(m, kv[i], ws_value_new_string(kv[i + 1], l), l);
+	}
+	return m;
+}
+
+/* The text at `path`, NULL when absent or null. */
+static const char *derived_text(ws_value *g, const char *path)
+{
+	const ws_value *v = ws_value_lookup(g, path);
+	return v && ws_value_get_type(v) == WS_VALUE_STRING ? ws_value_text(v) : NULL;
+}
+
+/* Premium delivery without an address prints the seed's (外交部领事服务中心,
+ * collected by 护签部) with a note; its recipient and phone come from
+ * hqb_address, and a warning names what is missing; a group's own address
+ * is printed as given, the seed's without a word, another with X9-seed. */
+Test(visa, delivery_address_defaults_to_the_seeds)
+{
+	static const char *const hqb_full[] = {"street", "北京市东城区示例路1号", "postal_code", "100010",
+	                                       "recipient", "护签部甄经办", "phone", "13900000009", NULL};
+	static const char *const hqb_no_phone[] = {"street", "北京市东城区示例路1号", "postal_code", "100010",
+	                                           "recipient", "护签部甄经办", NULL};
+	static const char *const shanghai[] = {"street", "上海市静安区示例路2号", "city", "上海市", "state",
+	                                       "上海市", "postal_code", "200040", "country", "CHINA", NULL};
+	static const struct {
+		const char *option;              /* NULL: the sample's premium_delivery */
+		bool drop_address;
+		const char *const *address;      /* replaces delivery.address */
+		const char *const *hqb;          /* hqb_address, or none */
+		const char *street1, *postal, *recipient, *phone; /* derived; street1 NULL: no delivery_address */
+		bool is_default;
+		const char *note_rule;           /* a note with this rule, or NULL: none */
+		const char *warn_rule, *warn_path, *warn_says; /* a warning, or NULL: no X9-default/X9-seed warning */
+	} cases[] = {
+		{NULL, true, NULL, NULL, "北京市朝阳区朝阳门外大街18号丰联广场B座11层", "100020", NULL, NULL, true,
+		 "X9-default", "X9-default", "group.delivery.address", "group.hqb_address.recipient and group.hqb_address.phone"},
+		{NULL, true, NULL, hqb_full, "北京市朝阳区朝阳门外大街18号丰联广场B座11层", "100020", "护签部甄经办",
+		 "13900000009", true, "X9-default", NULL, NULL, NULL},
+		{NULL, true, NULL, hqb_no_phone, "北京市朝阳区朝阳门外大街18号丰联广场B座11层", "100020", "护签部甄经办",
+		 NULL, true, "X9-default", "X9-default", "group.hqb_address", "group.hqb_address.phone"},
+		/* the sample gives the seed's address itself: printed as given, no note */
+		{NULL, false, NULL, NULL, "北京市朝阳区朝阳门外大街18号丰联广场B座11层", "100020", NULL, NULL, false,
+		 NULL, NULL, NULL, NULL},
+		{NULL, false, shanghai, NULL, "上海市静安区示例路2号", "200040", NULL, NULL, false, NULL, "X9-seed",
+		 "group.delivery.address", "外交部领事服务中心"},
+		/* a CITIC pick-up prints no address, and none is defaulted */
+		{"pick_up", true, NULL, NULL, NULL, NULL, NULL, NULL, false, NULL, NULL, NULL, NULL},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		ws_value *root;
+		ws_value *g = load("self-beijing.yaml", &root);
+		ws_value *del = ws_value_map_get(g, "delivery");
+		if (cases[i].option) {
+			ws_loc l = {g_intern_string("mutation"), 800, 7};
+			ws_value_map_set(del, "option", ws_value_new_string(cases[i].option, l), l);
+			ws_value_map_set(del, "citic_location", ws_value_new_string("CITIC_BEIJING", l), l);
+		}
+		if (cases[i].drop_address)
+			ws_value_map_set(del, "address", ws_value_new_null(ws_value_loc(del)), ws_value_loc(del));
+		if (cases[i].address)
+			ws_value_map_set(del, "address", text_map(cases[i].address, 810), ws_value_loc(del));
+		if (cases[i].hqb)
+			ws_value_map_set(g, "hqb_address", text_map(cases[i].hqb, 820), ws_value_loc(g));
+		ws_diags *d = run(IC, g);
+		cr_assert_null(find(d, "X9", "group.delivery.address"), "case %zu: no X9 error for a missing address", i);
+		cr_assert_null(find(d, "F-address", NULL), "case %zu: 护签部's address is valid", i);
+		if (!cases[i].street1) {
+			const ws_value *da = ws_value_lookup(g, "derived.delivery_address");
+			cr_assert(!da || ws_value_get_type(da) == WS_VALUE_NULL, "case %zu: no delivery address", i);
+		} else {
+			cr_assert_str_eq(derived_text(g, "derived.delivery_address.street1"), cases[i].street1, "case %zu", i);
+			cr_assert_str_eq(derived_text(g, "derived.delivery_address.postal_code"), cases[i].postal, "case %zu", i);
+			cr_assert_str_eq(derived_text(g, "derived.delivery_address.city"),
+			                 cases[i].address ? "上海市" : "北京市", "case %zu", i);
+			cr_assert_str_eq(derived_text(g, "derived.delivery_address.country"), "CHINA", "case %zu", i);
+			cr_assert_eq(g_strcmp0(derived_text(g, "derived.delivery_address.recipient"), cases[i].recipient), 0,
+			             "case %zu: recipient %s", i, derived_text(g, "derived.delivery_address.recipient"));
+			cr_assert_eq(g_strcmp0(derived_text(g, "derived.delivery_address.phone"), cases[i].phone), 0,
+			             "case %zu: phone", i);
+			const ws_value *def = ws_value_lookup(g, "derived.delivery_address.default");
+			cr_assert(def && ws_value_truthy(def) == cases[i].is_default, "case %zu: default", i);
+			if (cases[i].is_default)
+				cr_assert(strstr(derived_text(g, "derived.delivery_address.note"), "由护签部统一领取"),
+				          "case %zu: collected by 护签部", i);
+		}
+		/* the note and the warning share the rule: the note is the one at severity note */
+		const ws_diag *n = NULL;
+		for (size_t k = 0; k < ws_diags_count(d); k++)
+			if (!g_strcmp0(ws_diags_at(d, k)->rule, "X9-default") && ws_diags_at(d, k)->severity == WS_SEVERITY_NOTE)
+				n = ws_diags_at(d, k);
+		if (cases[i].note_rule) {
+			cr_assert_not_null(n, "case %zu: a note says the default was used", i);
+			cr_assert(strstr(n->message, "北京市朝阳区朝阳门外大街18号丰联广场B座11层") &&
+			          strstr(n->message, "100020"), "case %zu: the note names the address: %s", i, n->message);
+			cr_assert_eq(n->loc.line, ws_value_loc(del).line, "case %zu: at the delivery block", i);
+		} else {
+			cr_assert_null(n, "case %zu: no default, no note", i);
+		}
+		const ws_diag *w = NULL;
+		for (size_t k = 0; k < ws_diags_count(d); k++) {
+			const ws_diag *x = ws_diags_at(d, k);
+			if (x->severity == WS_SEVERITY_WARNING && (!g_strcmp0(x->rule, "X9-default") || !g_strcmp0(x->rule, "X9-seed")))
+				w = x;
+		}
+		if (cases[i].warn_rule) {
+			cr_assert_not_null(w, "case %zu: a warning", i);
+			cr_assert_str_eq(w->rule, cases[i].warn_rule, "case %zu", i);
+			cr_assert_str_eq(w->path, cases[i].warn_path, "case %zu", i);
+			cr_assert(strstr(w->message, cases[i].warn_says), "case %zu: says %s: %s", i, cases[i].warn_says, w->message);
+			if (cases[i].hqb || cases[i].address)
+				cr_assert_eq(w->loc.line, cases[i].hqb ? 820u : 810u, "case %zu: located at the map", i);
+		} else {
+			cr_assert_null(w, "case %zu: no warning, got [%s] %s", i, w ? w->rule : "", w ? w->message : "");
+		}
+		ws_diags_free(d);
+		ws_value_unref(root);
+	}
+}
+
+/* The defaulted address in the PDF: a premium-delivery group without an
+ * address gets a confirmation that prints the seed's; render warns that
+ * the recipient and phone are missing (no hqb_address), check also notes
+ * the default. */
+Test(visa, default_delivery_address_in_the_pdf)
+{
+	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
+	char *text = NULL;
+	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
+	GString *yaml = g_string_new(text);
+	cr_assert(g_string_replace(yaml,
+	                           "    address: {street: 北京市朝阳区朝阳门外大街18号丰联广场B座11层, city: 北京市, state: 北京市,\n"
+	                           "              postal_code: \"100020\", country: CHINA}   # seed address; \"B座\" -> X9 warning only\n",
+	                           "", 1) == 1);
+	char *dir = wst_tmpdir();
+	char *data = g_build_filename(dir, "no-address.yaml", NULL);
+	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	char *pdf = g_build_filename(dir, "ic.pdf", NULL);
+	const char *args[] = {"render", IC, "--data", data, "-o", pdf, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
+	cr_assert(strstr(err, "warning: [X9-default]") && strstr(err, "group.hqb_address.recipient"),
+	          "render names what the default lacks:\n%s", err);
+	const char *cargs[] = {"check", IC, "--data", data, NULL};
+	char *cerr = NULL;
+	cr_assert_eq(wst_wenshu(cargs, NULL, &cerr), 0, "%s", cerr);
+	cr_assert(strstr(cerr, "no-address.yaml:37:5: note: [X9-default]") && strstr(cerr, "由护签部统一领取"),
+	          "check says the default was used, at the delivery block:\n%s", cerr);
+	g_free(cerr);
+	char *t = wst_pdftotext(pdf, false);
+	char *sq = wst_squeeze(t);
+	const char *lines[] = {"文件递送街道:北京市朝阳区朝阳门外大街18号丰联广场B座11层", "文件递送城市:北京市",
+	                       "文件递送省份:北京市", "文件递送邮政编码:100020", "文件递送国家:CHINA", NULL};
+	wst_assert_in_order(sq, lines);
+	g_free(sq);
+	g_free(t);
+	g_free(err);
+	g_free(pdf);
 	g_free(data);
 	g_free(dir);
 	g_string_free(yaml, TRUE);

@@ -282,6 +282,62 @@ static void derive_contact(dctx *c)
 	}
 }
 
+/* The delivery address as the documents print it (seed step 11):
+ * delivery_address {street1..3, city, state, postal_code, country,
+ * recipient, phone, note, default}.  A premium-delivery group that gives no
+ * address gets the seed's, the 外交部领事服务中心 where 护签部 collects
+ * the passports, with 护签部's contact (hqb_address.recipient / phone) as
+ * recipient and phone when the group has one; validate notes the default
+ * and names what is missing.  `street` may be one line (with street2 and
+ * street3) or a list of 1-3 lines; the derived map has one key a line. */
+static void derive_delivery(dctx *c)
+{
+	const ws_host_services *h = c->h;
+	const ws_value *del = visa_get(h, c->group, "delivery");
+	const char *opt = h->value_type(del) == WS_VALUE_MAP ? visa_text(h, del, "option") : NULL;
+	const ws_value *addr = h->value_type(del) == WS_VALUE_MAP ? visa_get(h, del, "address") : NULL;
+	bool premium = opt && strcmp(opt, "premium_delivery") == 0;
+	ws_value *m = h->new_map(WS_LOC_NONE);
+	if (addr && h->value_type(addr) == WS_VALUE_MAP) {
+		const ws_value *st = visa_get(h, addr, "street");
+		for (int i = 0; i < 3; i++) {
+			char key[16];
+			g_snprintf(key, sizeof key, "street%d", i + 1);
+			const char *line = NULL;
+			if (h->value_type(st) == WS_VALUE_LIST)
+				line = i < (int)h->value_length(st) ? h->value_text(h->list_at(st, (size_t)i)) : NULL;
+			else
+				line = visa_text(h, addr, i == 0 ? "street" : key);
+			set_str(h, m, key, line && *line ? line : NULL);
+		}
+		static const char *const keys[] = {"city", "state", "postal_code", "country", "recipient", "phone"};
+		for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+			set_str(h, m, keys[i], visa_text(h, addr, keys[i]));
+		set_str(h, m, "note", NULL);
+		set_bool(h, m, "default", false);
+	} else if (premium && !addr) {
+		set_str(h, m, "street1", VISA_SEED_DELIVERY_STREET);
+		set_str(h, m, "street2", NULL);
+		set_str(h, m, "street3", NULL);
+		set_str(h, m, "city", VISA_SEED_DELIVERY_CITY);
+		set_str(h, m, "state", VISA_SEED_DELIVERY_STATE);
+		set_str(h, m, "postal_code", VISA_SEED_DELIVERY_POSTAL);
+		set_str(h, m, "country", VISA_SEED_DELIVERY_COUNTRY);
+		const ws_value *hqb = visa_get(h, c->group, "hqb_address");
+		bool map = h->value_type(hqb) == WS_VALUE_MAP;
+		set_str(h, m, "recipient", map ? visa_text(h, hqb, "recipient") : NULL);
+		set_str(h, m, "phone", map ? visa_text(h, hqb, "phone") : NULL);
+		set_str(h, m, "note", VISA_SEED_DELIVERY_NAME "，" VISA_SEED_DELIVERY_NOTE);
+		set_bool(h, m, "default", true);
+	} else {
+		/* no address to print (a CITIC pick-up), or one validate rejects */
+		h->value_unref(m);
+		set_str(h, c->out, "delivery_address", NULL);
+		return;
+	}
+	h->map_set(c->out, "delivery_address", m);
+}
+
 static void checklist_add(const ws_host_services *h, ws_value *list, const char *item,
                           const char *note, bool printed, const char *kind)
 {
@@ -351,6 +407,7 @@ ws_value *visa_derive_record(const ws_host_services *host, ws_value *group)
 	derive_appointment(&c);
 	derive_money(&c, &m);
 	derive_contact(&c);
+	derive_delivery(&c);
 	derive_checklist(&c, &m);
 	host->map_set(group, "derived", c.out);
 	return c.out;

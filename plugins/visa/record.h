@@ -17,6 +17,20 @@ const char *visa_text(const ws_host_services *h, const ws_value *map, const char
 const ws_value *visa_contact(const ws_host_services *h, const ws_value *group, const char *what,
                              const char **path);
 
+/* The seed's delivery address for officials' passports (seed step 11,
+ * DOMAIN §4.5): the 外交部领事服务中心, where 护签部 collects them
+ * ("由护签部统一领取").  Derive prints it when a premium-delivery group
+ * gives none; validate warns when a group gives another. */
+#define VISA_SEED_DELIVERY_NAME "外交部领事服务中心"
+#define VISA_SEED_DELIVERY_STREET "北京市朝阳区朝阳门外大街18号丰联广场B座11层"
+#define VISA_SEED_DELIVERY_CITY "北京市"
+#define VISA_SEED_DELIVERY_STATE "北京市"
+#define VISA_SEED_DELIVERY_POSTAL "100020"
+#define VISA_SEED_DELIVERY_COUNTRY "CHINA"
+#define VISA_SEED_DELIVERY_NOTE "由护签部统一领取"
+/* what a street must contain to be that address (with or without "B座11层") */
+#define VISA_SEED_DELIVERY_MATCH "朝阳门外大街18号丰联广场"
+
 /* The fee arithmetic of DOMAIN §4.1 / X8, from payment.fee_usd_per_applicant
  * and payment.cny_per_usd, for n = len(applicants).
  *

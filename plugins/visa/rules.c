@@ -57,6 +57,7 @@ static void report(vctx *c, ws_severity sev, const ws_value *at, const char *rul
 
 #define ERR(...) report(c, WS_SEVERITY_ERROR, __VA_ARGS__)
 #define WARN(...) report(c, WS_SEVERITY_WARNING, __VA_ARGS__)
+#define NOTE(...) report(c, WS_SEVERITY_NOTE, __VA_ARGS__)
 
 const visa_need *visa_form_need(const visa_form *form, const char *path)
 {
@@ -745,10 +746,6 @@ static void check_transfer(vctx *c)
 		     h->value_text(vpd), h->value_text(visa_get(h, tr, "date")));
 }
 
-/* 外交部领事服务中心, the seed's delivery address (DOMAIN §4.5). */
-#define VISA_SEED_DELIVERY_CITY "北京市朝阳区"
-#define VISA_SEED_DELIVERY_STREET "朝阳门外大街18号丰联广场"
-
 static const char *const delivery_opts[] = {"premium_delivery", "premium_location", "pick_up", NULL};
 static const char *const citic_codes[] = {"CITIC_BEIJING", "CITIC_GUANGZHOU", "CITIC_SHANGHAI",
                                           "CITIC_SHENYANG", "CITIC_WUHAN", NULL};
@@ -779,13 +776,31 @@ static void check_delivery(vctx *c)
 		 * address is allowed, but it is worth a second look. */
 		const char *street = visa_text(h, addr, "street");
 		if (premium && street && h->value_type(visa_get(h, addr, "street")) != WS_VALUE_LIST &&
-		    !strstr(street, VISA_SEED_DELIVERY_STREET))
+		    !strstr(street, VISA_SEED_DELIVERY_MATCH))
 			WARN(addr, "X9-seed", "group.delivery.address",
 			     "delivery address \"%s\" is not the one the seed prescribes for officials' passports "
-			     "(外交部领事服务中心, %s%s, collected by 护签部)",
-			     street, VISA_SEED_DELIVERY_CITY, VISA_SEED_DELIVERY_STREET);
-	} else if (premium)
-		ERR(del, "X9", "group.delivery.address", "premium delivery needs a delivery address (递送地址) in mainland China");
+			     "(%s, %s, %s)",
+			     street, VISA_SEED_DELIVERY_NAME, VISA_SEED_DELIVERY_STREET, VISA_SEED_DELIVERY_NOTE);
+	} else if (premium) {
+		/* derive prints the seed's address (docs/fields.md delivery_address) */
+		NOTE(del, "X9-default", "group.delivery.address",
+		     "no delivery address (递送地址) given: the documents print the seed's, %s, %s, %s/%s/%s (%s)",
+		     VISA_SEED_DELIVERY_NAME, VISA_SEED_DELIVERY_STREET, VISA_SEED_DELIVERY_CITY,
+		     VISA_SEED_DELIVERY_STATE, VISA_SEED_DELIVERY_POSTAL, VISA_SEED_DELIVERY_NOTE);
+		/* premium delivery needs a recipient and a mainland phone (seed
+		 * step 11): at the seed's address they are 护签部's */
+		const ws_value *hqb = visa_get(h, c->g, "hqb_address");
+		bool map = h->value_type(hqb) == WS_VALUE_MAP;
+		bool rec = map && visa_text(h, hqb, "recipient"), ph = map && visa_text(h, hqb, "phone");
+		if (!rec || !ph)
+			WARN(map ? hqb : del, "X9-default", map ? "group.hqb_address" : "group.delivery.address",
+			     "the default delivery address has no %s: premium delivery needs a recipient and a mainland "
+			     "mobile; give %s (护签部's contact, who collects the passports), or a delivery.address of the group's own",
+			     !rec && !ph ? "recipient and no phone" : !rec ? "recipient" : "phone",
+			     !rec && !ph ? "group.hqb_address.recipient and group.hqb_address.phone"
+			     : !rec      ? "group.hqb_address.recipient"
+			                 : "group.hqb_address.phone");
+	}
 	bool pickup = opt && (strcmp(opt, "pick_up") == 0 || strcmp(opt, "premium_location") == 0);
 	enum_field(c, del, "group.delivery", "citic_location", "中信取件地点", "F-delivery.citic_location",
 	           pickup ? REQ : OPT, citic_codes);
