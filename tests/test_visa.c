@@ -1239,3 +1239,66 @@ Test(visa, default_delivery_address_in_the_pdf)
 	g_free(text);
 	g_free(src);
 }
+
+/* 护签部's address (hqb_address: the mailing label's recipient, the return
+ * cover's sender) was printed but never checked: now an address (§4.3),
+ * each finding at the field it names. */
+Test(visa, hqb_address_is_checked_as_an_address)
+{
+	static const struct {
+		const char *const kv[11];
+		const char *rule, *path; /* NULL rule: valid */
+		ws_severity sev;
+		unsigned line;           /* 0: at the map (a missing field) */
+	} cases[] = {
+		{{"street", "北京市东城区示例路1号", "postal_code", "100010", "recipient", "甄经办", "phone", "13900000009", NULL},
+		 NULL, NULL, 0, 0},
+		{{"street", "北京市东城区示例路1号", "postal_code", "100010", "phone", "010-65000000", NULL}, NULL, NULL, 0, 0},
+		{{"street", "Room 5, 北京市东城区示例路1号", "postal_code", "100010", NULL},
+		 "F-address", "group.hqb_address.street", WS_SEVERITY_ERROR, 831},
+		{{"street", "示例路1号东城区", "postal_code", "100010", NULL},
+		 "F-address", "group.hqb_address.street", WS_SEVERITY_ERROR, 831},
+		{{"street", "北京市东城区示例路1号", "postal_code", "10001", NULL},
+		 "F-address", "group.hqb_address.postal_code", WS_SEVERITY_ERROR, 832},
+		{{"street", "北京市东城区示例路1号", NULL}, "F-address", "group.hqb_address.postal_code", WS_SEVERITY_ERROR, 0},
+		{{"postal_code", "100010", NULL}, "F-address", "group.hqb_address.street", WS_SEVERITY_ERROR, 0},
+		{{"street", "北京市东城区示例路1号", "postal_code", "100010", "country", "JAPAN", NULL},
+		 "F-address", "group.hqb_address.country", WS_SEVERITY_ERROR, 833},
+		{{"street", "北京市东城区示例路1号", "postal_code", "100010", "city", "Beijing", NULL},
+		 "F-address", "group.hqb_address.city", WS_SEVERITY_ERROR, 833},
+		{{"street", "北京市东城区示例路1号", "postal_code", "100010", "phone", "12345", NULL},
+		 "F-mobile", "group.hqb_address.phone", WS_SEVERITY_ERROR, 833},
+	};
+	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+		ws_value *root;
+		ws_value *g = load("delegated-shanghai.yaml", &root);
+		ws_value_map_set(g, "hqb_address", text_map(cases[i].kv, 830), ws_value_loc(g));
+		ws_diags *d = run(RD, g);
+		if (!cases[i].rule) {
+			for (size_t k = 0; k < ws_diags_count(d); k++) {
+				const ws_diag *x = ws_diags_at(d, k);
+				cr_assert(!x->path || !g_str_has_prefix(x->path, "group.hqb_address"), "case %zu: valid, but [%s] %s: %s",
+				          i, x->rule, x->path, x->message);
+			}
+		} else {
+			const ws_diag *x = find(d, cases[i].rule, cases[i].path);
+			if (!x)
+				dump(d);
+			cr_assert_not_null(x, "case %zu: no [%s] at %s", i, cases[i].rule, cases[i].path);
+			cr_assert_eq(x->severity, cases[i].sev, "case %zu", i);
+			cr_assert_eq(x->loc.line, cases[i].line ? cases[i].line : 830u, "case %zu: [%s] at line %u", i,
+			             cases[i].rule, x->loc.line);
+		}
+		ws_diags_free(d);
+		ws_value_unref(root);
+	}
+	/* not a map */
+	ws_value *root;
+	ws_value *g = load("delegated-shanghai.yaml", &root);
+	ws_loc l = {g_intern_string("mutation"), 840, 7};
+	ws_value_map_set(g, "hqb_address", ws_value_new_string("护签部", l), l);
+	ws_diags *d = run(RD, g);
+	expect(d, "F-address", "group.hqb_address", WS_SEVERITY_ERROR, 840, 7);
+	ws_diags_free(d);
+	ws_value_unref(root);
+}

@@ -245,8 +245,11 @@ static void street_line(vctx *c, const ws_value *v, const char *text, const char
 		    state && visa_has_han(state) ? state : "the province or municipality");
 }
 
-static void address_check(vctx *c, const ws_value *addr, const char *apath, const char *rule,
-                          bool delivery)
+/* `region`: whether city, state and country are required (REQ) or checked
+ * only when given (OPT: an address a document prints as street and postal
+ * code, such as 护签部's on the mailing label). */
+static void address_check_region(vctx *c, const ws_value *addr, const char *apath, const char *rule,
+                                 bool delivery, enum need region)
 {
 	const ws_host_services *h = c->h;
 	if (h->value_type(addr) != WS_VALUE_MAP) {
@@ -254,8 +257,8 @@ static void address_check(vctx *c, const ws_value *addr, const char *apath, cons
 		return;
 	}
 	const ws_value *vs, *vc, *vst, *vp, *vco;
-	const char *city = field(c, addr, apath, "city", "城市", rule, REQ, &vc);
-	const char *state = field(c, addr, apath, "state", "省/直辖市/自治区", rule, REQ, &vst);
+	const char *city = field(c, addr, apath, "city", "城市", rule, region, &vc);
+	const char *state = field(c, addr, apath, "state", "省/直辖市/自治区", rule, region, &vst);
 	/* street: one line, or a list of 1–3 lines */
 	vs = visa_get(h, addr, "street");
 	const char *spath = P(c, "%s.street", apath);
@@ -301,7 +304,7 @@ static void address_check(vctx *c, const ws_value *addr, const char *apath, cons
 	const char *pc = field(c, addr, apath, "postal_code", "邮政编码", rule, REQ, &vp);
 	pattern(c, vp, pc, P(c, "%s.postal_code", apath), rule, "postal code (邮政编码)", &re_postal,
 	        "six digits");
-	const char *co = field(c, addr, apath, "country", "国家", rule, REQ, &vco);
+	const char *co = field(c, addr, apath, "country", "国家", rule, region, &vco);
 	static const char *const china[] = {"CHINA", "中国", "China", NULL};
 	if (co && !in_list(co, china))
 		ERR(vco, rule, P(c, "%s.country", apath), "country \"%s\" must be CHINA (必须只选择中国)", co);
@@ -309,6 +312,12 @@ static void address_check(vctx *c, const ws_value *addr, const char *apath, cons
 	const char *ph = field(c, addr, apath, "phone", "电话", rule, OPT, &vph);
 	if (ph && (delivery || !visa_re_match(&re_landline, ph)))
 		mobile_check(c, vph, P(c, "%s.phone", apath), "phone (电话)");
+}
+
+static void address_check(vctx *c, const ws_value *addr, const char *apath, const char *rule,
+                          bool delivery)
+{
+	address_check_region(c, addr, apath, rule, delivery, REQ);
 }
 
 /* ---- group-level fields, §4.1 ---- */
@@ -361,6 +370,14 @@ static void check_identity(vctx *c)
 	else if ((n = need(c, "fao_return_address")))
 		report_need(c, n, c->g, "F-fao_return_address", "group.fao_return_address",
 		            "required field fao_return_address (材料回寄地址) is missing");
+
+	/* 护签部's own address (optional): the recipient of the outbound
+	 * envelope (mailing-label) and the sender of the return leg
+	 * (return-cover).  Those print its street, postal code, recipient and
+	 * phone, so city, state and country are checked only when given. */
+	const ws_value *hqb = visa_get(c->h, c->g, "hqb_address");
+	if (hqb)
+		address_check_region(c, hqb, "group.hqb_address", "F-address", false, OPT);
 
 	if ((n = need(c, "inviting_party")) && !visa_text(c->h, c->g, "inviting_party"))
 		report_need(c, n, c->g, "F-inviting_party", "group.inviting_party",
