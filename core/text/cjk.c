@@ -788,18 +788,81 @@ static bool balance(cjk_state *s, line_info *li, int nl)
 	return changed;
 }
 
-/* Phase B on one line: gaps e[1..n−1] → letter spacing chain (see top). */
-static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
-                         const bool *has_halt, int *ls, PangoAttrList *freeze)
+/* The chain's free value a for a line of n graphemes c[] (see
+ * line_spacing), moved as little as needed so that Pango's box of the
+ * line is where the line is drawn.  Pango 1.50 takes a line's logical box
+ * from its runs' pen positions, the running sums of the graphemes' widths
+ * (advance + letter spacing; at the line's start, and at its end when
+ * `end_half`, half the spacing: Pango drops the outer halves; `zw_end`:
+ * the line ends at an added break point, see line_spacing): the box
+ * starts at the lowest sum and ends at the highest.  The chain alternates
+ * in sign and Han/Latin gaps make its values grow along the line, so the
+ * first grapheme could get a negative width: "（虚构）一行30人…DS-160…",
+ * a ½ em "（" (5.25 pt) with LS −15.75 pt, gave the line a box starting at
+ * −2.6 pt, and Pango, drawing a line at its box's start, set the whole
+ * line that far left of the column (preflight: 1.9 mm outside its box);
+ * a last grapheme with a negative width would put the box's end past the
+ * last glyph's.  Every running sum must lie within [0, the line's
+ * width].  Each is linear in a, so the sums give bounds on a; `fits`
+ * says whether they can all hold. */
+static int keep_box(int n, const int *c, const int *adv, const int *chain0, bool end_half, bool zw_end, int a,
+                    bool *fits)
+{
+	/* S_k = B_k + C_k·a, the pen position after k graphemes. */
+	double *B = g_new0(double, n + 1), *C = g_new0(double, n + 1);
+	for (int j = 0; j < n; j++) {
+		double f = (j == 0 || (j == n - 1 && end_half)) ? 0.5 : 1.0;
+		B[j + 1] = B[j] + adv[c[j]] + f * chain0[j];
+		C[j + 1] = C[j] + f * ((j % 2 == 0) ? 1 : -1);
+	}
+	double lo = -INFINITY, hi = INFINITY;
+	int sign = ((n - 1) % 2 == 0) ? 1 : -1; /* of a in the last grapheme's spacing */
+	for (int k = 1; k <= n; k++) {
+		/* S_k ≥ 0 and S_n − S_k ≥ 0, each as b + m·a ≥ 0; and where the
+		 * last grapheme keeps its whole spacing (a line ending at an added
+		 * break point) that spacing ≤ 0, or the box ends past the width
+		 * the gaps were chosen for. */
+		double b[2] = {B[k], B[n] - B[k]}, m[2] = {C[k], C[n] - C[k]};
+		if (k == n) {
+			b[0] = zw_end ? -chain0[n - 1] : 0;
+			m[0] = zw_end ? -sign : 0;
+			b[1] = m[1] = 0;
+		}
+		for (int q = 0; q < 2; q++) {
+			if (m[q] > 0)
+				lo = MAX(lo, -b[q] / m[q]);
+			else if (m[q] < 0)
+				hi = MIN(hi, -b[q] / m[q]);
+		}
+	}
+	g_free(B);
+	g_free(C);
+	/* When they cannot all hold, the middle of the two bounds keeps the
+	 * worst overhang smallest. */
+	*fits = lo <= hi;
+	if (lo > hi)
+		return (int)lround((lo + hi) / 2);
+	if (a < lo)
+		a = (int)ceil(lo);
+	else if (a > hi)
+		a = (int)floor(hi);
+	return a;
+}
+
+/* line_spacing() for one way of setting the line: `allow_stretch` false
+ * leaves it ragged.  Returns false, having set nothing, when the line is
+ * to be stretched and its gaps cannot be set inside its box. */
+static bool line_spacing_try(cjk_state *s, const line_info *L, const int *adv, const bool *has_halt, int *ls,
+                             PangoAttrList *freeze, bool allow_stretch)
 {
 	int n = L->n;
 	if (n == 0)
-		return;
+		return true;
 	const int *c = L->clusters;
-	bool stretch = s->o.distribute || (s->o.justify && !L->para_end);
+	bool stretch = allow_stretch && (s->o.distribute || (s->o.justify && !L->para_end));
 	if (n == 1) {
 		ls[c[0]] = s->ls_base[c[0]];
-		return;
+		return true;
 	}
 	double *e = g_new0(double, n);
 	gap_kind *kind = g_new0(gap_kind, n);
@@ -862,6 +925,18 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 			}
 		}
 	}
+	/* A word space draws nothing, so only the sum of the gaps on its two
+	 * sides shows: split it evenly.  Stretch put all of it after the
+	 * space, and the chain then carried it on as ± spacing through the
+	 * next word (LS[space] + LS[next] = 2·gap), growing at every space: a
+	 * justified line of three numbers 30 pt apart set their digits ±47 pt
+	 * and Pango's box of the line started 21 pt left of the column.  Even
+	 * halves leave the chain's value after the space what it was before. */
+	for (int b = 1; b + 1 < n; b++)
+		if (kind[b] == GAP_FIXED && kind[b + 1] == GAP_SPACE && !is_zw(s->ch[c[b]])) {
+			double half = (e[b] + e[b + 1]) / 2;
+			e[b] = e[b + 1] = half;
+		}
 	/* Round the cumulative position, not each gap, so rounding errors do
 	 * not add up along the line. */
 	int *gap = g_new(int, n);
@@ -910,6 +985,21 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 	int last_ls = chain0[n - 1] + ((n - 1) % 2 == 0 ? a : -a);
 	if (zw_end && (best == 0 || last_ls > 0))
 		a = (n - 1) % 2 == 0 ? -chain0[n - 1] : chain0[n - 1];
+	bool fits = true;
+	a = keep_box(n, c, adv, chain0, !zw_end && L->end_char - 1 == c[n - 1], zw_end, a, &fits);
+	/* A stretched line whose gaps no chain can set inside its box: one
+	 * wide gap between two rigid groups ("……" 78 pt before "B1/B2", the
+	 * only stretchable gap of a line the next unit did not fit) gives the
+	 * letters of both ±156 pt and Pango's box of the line started 39 pt
+	 * left of the column.  It stays ragged, as a line of only Han/Latin
+	 * gaps does. */
+	if (!fits && stretch) {
+		g_free(chain0);
+		g_free(gap);
+		g_free(kind);
+		g_free(e);
+		return false;
+	}
 	/* A spacing that cancels a grapheme's advance exactly makes its glyph
 	 * zero-width, which Pango 1.50 takes for a trimmed space at the line
 	 * start and mis-pads: "6．经费…" (a = −8 pt on an 8 pt digit) started
@@ -961,6 +1051,15 @@ static void line_spacing(cjk_state *s, const line_info *L, const int *adv,
 	g_free(gap);
 	g_free(kind);
 	g_free(e);
+	return true;
+}
+
+/* Phase B on one line: gaps e[1..n−1] → letter spacing chain (see top). */
+static void line_spacing(cjk_state *s, const line_info *L, const int *adv, const bool *has_halt, int *ls,
+                         PangoAttrList *freeze)
+{
+	if (!line_spacing_try(s, L, adv, has_halt, ls, freeze, true))
+		line_spacing_try(s, L, adv, has_halt, ls, freeze, false);
 }
 
 static int *line_starts(cjk_state *s, int *count)
