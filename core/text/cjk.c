@@ -61,6 +61,7 @@ typedef struct cjk_state {
 	bool *cursor;            /* grapheme starts */
 	int *rise;               /* Pango units: fallback glyphs raised onto the body's em box */
 	bool *fallback;          /* drawn from a fallback face (not the body font) */
+	bool *full_only;         /* a mark whose glyph does not fit half its width */
 	int size;                /* Pango units: font size of the layout's description */
 } cjk_state;
 
@@ -375,6 +376,68 @@ static bool compressible(const cjk_state *s, int i)
 	return is_closing(s->ch[i]) || is_opening(s->ch[i]);
 }
 
+/* May the mark at i be set half width (L6–L8, push-in)? */
+static bool halvable(const cjk_state *s, int i)
+{
+	return compressible(s, i) && !s->full_only[i];
+}
+
+/* Marks whose glyph, set half width, would draw outside it.  Half width is
+ * the `halt` advance where the font has the feature, else the half of the
+ * em that keeps the ink (line_spacing() takes the other half away).
+ * FandolFang centres ？ and ！ (ink 5.1–10.9 pt of 16 pt) but its `halt`
+ * halves their advance all the same: a line ending "地？" drew the mark's
+ * ink 2.9 pt past the column.  Such a mark keeps its full width.  One
+ * shaping per distinct mark of the paragraph. */
+static void find_full_only(cjk_state *s)
+{
+	GHashTable *seen = NULL;
+	for (int i = 0; i < s->n; i++) {
+		if (!compressible(s, i))
+			continue;
+		if (!seen)
+			seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+		gpointer v;
+		if (g_hash_table_lookup_extended(seen, GUINT_TO_POINTER(s->ch[i]), NULL, &v)) {
+			s->full_only[i] = GPOINTER_TO_INT(v);
+			continue;
+		}
+		char u[8];
+		int len = g_unichar_to_utf8(s->ch[i], u);
+		PangoLayout *m = pango_layout_copy(s->layout);
+		PangoAttrList *l = s->orig ? pango_attr_list_copy(s->orig) : pango_attr_list_new();
+		insert(l, pango_attr_font_features_new("halt 1"), 0, len);
+		pango_layout_set_text(m, u, len);
+		pango_layout_set_attributes(m, l);
+		pango_attr_list_unref(l);
+		pango_layout_set_width(m, -1);
+		pango_layout_set_indent(m, 0);
+		bool fits = true;
+		PangoLayoutLine *line = pango_layout_get_line_readonly(m, 0);
+		PangoLayoutRun *run = line && line->runs ? line->runs->data : NULL;
+		if (run && run->glyphs->num_glyphs == 1) {
+			PangoGlyphInfo *gi = &run->glyphs->glyphs[0];
+			PangoRectangle ink, lg;
+			pango_font_get_glyph_extents(run->item->analysis.font, gi->glyph, &ink, &lg);
+			int w = gi->geometry.width, full = lg.width, tol = full / 50;
+			int x0 = gi->geometry.x_offset + ink.x, x1 = x0 + ink.width;
+			if (ink.width <= 0 || full <= 0)
+				fits = true;
+			else if (w < full * 3 / 4) /* the font's `halt` */
+				fits = x0 >= -tol && x1 <= w + tol;
+			else if (is_closing(s->ch[i]))
+				fits = x1 <= full / 2 + tol;
+			else
+				fits = x0 >= full / 2 - tol;
+		}
+		g_object_unref(m);
+		s->full_only[i] = !fits;
+		g_hash_table_insert(seen, GUINT_TO_POINTER(s->ch[i]), GINT_TO_POINTER(!fits));
+	}
+	if (seen)
+		g_hash_table_destroy(seen);
+}
+
 /* Punctuation widths that do not depend on line breaks: L7 (GB) or the
  * whole 开明/half style. */
 static void static_compression(cjk_state *s)
@@ -390,18 +453,18 @@ static void static_compression(cjk_state *s)
 			pv--;
 		switch (s->o.punct) {
 		case WS_PUNCT_HALF:
-			s->halt[i] = compressible(s, i);
+			s->halt[i] = halvable(s, i);
 			break;
 		case WS_PUNCT_KAIMING:
-			s->halt[i] = compressible(s, i) && !is_sentence_end(c);
+			s->halt[i] = halvable(s, i) && !is_sentence_end(c);
 			break;
 		case WS_PUNCT_GB:
 			/* L7: of two adjacent marks the inner blanks meet; trim the
 			 * closing mark's right blank, or the second opening mark's
 			 * left blank ("。”" and "（“" become 1.5 em). */
-			if (nx < s->n && is_closing(c) && compressible(s, nx))
+			if (nx < s->n && is_closing(c) && compressible(s, nx) && halvable(s, i))
 				s->halt[i] = true;
-			if (pv >= 0 && is_opening(c) && is_opening(s->ch[pv]))
+			if (pv >= 0 && is_opening(c) && is_opening(s->ch[pv]) && halvable(s, i))
 				s->halt[i] = true;
 			break;
 		case WS_PUNCT_FULL:
@@ -422,14 +485,14 @@ static bool line_end_compression(cjk_state *s, line_info *li, int nl)
 			continue;
 		int last = li[k].clusters[li[k].n - 1];
 		is_line_end[last] = true;
-		if (is_closing(s->ch[last]) && !s->l6_blocked[last])
+		if (is_closing(s->ch[last]) && halvable(s, last) && !s->l6_blocked[last])
 			want[last] = true;
 		/* L1 carried a character down with the mark after it; half the
 		 * mark's width may be what the previous line lacked.  Try once;
 		 * the next pass drops the halt if the mark did not move up. */
 		if (k > 0 && li[k].n > 1 && !li[k].para_start) {
 			int mark = li[k].clusters[1];
-			if (is_closing(s->ch[mark]) && !s->l6_tried[mark] && !s->halt[mark]) {
+			if (is_closing(s->ch[mark]) && halvable(s, mark) && !s->l6_tried[mark] && !s->halt[mark]) {
 				s->l6_tried[mark] = true;
 				want[mark] = true;
 			}
@@ -522,7 +585,7 @@ static bool l9_boundary(const cjk_state *s, int a, int b);
  * a sentence end (。？！ keep their full width inside a line). */
 static bool squeezable(const cjk_state *s, int i)
 {
-	if (s->halt[i] || !(is_closing(s->ch[i]) || is_opening(s->ch[i])) || is_sentence_end(s->ch[i]))
+	if (s->halt[i] || !halvable(s, i) || is_sentence_end(s->ch[i]))
 		return false;
 	/* A mark next to another mark: L7 already made the pair 1.5 em;
 	 * squeezing the second one too left "”（" and "）；" at 1 em. */
@@ -1140,7 +1203,7 @@ static void phase_b(cjk_state *s)
 	/* L8: an opening mark starting a line loses its leading blank. */
 	if (s->o.punct == WS_PUNCT_GB)
 		for (int k = 0; k < nl; k++)
-			if (li[k].n > 0 && is_opening(s->ch[li[k].clusters[0]]))
+			if (li[k].n > 0 && is_opening(s->ch[li[k].clusters[0]]) && halvable(s, li[k].clusters[0]))
 				s->halt[li[k].clusters[0]] = true;
 
 	int *adv = g_new(int, s->n);
@@ -1479,6 +1542,7 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->cursor = g_new0(bool, s->n + 1);
 	s->rise = g_new0(int, s->n + 1);
 	s->fallback = g_new0(bool, s->n + 1);
+	s->full_only = g_new0(bool, s->n + 1);
 
 	/* Grapheme starts from Pango's break algorithm on the text alone:
 	 * asking the layout (pango_layout_get_log_attrs_readonly) would lay
@@ -1534,6 +1598,7 @@ static void state_free(cjk_state *s)
 	g_free(s->cursor);
 	g_free(s->rise);
 	g_free(s->fallback);
+	g_free(s->full_only);
 }
 
 /* Should a line be allowed to break before character i (issue 12)?
@@ -1703,6 +1768,7 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 				s.ls_l9[i] += s.size / 4;
 		}
 	}
+	find_full_only(&s);
 	static_compression(&s);
 	middle_dot_width(&s);
 	find_fallbacks(&s);
