@@ -1313,18 +1313,6 @@ static void strip_joiners(cjk_state *s)
 	g_free(old_text);
 }
 
-/* Paragraph counters for ws_cjk_stats(). */
-static unsigned long cjk_n_fast, cjk_n_full;
-
-void ws_cjk_stats(unsigned long *fast, unsigned long *full)
-{
-	if (fast)
-		*fast = cjk_n_fast;
-	if (full)
-		*full = cjk_n_full;
-}
-
-
 /* Bottom of the ideographic em box of `font`, in Pango units (negative:
  * below the baseline).  BASE table if the font has one, else HarfBuzz's
  * synthesis from the font's ascent and descent. */
@@ -1725,7 +1713,14 @@ static void add_break_points(PangoLayout *layout, const ws_cjk_options *o)
 
 int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 {
+	return ws_cjk_apply_traced(layout, opts, NULL);
+}
+
+int ws_cjk_apply_traced(PangoLayout *layout, const ws_cjk_options *opts, ws_cjk_path *path)
+{
 	static const ws_cjk_options defaults = WS_CJK_OPTIONS_INIT;
+	if (path)
+		*path = WS_CJK_PATH_NONE;
 	if (!layout)
 		return WS_EUSAGE;
 	if (!opts)
@@ -1804,12 +1799,14 @@ int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts)
 		/* Added break points the lines did not take go (see phase_b). */
 		seal_break_points(&s);
 		strip_joiners(&s);
-		cjk_n_fast++;
+		if (path)
+			*path = WS_CJK_PATH_SHORT;
 	} else {
 		phase_a_attrs(&s);
 		phase_b(&s);
 		strip_joiners(&s);
-		cjk_n_full++;
+		if (path)
+			*path = WS_CJK_PATH_FULL;
 	}
 	state_free(&s);
 	return WS_OK;

@@ -57,11 +57,20 @@ typedef struct ws_cjk_options {
  * unknown options version. */
 WS_EXPORT int ws_cjk_apply(PangoLayout *layout, const ws_cjk_options *opts);
 
-/* Paragraphs ws_cjk_apply() has set in this process (non-empty ones):
- * `fast` took the short path (one layout: a plain paragraph, see cjk.c,
- * whose first pass changed nothing), `full` went through phase B.  Either
- * pointer may be NULL.  For tests and benchmarks. */
-WS_EXPORT void ws_cjk_stats(unsigned long *fast, unsigned long *full);
+/* Which way ws_cjk_apply_traced() set a paragraph: nothing to do (empty
+ * text or bad arguments), the short path (one layout: a plain paragraph,
+ * see cjk.c, whose first pass changed nothing), or the full one through
+ * phase B.  Per call, so that two engines in one process, or two threads,
+ * never see each other's paragraphs. */
+typedef enum ws_cjk_path {
+	WS_CJK_PATH_NONE = 0,
+	WS_CJK_PATH_SHORT,
+	WS_CJK_PATH_FULL,
+} ws_cjk_path;
+
+/* ws_cjk_apply(), and which path it took in `*path` (may be NULL).  For
+ * tests and benchmarks. */
+WS_EXPORT int ws_cjk_apply_traced(PangoLayout *layout, const ws_cjk_options *opts, ws_cjk_path *path);
 
 #ifdef __cplusplus
 }
