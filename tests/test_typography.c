@@ -56,7 +56,14 @@ typedef struct glyph {
 	bool body;           /* drawn from the body font */
 } glyph;
 
+static PangoLayout *body_layout_width(const char *text, bool justify, double width);
+
 static PangoLayout *body_layout(const char *text, bool justify)
+{
+	return body_layout_width(text, justify, W);
+}
+
+static PangoLayout *body_layout_width(const char *text, bool justify, double width)
 {
 	PangoLayout *l = pango_layout_new(C);
 	PangoFontDescription *fd = pango_font_description_from_string("Wenshu FangSong");
@@ -64,7 +71,7 @@ static PangoLayout *body_layout(const char *text, bool justify)
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
 	pango_layout_set_text(l, text, -1);
-	pango_layout_set_width(l, (int)lround(W * PANGO_SCALE));
+	pango_layout_set_width(l, (int)lround(width * PANGO_SCALE));
 	pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
 	double cell = W / 28;
 	pango_layout_set_indent(l, (int)(2 * floor(cell * PANGO_SCALE)));
@@ -407,4 +414,57 @@ Test(typography, ext_b_fallback_on_the_body_baseline_and_pitch, .init = setup, .
 	pango_layout_iter_free(it);
 	g_free(g);
 	g_object_unref(l);
+}
+
+/* Issue 12: a number written with spaces that reads as one never breaks
+ * at them, at any width; one that is two values still may.  Each text is
+ * set as the note's body (body_layout: unbreakable.h's attributes, cjk.c)
+ * at widths from 3 to 27 cells, and no line may start inside `unit`
+ * (`whole`), or some width must break inside it (!whole). */
+static const struct {
+	const char *text, *unit;
+	bool whole;
+} numbers[] = {
+	{"签证费合计EUR 30,000由派出单位承担，汇款时请注明团组编号。", "EUR 30,000", true},
+	{"每人签证费185.00 USD，按汇率折合人民币缴纳，逾期不予受理。", "185.00 USD", true},
+	{"汇款金额为人民币30,000.00元，请于三日内汇出并保留凭证。", "30,000.00", true},
+	{"联系电话010-6596 1114，工作日上午九时至下午五时接听。", "010-6596 1114", true},
+	{"美国驻华大使馆电话+86 10 6596 1114，请勿在节假日拨打。", "+86 10 6596 1114", true},
+	{"申请人须先在线填写DS-160表格并打印确认页，面谈时携带。", "DS-160", true},
+	{"申请人护照号码为AA00ABCDE1号，有效期至二〇三〇年。", "AA00ABCDE1", true},
+	/* Two values, each whole: a year and a count, a name and a year. */
+	{"会议定于二〇二五年举行参会代表约为2025 30人左右另有随员。", "2025 30", false},
+	{"参会代表团名称为示例ICAO 2025会议团组另有随员若干人。", "ICAO 2025", false},
+};
+
+Test(typography, spaced_numbers_stay_whole, .init = setup, .fini = teardown)
+{
+	double cell = W / 28;
+	for (size_t k = 0; k < G_N_ELEMENTS(numbers); k++) {
+		const char *unit = strstr(numbers[k].text, numbers[k].unit);
+		cr_assert(unit, "premise: %s in %s", numbers[k].unit, numbers[k].text);
+		int broken_inside = 0;
+		for (int cells = 3; cells <= 27; cells++) {
+			PangoLayout *l = body_layout_width(numbers[k].text, cells % 2 == 0, cells * cell);
+			/* The layout's text may hold added break points (U+200B):
+			 * find the unit there. */
+			const char *t = pango_layout_get_text(l);
+			const char *u = strstr(t, numbers[k].unit);
+			cr_assert(u, "%s: %s not found in the laid-out text", numbers[k].text, numbers[k].unit);
+			int a = (int)(u - t), b = a + (int)strlen(numbers[k].unit);
+			for (int i = 1; i < pango_layout_get_line_count(l); i++) {
+				int start = pango_layout_get_line_readonly(l, i)->start_index;
+				if (start > a && start < b) {
+					broken_inside++;
+					if (numbers[k].whole)
+						cr_expect(false, "%.1f cells: a line starts inside \"%s\" at \"%s\"", (double)cells,
+						          numbers[k].unit, t + start);
+				}
+			}
+			g_object_unref(l);
+		}
+		if (!numbers[k].whole)
+			cr_expect_gt(broken_inside, 0, "\"%s\" never broke at its space: two values are not one unit",
+			             numbers[k].unit);
+	}
 }

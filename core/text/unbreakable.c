@@ -79,6 +79,85 @@ gboolean ws_url_break_before(const char *w, size_t len, size_t i)
 	return p == '/' || p == '@' || ((c == '.' || c == '?' || c == '&' || c == '=' || c == '#') && p != '.');
 }
 
+/* A phone number written in groups, "010-6596 1114", "+86 10 6596 1114":
+ * word tokens [w, w + len) of digits joined by hyphens, a leading + on the
+ * first.  Counts its digits into *digits and returns FALSE for anything
+ * else or for a group of one digit (a single digit after a year, "2025
+ * 30 3", is no phone number). */
+static gboolean digit_groups(const char *w, size_t len, gboolean first, int *digits)
+{
+	size_t i = first && len > 0 && w[0] == '+' ? 1 : 0;
+	int run = 0;
+	if (i >= len)
+		return FALSE;
+	for (; i <= len; i++) {
+		if (i < len && g_ascii_isdigit(w[i])) {
+			run++;
+			continue;
+		}
+		if (run < 2 || run > 4 || (i < len && w[i] != '-'))
+			return FALSE;
+		*digits += run;
+		run = 0;
+	}
+	return TRUE;
+}
+
+/* "30,000", "185.00": digits with the separators of an amount. */
+static gboolean amount(const char *w, size_t len)
+{
+	if (len == 0 || !g_ascii_isdigit(w[0]) || !g_ascii_isdigit(w[len - 1]))
+		return FALSE;
+	for (size_t i = 0; i < len; i++)
+		if (!g_ascii_isdigit(w[i]) && w[i] != ',' && w[i] != '.')
+			return FALSE;
+	return TRUE;
+}
+
+/* "EUR", "USD", "CNY": a currency code (ISO 4217: three capitals). */
+static gboolean currency(const char *w, size_t len)
+{
+	return len == 3 && g_ascii_isupper(w[0]) && g_ascii_isupper(w[1]) && g_ascii_isupper(w[2]);
+}
+
+static const char *word_end(const char *p)
+{
+	while (*p && ws_word_char(g_utf8_get_char(p)))
+		p = g_utf8_next_char(p);
+	return p;
+}
+
+/* A number written with spaces that reads as one (issue 12): the end of
+ * the unit that starts with the word [p, end), or `end`.  A line broken
+ * inside "EUR 30,000" or "+86 10 / 6596 1114" gives a reader two values.
+ *  - an amount and its currency code, either way round: "EUR 30,000",
+ *    "185.00 USD";
+ *  - a phone number in groups of 2–4 digits with single spaces, 7 to 15
+ *    digits in all (E.164's bound). */
+static const char *spaced_number_end(const char *p, const char *end)
+{
+	size_t len = (size_t)(end - p);
+	if (end[0] == ' ' && end[1] && ws_word_char(g_utf8_get_char(end + 1))) {
+		const char *q = end + 1, *qe = word_end(q);
+		size_t ql = (size_t)(qe - q);
+		if ((currency(p, len) && amount(q, ql)) || (amount(p, len) && currency(q, ql)))
+			return qe;
+	}
+	int digits = 0;
+	if (!digit_groups(p, len, TRUE, &digits))
+		return end;
+	const char *unit = end;
+	while (unit[0] == ' ' && g_ascii_isdigit(unit[1])) {
+		const char *q = unit + 1, *qe = word_end(q);
+		int d = digits;
+		if (!digit_groups(q, (size_t)(qe - q), FALSE, &d) || d > 15)
+			break;
+		digits = d;
+		unit = qe;
+	}
+	return unit > end && digits >= 7 ? unit : end;
+}
+
 void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell)
 {
 	if (cell)
@@ -111,6 +190,8 @@ void ws_unbreakable_attrs(const char *text, PangoAttrList *attrs, gboolean cell)
 							forbid(attrs, (size_t)(from - text), (size_t)(q - text));
 						from = q;
 					}
+			if (from == p)
+				end = spaced_number_end(p, end);
 			if (end - from > 1)
 				forbid(attrs, (size_t)(from - text), (size_t)(end - text));
 			p = end;
