@@ -913,3 +913,44 @@ Test(cjk, mixed_paragraphs_stay_inside_their_column, .init = setup, .fini = tear
 	g_string_free(why, TRUE);
 	g_rand_free(r);
 }
+
+/* Push-in (issue 12): a justified line that squeezes punctuation so that
+ * the next character fits spreads the squeeze over all its marks that may
+ * be squeezed, rather than setting one ½ em beside full ones.  Checked at
+ * widths where push-in has to act (some comma narrower than an em): the
+ * commas inside each such line are equally wide (± 0.1 pt), and the line
+ * stays flush. */
+Test(cjk, push_in_squeezes_a_line_evenly, .init = setup, .fini = teardown)
+{
+	const char *text = "甲乙，丙丁戊，己庚辛，壬癸甲乙丙丁戊己庚辛壬癸甲乙，丙丁戊己，庚辛壬癸甲乙丙丁戊己庚辛。";
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.justify = true;
+	int squeezed_lines = 0;
+	for (double w = 12 * EM; w <= 24 * EM; w += 0.05 * EM) {
+		PangoLayout *l = make(text, w);
+		cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+		int n;
+		pos *p = positions(l, &n);
+		int lines = pango_layout_get_line_count(l);
+		for (int k = 0; k + 1 < lines; k++) {
+			double lo = INFINITY, hi = -INFINITY;
+			int commas = 0;
+			for (int i = 0; i + 1 < n; i++) {
+				if (p[i].line != k || p[i + 1].line != k || p[i].ch != 0xFF0C)
+					continue;
+				double adv = p[i + 1].x - p[i].x;
+				lo = MIN(lo, adv);
+				hi = MAX(hi, adv);
+				commas++;
+			}
+			if (commas < 2 || lo > EM - 0.5)
+				continue;
+			squeezed_lines++;
+			cr_expect_leq(hi - lo, 0.1, "width %.2f em, line %d: commas %.2f to %.2f pt wide", w / EM, k, lo, hi);
+			cr_expect_float_eq(line_width(l, k), w, 0.05, "width %.2f em, line %d not flush", w / EM, k);
+		}
+		g_free(p);
+		g_object_unref(l);
+	}
+	cr_expect_gt(squeezed_lines, 0, "premise: push-in squeezed a line with two commas or more");
+}

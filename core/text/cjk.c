@@ -62,6 +62,7 @@ typedef struct cjk_state {
 	int *rise;               /* Pango units: fallback glyphs raised onto the body's em box */
 	bool *fallback;          /* drawn from a fallback face (not the body font) */
 	bool *full_only;         /* a mark whose glyph does not fit half its width */
+	bool *spread;            /* phase B: a mark sharing its line's push-in squeeze */
 	int size;                /* Pango units: font size of the layout's description */
 } cjk_state;
 
@@ -986,6 +987,37 @@ static bool line_spacing_try(cjk_state *s, const line_info *L, const int *adv, c
 		if (s->halt[last] && !has_halt[last] && is_closing(s->ch[last]))
 			target += adv[last] / 2.0;
 		double need = target - natural;
+		/* Push-in's squeeze, shared by the line's marks (see
+		 * spread_squeeze): each takes an equal part of what the line
+		 * is over, at most its blank half, from the gap on its blank
+		 * side. */
+		if (need < 0 && !s->o.distribute) {
+			double *cut = g_new0(double, n);
+			int open = 0;
+			for (int j = 0; j + 1 < n; j++)
+				open += s->spread[c[j]] && !(j == 0 && is_opening(s->ch[c[j]]));
+			double left = -need;
+			while (left > 0.5 && open > 0) {
+				double share = left / open;
+				open = 0;
+				for (int j = 0; j + 1 < n; j++) {
+					if (!s->spread[c[j]] || (j == 0 && is_opening(s->ch[c[j]])) || cut[j] >= adv[c[j]] / 2.0)
+						continue;
+					double take = MIN(share, adv[c[j]] / 2.0 - cut[j]);
+					cut[j] += take;
+					left -= take;
+					open += cut[j] < adv[c[j]] / 2.0;
+				}
+			}
+			for (int j = 0; j + 1 < n; j++) {
+				if (cut[j] <= 0)
+					continue;
+				e[is_closing(s->ch[c[j]]) ? j + 1 : j] -= cut[j];
+				natural -= cut[j];
+				need += cut[j];
+			}
+			g_free(cut);
+		}
 		if (s->o.distribute) {
 			/* 均排 spreads every gap, the word-internal ones too: it is
 			 * meant for short labels and names. */
@@ -1192,6 +1224,38 @@ static void seal_break_points(cjk_state *s)
 	g_free(ends);
 }
 
+/* Push-in (issue 12) decided the breaks by setting whole marks ½ em, the
+ * ones nearest the line's end: a line then showed one comma squeezed and
+ * its other commas full.  With the breaks known, a justified line push-in
+ * squeezed gets its marks back full width, and line_spacing() takes what
+ * the line is over evenly from every mark push-in could have squeezed
+ * (closing marks on their right, opening marks on their left, not the
+ * line's last, nor an opening mark starting it). */
+static void spread_squeeze(cjk_state *s, const line_info *li, int nl)
+{
+	for (int k = 0; k < nl; k++) {
+		const line_info *L = &li[k];
+		bool squeezed = false;
+		for (int j = 0; j + 1 < L->n && !squeezed; j++)
+			squeezed = s->push_line[L->clusters[j]] == L->first_char && s->halt[L->clusters[j]];
+		if (!squeezed || L->para_end)
+			continue;
+		for (int j = 0; j + 1 < L->n; j++) {
+			int i = L->clusters[j];
+			/* An opening mark starting the line has no gap on its
+			 * blank side: L8 sets it half width. */
+			if (j == 0 && is_opening(s->ch[i]))
+				continue;
+			if (s->push_line[i] == L->first_char && s->halt[i]) {
+				s->halt[i] = false;
+				s->spread[i] = true;
+			} else if (squeezable(s, i)) {
+				s->spread[i] = true;
+			}
+		}
+	}
+}
+
 static void phase_b(cjk_state *s)
 {
 	seal_break_points(s);
@@ -1200,6 +1264,7 @@ static void phase_b(cjk_state *s)
 	int nb;
 	int *before = line_starts(s, &nb);
 
+	spread_squeeze(s, li, nl);
 	/* L8: an opening mark starting a line loses its leading blank. */
 	if (s->o.punct == WS_PUNCT_GB)
 		for (int k = 0; k < nl; k++)
@@ -1531,6 +1596,7 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->rise = g_new0(int, s->n + 1);
 	s->fallback = g_new0(bool, s->n + 1);
 	s->full_only = g_new0(bool, s->n + 1);
+	s->spread = g_new0(bool, s->n + 1);
 
 	/* Grapheme starts from Pango's break algorithm on the text alone:
 	 * asking the layout (pango_layout_get_log_attrs_readonly) would lay
@@ -1587,6 +1653,7 @@ static void state_free(cjk_state *s)
 	g_free(s->rise);
 	g_free(s->fallback);
 	g_free(s->full_only);
+	g_free(s->spread);
 }
 
 /* Should a line be allowed to break before character i (issue 12)?
