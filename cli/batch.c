@@ -188,6 +188,26 @@ static void report(pass *ps, size_t i, int rc, char *reason)
 	g_free(reason);
 }
 
+/* True when the output `name` writes `path`: the name itself, or one of
+ * its numbered pages, NAME-K.EXT (output.h), which is what a PNG or SVG
+ * of several pages commits. */
+static bool writes_to(const char *name, const char *path)
+{
+	if (strcmp(name, path) == 0)
+		return true;
+	const char *slash = strrchr(name, '/');
+	const char *base = slash ? slash + 1 : name;
+	const char *dot = strrchr(base, '.');
+	size_t stem = dot && dot != base ? (size_t)(dot - name) : strlen(name);
+	const char *ext = name + stem;
+	if (strncmp(path, name, stem) != 0 || path[stem] != '-' || !g_ascii_isdigit(path[stem + 1]))
+		return false;
+	const char *p = path + stem + 1;
+	while (g_ascii_isdigit(*p))
+		p++;
+	return strcmp(p, ext) == 0;
+}
+
 /* A deferred file's outcome: a failure fails the item that wrote it. */
 static void file_done(const char *path, int status, void *user)
 {
@@ -197,7 +217,7 @@ static void file_done(const char *path, int status, void *user)
 	for (guint w = 0; w < ps->waiting->len; w++) {
 		const ws_batch_item *it = &ps->items[g_array_index(ps->waiting_index, size_t, w)];
 		for (size_t f = 0; it->outputs[f]; f++) {
-			if (strcmp(it->outputs[f], path) != 0)
+			if (!writes_to(it->outputs[f], path))
 				continue;
 			result *r = &g_array_index(ps->waiting, result, w);
 			if (r->status == WS_OK) {

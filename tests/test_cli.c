@@ -352,3 +352,37 @@ Test(cli, a_shorter_render_removes_the_old_extra_page_and_a_failed_one_keeps_all
 	g_free(g30);
 	g_free(dir);
 }
+
+/* A page whose file cannot be put in place (a folder has its name) fails
+ * its group — it was counted as rendered, exit 0, with its page 2
+ * missing — and the old page 3 stays: the new pages did not all land. */
+Test(cli, a_page_that_cannot_be_put_in_place_fails_its_group)
+{
+	char *dir = wst_tmpdir();
+	char *g30 = g_build_filename(dir, "g30.yaml", NULL), *g8 = g_build_filename(dir, "g8.yaml", NULL);
+	gen_group(g30, "30");
+	gen_group(g8, "8");
+	char *png = g_build_filename(dir, "note.png", NULL);
+	char *p2 = g_build_filename(dir, "note-2.png", NULL), *p3 = g_build_filename(dir, "note-3.png", NULL);
+	const char *first[] = {"render", "note", "--data", g30, "-o", png, "--dpi", "20", NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(first, NULL, &err), 0, "%s", err);
+	g_free(err);
+	cr_assert_eq(g_unlink(p2), 0);
+	cr_assert_eq(g_mkdir(p2, 0755), 0);
+	const char *second[] = {"render", "note", "--data", g8, "-o", png, "--dpi", "20", NULL};
+	cr_assert_eq(wst_wenshu(second, NULL, &err), 3, "%s", err);
+	char *why = g_strdup_printf("cannot write '%s': Is a directory", p2);
+	cr_assert(strstr(err, why), "%s", err);
+	cr_assert(strstr(err, "0 of 1 group(s) rendered, 1 failed"), "%s", err);
+	cr_assert(!strstr(err, "removed"), "%s", err);
+	cr_assert(g_file_test(p3, G_FILE_TEST_IS_REGULAR), "the old page 3 stays");
+	g_free(why);
+	g_free(err);
+	g_free(p2);
+	g_free(p3);
+	g_free(png);
+	g_free(g8);
+	g_free(g30);
+	g_free(dir);
+}
