@@ -115,6 +115,50 @@ static bool plan_group(ws_value *group, size_t index, void *user)
 	return true;
 }
 
+/* When one group's file is named like a page of another group's PNG or
+ * SVG (group "G1-2" writes out/G1-2.png; page 2 of group G1 is
+ * out/G1-2.png too), one would overwrite the other, and a shorter run of
+ * G1 would remove G1-2's file as an old page of its own.  Refused before
+ * anything is written, like two groups to one file (exit 2). */
+static bool pages_clash(const ws_batch_item *items, size_t n, const ws_output_options *oo, size_t n_oo)
+{
+	GHashTable *paged = g_hash_table_new(g_str_hash, g_str_equal); /* name → item, PNG/SVG only */
+	for (size_t i = 0; i < n; i++)
+		for (size_t f = 0; f < n_oo; f++)
+			if (oo[f].format != WS_FORMAT_PDF && items[i].outputs[f])
+				g_hash_table_insert(paged, items[i].outputs[f], (void *)&items[i]);
+	bool clash = false;
+	for (size_t i = 0; i < n && !clash; i++)
+		for (size_t f = 0; f < n_oo && !clash; f++) {
+			/* NAME-K.EXT → NAME.EXT (no extension: NAME-K → NAME). */
+			const char *name = items[i].outputs[f];
+			if (!name)
+				continue;
+			const char *slash = strrchr(name, '/');
+			const char *base = slash ? slash + 1 : name;
+			const char *dot = strrchr(base, '.');
+			const char *end = dot && dot != base ? dot : name + strlen(name);
+			const char *k = end;
+			while (k > base && g_ascii_isdigit(k[-1]))
+				k--;
+			if (k == end || k - 1 <= base || k[-1] != '-' || *k == '0')
+				continue;
+			char *owner_name = g_strdup_printf("%.*s%s", (int)(k - 1 - name), name, end);
+			const ws_batch_item *owner = g_hash_table_lookup(paged, owner_name);
+			if (owner && owner != &items[i]) {
+				fprintf(stderr,
+				        "wenshu: group %s would be written to %s, the name of page %.*s of group %s's %s; "
+				        "put -{kind} after {group.group_id} in -o\n",
+				        ws_cli_safe(items[i].label), ws_cli_safe(name), (int)(end - k), k, ws_cli_safe(owner->label),
+				        ws_cli_safe(owner_name));
+				clash = true;
+			}
+			g_free(owner_name);
+		}
+	g_hash_table_unref(paged);
+	return clash;
+}
+
 /* The second reading for --merge: each group into the one PDF. */
 typedef struct merge_run {
 	ws_engine *engine;
@@ -319,7 +363,7 @@ int ws_cli_render(int argc, char **argv)
 		status = ws_cli_exit_status(rc != WS_OK ? rc : m.worst);
 		goto out;
 	}
-	if (!plan.names_ok) {
+	if (!plan.names_ok || pages_clash(items, n_items, oo, n_oo)) {
 		status = 2;
 		goto out;
 	}

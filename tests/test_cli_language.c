@@ -109,6 +109,13 @@ static const cli_case cases[] = {
 	{"render: unwritable --merge", {"render", SIMPLE, "--data", T_SELF, "--merge", "@/file/sub/all.pdf", NULL}, 3,
 	 NO_FOLDER, NULL, false, NULL},
 	{"render: --help", {"render", "--help", NULL}, 0, NULL, "wenshu render", false, NULL},
+	/* G001-2's file would be page 2 of G001's PNG (and removed by a
+	 * shorter run of G001 as an old page of its own) */
+	{"render: a group's file is another's page", {"render", SIMPLE, "--data", "@/clash.yaml", "-o", "@/clash/{group.group_id}.png", NULL},
+	 2, "wenshu: group G001-2 would be written to @/clash/G001-2.png, the name of page 2 of group G001's @/clash/G001.png; "
+	 "put -{kind} after {group.group_id} in -o", NULL, false, NULL},
+	{"render: ... not when the names differ", {"render", SIMPLE, "--data", "@/clash.yaml", "-o", "@/clash/{group.group_id}-{kind}.png", NULL},
+	 0, "wenshu: 2 of 2 group(s) rendered", NULL, false, NULL},
 	{"render: a misspelt option", {"render", "--dat", T_SELF, SIMPLE, NULL}, 2,
 	 "wenshu: unknown option '--dat' (did you mean '--data'?)", NULL, false, NULL},
 	{"render: an option without its value", {"render", SIMPLE, "--data", NULL}, 2,
@@ -211,6 +218,22 @@ static void x9_groups(const char *dir, int n)
 	g_free(path);
 }
 
+/* @/clash.yaml: groups G001 and G001-2. */
+static void clash_groups(const char *dir)
+{
+	char *path = many_groups(dir, "clash.yaml", 2);
+	char *text = NULL;
+	cr_assert(g_file_get_contents(path, &text, NULL, NULL));
+	char **parts = g_strsplit(text, "group_id: G002", -1);
+	cr_assert(g_strv_length(parts) == 2);
+	char *joined = g_strjoinv("group_id: G001-2", parts);
+	cr_assert(g_file_set_contents(path, joined, -1, NULL));
+	g_free(joined);
+	g_strfreev(parts);
+	g_free(text);
+	g_free(path);
+}
+
 static char *at(const char *s, const char *dir)
 {
 	char **parts = g_strsplit(s, "@", -1);
@@ -258,6 +281,7 @@ Test(cli_language, every_subcommand_and_failure_has_its_exit_status_and_message,
 	                              -1, NULL));
 	g_free(p);
 	x9_groups(dir, 5);
+	clash_groups(dir);
 	p = g_build_filename(dir, "file", NULL); /* a folder cannot be made under it, even by root */
 	cr_assert(g_file_set_contents(p, "x", -1, NULL));
 	g_free(p);
