@@ -103,6 +103,18 @@ bool ws_pv_session_reload(ws_pv_session *s, unsigned what)
 		if (rc == WS_OK) {
 			ws_layout_free(s->layout);
 			s->layout = layout;
+			/* The fonts it names, as render and check say them: a family
+			 * that is not installed is told once, at its style (no
+			 * paragraph repeats it).  Which face serves each role is
+			 * check's business (notes), not the preview's. */
+			ws_diags *fd = ws_diags_new();
+			ws_engine_report_layout_fonts(s->engine, layout, fd);
+			for (size_t i = 0; i < ws_diags_count(fd); i++) {
+				const ws_diag *d = ws_diags_at(fd, i);
+				if (d->severity != WS_SEVERITY_NOTE)
+					ws_diag_add(s->layout_diags, d->severity, d->loc, d->rule, d->path, "%s", d->message);
+			}
+			ws_diags_free(fd);
 		}
 	}
 	if ((what & WS_PV_DATA) || s->data_failed || !s->data) {

@@ -184,6 +184,9 @@ static const cli_case cases[] = {
 	{"preview: unwritable --sheet", {"preview", SIMPLE, "--data", T_SELF, "--sheet", "@/file/sub/s.png", NULL}, 3,
 	 NO_FOLDER, NULL, false, NULL},
 	{"preview: --help", {"preview", "--help", NULL}, 0, NULL, "wenshu preview", false, NULL},
+	{"preview: a font not installed", {"preview", "@/font.yaml", "--data", T_SELF, "-o", "@/pvf", NULL}, 0,
+	 "@/font.yaml:4:13: warning: [font] font 'FangSong_GB2312' is not installed: its text is drawn with '", NULL, false,
+	 "fallback font"},
 	/* list */
 	{"list: no args", {"list", NULL}, 0, NULL, "payment-receipt", false, NULL},
 	{"list: bad option", {"list", "--bogus", NULL}, 2, UNKNOWN_OPT("list"), NULL, false, NULL},
