@@ -330,6 +330,9 @@ Test(docs_forms, self_twelve_applicants_repeat_the_table_header)
 		const char *h = strstr(pages[p], header), *he = strstr(pages[p], header_end);
 		cr_assert(h != NULL && h < row && he != NULL && he < row,
 		          "page %d holds applicant %d but no table header above it:\n%s", p + 1, next + 1, pages[p]);
+		/* a continuation page says what it continues */
+		cr_assert((p > 0) == (strstr(pages[p], "自行预约美国签证面谈时间登记表（续页）G2025-TEST-001") != NULL),
+		          "page %d: the （续页） mark on continuation pages only:\n%s", p + 1, pages[p]);
 		/* the rows on this page, in order, none split or lost */
 		while (next < BIG_N) {
 			char pn[16];

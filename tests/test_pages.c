@@ -139,3 +139,40 @@ Test(pages, an_applicant_is_never_split_across_pages)
 		g_free(data);
 	}
 }
+
+/* A Chinese name is never wrapped inside a table cell: the long
+ * compound names of tools/gen-groups (12 characters with the middle dot)
+ * read whole on every page of the forms and the note that list them. */
+Test(pages, chinese_names_stay_on_one_line)
+{
+	static const char *const names[] = {"阿不都热依木·艾克拜尔", "努尔艾合麦提·买买提依明", "欧阳庄爽",
+	                                    "司马相如", "热孜万古丽·阿不都瓦依提", "叶尔兰·努尔兰别克"};
+	static const struct {
+		const char *kind, *data, *route;
+	} docs[] = {
+		{"registration-self", "groups-matrix-self.yaml", "SELF"},
+		{"registration-delegated", "groups-matrix-delegated.yaml", "DLG"},
+		{"note", "groups-matrix-self.yaml", "SELF"},
+	};
+	for (size_t k = 0; k < G_N_ELEMENTS(docs); k++) {
+		char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", docs[k].data, NULL);
+		char *dir = wst_tmpdir();
+		char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
+		const char *args[] = {"render", docs[k].kind, "--data", data, "-o", tmpl, NULL};
+		char *err = NULL;
+		int rc = wst_wenshu(args, NULL, &err);
+		cr_assert_eq(rc, 0, "%s: exit %d\n%s", docs[k].kind, rc, err);
+		char *pdf = g_strdup_printf("%s/G-S30-LONG-%s.pdf", dir, docs[k].route);
+		char *text = wst_pdftotext(pdf, false);
+		cr_assert_not_null(text, "%s", pdf);
+		for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+			cr_expect(count_of(text, names[i]) == 5, "%s: %s whole on its 5 rows (found %d)", docs[k].kind,
+			          names[i], count_of(text, names[i]));
+		g_free(text);
+		g_free(pdf);
+		g_free(err);
+		g_free(tmpl);
+		g_free(dir);
+		g_free(data);
+	}
+}
