@@ -229,8 +229,13 @@ cairo_surface_t *ws_pv_page_image(const ws_pv_session *s, size_t i, size_t page,
 	if (cairo_surface_status(img) == CAIRO_STATUS_SUCCESS && (debug || s->debug) && s->layout) {
 		cairo_t *cr = cairo_create(img);
 		cairo_scale(cr, dpi / 72.0, dpi / 72.0);
-		ws_overlay_draw(g->doc, page, s->layout, cr);
+		cairo_status_t st = ws_overlay_draw(g->doc, page, s->layout, cr);
 		cairo_destroy(cr);
+		if (st != CAIRO_STATUS_SUCCESS) {
+			/* A half-drawn overlay would pass for a finding-free page. */
+			cairo_surface_destroy(img);
+			img = cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);
+		}
 	}
 	return img;
 }

@@ -1758,6 +1758,117 @@ Test(hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
 	}
 }
 
+/* ---- failing allocations ---------------------------------------------- */
+
+/* Allocations inside Cairo, pixman, zlib and libpng fail, one at a time:
+ * tests/failmalloc.c (LD_PRELOAD) makes the Nth call to malloc & co. made
+ * by one of those libraries after main() return NULL.  Before this, such
+ * a failure gave exit 0 and a PDF without its text or with a broken font
+ * (Pango's "failed to create cairo scaled font", and Cairo 1.16's PDF
+ * backend, which loses a font subset and still reports success).  For
+ * every N sampled: no signal, and either exit 0 with a PDF whose text
+ * pdftotext finds, or exit 1 or 3 with a message, no PDF and no temporary
+ * file.  (Not here, measured in docs/reliability.md instead: GLib's
+ * g_malloc aborts by design, fontconfig and Pango dereference a NULL from
+ * malloc, and Cairo's image compositor a failed pixman image — PNG.) */
+#define FAILMALLOC WS_TEST_BUILD_DIR "/tests/failmalloc.so"
+#define FAILMALLOC_LIBS "WS_FAILMALLOC_LIBS=libcairo.,libpixman-1.,libz.,libpng16."
+#define FAILMALLOC_RUNS 30
+
+static bool pdf_has_text(const char *pdf, const char *want)
+{
+	char *text = wst_pdftotext(pdf, false);
+	bool ok = text && strstr(text, want);
+	g_free(text);
+	return ok;
+}
+
+/* Empties a folder of plain files (the output folder between runs). */
+static void empty_dir(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	for (const char *n; d && (n = g_dir_read_name(d));) {
+		char *p = g_build_filename(dir, n, NULL);
+		g_unlink(p);
+		g_free(p);
+	}
+	if (d)
+		g_dir_close(d);
+}
+
+Test(hostile, failed_allocations_in_cairo_end_cleanly, .timeout = 600)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	cr_skip_test("ASan has its own allocator; the normal build runs this");
+#endif
+	if (slow(1) > 1)
+		cr_skip_test("a few seconds normally; the sweep is not repeated under valgrind");
+	cr_assert(g_file_test(FAILMALLOC, G_FILE_TEST_IS_REGULAR), "the shim is built: %s", FAILMALLOC);
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: specimen\n"
+	                     "title: 测试\n"
+	                     "elements:\n"
+	                     "  - text: \"团组 {{ group.group_id }} 公文写作 lorem ipsum\"\n");
+	char *d = body_data(tmp, "x", 1, 1);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *tmpl = g_build_filename(outdir, "x.pdf", NULL);
+	char *pdf = g_build_filename(outdir, "x.pdf", NULL);
+	char *count = g_build_filename(tmp, "count", NULL);
+	const char *args[] = {"render", l, "--data", d, "-o", tmpl, "--jobs", "1", NULL};
+
+	/* How many allocations those libraries make in this render. */
+	char *count_env = g_strdup_printf("WS_FAILMALLOC_COUNT=%s", count);
+	spawn_opts o = {.env = (const char *const[]){"LD_PRELOAD=" FAILMALLOC, FAILMALLOC_LIBS, count_env, NULL}};
+	char *err = NULL;
+	int rc = run(&o, args, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d without failures; stderr:\n%s", rc, err);
+	cr_assert(pdf_has_text(pdf, "团组 G1 公文写作"));
+	g_free(err);
+	char *n_text = read_file(count, NULL);
+	cr_assert_not_null(n_text, "the shim counted");
+	long total = atol(n_text);
+	g_free(n_text);
+	cr_assert_gt(total, 100, "the shim sees the libraries' allocations (%ld)", total);
+
+	long step = total / FAILMALLOC_RUNS > 0 ? total / FAILMALLOC_RUNS : 1;
+	size_t fine = 0, refused = 0;
+	for (long n = 1; n <= total; n += step) {
+		char *at = g_strdup_printf("WS_FAILMALLOC_AT=%ld", n);
+		spawn_opts fo = {.env = (const char *const[]){"LD_PRELOAD=" FAILMALLOC, FAILMALLOC_LIBS, at, NULL}};
+		empty_dir(outdir);
+		rc = run(&fo, args, tmp, slow(60), &err, NULL);
+		cr_assert(rc >= 0 && rc < 128, "allocation %ld of %ld failed: status %d (a signal); stderr:\n%s", n, total,
+		          rc, err);
+		if (rc == 0) {
+			cr_assert(pdf_has_text(pdf, "团组 G1 公文写作"),
+			          "allocation %ld of %ld failed: exit 0, but the PDF lacks its text; stderr:\n%s", n, total, err);
+			fine++;
+		} else {
+			cr_assert(rc == 1 || rc == 3, "allocation %ld: status %d; stderr:\n%s", n, rc, err);
+			cr_assert(strstr(err, "error:") || strstr(err, "wenshu:"), "allocation %ld: exit %d without a message", n,
+			          rc);
+			cr_assert_not(g_file_test(pdf, G_FILE_TEST_EXISTS), "allocation %ld: exit %d left %s", n, rc, pdf);
+			refused++;
+		}
+		assert_no_temp(outdir);
+		g_free(err);
+		g_free(at);
+	}
+	cr_log_info("%ld allocations by cairo, pixman, zlib, libpng; %zu failed one at a time: %zu rendered whole, %zu "
+	            "refused with a message",
+	            total, fine + refused, fine, refused);
+	g_free(count_env);
+	g_free(count);
+	g_free(pdf);
+	g_free(tmpl);
+	g_free(outdir);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
+}
+
 /* A font family that is not installed: one warning naming it, not one
  * per character that never says what was asked for.  (A character or
  * three from a fallback face in an installed family are still named one

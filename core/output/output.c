@@ -4,6 +4,7 @@
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <glib.h>
+#include <pango/pangocairo.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "allocfail.h"
 #include "atomicfile.h"
 #include "cancel.h"
 #include "host.h"
@@ -215,15 +217,95 @@ static int commit_file(ws_atomic_file *f, ws_atomic_batch *batch, ws_diags *diag
 	return batch ? ws_atomic_commit_later(f, batch, diags) : ws_atomic_commit(f, diags);
 }
 
+/* ---- Fonts that cannot draw ------------------------------------------ */
+
+/* Pango makes a font's Cairo scaled font when text is first drawn with it.
+ * When that fails (an allocation inside Cairo or FreeType, a font file
+ * changed since typesetting), Pango prints a warning, draws empty boxes
+ * and leaves the context's status alone: the file came out without its
+ * text, with exit 0.  Every line of every format is offered to this
+ * painter first; it checks the fonts of the line's runs and turns a font
+ * that cannot draw into a failed file. */
+typedef struct font_check {
+	const ws_text_painter *inner; /* the PDF line painter, or NULL: Pango draws */
+	char *failed;                 /* the first font that could not draw, or NULL */
+} font_check;
+
+static bool run_font_draws(const PangoGlyphItem *run)
+{
+	PangoFont *font = run->item->analysis.font;
+	if (!font || !PANGO_IS_CAIRO_FONT(font))
+		return true; /* no font at all: hex boxes, reported by the typesetter */
+	bool glyphs = false;
+	for (int i = 0; i < run->glyphs->num_glyphs && !glyphs; i++) {
+		PangoGlyph g = run->glyphs->glyphs[i].glyph;
+		glyphs = g != PANGO_GLYPH_EMPTY && !(g & PANGO_GLYPH_UNKNOWN_FLAG);
+	}
+	if (!glyphs)
+		return true;
+	cairo_scaled_font_t *sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(font));
+	return sf && cairo_scaled_font_status(sf) == CAIRO_STATUS_SUCCESS;
+}
+
+static bool check_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+	font_check *fc = self;
+	for (GSList *l = line ? line->runs : NULL; l && !fc->failed; l = l->next) {
+		const PangoGlyphItem *run = l->data;
+		if (!run_font_draws(run)) {
+			PangoFontDescription *d = pango_font_describe(run->item->analysis.font);
+			fc->failed = pango_font_description_to_string(d);
+			pango_font_description_free(d);
+		}
+	}
+	if (fc->failed)
+		return true; /* the file fails: nothing more is worth drawing */
+	return fc->inner && fc->inner->paint_line(fc->inner->self, cr, line, x, y);
+}
+
+/* Draws a page with its text checked (and painted by fc->inner). */
+static void draw_page_checked(const ws_document *doc, size_t page, cairo_t *cr, font_check *fc)
+{
+	ws_text_painter p = {check_line, fc};
+	ws_document_draw_page_with(doc, page, cr, &p);
+}
+
+/* "cannot write 'PATH': ..." for a font that could not draw. */
+static int fail_font(ws_diags *diags, const char *path, const font_check *fc)
+{
+	return fail(diags, WS_ENOMEM, NULL,
+	            "cannot write '%s': the font '%s' could not be made ready to draw the text "
+	            "(out of memory, or its file changed since it was laid out)",
+	            path, fc->failed);
+}
+
 /* Ends the rendering of one file.  A failed write is reported with its
- * errno by the commit; any other Cairo failure with Cairo's message.  On
- * success the file is left for the caller to commit (synced, unless the
- * commits are deferred: then the joint commit flushes it). */
-static int end_file(ws_atomic_file *f, cairo_status_t status, ws_atomic_batch *batch, ws_diags *diags)
+ * errno by the commit; a font that could not draw (fc, may be NULL) by
+ * its name; an allocation that failed since `allocs` (ws_alloc_failures()
+ * when its first document was made) as running out of memory, whatever
+ * Cairo said; any other Cairo failure with Cairo's message.  On success the
+ * file is left for the caller to commit (synced, unless the commits are
+ * deferred: then the joint commit flushes it). */
+static int end_file(ws_atomic_file *f, cairo_status_t status, const font_check *fc,
+                    unsigned long allocs, ws_atomic_batch *batch, ws_diags *diags)
 {
 	if (batch ? ws_atomic_failed(f) : ws_atomic_sync(f) != WS_OK) {
 		ws_atomic_commit(f, diags); /* reports the errno, removes the file */
 		return WS_EIO;
+	}
+	if (ws_alloc_failures() != allocs) {
+		/* Cairo 1.16 reports success after losing a font to a failed
+		 * allocation (allocfail.h): no file rather than a damaged one. */
+		fail(diags, WS_ENOMEM, NULL,
+		     "cannot write '%s': out of memory while it was being typeset or drawn (the file is not written)",
+		     ws_atomic_path(f));
+		ws_atomic_abort(f);
+		return WS_ENOMEM;
+	}
+	if (fc && fc->failed) {
+		int rc = fail_font(diags, ws_atomic_path(f), fc);
+		ws_atomic_abort(f);
+		return rc;
 	}
 	if (status != CAIRO_STATUS_SUCCESS) {
 		fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(f),
@@ -232,6 +314,15 @@ static int end_file(ws_atomic_file *f, cairo_status_t status, ws_atomic_batch *b
 		return status == CAIRO_STATUS_NO_MEMORY ? WS_ENOMEM : WS_EIO;
 	}
 	return WS_OK;
+}
+
+/* The first failure of a context or its surface: an error set on the
+ * surface (a metadata string that could not be copied, a page size) is
+ * not the context's. */
+static cairo_status_t draw_status(cairo_surface_t *s, cairo_t *cr)
+{
+	cairo_status_t status = cairo_status(cr);
+	return status != CAIRO_STATUS_SUCCESS ? status : cairo_surface_status(s);
 }
 
 /* The render time as ISO 8601 in China time, the office's zone (UTC+8,
@@ -279,16 +370,20 @@ static cairo_surface_t *pdf_surface_new(pdf_sink *sink, const ws_document *first
 	return s;
 }
 
-/* Draws one page; returns the context's status.  Text lines go to the
- * PDF line painter (pdf-text.h), which draws them with `twins`. */
-static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *r, ws_twins *twins)
+/* Draws one page; returns the first failure of the context or the
+ * surface (fc->failed: a font could not draw).  Text lines go to the PDF
+ * line painter (pdf-text.h), which draws them with `twins`. */
+static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *r, ws_twins *twins,
+                               font_check *fc)
 {
 	/* must precede any drawing on the page */
 	cairo_pdf_surface_set_size(s, r->width, r->height);
 	ws_text_painter painter = ws_pdf_text_painter(twins);
-	ws_document_draw_page_with(r->doc, r->page, cr, twins ? &painter : NULL);
+	fc->inner = twins ? &painter : NULL;
+	draw_page_checked(r->doc, r->page, cr, fc);
+	fc->inner = NULL;
 	cairo_show_page(cr);
-	return cairo_status(cr);
+	return draw_status(s, cr);
 }
 
 /* Destroys `cr` and finishes and destroys `s`: the first error of the
@@ -320,15 +415,15 @@ static int pdf_drop(cairo_surface_t *s, cairo_t *cr, pdf_sink *sink)
  * that arrived while the tail was written still drops the file: the
  * user asked to stop, and a commit is the one step that cannot be taken
  * back. */
-static int pdf_finish(cairo_surface_t *s, cairo_t *cr, pdf_sink *sink, ws_atomic_batch *batch,
-                      ws_diags *diags)
+static int pdf_finish(cairo_surface_t *s, cairo_t *cr, pdf_sink *sink, const font_check *fc,
+                      unsigned long allocs, ws_atomic_batch *batch, ws_diags *diags)
 {
 	if (ws_cancel_requested())
 		return pdf_drop(s, cr, sink);
 	cairo_status_t status = finish_surface(s, cr); /* writes through the sink */
 	ws_atomic_file *f = sink->file;
 	sink->file = NULL;
-	int rc = end_file(f, status, batch, diags);
+	int rc = end_file(f, status, fc, allocs, batch, diags);
 	if (rc != WS_OK)
 		return rc;
 	if (ws_cancel_requested()) {
@@ -341,6 +436,9 @@ static int pdf_finish(cairo_surface_t *s, cairo_t *cr, pdf_sink *sink, ws_atomic
 static int write_pdf(const GArray *pages, const ws_document *first, const char *path,
                      const ws_output_options *opts, ws_diags *diags)
 {
+	unsigned long allocs = ws_alloc_failures();
+	for (guint i = 0; i < pages->len; i++)
+		allocs = MIN(allocs, ws_document_alloc_failures(g_array_index(pages, page_ref, i).doc));
 	pdf_sink sink = {NULL, false};
 	int rc = ws_atomic_open(&sink.file, path, diags);
 	if (rc != WS_OK)
@@ -348,21 +446,30 @@ static int write_pdf(const GArray *pages, const ws_document *first, const char *
 	const page_ref *p0 = &g_array_index(pages, page_ref, 0);
 	cairo_surface_t *s = pdf_surface_new(&sink, first, p0->width, p0->height);
 	cairo_t *cr = cairo_create(s);
-	for (guint i = 0; i < pages->len; i++) {
+	font_check fc = {NULL, NULL};
+	/* A surface or context that failed to be made (or to take the
+	 * metadata) draws nothing: pdf_finish() reports its status. */
+	for (guint i = 0; i < pages->len && draw_status(s, cr) == CAIRO_STATUS_SUCCESS; i++) {
 		/* Between pages: a SIGTERM during a 1000-page file stops it
 		 * within a page, not after the last (cancel.h). */
-		if (ws_cancel_requested())
+		if (ws_cancel_requested()) {
+			g_free(fc.failed);
 			return pdf_drop(s, cr, &sink);
+		}
 		const page_ref *r = &g_array_index(pages, page_ref, i);
 		if (opts->twins && (i == 0 || r->doc != g_array_index(pages, page_ref, i - 1).doc))
 			ws_twins_begin_document(opts->twins);
-		if (pdf_page(s, cr, r, opts->twins) != CAIRO_STATUS_SUCCESS)
+		if (pdf_page(s, cr, r, opts->twins, &fc) != CAIRO_STATUS_SUCCESS || fc.failed)
 			break;
 	}
-	return pdf_finish(s, cr, &sink, opts->commit_batch, diags);
+	rc = pdf_finish(s, cr, &sink, &fc, allocs, opts->commit_batch, diags);
+	g_free(fc.failed);
+	return rc;
 }
 
-cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi)
+/* ws_output_page_image() with its text checked by `fc`: an error surface
+ * when Cairo failed; the image, for the caller to drop, when fc->failed. */
+static cairo_surface_t *page_image(const ws_document *doc, size_t page, double dpi, font_check *fc)
 {
 	double pw = 0, ph = 0;
 	ws_document_page_size(doc, page, &pw, &ph);
@@ -380,17 +487,19 @@ cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, doubl
 	cairo_restore(cr);
 	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
 	/* Unhinted outlines and unhinted metrics: glyphs sit where the
-	 * typesetter put them in pt, at any resolution. */
+	 * typesetter put them in pt, at any resolution.  (Options that could
+	 * not be allocated put the context in error.) */
 	cairo_font_options_t *fo = cairo_font_options_create();
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
 	cairo_set_font_options(cr, fo);
 	cairo_font_options_destroy(fo);
-	ws_document_draw_page(doc, page, cr);
-	cairo_status_t status = cairo_status(cr);
-	cairo_destroy(cr);
+	if (cairo_status(cr) == CAIRO_STATUS_SUCCESS)
+		draw_page_checked(doc, page, cr, fc);
 	cairo_surface_flush(img);
+	cairo_status_t status = draw_status(img, cr);
+	cairo_destroy(cr);
 	if (status != CAIRO_STATUS_SUCCESS) {
 		cairo_surface_destroy(img);
 		return cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);
@@ -398,11 +507,24 @@ cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, doubl
 	return img;
 }
 
-static int render_png(const page_ref *r, double dpi, ws_atomic_file *f)
+cairo_surface_t *ws_output_page_image(const ws_document *doc, size_t page, double dpi)
 {
-	cairo_surface_t *img = ws_output_page_image(r->doc, r->page, dpi);
+	font_check fc = {NULL, NULL};
+	cairo_surface_t *img = page_image(doc, page, dpi, &fc);
+	if (fc.failed) {
+		/* Text that could not be drawn: no page rather than one without it. */
+		cairo_surface_destroy(img);
+		img = cairo_image_surface_create(CAIRO_FORMAT_INVALID, 0, 0);
+	}
+	g_free(fc.failed);
+	return img;
+}
+
+static cairo_status_t render_png(const page_ref *r, double dpi, ws_atomic_file *f, font_check *fc)
+{
+	cairo_surface_t *img = page_image(r->doc, r->page, dpi, fc);
 	cairo_status_t status = cairo_surface_status(img);
-	if (status == CAIRO_STATUS_SUCCESS)
+	if (status == CAIRO_STATUS_SUCCESS && !fc->failed)
 		status = cairo_surface_write_to_png_stream(img, stream_write, f);
 	cairo_surface_destroy(img);
 	return status;
@@ -468,16 +590,17 @@ static void write_svg_renumbered(const GByteArray *svg, ws_atomic_file *f)
 	g_hash_table_unref(ids[1]);
 }
 
-static int render_svg(const page_ref *r, ws_atomic_file *f)
+static cairo_status_t render_svg(const page_ref *r, ws_atomic_file *f, font_check *fc)
 {
 	GByteArray *svg = g_byte_array_new();
 	cairo_surface_t *s = cairo_svg_surface_create_for_stream(buffer_write, svg, r->width,
 	                                                         r->height);
 	cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
 	cairo_t *cr = cairo_create(s);
-	ws_document_draw_page(r->doc, r->page, cr);
+	if (draw_status(s, cr) == CAIRO_STATUS_SUCCESS)
+		draw_page_checked(r->doc, r->page, cr, fc);
 	cairo_status_t status = finish_surface(s, cr);
-	if (status == CAIRO_STATUS_SUCCESS)
+	if (status == CAIRO_STATUS_SUCCESS && !fc->failed)
 		write_svg_renumbered(svg, f);
 	g_byte_array_unref(svg);
 	return status;
@@ -544,21 +667,23 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 	ws_atomic_file **files = g_new0(ws_atomic_file *, pages->len);
 	int rc = WS_OK;
 	guint done = 0;
+	font_check fc = {NULL, NULL};
 	for (; done < pages->len; done++) {
 		if (ws_cancel_requested()) { /* between pages, as write_pdf() */
 			rc = WS_EINTERRUPTED;
 			break;
 		}
 		const page_ref *r = &g_array_index(pages, page_ref, done);
+		unsigned long allocs = MIN(ws_alloc_failures(), ws_document_alloc_failures(r->doc));
 		char *name = page_file_name(path, done + 1, pages->len);
 		rc = ws_atomic_open(&files[done], name, diags);
 		g_free(name);
 		if (rc != WS_OK)
 			break;
 		cairo_status_t status = opts->format == WS_FORMAT_PNG
-		                                ? render_png(r, opts->dpi, files[done])
-		                                : render_svg(r, files[done]);
-		rc = end_file(files[done], status, opts->commit_batch, diags);
+		                                ? render_png(r, opts->dpi, files[done], &fc)
+		                                : render_svg(r, files[done], &fc);
+		rc = end_file(files[done], status, &fc, allocs, opts->commit_batch, diags);
 		if (rc != WS_OK) {
 			files[done] = NULL; /* end_file consumed it */
 			break;
@@ -585,6 +710,7 @@ static int write_per_page(const GArray *pages, const char *path, const ws_output
 			                     stale_pages_new(path, pages->len), stale_pages_free);
 	}
 	g_free(files);
+	g_free(fc.failed);
 	return rc;
 }
 
@@ -620,6 +746,8 @@ struct ws_output_pdf {
 	int status;              /* first failure, or WS_OK */
 	ws_twins *twins;         /* borrowed from the options, or NULL */
 	ws_atomic_batch *commit_batch; /* borrowed from the options, or NULL */
+	font_check fc;           /* the fonts every page drew with */
+	unsigned long allocs;    /* ws_alloc_failures() when opened or its first document was made */
 };
 
 int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_options *caller_opts,
@@ -639,6 +767,7 @@ int ws_output_pdf_open(ws_output_pdf **out, const char *path, const ws_output_op
 	if (!path || !*path)
 		return fail(diags, WS_EUSAGE, NULL, "no output path given");
 	ws_output_pdf *p = g_new0(ws_output_pdf, 1);
+	p->allocs = ws_alloc_failures();
 	rc = ws_atomic_open(&p->sink.file, path, diags);
 	if (rc != WS_OK) {
 		g_free(p);
@@ -675,6 +804,16 @@ int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
 		p->surface = pdf_surface_new(&p->sink, doc, p0->width, p0->height);
 		p->cr = cairo_create(p->surface);
 	}
+	/* A surface or context that failed to be made draws nothing. */
+	cairo_status_t made = draw_status(p->surface, p->cr);
+	if (made != CAIRO_STATUS_SUCCESS) {
+		fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(p->sink.file),
+		     cairo_status_to_string(made));
+		p->status = made == CAIRO_STATUS_NO_MEMORY ? WS_ENOMEM : WS_EIO;
+		g_array_free(pages, TRUE);
+		return p->status;
+	}
+	p->allocs = MIN(p->allocs, ws_document_alloc_failures(doc));
 	if (p->twins)
 		ws_twins_begin_document(p->twins);
 	for (guint i = 0; i < pages->len; i++) {
@@ -682,7 +821,11 @@ int ws_output_pdf_add(ws_output_pdf *p, const ws_document *doc, ws_diags *diags)
 			p->status = WS_EINTERRUPTED; /* close discards the file */
 			break;
 		}
-		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i), p->twins);
+		cairo_status_t st = pdf_page(p->surface, p->cr, &g_array_index(pages, page_ref, i), p->twins, &p->fc);
+		if (p->fc.failed) {
+			p->status = fail_font(diags, ws_atomic_path(p->sink.file), &p->fc);
+			break;
+		}
 		if (st != CAIRO_STATUS_SUCCESS) {
 			fail(diags, WS_EIO, NULL, "cannot write '%s': %s", ws_atomic_path(p->sink.file),
 			     cairo_status_to_string(st));
@@ -715,6 +858,8 @@ static void pdf_stream_discard(ws_output_pdf *p)
 	if (p->sink.file)
 		ws_atomic_abort(p->sink.file);
 	p->sink.file = NULL;
+	g_free(p->fc.failed);
+	p->fc.failed = NULL;
 }
 
 int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
@@ -729,7 +874,8 @@ int ws_output_pdf_close(ws_output_pdf *p, ws_diags *diags)
 		g_free(p);
 		return rc;
 	}
-	rc = pdf_finish(p->surface, p->cr, &p->sink, p->commit_batch, diags);
+	rc = pdf_finish(p->surface, p->cr, &p->sink, NULL, p->allocs, p->commit_batch, diags);
+	g_free(p->fc.failed);
 	g_free(p);
 	return rc;
 }

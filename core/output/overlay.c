@@ -64,7 +64,7 @@ static void draw_grid(cairo_t *cr)
 	label(cr, x0, y0 - 1.5, "GB/T 9704 grid 28 x 22", 0.0, 0.5, 0.25);
 }
 
-void ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layout, cairo_t *cr)
+cairo_status_t ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layout, cairo_t *cr)
 {
 	double pw = 0, ph = 0;
 	ws_document_page_size(doc, page, &pw, &ph);
@@ -145,6 +145,7 @@ void ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layou
 		}
 	}
 	cairo_restore(cr);
+	return cairo_status(cr);
 }
 
 bool ws_overlay_find(const ws_document *doc, ws_loc loc, size_t *page, ws_rect *box)

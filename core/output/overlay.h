@@ -22,8 +22,10 @@ extern "C" {
 #endif
 
 /* Draws the overlay of `page` onto `cr`, whose user space is the page in
- * points (as for ws_document_draw_page).  Leaves the cairo state as found. */
-WS_EXPORT void ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layout, cairo_t *cr);
+ * points (as for ws_document_draw_page).  Leaves the cairo state as found.
+ * Returns cairo_status(cr) afterwards: not CAIRO_STATUS_SUCCESS when
+ * Cairo failed (out of memory), and the overlay is then incomplete. */
+WS_EXPORT cairo_status_t ws_overlay_draw(const ws_document *doc, size_t page, const ws_layout *layout, cairo_t *cr);
 
 /* Where the element written at `loc` (a layout position) landed: its
  * first page and box (pt).  False when the document recorded no element

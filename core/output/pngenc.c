@@ -26,12 +26,16 @@ static void chunk(GByteArray *b, const char *type, const guint8 *data, size_t le
 
 GBytes *ws_png_encode(cairo_surface_t *image, int level)
 {
-	if (!image || cairo_surface_get_type(image) != CAIRO_SURFACE_TYPE_IMAGE)
+	/* An error surface (a page Cairo failed to draw) is no image. */
+	if (!image || cairo_surface_status(image) != CAIRO_STATUS_SUCCESS ||
+	    cairo_surface_get_type(image) != CAIRO_SURFACE_TYPE_IMAGE)
 		return NULL;
 	cairo_format_t fmt = cairo_image_surface_get_format(image);
 	if (fmt != CAIRO_FORMAT_RGB24 && fmt != CAIRO_FORMAT_ARGB32)
 		return NULL;
 	cairo_surface_flush(image);
+	if (cairo_surface_status(image) != CAIRO_STATUS_SUCCESS)
+		return NULL;
 	int w = cairo_image_surface_get_width(image), h = cairo_image_surface_get_height(image);
 	int stride = cairo_image_surface_get_stride(image);
 	const unsigned char *px = cairo_image_surface_get_data(image);

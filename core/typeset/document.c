@@ -1,4 +1,5 @@
 /* Documents: pages as display lists of drawing operations (see document.h). */
+#include "allocfail.h"
 #include "document.h"
 
 #include <glib.h>
@@ -36,6 +37,7 @@ struct ws_document {
 	GStringChunk *text;    /* owns every run's and record's strings; freed at once */
 	GArray *records;       /* of ws_record; strings live in `text` */
 	GPtrArray *texts;      /* of ws_text, owned, in the order added */
+	unsigned long allocs;  /* ws_alloc_failures() when it was made */
 };
 
 static void text_free(void *data)
@@ -66,8 +68,14 @@ ws_document *ws_document_new(const ws_document_meta *meta)
 	doc->text = g_string_chunk_new(1024);
 	doc->records = g_array_new(FALSE, FALSE, sizeof(ws_record));
 	doc->texts = g_ptr_array_new_with_free_func(text_free);
+	doc->allocs = ws_alloc_failures();
 	ws_document_set_meta(doc, meta);
 	return doc;
+}
+
+unsigned long ws_document_alloc_failures(const ws_document *doc)
+{
+	return doc->allocs;
 }
 
 void ws_document_free(ws_document *doc)

@@ -118,6 +118,10 @@ WS_EXPORT size_t ws_document_record_count(const ws_document *doc);
 /* Borrowed, valid while the document lives; NULL past the end. */
 WS_EXPORT const ws_record *ws_document_record_at(const ws_document *doc, size_t i);
 
+/* ws_alloc_failures() (allocfail.h) when the document was made: a failed
+ * allocation since then may have been swallowed by a library while it was
+ * typeset or drawn, and the writer does not put such a file in place. */
+WS_EXPORT unsigned long ws_document_alloc_failures(const ws_document *doc);
 WS_EXPORT size_t ws_document_page_count(const ws_document *doc);
 WS_EXPORT void ws_document_page_size(const ws_document *doc, size_t page,
                                      double *width, double *height);
