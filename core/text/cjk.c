@@ -1513,10 +1513,13 @@ static int middle_dot_advance(cjk_state *s)
 	return r.width;
 }
 
-/* The middle dot of transliterated names (买买提·吐尔逊) is one em wide
- * with the dot centred, as clreq asks and as ctex users set it
- * (\xeCJKsetwidth{·}{1em}); fonts give it a narrow Latin advance.  The
- * extra space goes half before, half after it (letter spacing). */
+/* The middle dot of transliterated names (买买提·吐尔逊) is half an em
+ * wide with the dot centred: in Mainland China interpuncts take half the
+ * space of a hanzi and are never adjusted (clreq, "interpuncts", and its
+ * list of unadjustable marks; GB/T 15834: 间隔号 占半个字位置).  Fonts give it
+ * a narrow Latin advance (Noto Serif CJK SC, 0.33 em) or a full cell
+ * (FandolFang, 1 em).  The difference goes half before, half after it
+ * (letter spacing), so the dot stays in the middle. */
 static void middle_dot_width(cjk_state *s)
 {
 	int adv = -1;
@@ -1525,9 +1528,9 @@ static void middle_dot_width(cjk_state *s)
 			continue;
 		if (adv < 0)
 			adv = middle_dot_advance(s);
-		int em = s->size;
-		if (adv < em)
-			s->ls_base[i] += em - adv;
+		int half = s->size / 2;
+		if (adv != half)
+			s->ls_base[i] += half - adv;
 	}
 }
 
