@@ -364,6 +364,47 @@ Test(cjk, l13_distribute_puts_first_at_0_and_last_flush_right, .init = setup, .f
 	g_object_unref(l);
 }
 
+/* 均排 of a label holding a Latin word ("Post 类别" on the delegated
+ * form): the word keeps its own letter fit, the space and the Han gap
+ * take the spread. */
+Test(cjk, l13_distribute_never_spreads_inside_a_latin_word, .init = setup, .fini = teardown)
+{
+	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
+	o.distribute = true;
+	PangoLayout *l = make("Post 类别", 8 * EM);
+	PangoLayout *natural = make("Post", -1);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	cr_assert_eq(pango_layout_get_line_count(l), 1);
+	int n, nn;
+	pos *p = positions(l, &n);
+	pos *q = positions(natural, &nn);
+	/* spread, each letter would move by a sixth of the 4.5 em to spare;
+	 * 0.5 pt allows the pair kerning of "Po", which the letter spacing
+	 * chain may not keep when it must stay inside the line (see
+	 * line_spacing_try) */
+	for (int i = 1; i < 4; i++)
+		cr_expect_float_eq(p[i].x - p[0].x, q[i].x - q[0].x, 0.5, "letter %d of Post moved by 均排: %.2f vs %.2f",
+		                   i, p[i].x - p[0].x, q[i].x - q[0].x);
+	for (int i = 2; i < 4; i++)
+		cr_expect_float_eq(p[i].x - p[i - 1].x, q[i].x - q[i - 1].x, 0.01, "o-s-t keep their fit");
+	cr_expect_float_eq(p[0].x, 0, 1e-3);
+	cr_expect_float_eq(p[6].x + EM, 8 * EM, 0.05, "别 flush right");
+	cr_expect_gt(p[6].x - p[5].x, 1.5 * EM, "the Han gap is spread");
+	g_free(p);
+	g_free(q);
+	g_object_unref(l);
+	g_object_unref(natural);
+
+	/* a label that is one word and nothing else is still spread */
+	l = make("Email", 6 * EM);
+	cr_assert_eq(ws_cjk_apply(l, &o), WS_OK);
+	p = positions(l, &n);
+	cr_expect_float_eq(p[0].x, 0, 1e-3);
+	cr_expect_gt(p[4].x, 4 * EM, "the letters of a one-word label are spread");
+	g_free(p);
+	g_object_unref(l);
+}
+
 Test(cjk, kaiming_and_half_styles, .init = setup, .fini = teardown)
 {
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;

@@ -1019,10 +1019,16 @@ static bool line_spacing_try(cjk_state *s, const line_info *L, const int *adv, c
 			g_free(cut);
 		}
 		if (s->o.distribute) {
-			/* 均排 spreads every gap, the word-internal ones too: it is
-			 * meant for short labels and names. */
+			/* 均排 spreads the gaps between Han characters, marks and
+			 * words, never inside a Latin word or number ("Post 类别"
+			 * must not become "P o s t"); only a label that is one
+			 * word and nothing else has its letters spread. */
+			int n_open = 0;
 			for (int b = 1; b < n; b++)
-				e[b] += need / (n - 1);
+				n_open += kind[b] != GAP_WORD && kind[b] != GAP_FIXED;
+			for (int b = 1; b < n; b++)
+				if (n_open == 0 || (kind[b] != GAP_WORD && kind[b] != GAP_FIXED))
+					e[b] += need / (n_open ? n_open : n - 1);
 		} else if (n_main > 0) {
 			for (int b = 1; b < n; b++)
 				if (kind[b] == GAP_HAN || kind[b] == GAP_SPACE)
