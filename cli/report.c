@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -111,6 +112,22 @@ bool ws_cli_parse(GOptionContext *ctx, const GOptionEntry *entries, const char *
 	char *prg = g_strdup_printf("wenshu %s", cmd);
 	g_set_prgname(prg);
 	g_free(prg);
+	/* --help printed here, not by GOption: GOption prints through
+	 * g_print(), which converts to the locale's charset, and a program
+	 * that never called setlocale() is in the C locale, so every Chinese
+	 * word of the help ("what 护签部 mails back") came out as "???". */
+	for (int i = 1; i < *argc; i++) {
+		const char *a = (*argv)[i];
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "-?") == 0) {
+			char *help = g_option_context_get_help(ctx, TRUE, NULL);
+			fputs(help, stdout);
+			g_free(help);
+			fflush(stdout);
+			exit(ferror(stdout) ? 3 : 0);
+		}
+	}
 	GError *gerr = NULL;
 	if (g_option_context_parse(ctx, argc, argv, &gerr))
 		return true;

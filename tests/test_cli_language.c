@@ -164,6 +164,8 @@ static const cli_case cases[] = {
 	{"packet: bad data", {"packet", "--data", "@/bad.yaml", "-o", "@/packets", NULL}, 1, "@/bad.yaml:3:1: error: ", NULL, false, NULL},
 	{"packet: unwritable -o", {"packet", "--data", T_SELF, "-o", "@/file/sub", NULL}, 3, NO_FOLDER, NULL, false, NULL},
 	{"packet: --help", {"packet", "--help", NULL}, 0, NULL, "wenshu packet", false, NULL},
+	/* GOption would print the Chinese of the help as "???" in the C locale */
+	{"packet: -h in Chinese", {"packet", "-h", NULL}, 0, NULL, "what 护签部 mails back", false, NULL},
 	{"packet: one error in many groups", {"packet", "--data", "@/x9.yaml", "-o", "@/x9p", NULL}, 1,
 	 "wenshu: error X9 on 5 groups, first: @/x9.yaml:", NULL, false, "wenshu: group G002 failed"},
 	/* preview */
