@@ -13,6 +13,20 @@ typedef struct map_entry {
 	ws_value *val;  /* owned reference */
 } map_entry;
 
+/* Where a quoted string's text stands in its file (ws_value_set_text_map):
+ * most strings have none, so it lives in the union's room, which strings do
+ * not otherwise use. */
+typedef struct text_step {
+	size_t at;        /* byte of the text */
+	unsigned column;  /* where it stands on the start's line */
+} text_step;
+
+typedef struct text_map {
+	ws_loc start;
+	size_t n;
+	text_step step[];
+} text_map;
+
 struct ws_value {
 	gint refcount;          /* atomic */
 	ws_value_type type;
@@ -22,6 +36,7 @@ struct ws_value {
 	union {
 		bool b;
 		double n;
+		text_map *origin;   /* strings: owned, or NULL */
 		GPtrArray *list;    /* of ws_value*, owned references */
 		struct {
 			GArray *entries;    /* of map_entry */
@@ -152,6 +167,9 @@ void ws_value_unref(ws_value *v)
 		if (v->u.map.index)
 			g_hash_table_unref(v->u.map.index);
 		break;
+	case WS_VALUE_STRING:
+		g_free(v->u.origin);
+		break;
 	default:
 		break;
 	}
@@ -180,6 +198,48 @@ const char *ws_value_type_name(ws_value_type t)
 ws_loc ws_value_loc(const ws_value *v)
 {
 	return v ? v->loc : WS_LOC_NONE;
+}
+
+ws_loc ws_value_text_loc(const ws_value *v, size_t offset)
+{
+	if (!v)
+		return WS_LOC_NONE;
+	const text_map *m = v->type == WS_VALUE_STRING ? v->u.origin : NULL;
+	ws_loc start = m ? m->start : v->loc;
+	unsigned line = start.line ? start.line : 1;
+	unsigned base = start.line && start.column ? start.column : 1;
+	unsigned col = base;
+	size_t from = 0;
+	for (size_t k = 0; m && k < m->n && m->step[k].at <= offset; k++) {
+		from = m->step[k].at;
+		col = m->step[k].column;
+	}
+	const char *text = v->text ? v->text : "";
+	const char *p = text + MIN(from, v->text_len), *end = text + MIN(offset, v->text_len);
+	while (p < end) {
+		if (*p == '\n') {
+			line++;
+			col = base;
+			p++;
+			continue;
+		}
+		col++;
+		p = g_utf8_next_char(p);
+	}
+	return (ws_loc){start.file, line, col};
+}
+
+void ws_value_set_text_map(ws_value *v, ws_loc start, const size_t *at, const unsigned *cols, size_t n)
+{
+	if (!v || v->type != WS_VALUE_STRING)
+		return;
+	g_free(v->u.origin);
+	text_map *m = g_malloc(sizeof(text_map) + n * sizeof(text_step));
+	m->start = start;
+	m->n = n;
+	for (size_t k = 0; k < n; k++)
+		m->step[k] = (text_step){at[k], cols[k]};
+	v->u.origin = m;
 }
 
 bool ws_value_is_null(const ws_value *v)
@@ -404,6 +464,8 @@ ws_value *ws_value_copy(const ws_value *v)
 	default:
 		c = value_alloc(v->type, v->loc);
 		c->u = v->u;
+		if (v->type == WS_VALUE_STRING && v->u.origin)
+			c->u.origin = g_memdup2(v->u.origin, sizeof(text_map) + v->u.origin->n * sizeof(text_step));
 		c->text = g_strndup(v->text, v->text_len);
 		c->text_len = v->text_len;
 		return c;

@@ -61,6 +61,20 @@ WS_EXPORT void ws_value_unref(ws_value *v); /* NULL is a no-op */
 WS_EXPORT ws_value_type ws_value_get_type(const ws_value *v); /* NULL → WS_VALUE_NULL */
 WS_EXPORT const char *ws_value_type_name(ws_value_type t);    /* "null", "string", ... */
 WS_EXPORT ws_loc ws_value_loc(const ws_value *v);             /* NULL → WS_LOC_NONE */
+/* Where byte `offset` of a scalar's text was written, for pointing inside
+ * it (a template error at its own character).  For a plain scalar that is
+ * ws_value_loc() moved along the text, a line down at each line break (a
+ * continuation line restarts at the value's column); for a quoted one the
+ * loader said where the text starts inside the quotes and where escapes
+ * ("\t", "''") shift it (ws_value_set_text_map).  An offset past the end
+ * gives the end. */
+WS_EXPORT ws_loc ws_value_text_loc(const ws_value *v, size_t offset);
+/* For loaders, on a string they made: its text starts at `start` (the
+ * first character inside the quotes), and from byte `at[k]` of the text
+ * on, it stands at column `cols[k]` of that line (after the k-th escape,
+ * on a quoted scalar written on one line); `at` ascending.  Copied. */
+WS_EXPORT void ws_value_set_text_map(ws_value *v, ws_loc start, const size_t *at, const unsigned *cols,
+                                     size_t n);
 
 WS_EXPORT bool ws_value_is_null(const ws_value *v); /* NULL pointer counts as null */
 WS_EXPORT bool ws_value_bool(const ws_value *v);    /* non-bool → false */

@@ -176,7 +176,7 @@ static ws_template *condition(loader *ld, const ws_value *v)
 	const char *src = text_of(ld, v, "when");
 	ws_template *t = NULL;
 	if (src)
-		ws_template_compile_expr(&t, src, ws_value_loc(v), ld->diags);
+		ws_template_compile_value(&t, v, true, ld->diags);
 	return t;
 }
 
@@ -247,7 +247,7 @@ static void load_checklist(loader *ld, const ws_value *list, GPtrArray *out)
 		check_item *c = g_new0(check_item, 1);
 		c->item = g_strdup(text_of(ld, v, "item"));
 		if ((v = ws_value_map_get(e, "note")) && text_of(ld, v, "note"))
-			ws_template_compile(&c->note, ws_value_text(v), ws_value_loc(v), ld->diags);
+			ws_template_compile_value(&c->note, v, false, ld->diags);
 		if ((v = ws_value_map_get(e, "document")))
 			c->document = known_document(ld, v, "document");
 		g_ptr_array_add(out, c);

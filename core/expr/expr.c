@@ -59,6 +59,8 @@ struct ws_template {
 	char *src;          /* owned copy of the source */
 	size_t len;
 	ws_loc loc;
+	ws_value *origin;   /* a reference, or NULL: the value the source is the text of
+	                     * (ws_template_compile_value), for positions inside quotes */
 	GArray *parts;      /* of part */
 	GPtrArray *nodes;   /* arena: every node, owned, freed flat (no recursion) */
 	const expr_node *single; /* the expression when single-expression */
@@ -76,6 +78,8 @@ static void node_free(gpointer data)
 /* Maps a byte offset of the source to a file position (see expr.h). */
 static ws_loc loc_at(const ws_template *t, size_t off)
 {
+	if (t->origin)
+		return ws_value_text_loc(t->origin, MIN(off, t->len));
 	unsigned line = t->loc.line ? t->loc.line : 1;
 	unsigned base = t->loc.line && t->loc.column ? t->loc.column : 1;
 	unsigned col = base;
@@ -828,12 +832,13 @@ static expr_node *parse_expr(parser *p)
 /* ------------------------------------------------------------------ */
 /* Compiling                                                            */
 
-static ws_template *template_new(const char *src, ws_loc loc)
+static ws_template *template_new(const char *src, ws_loc loc, const ws_value *origin)
 {
 	ws_template *t = g_new0(ws_template, 1);
 	t->src = g_strdup(src);
 	t->len = strlen(src);
 	t->loc = loc;
+	t->origin = origin ? ws_value_ref((ws_value *)origin) : NULL;
 	t->parts = g_array_new(FALSE, FALSE, sizeof(part));
 	t->nodes = g_ptr_array_new_with_free_func(node_free);
 	return t;
@@ -845,6 +850,7 @@ void ws_template_free(ws_template *t)
 		return;
 	g_array_unref(t->parts);
 	g_ptr_array_unref(t->nodes);
+	ws_value_unref(t->origin);
 	g_free(t->src);
 	g_free(t);
 }
@@ -928,12 +934,12 @@ static expr_node *parse_one(parser *p)
 	return n;
 }
 
-int ws_template_compile(ws_template **out, const char *src, ws_loc loc, ws_diags *diags)
+static int compile(ws_template **out, const char *src, ws_loc loc, const ws_value *origin, ws_diags *diags)
 {
 	if (!out || !src)
 		return WS_EUSAGE;
 	*out = NULL;
-	ws_template *t = template_new(src, loc);
+	ws_template *t = template_new(src, loc, origin);
 	/* Literal text may be long (a paragraph of a note); each {{ }} part is
 	 * held to the expression limit below. */
 	int rc = check_source(t, WS_EXPR_MAX_STRING, diags);
@@ -1005,7 +1011,13 @@ int ws_template_compile(ws_template **out, const char *src, ws_loc loc, ws_diags
 	return WS_OK;
 }
 
-int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_diags *diags)
+int ws_template_compile(ws_template **out, const char *src, ws_loc loc, ws_diags *diags)
+{
+	return compile(out, src, loc, NULL, diags);
+}
+
+static int compile_expr(ws_template **out, const char *src, ws_loc loc, const ws_value *origin,
+                        ws_diags *diags)
 {
 	if (!out || !src)
 		return WS_EUSAGE;
@@ -1017,7 +1029,7 @@ int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_
 		s++;
 	if (s[0] == '{' && s[1] == '{') {
 		ws_template *t;
-		int rc = ws_template_compile(&t, src, loc, diags);
+		int rc = compile(&t, src, loc, origin, diags);
 		if (rc)
 			return rc;
 		if (!t->single) {
@@ -1029,7 +1041,7 @@ int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_
 		*out = t;
 		return WS_OK;
 	}
-	ws_template *t = template_new(src, loc);
+	ws_template *t = template_new(src, loc, origin);
 	int rc = check_source(t, WS_EXPR_MAX_SOURCE, diags);
 	if (rc) {
 		ws_template_free(t);
@@ -1048,6 +1060,23 @@ int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_
 	locate_nodes(t);
 	*out = t;
 	return WS_OK;
+}
+
+int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc, ws_diags *diags)
+{
+	return compile_expr(out, src, loc, NULL, diags);
+}
+
+int ws_template_compile_value(ws_template **out, const ws_value *v, bool bare, ws_diags *diags)
+{
+	if (!v || !ws_value_text(v))
+		return WS_EUSAGE;
+	/* A string value knows where each of its characters was written
+	 * (inside quotes, after escapes); other scalars are taken as their
+	 * plain text. */
+	const ws_value *origin = ws_value_get_type(v) == WS_VALUE_STRING ? v : NULL;
+	return bare ? compile_expr(out, ws_value_text(v), ws_value_loc(v), origin, diags)
+	            : compile(out, ws_value_text(v), ws_value_loc(v), origin, diags);
 }
 
 bool ws_template_is_constant(const ws_template *t)

@@ -96,6 +96,14 @@ WS_EXPORT int ws_template_compile(ws_template **out, const char *src, ws_loc loc
 WS_EXPORT int ws_template_compile_expr(ws_template **out, const char *src, ws_loc loc,
                                        ws_diags *diags);
 
+/* Compiles the text of a scalar loaded from a file (a layout's `text:`),
+ * as ws_template_compile(), or with `bare` as ws_template_compile_expr().
+ * Errors point at the character as written: inside the quotes of a quoted
+ * scalar and past its escapes (ws_value_text_loc), not at the quote.  The
+ * template keeps a reference to a string `v`. */
+WS_EXPORT int ws_template_compile_value(ws_template **out, const ws_value *v, bool bare,
+                                        ws_diags *diags);
+
 WS_EXPORT void ws_template_free(ws_template *t); /* NULL is a no-op */
 
 /* True when the template has no `{{ }}` part (plain text). */

@@ -281,12 +281,12 @@ int ws__ld_enum(ws_loader *ld, const ws_value *v, const char *what, const char *
  * their text, so `text: 2025` prints "2025". */
 ws_template *ws__ld_template(ws_loader *ld, const ws_value *v, const char *what)
 {
-	const char *t = ws__ld_scalar_text(ld, v, what);
-	if (!t)
+	if (!ws__ld_scalar_text(ld, v, what))
 		return NULL;
+	/* From the value, not its text: an error points at its own character
+	 * inside quotes and past escapes (expr.h). */
 	ws_template *tpl = NULL;
-	ws_loc loc = ws_value_loc(v);
-	if (ws_template_compile(&tpl, t, loc, ld->diags) != WS_OK)
+	if (ws_template_compile_value(&tpl, v, false, ld->diags) != WS_OK)
 		return NULL;
 	return tpl;
 }
@@ -298,12 +298,7 @@ ws_template *ws__ld_expr(ws_loader *ld, const ws_value *v, const char *what)
 		return NULL;
 	ws_template *tpl = NULL;
 	/* `each: group.applicants` and `each: "{{ group.applicants }}"` both work. */
-	if (strstr(t, "{{")) {
-		if (ws_template_compile(&tpl, t, ws_value_loc(v), ld->diags) != WS_OK)
-			return NULL;
-		return tpl;
-	}
-	if (ws_template_compile_expr(&tpl, t, ws_value_loc(v), ld->diags) != WS_OK)
+	if (ws_template_compile_value(&tpl, v, !strstr(t, "{{"), ld->diags) != WS_OK)
 		return NULL;
 	return tpl;
 }

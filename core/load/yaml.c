@@ -247,6 +247,10 @@ typedef struct loader {
 	void *item_user;
 	size_t streamed;
 	bool stopped;         /* item_fn asked to stop */
+	/* A libyaml mark's index counts characters from the start; the byte
+	 * it is at, found by walking on from the last one asked for (scalars
+	 * come in file order, so the walks add up to one pass). */
+	size_t cursor_index, cursor_byte;
 } loader;
 
 static ws_loc mark_loc(const loader *ld, yaml_mark_t m)
@@ -369,6 +373,74 @@ static bool tag_ok(loader *ld, const yaml_char_t *tag, yaml_mark_t at, const cha
 	return false;
 }
 
+/* The byte offset of mark `m` in the text. */
+static size_t mark_byte(loader *ld, yaml_mark_t m)
+{
+	if (m.index < ld->cursor_index)
+		ld->cursor_index = ld->cursor_byte = 0;
+	const char *p = ld->text + ld->cursor_byte, *end = ld->text + ld->len;
+	for (; ld->cursor_index < m.index && p < end; ld->cursor_index++)
+		p = g_utf8_next_char(p);
+	ld->cursor_byte = (size_t)(p - ld->text);
+	return ld->cursor_byte;
+}
+
+/* Where the text of a quoted scalar stands (ws_value_set_text_map), so a
+ * template error inside it points at its own character: the text starts
+ * one column past the opening quote, and on a scalar written on one line
+ * every escape ("\t", "\u00e9", '' in single quotes) shifts what follows.
+ * The escapes are read back from the file, in step with the decoded text
+ * `v` holds; if the two do not keep step (NFC changed the text), only the
+ * start is kept. */
+static void map_quoted_text(loader *ld, const yaml_event_t *e, ws_value *v)
+{
+	yaml_scalar_style_t style = e->data.scalar.style;
+	if (style != YAML_SINGLE_QUOTED_SCALAR_STYLE && style != YAML_DOUBLE_QUOTED_SCALAR_STYLE)
+		return;
+	ws_loc start = mark_loc(ld, e->start_mark);
+	start.column++;
+	if (e->start_mark.line != e->end_mark.line || e->end_mark.column < e->start_mark.column + 2) {
+		ws_value_set_text_map(v, start, NULL, NULL, 0);
+		return;
+	}
+	const char *text = ws_value_text(v);
+	size_t len = ws_value_text_len(v);
+	size_t written = e->end_mark.column - e->start_mark.column - 2; /* characters inside the quotes */
+	/* Every escape reads fewer characters than it was written with. */
+	bool escaped = style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? memchr(text, '\'', len) != NULL
+	                                                         : (size_t)g_utf8_strlen(text, (gssize)len) != written;
+	if (!escaped) {
+		ws_value_set_text_map(v, start, NULL, NULL, 0);
+		return;
+	}
+	GArray *at = g_array_new(FALSE, FALSE, sizeof(size_t)), *cols = g_array_new(FALSE, FALSE, sizeof(unsigned));
+	const char *raw = ld->text + mark_byte(ld, e->start_mark) + 1, *raw_end = ld->text + ld->len;
+	size_t d = 0;
+	unsigned col = start.column;
+	for (size_t n = 0; n < written && raw < raw_end && d < len; n++) {
+		size_t w = 1; /* characters of the file for one of the text */
+		if (style == YAML_DOUBLE_QUOTED_SCALAR_STYLE && *raw == '\\')
+			w = raw[1] == 'x' ? 4 : raw[1] == 'u' ? 6 : raw[1] == 'U' ? 10 : 2;
+		else if (style == YAML_SINGLE_QUOTED_SCALAR_STYLE && raw[0] == '\'' && raw[1] == '\'')
+			w = 2;
+		for (size_t k = 0; k < w && raw < raw_end; k++)
+			raw = g_utf8_next_char(raw);
+		n += w - 1;
+		col += (unsigned)w;
+		d = (size_t)(g_utf8_next_char(text + d) - text);
+		if (w > 1) {
+			g_array_append_val(at, d);
+			g_array_append_val(cols, col);
+		}
+	}
+	if (d == len && raw < raw_end && *raw == (style == YAML_SINGLE_QUOTED_SCALAR_STYLE ? '\'' : '"'))
+		ws_value_set_text_map(v, start, (const size_t *)at->data, (const unsigned *)cols->data, at->len);
+	else
+		ws_value_set_text_map(v, start, NULL, NULL, 0);
+	g_array_free(at, TRUE);
+	g_array_free(cols, TRUE);
+}
+
 static ws_value *make_scalar(loader *ld, const yaml_event_t *e)
 {
 	static const char *const scalar_tags[] = {YAML_TAG("str"), YAML_TAG("null"), YAML_TAG("bool"),
@@ -427,7 +499,9 @@ static ws_value *make_scalar(loader *ld, const yaml_event_t *e)
 	if (e->start_mark.line != e->end_mark.line &&
 	    e->data.scalar.style != YAML_LITERAL_SCALAR_STYLE)
 		nfc = unfold_cjk(nfc);
-	return ws_value_new_string_take(nfc, at);
+	ws_value *v = ws_value_new_string_take(nfc, at);
+	map_quoted_text(ld, e, v);
+	return v;
 }
 
 /* YAML 1.1 (PyYAML, which office scripts use to write and transform data
