@@ -215,18 +215,24 @@ ws_loc ws_value_text_loc(const ws_value *v, size_t offset)
 		col = m->step[k].column;
 	}
 	const char *text = v->text ? v->text : "";
-	const char *p = text + MIN(from, v->text_len), *end = text + MIN(offset, v->text_len);
-	while (p < end) {
+	from = MIN(from, v->text_len);
+	offset = MIN(offset, v->text_len);
+	return ws_loc_along((ws_loc){start.file, line, col}, base, text + from, offset > from ? offset - from : 0);
+}
+
+ws_loc ws_loc_along(ws_loc at, unsigned base, const char *text, size_t len)
+{
+	for (const char *p = text, *end = text + len; p < end;) {
 		if (*p == '\n') {
-			line++;
-			col = base;
+			at.line++;
+			at.column = base;
 			p++;
 			continue;
 		}
-		col++;
+		at.column++;
 		p = g_utf8_next_char(p);
 	}
-	return (ws_loc){start.file, line, col};
+	return at;
 }
 
 void ws_value_set_text_map(ws_value *v, ws_loc start, const size_t *at, const unsigned *cols, size_t n)

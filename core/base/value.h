@@ -69,6 +69,10 @@ WS_EXPORT ws_loc ws_value_loc(const ws_value *v);             /* NULL → WS_LOC
  * ("\t", "''") shift it (ws_value_set_text_map).  An offset past the end
  * gives the end. */
 WS_EXPORT ws_loc ws_value_text_loc(const ws_value *v, size_t offset);
+/* The position `len` bytes further along `text` written from `at`: a
+ * column a character, a line down at each '\n', the next line starting
+ * at column `base` (how a template locates its characters). */
+WS_EXPORT ws_loc ws_loc_along(ws_loc at, unsigned base, const char *text, size_t len);
 /* For loaders, on a string they made: its text starts at `start` (the
  * first character inside the quotes), and from byte `at[k]` of the text
  * on, it stands at column `cols[k]` of that line (after the k-th escape,

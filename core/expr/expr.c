@@ -82,19 +82,7 @@ static ws_loc loc_at(const ws_template *t, size_t off)
 		return ws_value_text_loc(t->origin, MIN(off, t->len));
 	unsigned line = t->loc.line ? t->loc.line : 1;
 	unsigned base = t->loc.line && t->loc.column ? t->loc.column : 1;
-	unsigned col = base;
-	const char *p = t->src, *end = t->src + MIN(off, t->len);
-	while (p < end) {
-		if (*p == '\n') {
-			line++;
-			col = base;
-			p++;
-			continue;
-		}
-		col++;
-		p = g_utf8_next_char(p);
-	}
-	return (ws_loc){t->loc.file, line, col};
+	return ws_loc_along((ws_loc){t->loc.file, line, base}, base, t->src, MIN(off, t->len));
 }
 
 /* ------------------------------------------------------------------ */
