@@ -119,6 +119,14 @@ static sample sample_open(const char *file, const char *kind_name)
 	return s;
 }
 
+/* Derives and validates `s` again as `kind_name`, after a change to its
+ * record; s->d holds the new diagnostics. */
+static void sample_run(sample *s, const char *kind_name)
+{
+	ws_diags_free(s->d);
+	s->d = run(kind_name, s->g);
+}
+
 static void sample_close(sample *s)
 {
 	ws_diags_free(s->d);
@@ -770,13 +778,12 @@ Test(visa, each_rule_passes_when_valid_and_fires_when_broken)
 		ws_value *g = s.g;
 		const ws_diag *y = find(s.d, m->rule, m->at);
 		cr_assert(!y || y->severity != m->sev, "row %zu: [%s] %s fires on the valid sample", i, m->rule, m->at);
-		ws_diags_free(s.d);
 		/* broken: the rule fires at the changed value (or its parent map) */
 		unsigned line = 900 + (unsigned)i;
 		ws_loc loc = mutate(g, m->path, m->value, line);
 		if (m->path2)
 			mutate(g, m->path2, m->value2, 1900 + (unsigned)i);
-		s.d = run(m->kind, g);
+		sample_run(&s, m->kind);
 		const ws_diag *x = find(s.d, m->rule, m->at);
 		if (!x)
 			dump(s.d);
@@ -864,8 +871,7 @@ Test(visa, chinese_names_may_use_rare_characters)
 		const char *name = ok ? good[i] : bad[i - G_N_ELEMENTS(good)];
 		sample s = sample_open(SB, NULL);
 		mutate(s.g, "applicants.0.name_zh", name, 99);
-		ws_diags_free(s.d);
-		s.d = run(NO, s.g);
+		sample_run(&s, NO);
 		const ws_diag *e = find(s.d, "F-name_zh", "group.applicants[0].name_zh");
 		if (ok)
 			cr_assert_null(e, "%s is a valid name", name);
@@ -1028,8 +1034,7 @@ Test(visa, money_every_printed_equation_holds)
 		/* the receipt's own numbers pass X8 */
 		set_payment(g, "total_cny", total_s);
 		set_payment(g, "total_usd", usd_s);
-		ws_diags_free(s.d);
-		s.d = run(PR, g);
+		sample_run(&s, PR);
 		cr_assert_null(find(s.d, "X8", "group.payment.total_cny"), "case %d", c);
 		cr_assert_null(find(s.d, "X8", "group.payment.total_usd"), "case %d", c);
 		sample_close(&s);
@@ -1149,8 +1154,8 @@ Test(visa, delivery_address_defaults_to_the_seeds)
 		{"pick_up", true, NULL, NULL, NULL, NULL, NULL, NULL, false, NULL, NULL, NULL, NULL},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		ws_value *root;
-		ws_value *g = load("self-beijing.yaml", &root);
+		sample s = sample_open(SB, NULL);
+		ws_value *g = s.g;
 		ws_value *del = ws_value_map_get(g, "delivery");
 		if (cases[i].option) {
 			ws_loc l = {g_intern_string("mutation"), 800, 7};
@@ -1163,7 +1168,8 @@ Test(visa, delivery_address_defaults_to_the_seeds)
 			ws_value_map_set(del, "address", text_map(cases[i].address, 810), ws_value_loc(del));
 		if (cases[i].hqb)
 			ws_value_map_set(g, "hqb_address", text_map(cases[i].hqb, 820), ws_value_loc(g));
-		ws_diags *d = run(IC, g);
+		sample_run(&s, IC);
+		const ws_diags *d = s.d;
 		cr_assert_null(find(d, "X9", "group.delivery.address"), "case %zu: no X9 error for a missing address", i);
 		cr_assert_null(find(d, "F-address", NULL), "case %zu: 护签部's address is valid", i);
 		if (!cases[i].street1) {
@@ -1214,8 +1220,7 @@ Test(visa, delivery_address_defaults_to_the_seeds)
 		} else {
 			cr_assert_null(w, "case %zu: no warning, got [%s] %s", i, w ? w->rule : "", w ? w->message : "");
 		}
-		ws_diags_free(d);
-		ws_value_unref(root);
+		sample_close(&s);
 	}
 }
 
@@ -1294,10 +1299,10 @@ Test(visa, hqb_address_is_checked_as_an_address)
 		 "F-mobile", "group.hqb_address.phone", WS_SEVERITY_ERROR, 833},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		ws_value *root;
-		ws_value *g = load("delegated-shanghai.yaml", &root);
-		ws_value_map_set(g, "hqb_address", text_map(cases[i].kv, 830), ws_value_loc(g));
-		ws_diags *d = run(RD, g);
+		sample s = sample_open(DS, NULL);
+		ws_value_map_set(s.g, "hqb_address", text_map(cases[i].kv, 830), ws_value_loc(s.g));
+		sample_run(&s, RD);
+		const ws_diags *d = s.d;
 		if (!cases[i].rule) {
 			for (size_t k = 0; k < ws_diags_count(d); k++) {
 				const ws_diag *x = ws_diags_at(d, k);
@@ -1313,16 +1318,13 @@ Test(visa, hqb_address_is_checked_as_an_address)
 			cr_assert_eq(x->loc.line, cases[i].line ? cases[i].line : 830u, "case %zu: [%s] at line %u", i,
 			             cases[i].rule, x->loc.line);
 		}
-		ws_diags_free(d);
-		ws_value_unref(root);
+		sample_close(&s);
 	}
 	/* not a map */
-	ws_value *root;
-	ws_value *g = load("delegated-shanghai.yaml", &root);
+	sample s = sample_open(DS, NULL);
 	ws_loc l = {g_intern_string("mutation"), 840, 7};
-	ws_value_map_set(g, "hqb_address", ws_value_new_string("护签部", l), l);
-	ws_diags *d = run(RD, g);
-	expect(d, "F-address", "group.hqb_address", WS_SEVERITY_ERROR, 840, 7);
-	ws_diags_free(d);
-	ws_value_unref(root);
+	ws_value_map_set(s.g, "hqb_address", ws_value_new_string("护签部", l), l);
+	sample_run(&s, RD);
+	expect(s.d, "F-address", "group.hqb_address", WS_SEVERITY_ERROR, 840, 7);
+	sample_close(&s);
 }
