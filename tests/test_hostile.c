@@ -1103,6 +1103,42 @@ Test(hostile, plugins_are_loaded_on_first_use)
 	g_free(tmp);
 }
 
+/* A plugin whose kind is not named after it (good.so serves tp-kind) and
+ * has no sidecar is still found: when the kind is not found by name,
+ * every plugin is loaded, as for the "did you mean" that would follow. */
+Test(hostile, a_kind_not_named_after_its_plugin_is_still_found)
+{
+	char *tmp = wst_tmpdir();
+	char *env = plugin_folder_env(tmp, "/tests/plugins/good.so", "good.so");
+	char *marks = g_build_filename(tmp, "marks", NULL);
+	cr_assert_eq(g_mkdir(marks, 0755), 0);
+	char *marks_env = g_strdup_printf("WS_TP_MARKER_DIR=%s", marks);
+	spawn_opts o = {.env = (const char *const[]){env, marks_env, NULL}};
+	char *data = groups_file(tmp, "d.yaml", 1, NULL);
+	char *l = write_file(tmp, "tp.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: tp-kind\n"
+	                     "title: t\n"
+	                     "elements:\n"
+	                     "  - text: \"团组 {{ group.group_id }}\"\n");
+	char *out = g_build_filename(tmp, "out", "tp.pdf", NULL);
+	char *err = NULL;
+	int rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	cr_assert(g_file_test(out, G_FILE_TEST_IS_REGULAR));
+	char *marker = g_build_filename(marks, "good", NULL);
+	cr_assert(g_file_test(marker, G_FILE_TEST_EXISTS), "good.so was opened");
+	g_free(marker);
+	g_free(err);
+	g_free(out);
+	g_free(l);
+	g_free(data);
+	g_free(marks_env);
+	g_free(marks);
+	g_free(env);
+	g_free(tmp);
+}
+
 /* ---- output names from data, character by character ------------------ */
 
 Test(hostile, output_names_clean_and_cut_at_a_character)

@@ -863,22 +863,32 @@ static ws_elem *load_element(ws_loader *ld, const ws_value *v)
 	const char *type_key = NULL;
 	const ws_elem_class *cls = NULL;
 	const ws_element_desc *plugin = NULL;
-	for (size_t i = 0; i < ws_value_length(v); i++) {
-		const char *k = ws_value_map_key_at(v, i);
-		const ws_elem_class *c = ws__elem_class_find(k);
-		const ws_element_desc *pd = NULL;
-		if (!c && ld->registry && (pd = ws_registry_find_element(ld->registry, k)))
-			c = &ws__elem_plugin_class;
-		if (!c)
-			continue;
-		if (type_key) {
-			ws__ld_err_loc(ld, ws_value_map_key_loc(v, i), "an element has one type, but this one has both '%s' and '%s'",
-			        type_key, k);
-			return NULL;
+	/* Plugins load on first use, found by the element type's name
+	 * (plugin.h); a second pass, only when no type was found, loads every
+	 * plugin: one may serve the type under a name of its own. */
+	for (int pass = 0; pass < 2 && !type_key; pass++) {
+		if (pass == 1) {
+			if (!ld->registry)
+				break;
+			ws_registry_element_count(ld->registry);
 		}
-		type_key = k;
-		cls = c;
-		plugin = pd;
+		for (size_t i = 0; i < ws_value_length(v); i++) {
+			const char *k = ws_value_map_key_at(v, i);
+			const ws_elem_class *c = ws__elem_class_find(k);
+			const ws_element_desc *pd = NULL;
+			if (!c && ld->registry && (pd = ws_registry_find_element(ld->registry, k)))
+				c = &ws__elem_plugin_class;
+			if (!c)
+				continue;
+			if (type_key) {
+				ws__ld_err_loc(ld, ws_value_map_key_loc(v, i),
+				               "an element has one type, but this one has both '%s' and '%s'", type_key, k);
+				return NULL;
+			}
+			type_key = k;
+			cls = c;
+			plugin = pd;
+		}
 	}
 	if (!type_key) {
 		/* Suggest against every element type known. */
@@ -1103,6 +1113,12 @@ static const char *known_kind(ws_loader *ld, const ws_value *v, const char *key)
 	GPtrArray *names = g_ptr_array_new();
 	for (size_t i = 0; i < ws_registry_kind_count(ld->registry); i++)
 		g_ptr_array_add(names, (gpointer)ws_registry_kind_at(ld->registry, i)->name);
+	/* Listing the kinds loaded every plugin (plugin.h): one that serves
+	 * the kind under a name of its own is found now. */
+	if (ws_registry_find_kind(ld->registry, kind)) {
+		g_ptr_array_free(names, TRUE);
+		return kind;
+	}
 	const char *hint = ws_suggest(kind, (const char *const *)names->pdata, names->len);
 	/* Without a hint the plugin is likely not installed where wenshu looks:
 	 * say where that is. */

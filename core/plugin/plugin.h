@@ -46,7 +46,9 @@
  * ".serves" (plugins/acme/acme.serves): one kind or element type name a
  * line, '#' comments, at most 64 KiB, read as data.  So a render opens
  * only the plugins its layout uses, and an ELF constructor of any other
- * plugin in the folders never runs.  What such loads have to say
+ * plugin in the folders never runs.  (The layout loader, when a kind or
+ * an element's type is found none of these ways, lists every kind or
+ * element type — which opens every plugin — and looks once more.)  What such loads have to say
  * (refusals) waits in the registry for ws_registry_take_diags().
  * Enumerations — ws_registry_kind_count/_at, _element_count/_at, the
  * name lists and suggestions (`wenshu list`, `schema`, "did you mean" on
