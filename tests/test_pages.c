@@ -176,3 +176,50 @@ Test(pages, chinese_names_stay_on_one_line)
 		g_free(data);
 	}
 }
+
+/* A name table long enough to split (4 rows: WS_KEEP_ROWS on each side)
+ * opens under its heading on the page where the body ends and hands its
+ * last rows to the closing, rather than go over whole and leave half of
+ * page 1 empty; a 3-row table cannot split so and goes over whole with
+ * its heading.  The note of 3 and 4 applicants with long names. */
+Test(pages, a_table_that_can_split_opens_under_its_heading)
+{
+	char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix.yaml", NULL);
+	char *dir = wst_tmpdir();
+	char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
+	const char *args[] = {"render", "note", "--data", data, "-o", tmpl, NULL};
+	char *err = NULL;
+	int rc = wst_wenshu(args, NULL, &err);
+	cr_assert_eq(rc, 0, "note: exit %d\n%s", rc, err);
+	static const struct {
+		int size;
+		int on_page1, on_page2; /* passport numbers per page */
+	} cases[] = {{3, 0, 3}, {4, 2, 2}};
+	for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+		char *pdf = g_strdup_printf("%s/G-S%02d-LONG-SELF.pdf", dir, cases[k].size);
+		if (!g_file_test(pdf, G_FILE_TEST_EXISTS)) { /* the sanitizer build's smaller matrix */
+			g_free(pdf);
+			continue;
+		}
+		char *text = wst_pdftotext(pdf, false);
+		cr_assert_not_null(text, "%s", pdf);
+		char **pages = g_strsplit(text, "\f", -1);
+		cr_assert_not_null(pages[0]);
+		cr_assert_not_null(pages[1], "%s: one page", pdf);
+		cr_expect_eq(count_of(pages[0], "PE00000"), cases[k].on_page1, "%d applicants: %d rows on page 1, want %d",
+		             cases[k].size, count_of(pages[0], "PE00000"), cases[k].on_page1);
+		cr_expect_eq(count_of(pages[1], "PE00000"), cases[k].on_page2, "%d applicants: %d rows on page 2, want %d",
+		             cases[k].size, count_of(pages[1], "PE00000"), cases[k].on_page2);
+		/* the heading is where the table opens */
+		cr_expect_eq(count_of(pages[0], "申请人名单如下") == 1, cases[k].on_page1 > 0, "%d applicants: heading",
+		             cases[k].size);
+		cr_expect(strstr(pages[1], "顺致崇高的敬意"), "%d applicants: the closing with the last rows", cases[k].size);
+		g_strfreev(pages);
+		g_free(text);
+		g_free(pdf);
+	}
+	g_free(err);
+	g_free(tmpl);
+	g_free(dir);
+	g_free(data);
+}

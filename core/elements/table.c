@@ -665,6 +665,18 @@ static double table_start_height(ws_flow *t, const ws_elem *e)
 	return e->space_before + table_flow_height(t, e, e->keep_together);
 }
 
+static size_t table_flow_rows(ws_flow *t, const ws_elem *elem)
+{
+	double width = elem->width == WS_AUTO ? t->frame.width - elem->x_offset : elem->width;
+	ws_diags *quiet = ws_diags_new(); /* reported when the table is placed */
+	table_rows tr;
+	table_measure(t, elem->data, width, &tr, quiet);
+	size_t n = tr.body->len;
+	table_rows_free(&tr);
+	ws_diags_free(quiet);
+	return n;
+}
+
 static double table_block_height(ws_flow *t, const ws_elem *e)
 {
 	return e->space_before + table_flow_height(t, e, true) + e->space_after;
@@ -685,5 +697,6 @@ const ws_elem_class ws__elem_table = {
 	.place_flow = place_table,
 	.start_height = table_start_height,
 	.block_height = table_block_height,
+	.flow_rows = table_flow_rows,
 	.style = table_style,
 };

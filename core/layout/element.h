@@ -77,6 +77,12 @@ typedef struct ws_elem_class {
 	 * (an `each` group keeps each applicant's block whole), not for the
 	 * whole: place() then keeps them itself.  NULL: false. */
 	bool (*keeps_items)(const ws_elem *e);
+	/* How many rows the element's flow may be split between (a table's
+	 * body rows); NULL: not split by rows.  keep_with_next uses it to
+	 * know whether a table can open on this page and end on the next
+	 * with WS_KEEP_ROWS rows on each side, or must move whole with the
+	 * heading before it. */
+	size_t (*flow_rows)(ws_flow *f, const ws_elem *e);
 
 	/* The element's resolved text style, for inspection (tests, tools);
 	 * NULL when the type sets no text.  Borrowed from the element. */

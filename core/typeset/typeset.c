@@ -209,11 +209,17 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 			guint after_at = 0;
 			const ws_elem *after = next_shown(t, elems, next_at, &after_at);
 			/* (A text, whose last lines that block may take, or a short
-			 * table or list — not much more than its own start — which
-			 * the block may take whole; a longer one hands over its last
-			 * rows and keeps its start.) */
+			 * table or list, which the block may take whole; a longer one
+			 * hands over its last rows and keeps its start.  A table is
+			 * short when it cannot open here and end there with
+			 * WS_KEEP_ROWS rows on each side: a name table of 4 rows
+			 * opens under its heading with 2 and takes the closing along
+			 * with the other 2, rather than leave page 1 half empty.  A
+			 * list is short when it is not much more than its start.) */
 			double whole = ws_flow_block_height(t, next), first = ws_flow_start_height(t, next);
-			bool short_next = next->cls->content_height || whole <= 2 * first;
+			bool short_next = next->cls->content_height ||
+			                  (next->cls->flow_rows ? next->cls->flow_rows(t, next) < 2 * WS_KEEP_ROWS
+			                                        : whole <= 2 * first);
 			double start = after && after->keep_with_previous && short_next
 			                   ? whole + chain_height(t, elems, after_at)
 			                   : first;
