@@ -189,14 +189,22 @@ Test(docs_forms, delegated_sample)
 		/* checklist, seed 二(一) */
 		"随表寄送材料",
 		"委托护照签证部预约美国签证面谈登记表", "任务批件原件", "中文照会",
-		"签证费汇款凭证（含外交部取件手续费）", "4107.00元",
-		"委托声明：兹委托护照签证部代为预约本团组一行3人的美国签证面谈时间",
+		/* the fee rows above say the 取件手续费 is added and its amount
+		 * comes from 护签部; the enclosure names the visa fee and says
+		 * only that, on one line (a long-name group of 4 keeps its page) */
+		"签证费汇款凭证（含外交部取件手续费）（签证费4107.00元，取件手续费另计）",
+		"委托声明：兹委托护照签证部代为预约某某市示例考察团（虚构）一行3人的美国签证面谈时间",
 		/* the signature lines beside the seal block */
 		"填表人（签字）", "派出单位（盖章）", "某某市示例发展中心（虚构）", "经办人（签字）", "2025年3月5日",
 		"第1页共1页",
 		NULL,
 	};
 	wst_assert_in_order(text, order);
+	/* said once: in the fee rows, not again in the checklist */
+	const char *fee_row = "外交部取件手续费金额按护签部通知";
+	const char *fee = strstr(text, fee_row);
+	cr_assert_not_null(fee);
+	cr_assert_null(strstr(fee + strlen(fee_row), "金额按护签部通知"), "said again after the fee rows:\n%s", text);
 	cr_assert(strstr(text, "☐") == NULL && strstr(text, "□") == NULL);
 	assert_fonts_embedded(pdf);
 
