@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "wsyaml.h"
+
 char *wst_tmpdir(void)
 {
 	GError *err = NULL;
@@ -216,4 +218,39 @@ void wst_assert_reference(const char *png, const char *name, double tolerance)
 	              "x=%d y=%d (see %s/%s-actual.png and %s-diff.png)",
 	              png, name, last_bad, d * 100, tolerance * 100, last_x, last_y, WS_TEST_BUILD_DIR, name,
 	              name);
+}
+
+/* ------------------------------------------------ the engine fixture */
+
+ws_engine *wst_engine;
+
+void wst_engine_setup(void)
+{
+	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
+	o.prepare_fonts = false;
+	cr_assert_eq(ws_engine_new(&wst_engine, &o, NULL), WS_OK);
+}
+
+void wst_engine_teardown(void)
+{
+	ws_engine_free(wst_engine);
+	wst_engine = NULL;
+}
+
+ws_value *wst_group_from(const char *yaml)
+{
+	ws_value *v = NULL;
+	cr_assert_eq(ws_yaml_load_buffer(&v, yaml, strlen(yaml), "g.yaml", NULL), WS_OK);
+	ws_value *g = ws_value_ref(ws_value_map_get(v, "group"));
+	ws_value_unref(v);
+	return g;
+}
+
+void wst_log_diags(const ws_diags *d)
+{
+	for (size_t i = 0; i < ws_diags_count(d); i++) {
+		char *s = ws_diag_format(ws_diags_at(d, i));
+		cr_log_info("%s", s);
+		g_free(s);
+	}
 }

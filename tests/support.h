@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "engine.h"
+
 /* A new empty temporary folder.  Caller g_free()s (the folder is left for
  * inspection under /tmp). */
 char *wst_tmpdir(void);
@@ -53,5 +55,26 @@ void wst_assert_png_size(const char *png, int width, int height);
 /* Asserts that a PNG matches tests/reference/NAME.png within `tolerance`
  * (see wst_compare_reference); the message names the diff image. */
 void wst_assert_reference(const char *png, const char *name, double tolerance);
+
+/* The engine fixture of the typesetting tests (test_paragraph, test_shape,
+ * test_typeset, test_preflight): one engine per test, without font
+ * preparation (they write no PDF, and preparing the fonts costs seconds).
+ * A suite names the two as its .init and .fini:
+ *
+ *     TestSuite(typeset, .init = wst_engine_setup, .fini = wst_engine_teardown);
+ */
+extern ws_engine *wst_engine;
+void wst_engine_setup(void);
+void wst_engine_teardown(void);
+
+/* The page those tests typeset on: A4, 20 mm margins, 12 pt 黑体; a
+ * layout source is WST_HEAD "elements:\n" followed by the elements. */
+#define WST_HEAD "wenshu: 1\nkind: test\npage: {size: A4, margins: 20mm}\ndefaults: {font: hei, size: 12pt}\n"
+
+/* The value under `group:` of a YAML text (the caller unrefs it). */
+ws_value *wst_group_from(const char *yaml);
+
+/* Every diagnostic, formatted, into the test's log (cr_log_info). */
+void wst_log_diags(const ws_diags *d);
 
 #endif

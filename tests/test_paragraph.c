@@ -7,25 +7,11 @@
 #include <string.h>
 
 #include "engine.h"
+#include "support.h"
 
 #define MM (72.0 / 25.4)
-#define HEAD "wenshu: 1\nkind: test\npage: {size: A4, margins: 20mm}\ndefaults: {font: hei, size: 12pt}\n"
 
-static ws_engine *engine;
-
-static void setup(void)
-{
-	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
-	o.prepare_fonts = false;
-	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
-}
-
-static void teardown(void)
-{
-	ws_engine_free(engine);
-}
-
-TestSuite(paragraph, .init = setup, .fini = teardown);
+TestSuite(paragraph, .init = wst_engine_setup, .fini = wst_engine_teardown);
 
 static ws_document *render_rc(const char *head, const char *elements, ws_diags *d, int want_rc)
 {
@@ -36,7 +22,7 @@ static ws_document *render_rc(const char *head, const char *elements, ws_diags *
 		cr_log_info("%s", ws_diags_at(d, i)->message);
 	cr_assert_eq(rc, WS_OK);
 	ws_document *doc = NULL;
-	int got = ws_engine_render(engine, l, NULL, &doc, d);
+	int got = ws_engine_render(wst_engine, l, NULL, &doc, d);
 	for (size_t i = 0; got != want_rc && i < ws_diags_count(d); i++)
 		cr_log_error("%s", ws_diags_at(d, i)->message);
 	cr_assert_eq(got, want_rc);
@@ -47,7 +33,7 @@ static ws_document *render_rc(const char *head, const char *elements, ws_diags *
 
 static ws_document *render(const char *elements, ws_diags *d)
 {
-	return render_rc(HEAD, elements, d, WS_OK);
+	return render_rc(WST_HEAD, elements, d, WS_OK);
 }
 
 static const ws_diag *diag_with(const ws_diags *d, const char *rule)
@@ -129,7 +115,7 @@ Test(paragraph, shrink_sets_the_text_smaller_until_it_fits)
 Test(paragraph, shrunk_to_min_size_and_still_too_big_is_an_error)
 {
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render_rc(HEAD, "  - text: " LONG "\n    box: [20mm, 20mm, 50mm, 12mm]\n    fit: shrink\n    min_size: 11pt\n",
+	ws_document *doc = render_rc(WST_HEAD, "  - text: " LONG "\n    box: [20mm, 20mm, 50mm, 12mm]\n    fit: shrink\n    min_size: 11pt\n",
 	                             d, WS_EINPUT);
 	const ws_diag *o = diag_with(d, "overflow");
 	cr_assert_not_null(o);
@@ -144,7 +130,7 @@ Test(paragraph, shrunk_to_min_size_and_still_too_big_is_an_error)
 Test(paragraph, fit_error_refuses_text_that_does_not_fit)
 {
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render_rc(HEAD, "  - text: " LONG "\n    box: [20mm, 20mm, 30mm, 8mm]\n    fit: error\n", d,
+	ws_document *doc = render_rc(WST_HEAD, "  - text: " LONG "\n    box: [20mm, 20mm, 30mm, 8mm]\n    fit: error\n", d,
 	                             WS_EINPUT);
 	const ws_diag *o = diag_with(d, "overflow");
 	cr_assert_not_null(o);

@@ -12,42 +12,19 @@
 
 #include "engine.h"
 #include "support.h"
-#include "wsyaml.h"
 
-static ws_engine *engine;
+TestSuite(preflight, .init = wst_engine_setup, .fini = wst_engine_teardown);
 
-static void setup(void)
-{
-	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
-	o.prepare_fonts = false;
-	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
-}
-
-static void teardown(void)
-{
-	ws_engine_free(engine);
-}
-
-TestSuite(preflight, .init = setup, .fini = teardown);
-
-#define HEAD "wenshu: 1\nkind: test\npage: {size: A4, margins: 20mm}\ndefaults: {font: hei, size: 12pt}\n"
 #define GROUP "group: {group_id: G-PF-1, name: ABUDUREYIMU AIKEBAIER ILIK UERBAN}\n"
 
 static ws_document *render(const char *layout_src, ws_diags *d, int *rc)
 {
-	ws_value *v = NULL;
-	cr_assert_eq(ws_yaml_load_buffer(&v, GROUP, strlen(GROUP), "g.yaml", NULL), WS_OK);
-	ws_value *g = ws_value_ref(ws_value_map_get(v, "group"));
-	ws_value_unref(v);
+	ws_value *g = wst_group_from(GROUP);
 	ws_layout *l = NULL;
 	cr_assert_eq(ws_layout_load_buffer(&l, layout_src, strlen(layout_src), "t.yaml", NULL, d), WS_OK);
 	ws_document *doc = NULL;
-	*rc = ws_engine_render(engine, l, g, &doc, d);
-	for (size_t i = 0; i < ws_diags_count(d); i++) {
-		char *s = ws_diag_format(ws_diags_at(d, i));
-		cr_log_info("%s", s);
-		g_free(s);
-	}
+	*rc = ws_engine_render(wst_engine, l, g, &doc, d);
+	wst_log_diags(d);
 	ws_layout_free(l);
 	ws_value_unref(g);
 	return doc;
@@ -86,56 +63,56 @@ static void expect(const char *layout_src, const char *needle, ws_severity sev, 
 
 Test(preflight, name_wider_than_its_cell_is_outside_its_box_never_hyphenated)
 {
-	expect(HEAD "elements:\n"
-	            "  - table:\n"
-	            "      columns: [20mm, 1fr]\n"
-	            "      rows: [[\"{{ group.name }}\", x]]\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - table:\n"
+	                "      columns: [20mm, 1fr]\n"
+	                "      rows: [[\"{{ group.name }}\", x]]\n",
 	       "text outside its box", WS_SEVERITY_ERROR, 8, 15, "page 1");
 }
 
 Test(preflight, text_outside_the_printable_area)
 {
-	expect(HEAD "elements:\n"
-	            "  - text: 页边\n"
-	            "    box: [1mm, 100mm, 30mm, 10mm]\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - text: 页边\n"
+	                "    box: [1mm, 100mm, 30mm, 10mm]\n",
 	       "outside the printable area", WS_SEVERITY_ERROR, 6, 5, "page 1");
 }
 
 Test(preflight, text_over_text)
 {
-	expect(HEAD "elements:\n"
-	            "  - text: 第一段文字\n"
-	            "    box: [30mm, 50mm, 60mm, 10mm]\n"
-	            "  - text: 第二段文字\n"
-	            "    box: [40mm, 51mm, 60mm, 10mm]\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - text: 第一段文字\n"
+	                "    box: [30mm, 50mm, 60mm, 10mm]\n"
+	                "  - text: 第二段文字\n"
+	                "    box: [40mm, 51mm, 60mm, 10mm]\n",
 	       "overlaps other text", WS_SEVERITY_ERROR, 6, 5, "page 1");
 }
 
 Test(preflight, frame_crossing_text)
 {
-	expect(HEAD "elements:\n"
-	            "  - rect: {box: [30mm, 40mm, 50mm, 20mm]}\n"
-	            "  - text: 团组名称很长很长很长很长很长\n"
-	            "    box: [60mm, 45mm, 60mm, 10mm]\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - rect: {box: [30mm, 40mm, 50mm, 20mm]}\n"
+	                "  - text: 团组名称很长很长很长很长很长\n"
+	                "    box: [60mm, 45mm, 60mm, 10mm]\n",
 	       "overlaps a frame (t.yaml:6:5)", WS_SEVERITY_ERROR, 7, 5, "page 1");
 }
 
 Test(preflight, boxed_element_over_text)
 {
-	expect(HEAD "elements:\n"
-	            "  - text: 已附材料\n"
-	            "    box: [30mm, 40mm, 50mm, 10mm]\n"
-	            "  - checkbox: {box: [31mm, 40mm, 20mm, 8mm], box_size: 6mm}\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - text: 已附材料\n"
+	                "    box: [30mm, 40mm, 50mm, 10mm]\n"
+	                "  - checkbox: {box: [31mm, 40mm, 20mm, 8mm], box_size: 6mm}\n",
 	       "overlaps a boxed element", WS_SEVERITY_ERROR, 6, 5, "page 1");
 }
 
 Test(preflight, shrunk_to_its_minimum_and_still_too_big)
 {
-	expect(HEAD "elements:\n"
-	            "  - text: \"{{ group.name }} {{ group.name }} {{ group.name }}\"\n"
-	            "    box: [30mm, 40mm, 30mm, 6mm]\n"
-	            "    fit: shrink\n"
-	            "    min_size: 10pt\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - text: \"{{ group.name }} {{ group.name }} {{ group.name }}\"\n"
+	                "    box: [30mm, 40mm, 30mm, 6mm]\n"
+	                "    fit: shrink\n"
+	                "    min_size: 10pt\n",
 	       "shrunk to its minimum size", WS_SEVERITY_ERROR, 6, 5, NULL);
 }
 
@@ -144,10 +121,10 @@ Test(preflight, row_taller_than_the_page_is_split)
 	GString *tall = g_string_new("");
 	for (int i = 0; i < 60; i++)
 		g_string_append(tall, "一行\\n");
-	char *src = g_strdup_printf(HEAD "elements:\n"
-	                                 "  - table:\n"
-	                                 "      columns: [1fr]\n"
-	                                 "      rows: [[\"%s\"]]\n",
+	char *src = g_strdup_printf(WST_HEAD "elements:\n"
+	                                     "  - table:\n"
+	                                     "      columns: [1fr]\n"
+	                                     "      rows: [[\"%s\"]]\n",
 	                            tall->str);
 	expect(src, "a table row does not fit on the page", WS_SEVERITY_ERROR, 6, 5, "page 1");
 	g_free(src);
@@ -158,7 +135,7 @@ Test(preflight, widow_page)
 {
 	/* 44 one-line paragraphs as separate elements: one more than page 1
 	 * holds (257 mm at 16.8 pt), so page 2 holds one line only. */
-	GString *src = g_string_new(HEAD "elements:\n");
+	GString *src = g_string_new(WST_HEAD "elements:\n");
 	for (int i = 0; i < 44; i++)
 		g_string_append_printf(src, "  - text: 第%d行\n", i + 1);
 	expect(src->str, "widow page", WS_SEVERITY_WARNING, 49, 5, "page 2");
@@ -168,9 +145,9 @@ Test(preflight, widow_page)
 Test(preflight, missing_glyph)
 {
 	/* U+10FFFD is private use: no font has it. */
-	expect(HEAD "elements:\n"
-	            "  - text: \"\xf4\x8f\xbf\xbd\"\n"
-	            "    box: [30mm, 40mm, 30mm, 10mm]\n",
+	expect(WST_HEAD "elements:\n"
+	                "  - text: \"\xf4\x8f\xbf\xbd\"\n"
+	                "    box: [30mm, 40mm, 30mm, 10mm]\n",
 	       "is not in any installed font", WS_SEVERITY_ERROR, 6, 5, NULL);
 }
 
@@ -191,10 +168,10 @@ Test(preflight, no_hyphen_and_names_break_only_at_spaces)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - table:\n"
-	                               "      columns: [40mm, 1fr]\n"
-	                               "      rows: [[\"{{ group.name }}\", 某某研究院（虚构）登记表]]\n",
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - table:\n"
+	                                   "      columns: [40mm, 1fr]\n"
+	                                   "      rows: [[\"{{ group.name }}\", 某某研究院（虚构）登记表]]\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	const char *words[] = {"ABUDUREYIMU", "AIKEBAIER", "ILIK", "UERBAN", NULL};
@@ -226,19 +203,19 @@ Test(preflight, seal_block_takes_the_last_rows_along)
 	 * follow on page 1, so it takes the last two rows to page 2. */
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - space: 40mm\n"
-	                               "  - table:\n"
-	                               "      columns: [1fr]\n"
-	                               "      header: [名单]\n"
-	                               "      continued: 续表\n"
-	                               "      each: \"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32]\"\n"
-	                               "      rows: [[\"第{{ it }}行\"]]\n"
-	                               "  - keep_with_previous: true\n"
-	                               "    elements:\n"
-	                               "      - text: 顺致崇高的敬意。\n"
-	                               "      - space: 40mm\n"
-	                               "      - text: 二〇二五年三月五日于北京\n",
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - space: 40mm\n"
+	                                   "  - table:\n"
+	                                   "      columns: [1fr]\n"
+	                                   "      header: [名单]\n"
+	                                   "      continued: 续表\n"
+	                                   "      each: \"[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32]\"\n"
+	                                   "      rows: [[\"第{{ it }}行\"]]\n"
+	                                   "  - keep_with_previous: true\n"
+	                                   "    elements:\n"
+	                                   "      - text: 顺致崇高的敬意。\n"
+	                                   "      - space: 40mm\n"
+	                                   "      - text: 二〇二五年三月五日于北京\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	size_t closing = page_of(doc, "顺致崇高的敬意");
@@ -257,13 +234,13 @@ Test(preflight, frame_grows_with_its_content)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - frame: {stroke: black, dash: [3pt, 2pt], padding: 2mm}\n"
-	                               "    elements:\n"
-	                               "      - table:\n"
-	                               "          box: [40mm, 40mm, 60mm, auto]\n"
-	                               "          columns: [20mm, 1fr]\n"
-	                               "          rows: [[团组名称, \"某某自治区某某地区经济技术合作与城市规划建设考察交流团（虚构）\"]]\n",
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - frame: {stroke: black, dash: [3pt, 2pt], padding: 2mm}\n"
+	                                   "    elements:\n"
+	                                   "      - table:\n"
+	                                   "          box: [40mm, 40mm, 60mm, auto]\n"
+	                                   "          columns: [20mm, 1fr]\n"
+	                                   "          rows: [[团组名称, \"某某自治区某某地区经济技术合作与城市规划建设考察交流团（虚构）\"]]\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK, "no text crosses the frame");
 	const ws_record *frame = NULL;
@@ -287,11 +264,11 @@ Test(preflight, frame_keeps_its_minimum_height_and_the_flow_goes_below)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - frame: {stroke: black, padding: 2mm, min_height: 60mm}\n"
-	                               "    elements:\n"
-	                               "      - text: 经办人意见：\n"
-	                               "  - text: 以下空白\n",
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - frame: {stroke: black, padding: 2mm, min_height: 60mm}\n"
+	                                   "    elements:\n"
+	                                   "      - text: 经办人意见：\n"
+	                                   "  - text: 以下空白\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK, "nothing crosses the frame");
 	const ws_record *frame = NULL;
@@ -312,10 +289,10 @@ Test(preflight, frame_keeps_its_minimum_height_and_the_flow_goes_below)
 
 	/* the content taller than the minimum: the frame grows past it */
 	d = ws_diags_new();
-	doc = render(HEAD "elements:\n"
-	                  "  - frame: {stroke: black, padding: 2mm, min_height: 10mm}\n"
-	                  "    elements:\n"
-	                  "      - text: \"第一行\\n第二行\\n第三行\\n第四行\"\n",
+	doc = render(WST_HEAD "elements:\n"
+	                      "  - frame: {stroke: black, padding: 2mm, min_height: 10mm}\n"
+	                      "    elements:\n"
+	                      "      - text: \"第一行\\n第二行\\n第三行\\n第四行\"\n",
 	             d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	frame = NULL;
@@ -336,19 +313,19 @@ Test(preflight, keep_with_previous_chain_travels_whole)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - text: 名单\n"
-	                               "  - space: 170mm\n"
-	                               "  - table:\n"
-	                               "      columns: [1fr]\n"
-	                               "      each: \"[1,2,3,4,5,6,7,8]\"\n"
-	                               "      rows: [[\"第{{ it }}行\"]]\n"
-	                               "  - text: 填表人（签字）：＿＿＿＿\n"
-	                               "    keep_with_previous: true\n"
-	                               "  - keep_with_previous: true\n"
-	                               "    elements:\n"
-	                               "      - space: 40mm\n"
-	                               "      - text: 派出单位（盖章）\n",
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - text: 名单\n"
+	                                   "  - space: 170mm\n"
+	                                   "  - table:\n"
+	                                   "      columns: [1fr]\n"
+	                                   "      each: \"[1,2,3,4,5,6,7,8]\"\n"
+	                                   "      rows: [[\"第{{ it }}行\"]]\n"
+	                                   "  - text: 填表人（签字）：＿＿＿＿\n"
+	                                   "    keep_with_previous: true\n"
+	                                   "  - keep_with_previous: true\n"
+	                                   "    elements:\n"
+	                                   "      - space: 40mm\n"
+	                                   "      - text: 派出单位（盖章）\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	size_t seal = page_of(doc, "派出单位");
@@ -374,9 +351,9 @@ Test(preflight, checkbox_list_never_leaves_its_first_row_alone)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - text: 随表寄送材料\n"
-	                               "  - space: 236mm\n" CHECKLIST("[1,2,3,4,5,6]"),
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - text: 随表寄送材料\n"
+	                                   "  - space: 236mm\n" CHECKLIST("[1,2,3,4,5,6]"),
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	cr_assert_eq(page_of(doc, "第1项"), 1, "the first row does not stand alone at the foot");
@@ -392,9 +369,9 @@ Test(preflight, checkbox_list_never_carries_its_last_row_alone)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - text: 随表寄送材料\n"
-	                               "  - space: 196mm\n" CHECKLIST("[1,2,3,4,5,6]"),
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - text: 随表寄送材料\n"
+	                                   "  - space: 196mm\n" CHECKLIST("[1,2,3,4,5,6]"),
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	cr_assert_eq(page_of(doc, "第1项"), 0);
@@ -411,17 +388,17 @@ Test(preflight, list_hands_its_last_rows_to_a_keep_with_previous_block)
 {
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(HEAD "elements:\n"
-	                               "  - text: 材料清单\n"
-	                               "  - space: 150mm\n"
-	                               "  - each: \"[1,2,3,4,5,6,7,8]\"\n"
-	                               "    elements:\n"
-	                               "      - text: \"第{{ it }}项：已附\"\n"
-	                               "        line_height: 10mm\n"
-	                               "  - keep_with_previous: true\n"
-	                               "    elements:\n"
-	                               "      - space: 30mm\n"
-	                               "      - text: 派出单位（盖章）\n",
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - text: 材料清单\n"
+	                                   "  - space: 150mm\n"
+	                                   "  - each: \"[1,2,3,4,5,6,7,8]\"\n"
+	                                   "    elements:\n"
+	                                   "      - text: \"第{{ it }}项：已附\"\n"
+	                                   "        line_height: 10mm\n"
+	                                   "  - keep_with_previous: true\n"
+	                                   "    elements:\n"
+	                                   "      - space: 30mm\n"
+	                                   "      - text: 派出单位（盖章）\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK);
 	size_t seal = page_of(doc, "派出单位");

@@ -8,33 +8,26 @@
 #include <string.h>
 
 #include "engine.h"
+#include "support.h"
 
 #define MM (72.0 / 25.4)
 #define HEAD "wenshu: 1\nkind: test\npage: {size: [100mm, 100mm], margins: 5mm}\ndefaults: {font: hei, size: 10pt}\n"
 
-static ws_engine *engine;
 static ws_document *doc;
 static cairo_surface_t *page;
 static const unsigned char *px;
 static int stride;
 #define SCALE 4.0 /* pixels per pt: a 2 pt stroke is 8 pixels wide */
 
-static void setup(void)
-{
-	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
-	o.prepare_fonts = false;
-	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
-}
-
 static void teardown(void)
 {
 	ws_document_free(doc);
 	if (page)
 		cairo_surface_destroy(page);
-	ws_engine_free(engine);
+	wst_engine_teardown();
 }
 
-TestSuite(shape, .init = setup, .fini = teardown);
+TestSuite(shape, .init = wst_engine_setup, .fini = teardown);
 
 /* Renders the elements and draws page 1 on white at SCALE px per pt. */
 static void draw(const char *elements)
@@ -46,7 +39,7 @@ static void draw(const char *elements)
 	for (size_t i = 0; i < ws_diags_count(d); i++)
 		cr_log_error("%s", ws_diags_at(d, i)->message);
 	cr_assert_eq(rc, WS_OK);
-	cr_assert_eq(ws_engine_render(engine, l, NULL, &doc, d), WS_OK);
+	cr_assert_eq(ws_engine_render(wst_engine, l, NULL, &doc, d), WS_OK);
 	double w, h;
 	ws_document_page_size(doc, 0, &w, &h);
 	page = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w * SCALE), (int)(h * SCALE));

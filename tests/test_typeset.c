@@ -8,54 +8,22 @@
 #include <stdint.h>
 
 #include "engine.h"
-#include "wsyaml.h"
+#include "support.h"
 
 #define MM (72.0 / 25.4)
 
-static ws_engine *engine;
-
-static void setup(void)
-{
-	ws_engine_options o = WS_ENGINE_OPTIONS_INIT;
-	o.prepare_fonts = false;
-	cr_assert_eq(ws_engine_new(&engine, &o, NULL), WS_OK);
-}
-
-static void teardown(void)
-{
-	ws_engine_free(engine);
-}
-
-TestSuite(typeset, .init = setup, .fini = teardown);
-
-static ws_value *group_from(const char *yaml)
-{
-	ws_value *v = NULL;
-	cr_assert_eq(ws_yaml_load_buffer(&v, yaml, strlen(yaml), "g.yaml", NULL), WS_OK);
-	ws_value *g = ws_value_ref(ws_value_map_get(v, "group"));
-	ws_value_unref(v);
-	return g;
-}
-
-static void log_diags(const ws_diags *d)
-{
-	for (size_t i = 0; i < ws_diags_count(d); i++) {
-		char *s = ws_diag_format(ws_diags_at(d, i));
-		cr_log_info("%s", s);
-		g_free(s);
-	}
-}
+TestSuite(typeset, .init = wst_engine_setup, .fini = wst_engine_teardown);
 
 /* Renders `layout` (no kind plugin: pure typesetting) with `group`. */
 static ws_document *render(const char *layout_src, ws_value *group, ws_diags *d, int expect_rc)
 {
 	ws_layout *l = NULL;
 	int rc = ws_layout_load_buffer(&l, layout_src, strlen(layout_src), "t.yaml", NULL, d);
-	log_diags(d);
+	wst_log_diags(d);
 	cr_assert_eq(rc, WS_OK, "layout loads");
 	ws_document *doc = NULL;
-	rc = ws_engine_render(engine, l, group, &doc, d);
-	log_diags(d);
+	rc = ws_engine_render(wst_engine, l, group, &doc, d);
+	wst_log_diags(d);
 	cr_assert_eq(rc, expect_rc);
 	ws_layout_free(l);
 	return doc;
@@ -71,13 +39,11 @@ static const ws_text_run *find_run(const ws_document *doc, const char *needle)
 	return NULL;
 }
 
-#define HEAD "wenshu: 1\nkind: test\npage: {size: A4, margins: 20mm}\ndefaults: {font: hei, size: 12pt}\n"
-
 Test(typeset, boxed_text_sits_at_its_box)
 {
 	ws_diags *d = ws_diags_new();
-	ws_value *g = group_from("group: {id: AA00TEST01}\n");
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_value *g = wst_group_from("group: {id: AA00TEST01}\n");
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: \"DS-160：{{ group.id }}\"\n"
 	                                "    box: [30mm, 50mm, 100mm, 10mm]\n",
 	                          g, d, WS_OK);
@@ -96,7 +62,7 @@ Test(typeset, boxed_text_sits_at_its_box)
 Test(typeset, text_wraps_within_its_width)
 {
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: 中华人民共和国外交部向美利坚合众国驻华大使馆致意，并谨通知如下：应邀请经批准赴美国参加学术交流会议。\n"
 	                                "    box: [20mm, 20mm, 60mm, auto]\n",
 	                          NULL, d, WS_OK);
@@ -119,7 +85,7 @@ Test(typeset, text_wraps_within_its_width)
 Test(typeset, shrink_fits_a_long_value_into_one_line)
 {
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: 某某省人民政府外事办公室示例研究院国际合作交流处\n"
 	                                "    box: [20mm, 20mm, 60mm, 6mm]\n"
 	                                "    fit: shrink\n"
@@ -137,8 +103,8 @@ Test(typeset, shrink_fits_a_long_value_into_one_line)
 Test(typeset, overflow_is_reported_with_the_layout_line)
 {
 	ws_diags *d = ws_diags_new();
-	ws_value *g = group_from("group: {long: 一二三四五六七八九十一二三四五六七八九十}\n");
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_value *g = wst_group_from("group: {long: 一二三四五六七八九十一二三四五六七八九十}\n");
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: 甲\n"
 	                                "    box: [20mm, 8mm, 50mm, 10mm]\n"
 	                                "  - text: \"{{ group.long }}\"\n"
@@ -157,7 +123,7 @@ Test(typeset, overflow_is_reported_with_the_layout_line)
 Test(typeset, fit_error_refuses_the_document)
 {
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: 一二三四五六七八九十一二三四五六七八九十\n"
 	                                "    box: [20mm, 20mm, 20mm, 5mm]\n"
 	                                "    fit: error\n",
@@ -174,7 +140,7 @@ Test(typeset, a_character_no_font_has_is_an_error)
 {
 	ws_diags *d = ws_diags_new();
 	/* U+10FFFD is a private-use code point no installed font covers. */
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: \"姓名：\\U0010FFFD\"\n"
 	                                "    box: [20mm, 20mm, 60mm, 10mm]\n",
 	                          NULL, d, WS_EINPUT);
@@ -196,9 +162,9 @@ Test(typeset, flow_text_continues_on_new_pages)
 	GString *para = g_string_new(NULL);
 	for (int i = 0; i < 60; i++)
 		g_string_append(para, "第一段测试文字，用于检查分页。");
-	char *layout = g_strdup_printf(HEAD "elements:\n  - text: \"%s\\n%s\\n%s\"\n    indent: 2em\n"
-	                                    "every_page:\n  - text: \"{{ page.number }}/{{ page.count }}\"\n"
-	                                    "    box: [100mm, 285mm, 20mm, 6mm]\n",
+	char *layout = g_strdup_printf(WST_HEAD "elements:\n  - text: \"%s\\n%s\\n%s\"\n    indent: 2em\n"
+	                                        "every_page:\n  - text: \"{{ page.number }}/{{ page.count }}\"\n"
+	                                        "    box: [100mm, 285mm, 20mm, 6mm]\n",
 	                               para->str, para->str, para->str);
 	ws_diags *d = ws_diags_new();
 	ws_document *doc = render(layout, NULL, d, WS_OK);
@@ -228,9 +194,9 @@ Test(typeset, table_rows_repeat_and_header_repeats_on_new_pages)
 	GString *data = g_string_new("group:\n  applicants:\n");
 	for (int i = 0; i < 45; i++)
 		g_string_append_printf(data, "    - {name: 申请人%02d, passport_no: PE00000%02d}\n", i, i);
-	ws_value *g = group_from(data->str);
+	ws_value *g = wst_group_from(data->str);
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - table:\n"
 	                                "      columns: [15mm, 1fr, 50mm]\n"
 	                                "      header: [序号, 姓名, 护照号码]\n"
@@ -265,9 +231,9 @@ Test(typeset, table_rows_repeat_and_header_repeats_on_new_pages)
  * padding (1.5 mm). */
 Test(typeset, table_columns_fixed_and_fractions)
 {
-	ws_value *g = group_from("group: {id: x}\n");
+	ws_value *g = wst_group_from("group: {id: x}\n");
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - table:\n"
 	                                "      columns: [20mm, 1fr, 2fr]\n"
 	                                "      rows: [[甲, 乙, 丙]]\n",
@@ -285,9 +251,9 @@ Test(typeset, table_columns_fixed_and_fractions)
 
 Test(typeset, when_and_each_choose_what_is_drawn)
 {
-	ws_value *g = group_from("group: {route: delegated, items: [甲, 乙, 丙]}\n");
+	ws_value *g = wst_group_from("group: {route: delegated, items: [甲, 乙, 丙]}\n");
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n"
+	ws_document *doc = render(WST_HEAD "elements:\n"
 	                                "  - text: 自行预约\n"
 	                                "    when: \"{{ group.route == 'self' }}\"\n"
 	                                "  - text: 委托预约\n"
@@ -311,9 +277,9 @@ Test(typeset, when_and_each_choose_what_is_drawn)
 
 Test(typeset, each_over_a_non_list_is_an_error)
 {
-	ws_value *g = group_from("group: {items: 3}\n");
+	ws_value *g = wst_group_from("group: {items: 3}\n");
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements:\n  - each: group.items\n    elements: [{text: x}]\n", g, d, WS_EINPUT);
+	ws_document *doc = render(WST_HEAD "elements:\n  - each: group.items\n    elements: [{text: x}]\n", g, d, WS_EINPUT);
 	cr_assert_null(doc);
 	const ws_diag *e = ws_diags_at(d, ws_diags_count(d) - 1);
 	cr_assert_eq(e->loc.line, 6, "points at the layout's each");
@@ -325,7 +291,7 @@ Test(typeset, each_over_a_non_list_is_an_error)
 Test(typeset, every_page_elements_need_a_box)
 {
 	ws_diags *d = ws_diags_new();
-	ws_document *doc = render(HEAD "elements: [{text: a}]\nevery_page:\n  - text: x\n", NULL, d, WS_EINPUT);
+	ws_document *doc = render(WST_HEAD "elements: [{text: a}]\nevery_page:\n  - text: x\n", NULL, d, WS_EINPUT);
 	cr_assert_null(doc);
 	cr_assert_eq(ws_diags_at(d, 0)->loc.line, 7);
 	ws_diags_free(d);
@@ -350,15 +316,15 @@ Test(typeset, png_and_svg_images_are_drawn_in_their_boxes)
 	                              -1, NULL));
 	char *layout_path = g_build_filename(dir, "img.yaml", NULL);
 	cr_assert(g_file_set_contents(layout_path,
-	                              HEAD "elements:\n"
-	                                   "  - image: {src: red.png, box: [10mm, 10mm, 40mm, 40mm]}\n"
-	                                   "  - image: {src: blue.svg, box: [60mm, 10mm, 20mm, 20mm]}\n",
+	                              WST_HEAD "elements:\n"
+	                                       "  - image: {src: red.png, box: [10mm, 10mm, 40mm, 40mm]}\n"
+	                                       "  - image: {src: blue.svg, box: [60mm, 10mm, 20mm, 20mm]}\n",
 	                              -1, NULL));
 	ws_diags *d = ws_diags_new();
 	ws_layout *l = NULL;
 	cr_assert_eq(ws_layout_load_file(&l, layout_path, NULL, d), WS_OK);
 	ws_document *doc = NULL;
-	cr_assert_eq(ws_engine_render(engine, l, NULL, &doc, d), WS_OK);
+	cr_assert_eq(ws_engine_render(wst_engine, l, NULL, &doc, d), WS_OK);
 	/* Draw at 1 px per pt and sample the pixels. */
 	double w, h;
 	ws_document_page_size(doc, 0, &w, &h);
@@ -390,12 +356,12 @@ Test(typeset, png_and_svg_images_are_drawn_in_their_boxes)
 
 Test(typeset, keep_with_next_moves_a_heading_to_the_next_page)
 {
-	const char *tmpl = HEAD "elements:\n"
-	                        "  - text: 开头\n"
-	                        "  - space: 242mm\n"
-	                        "  - text: 第二部分标题\n"
-	                        "    keep_with_next: %s\n"
-	                        "  - text: 第二部分正文\n";
+	const char *tmpl = WST_HEAD "elements:\n"
+	                            "  - text: 开头\n"
+	                            "  - space: 242mm\n"
+	                            "  - text: 第二部分标题\n"
+	                            "    keep_with_next: %s\n"
+	                            "  - text: 第二部分正文\n";
 	for (int keep = 0; keep < 2; keep++) {
 		char *src = g_strdup_printf(tmpl, keep ? "true" : "false");
 		ws_diags *d = ws_diags_new();
@@ -411,14 +377,14 @@ Test(typeset, keep_with_next_moves_a_heading_to_the_next_page)
 
 Test(typeset, keep_together_moves_a_closing_and_its_date_as_one)
 {
-	const char *tmpl = HEAD "elements:\n"
-	                        "  - text: 正文\n"
-	                        "  - space: 236mm\n"
-	                        "  - keep_together: %s\n"
-	                        "    elements:\n"
-	                        "      - text: 顺致崇高的敬意。\n"
-	                        "      - space: 10mm\n"
-	                        "      - text: 二〇二五年三月五日于北京\n";
+	const char *tmpl = WST_HEAD "elements:\n"
+	                            "  - text: 正文\n"
+	                            "  - space: 236mm\n"
+	                            "  - keep_together: %s\n"
+	                            "    elements:\n"
+	                            "      - text: 顺致崇高的敬意。\n"
+	                            "      - space: 10mm\n"
+	                            "      - text: 二〇二五年三月五日于北京\n";
 	for (int keep = 0; keep < 2; keep++) {
 		char *src = g_strdup_printf(tmpl, keep ? "true" : "false");
 		ws_diags *d = ws_diags_new();
