@@ -71,3 +71,82 @@ Test(support, stated_tolerance_lets_one_pixel_pass)
 	wst_assert_reference(png, "support-check", 2.0 / (16 * 8));
 	g_free(png);
 }
+
+/* ------------------------------------- docs/conventions.md's test list */
+
+/* The "## Tests" section of docs/conventions.md. */
+static char *tests_section(void)
+{
+	char *doc = NULL;
+	cr_assert(g_file_get_contents(WS_TEST_SOURCE_DIR "/docs/conventions.md", &doc, NULL, NULL));
+	char *start = strstr(doc, "\n## Tests\n");
+	cr_assert_not_null(start, "docs/conventions.md has no ## Tests section");
+	char *end = strstr(start + 1, "\n## ");
+	char *section = end ? g_strndup(start, (size_t)(end - start)) : g_strdup(start);
+	g_free(doc);
+	return section;
+}
+
+static bool names(const char *section, const char *name)
+{
+	char *quoted = g_strdup_printf("`%s`", name);
+	bool yes = strstr(section, quoted) != NULL;
+	g_free(quoted);
+	return yes;
+}
+
+/* The module → test file list of docs/conventions.md is the tree: every
+ * source file of core/ and every tests/test_*.c is in it, and every file
+ * it names exists. */
+Test(support, conventions_list_the_tests_of_every_module)
+{
+	char *section = tests_section();
+	GDir *core = g_dir_open(WS_TEST_SOURCE_DIR "/core", 0, NULL);
+	cr_assert_not_null(core);
+	size_t sources = 0;
+	for (const char *folder; (folder = g_dir_read_name(core));) {
+		char *dir = g_build_filename(WS_TEST_SOURCE_DIR, "core", folder, NULL);
+		GDir *d = g_dir_open(dir, 0, NULL);
+		char *glob = g_strdup_printf("core/%s/*.c", folder);
+		for (const char *f; d && (f = g_dir_read_name(d));) {
+			if (!g_str_has_suffix(f, ".c"))
+				continue;
+			char *rel = g_strdup_printf("core/%s/%s", folder, f);
+			cr_assert(names(section, rel) || names(section, glob),
+			          "docs/conventions.md does not say which test file tests %s", rel);
+			g_free(rel);
+			sources++;
+		}
+		if (d)
+			g_dir_close(d);
+		g_free(glob);
+		g_free(dir);
+	}
+	g_dir_close(core);
+	cr_assert_geq(sources, 40);
+
+	GDir *tests = g_dir_open(WS_TEST_SOURCE_DIR "/tests", 0, NULL);
+	cr_assert_not_null(tests);
+	for (const char *f; (f = g_dir_read_name(tests));)
+		if (g_str_has_prefix(f, "test_") && g_str_has_suffix(f, ".c"))
+			cr_assert(names(section, f), "docs/conventions.md does not list tests/%s", f);
+	g_dir_close(tests);
+
+	/* And the other way: what it names is there. */
+	GRegex *re = g_regex_new("`((core|tests)/[^`*<]+\\.c|test_[a-z_]+\\.c)`", 0, 0, NULL);
+	GMatchInfo *m = NULL;
+	size_t named = 0;
+	for (g_regex_match(re, section, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
+		char *name = g_match_info_fetch(m, 1);
+		char *path = g_str_has_prefix(name, "test_") ? g_build_filename(WS_TEST_SOURCE_DIR, "tests", name, NULL)
+		                                              : g_build_filename(WS_TEST_SOURCE_DIR, name, NULL);
+		cr_assert(g_file_test(path, G_FILE_TEST_EXISTS), "docs/conventions.md names %s, which is gone", name);
+		g_free(path);
+		g_free(name);
+		named++;
+	}
+	g_match_info_free(m);
+	g_regex_unref(re);
+	cr_assert_geq(named, 80);
+	g_free(section);
+}
