@@ -1794,6 +1794,67 @@ Test(hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
 	}
 }
 
+/* A crash while writing (a fault inside Cairo on a failed allocation, say)
+ * takes no hidden temporary file with it: the fatal-signal handler of
+ * core/base/atomicfile.c removes it and lets the signal kill the process
+ * as before.  SIGSEGV is sent while 40 PNG pages are written. */
+Test(hostile, crash_while_writing_leaves_no_temporary_file, .timeout = 300)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer owns SIGSEGV (handle_segv) and reports instead. */
+	cr_skip_test("AddressSanitizer handles SIGSEGV itself");
+#endif
+	/* No core file: the test's folder is listed, and dumping takes time. */
+	struct rlimit nocore = {0, 0};
+	setrlimit(RLIMIT_CORE, &nocore);
+	const write_case *w = &write_cases[1];
+	char *tmp = wst_tmpdir();
+	char *yaml = g_strdup_printf("wenshu: 1\n"
+	                             "kind: specimen\n"
+	                             "title: t\n"
+	                             "elements:\n"
+	                             "  - each: group.items\n"
+	                             "    elements:\n"
+	                             "      - text: \"第 {{ it }} 页\"\n"
+	                             "%s"
+	                             "      - page_break: true\n",
+	                             w->elements);
+	char *l = write_file(tmp, "l.yaml", yaml);
+	char *d = body_data(tmp, "x", 1, w->pages);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *out = g_build_filename(outdir, "x.png", NULL);
+	child c;
+	start(&c, &(spawn_opts){.cwd = tmp},
+	      (const char *[]){"render", l, "--data", d, "-o", out, "--dpi", w->dpi, NULL}, tmp);
+	bool writing = false;
+	int st;
+	double end = now_s() + slow(120);
+	while (!writing && now_s() < end && waitpid(c.pid, &st, WNOHANG) == 0) {
+		GDir *dir = g_dir_open(outdir, 0, NULL);
+		for (const char *n; dir && (n = g_dir_read_name(dir));)
+			writing = writing || (n[0] == '.' && g_str_has_suffix(n, ".tmp"));
+		if (dir)
+			g_dir_close(dir);
+		if (!writing)
+			g_usleep(5 * 1000);
+	}
+	cr_assert(writing, "the write was seen starting");
+	kill(c.pid, SIGSEGV);
+	char *err = NULL;
+	int rc = finish(&c, slow(60), &err, NULL);
+	cr_assert_eq(rc, 128 + SIGSEGV, "died of SIGSEGV, not status %d; stderr:\n%s", rc, err);
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "", "no file, no temporary file: %s", names);
+	g_free(names);
+	g_free(err);
+	g_free(out);
+	g_free(outdir);
+	g_free(d);
+	g_free(l);
+	g_free(yaml);
+	g_free(tmp);
+}
+
 /* ---- failing allocations ---------------------------------------------- */
 
 /* Allocations inside Cairo, pixman, zlib and libpng fail, one at a time:

@@ -86,6 +86,42 @@ void ws_atomic_cleanup_all(void)
 	errno = saved;
 }
 
+/* A crash (a fault inside a library, an abort on a failed allocation)
+ * must not leave hidden temporary files in the clerk's output folder
+ * either: the registry is emptied, then the signal is raised again with
+ * its default action, so the process still dies of it (exit status and
+ * core dump as without this handler).  SA_RESETHAND has put the default
+ * back on entry and SA_NODEFER leaves the signal unblocked, so raise()
+ * ends the process at once; for a fault, returning would fault again
+ * anyway.  Only async-signal-safe calls. */
+static void on_fatal_signal(int sig)
+{
+	ws_atomic_cleanup_all();
+	raise(sig);
+}
+
+static const int fatal_signals[] = {SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
+
+/* Installed once, at the first temporary file, and only where nobody set
+ * a handler before (a program of its own, or a sanitizer's): that one is
+ * left alone. */
+static void guard_fatal_signals(void)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(fatal_signals); i++) {
+		struct sigaction old;
+		if (sigaction(fatal_signals[i], NULL, &old) != 0 || (old.sa_flags & SA_SIGINFO) ||
+		    old.sa_handler != SIG_DFL)
+			continue;
+		struct sigaction sa = {0};
+		sa.sa_handler = on_fatal_signal;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+		sigaction(fatal_signals[i], &sa, NULL);
+	}
+}
+
+static pthread_once_t fatal_once = PTHREAD_ONCE_INIT;
+
 /* ---- Files ---------------------------------------------------------- */
 
 struct ws_atomic_file {
@@ -144,6 +180,7 @@ static char *temp_name_template(const char *base)
 int ws_atomic_open(ws_atomic_file **out, const char *path, ws_diags *diags)
 {
 	*out = NULL;
+	pthread_once(&fatal_once, guard_fatal_signals);
 	if (!path || !*path)
 		return report(diags, path ? path : "", ENOENT);
 	size_t plen = strlen(path);

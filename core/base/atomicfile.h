@@ -15,7 +15,10 @@
  *
  * Signals: every temporary file is listed in a fixed-size, lock-free
  * process-wide registry so that a SIGINT/SIGTERM handler can call
- * ws_atomic_cleanup_all() to remove them before the process dies.  It is
+ * ws_atomic_cleanup_all() to remove them before the process dies.  Fatal
+ * signals (SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL) whose action is still
+ * the default get a handler, at the first ws_atomic_open(), that does so
+ * and re-raises the signal with its default action.  It is
  * the one process-wide state here (see atomicfile.c for why); deferred
  * commits wait in a ws_atomic_batch the caller owns.
  *
