@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1708,7 +1709,10 @@ typedef struct write_case {
 } write_case;
 
 static const write_case write_cases[] = {
-	{"pdf", "      - image: noise.png\n        width: 120mm\n        height: 120mm\n", 100, NULL},
+	/* The image is embedded once (image_on_every_page_is_embedded_once);
+	 * the text on every page keeps the write long enough to interrupt. */
+	{"pdf", "      - image: noise.png\n        width: 120mm\n        height: 120mm\n"
+	        "      - text: \"公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规范与格式要求检查通知公文写作规\"\n", 200, NULL},
 	{"png", "      - text: \"公文写作 lorem ipsum dolor sit amet, consectetur adipiscing elit\"\n", 40, "150"},
 };
 
@@ -1792,6 +1796,79 @@ Test(hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
 		g_free(noise);
 		g_free(tmp);
 	}
+}
+
+/* A seal under `every_page:` is embedded in the PDF once, not once per
+ * page (100 pages with a 500 × 500 image were 75 MB).  A noise image does
+ * not compress, so its bytes are what each extra copy would cost. */
+Test(hostile, image_on_every_page_is_embedded_once, .timeout = 300)
+{
+	char *tmp = wst_tmpdir();
+	char *noise = g_build_filename(tmp, "seal.png", NULL);
+	write_noise_png(noise, 300); /* 270 000 bytes of pixels */
+	char *l = write_file(tmp, "l.yaml",
+	                     "wenshu: 1\n"
+	                     "kind: specimen\n"
+	                     "title: t\n"
+	                     "elements:\n"
+	                     "  - each: group.items\n"
+	                     "    elements:\n"
+	                     "      - text: \"第 {{ it }} 页\"\n"
+	                     "      - page_break: true\n"
+	                     "every_page:\n"
+	                     "  - image: seal.png\n"
+	                     "    box: [150mm, 10mm, 40mm, 40mm]\n");
+	goffset size[2];
+	const size_t pages[2] = {1, 20};
+	char *out = NULL;
+	for (int k = 0; k < 2; k++) {
+		char *d = body_data(tmp, "x", 1, pages[k]);
+		g_free(out);
+		out = g_strdup_printf("%s/out/%zu.pdf", tmp, pages[k]);
+		char *err = NULL;
+		int rc = run(NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp, slow(120), &err, NULL);
+		cr_assert_eq(rc, 0, "%zu pages: status %d; stderr:\n%s", pages[k], rc, err);
+		GStatBuf st;
+		cr_assert_eq(g_stat(out, &st), 0);
+		size[k] = st.st_size;
+		g_free(err);
+		g_free(d);
+	}
+	cr_assert_lt(size[1] - size[0], 2 * 270000,
+	             "20 pages are %jd bytes, 1 page %jd: the image is embedded again", (intmax_t)size[1],
+	             (intmax_t)size[0]);
+	/* pdfimages lists the image on each page, with its object number. */
+	char *cmd = g_strdup_printf("pdfimages -list '%s'", out);
+	char *list = NULL;
+	int st = 0;
+	cr_assert(g_spawn_command_line_sync(cmd, &list, NULL, &st, NULL) && st == 0, "%s", cmd);
+	GHashTable *objects = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	size_t shown = 0;
+	char **lines = g_strsplit(list, "\n", -1);
+	for (char **ln = lines; *ln; ln++) {
+		char **f = g_strsplit_set(g_strstrip(*ln), " ", -1);
+		/* page num type width height color comp bpc enc interp object gen ... */
+		char *col[12];
+		int n = 0;
+		for (char **x = f; *x && n < 12; x++)
+			if (**x)
+				col[n++] = *x;
+		if (n == 12 && g_ascii_isdigit(col[0][0]) && strcmp(col[2], "image") == 0) {
+			shown++;
+			g_hash_table_add(objects, g_strdup_printf("%s %s", col[10], col[11]));
+		}
+		g_strfreev(f);
+	}
+	cr_assert_geq(shown, 20, "the image is on each of the 20 pages:\n%s", list);
+	cr_assert_eq(g_hash_table_size(objects), 1, "one image object for 20 pages:\n%s", list);
+	g_hash_table_unref(objects);
+	g_strfreev(lines);
+	g_free(list);
+	g_free(cmd);
+	g_free(out);
+	g_free(l);
+	g_free(noise);
+	g_free(tmp);
 }
 
 /* A crash while writing (a fault inside Cairo on a failed allocation, say)

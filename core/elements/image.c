@@ -103,6 +103,29 @@ static void image_op_free(void *data)
 	g_free(op);
 }
 
+/* Every placement decodes its own surface, and Cairo's PDF writer embeds
+ * each surface as a new image object: a seal under `every_page:` was
+ * embedded once per page (100 pages of a 500 × 500 image: 75 MB).  Cairo
+ * merges surfaces that carry the same CAIRO_MIME_TYPE_UNIQUE_ID into one
+ * object, so the id is a digest of the decoded pixels (and their shape):
+ * the same image is one object, in the document and across the documents
+ * of a merged PDF, and two different files never share one. */
+static void mark_unique(cairo_surface_t *png)
+{
+	cairo_surface_flush(png);
+	int w = cairo_image_surface_get_width(png), h = cairo_image_surface_get_height(png);
+	int stride = cairo_image_surface_get_stride(png);
+	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+	int shape[4] = {w, h, stride, (int)cairo_image_surface_get_format(png)};
+	g_checksum_update(sum, (const guchar *)shape, sizeof shape);
+	g_checksum_update(sum, cairo_image_surface_get_data(png), (gssize)((size_t)stride * (size_t)h));
+	char *id = g_strdup_printf("wenshu-png-%s", g_checksum_get_string(sum));
+	g_checksum_free(sum);
+	if (cairo_surface_set_mime_data(png, CAIRO_MIME_TYPE_UNIQUE_ID, (const unsigned char *)id,
+	                                strlen(id), g_free, id) != CAIRO_STATUS_SUCCESS)
+		g_free(id); /* out of memory: the image is simply embedded again */
+}
+
 static void image_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
 {
 	const char *path = e->data;
@@ -138,6 +161,7 @@ static void image_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
 		}
 		op->w = cairo_image_surface_get_width(op->png);
 		op->h = cairo_image_surface_get_height(op->png);
+		mark_unique(op->png);
 	}
 	if (op->w <= 0 || op->h <= 0 || r.width <= 0 || r.height <= 0) {
 		image_op_free(op);
