@@ -90,9 +90,20 @@ static int render_one(ws_engine *engine, const ws_layout *layout, const ws_value
 {
 	ws_diags *d = ws_diags_new();
 	ws_document *doc = NULL;
+	/* An item's files are all put in place or none: a PDF is not left
+	 * beside a failed PNG of the same group, nor does it replace
+	 * yesterday's good one.  Files already queued for this item go when a
+	 * later format fails; those that wait are tied into one group for
+	 * the joint commit (atomicfile.h). */
+	ws_atomic_batch *batch = n_oo > 0 ? oo[0].commit_batch : NULL;
+	size_t first = ws_atomic_batch_count(batch);
 	int rc = ws_engine_render(engine, layout, group, &doc, d);
 	for (size_t f = 0; rc == WS_OK && f < n_oo; f++)
 		rc = ws_output_write(&doc, 1, it->outputs[f], &oo[f], d);
+	if (batch && rc != WS_OK)
+		ws_atomic_batch_discard(batch, first);
+	else if (batch)
+		ws_atomic_batch_group(batch, first);
 	ws_document_free(doc);
 	ws_cli_print_diags(d, true);
 	*reason = rc == WS_OK ? NULL : first_error(d);

@@ -1798,6 +1798,55 @@ Test(hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
 	}
 }
 
+/* A group's files are all put in place or none: when its PNG cannot be
+ * written, its PDF is not left behind (nor does it replace yesterday's),
+ * whether the PNG fails while it is written (`ulimit -f` between the
+ * PDF's 4 KB and the PNG's 13 KB) or when it is put in place (a folder
+ * where the PNG should go). */
+Test(hostile, a_group_with_a_failed_format_writes_none_of_its_files, .timeout = 300)
+{
+	for (int way = 0; way < 2; way++) {
+		char *tmp = wst_tmpdir();
+		char *l = write_file(tmp, "l.yaml",
+		                     "wenshu: 1\nkind: specimen\ntitle: t\n"
+		                     "elements:\n  - text: \"第 {{ group.group_id }} 份\"\n");
+		char *d = write_file(tmp, "d.yaml", "groups:\n  - group_id: G1\n  - group_id: G2\n");
+		char *outdir = g_build_filename(tmp, "out", NULL);
+		cr_assert_eq(g_mkdir(outdir, 0755), 0);
+		char *old_pdf = write_file(outdir, "G2.pdf", "%PDF-1.5 the good file from yesterday\n");
+		char *png = g_build_filename(outdir, "G2.png", NULL);
+		if (way == 1)
+			cr_assert_eq(g_mkdir(png, 0555), 0);
+		char *tmpl = g_build_filename(outdir, "{group.group_id}", NULL);
+		char *err = NULL;
+		spawn_opts o = {.cwd = tmp, .fsize = way == 0 ? 6000 : 0};
+		int rc = run(&o, (const char *[]){"render", l, "--data", d, "-o", tmpl, "--format", "pdf,png", NULL},
+		             tmp, slow(120), &err, NULL);
+		cr_assert_eq(rc, 3, "way %d: status %d; stderr:\n%s", way, rc, err);
+		char *names = list_dir(outdir);
+		if (way == 0) {
+			/* Every PNG is over the limit: no group has its files. */
+			cr_assert_str_eq(names, "G2.pdf", "way 0: only yesterday's file: %s\n%s", names, err);
+		} else {
+			cr_assert_str_eq(names, "G1.pdf\nG1.png\nG2.pdf\nG2.png", "way 1: %s\n%s", names, err);
+			assert_line(err, "wenshu: group G2 failed: cannot write '");
+			cr_assert(strstr(err, "G2.png': Is a directory"), "the cause is named:\n%s", err);
+		}
+		char *kept = read_file(old_pdf, NULL);
+		cr_assert_str_eq(kept, "%PDF-1.5 the good file from yesterday\n", "way %d: the old PDF is kept", way);
+		g_free(kept);
+		g_free(names);
+		g_free(err);
+		g_free(tmpl);
+		g_free(png);
+		g_free(old_pdf);
+		g_free(outdir);
+		g_free(d);
+		g_free(l);
+		g_free(tmp);
+	}
+}
+
 /* A seal under `every_page:` is embedded in the PDF once, not once per
  * page (100 pages with a 500 × 500 image were 75 MB).  A noise image does
  * not compress, so its bytes are what each extra copy would cost. */

@@ -1,4 +1,7 @@
 /* Atomic file writing (see atomicfile.h). */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* renameat2() */
+#endif
 #include "atomicfile.h"
 
 #include <errno.h>
@@ -131,6 +134,12 @@ struct ws_atomic_file {
 	int fd;          /* the temporary file, -1 once closed */
 	int dirfd;       /* the target's folder */
 	int slot;        /* registry index or -1 */
+	const char *base; /* points into path: the target's last component */
+	guint group;     /* batch: files of one group are committed together; 0: alone */
+	bool placed;     /* batch commit: renamed into place, not yet final */
+	bool swapped;    /* ...by exchange: the old file waits under tmp_name */
+	bool clobbered;  /* ...by a plain rename over an old file: final */
+	bool withdrawn;  /* written, but not put in place: another file of its group failed */
 	int err;         /* first errno seen, 0 if none */
 	size_t used;     /* bytes in buf */
 	unsigned char *buf; /* owned, BUF_SIZE bytes; NULL after sync */
@@ -229,6 +238,7 @@ int ws_atomic_open(ws_atomic_file **out, const char *path, ws_diags *diags)
 
 	ws_atomic_file *f = g_new0(ws_atomic_file, 1);
 	f->path = g_strdup(path);
+	f->base = strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path;
 	f->tmp_path = tmp;
 	f->tmp_name = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
 	f->fd = fd;
@@ -356,6 +366,7 @@ typedef struct then_work {
 struct ws_atomic_batch {
 	GPtrArray *files; /* of ws_atomic_file*, owned: waiting for the commit */
 	GArray *then;     /* of then_work, in the order given */
+	guint groups;     /* the last group number given */
 };
 
 ws_atomic_batch *ws_atomic_batch_new(void)
@@ -391,6 +402,32 @@ void ws_atomic_batch_free(ws_atomic_batch *b)
 	then_clear(b);
 	g_array_unref(b->then);
 	g_free(b);
+}
+
+void ws_atomic_batch_discard(ws_atomic_batch *b, size_t keep)
+{
+	while (b->files->len > keep) {
+		destroy(b->files->pdata[b->files->len - 1], TRUE);
+		g_ptr_array_set_size(b->files, b->files->len - 1);
+	}
+	/* Work waiting for a dropped file would never run; it goes now. */
+	guint w = b->then->len;
+	while (w > 0 && g_array_index(b->then, then_work, w - 1).end > keep) {
+		then_work *t = &g_array_index(b->then, then_work, w - 1);
+		if (t->free_data)
+			t->free_data(t->data);
+		w--;
+	}
+	g_array_set_size(b->then, w);
+}
+
+void ws_atomic_batch_group(ws_atomic_batch *b, size_t first)
+{
+	if (first + 1 >= b->files->len)
+		return; /* none or one file: nothing to tie together */
+	guint g = ++b->groups;
+	for (guint i = (guint)first; i < b->files->len; i++)
+		((ws_atomic_file *)b->files->pdata[i])->group = g;
 }
 
 int ws_atomic_commit_later(ws_atomic_file *f, ws_atomic_batch *b, ws_diags *diags)
@@ -432,6 +469,48 @@ int ws_atomic_commit(ws_atomic_file *f, ws_diags *diags)
 	return rc;
 }
 
+/* Renames `f` into place so that unplace() can undo it: an existing file
+ * is exchanged with the new one (renameat2 RENAME_EXCHANGE), and waits
+ * under the temporary name — still registered for signal cleanup — until
+ * its group is committed.  A folder in the way is refused (an exchange
+ * would move it).  Where the file system cannot exchange, a plain rename;
+ * the old file is then gone at once.  Returns 0 or an errno. */
+static int place(ws_atomic_file *f)
+{
+	struct stat st;
+	if (fstatat(f->dirfd, f->base, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return EISDIR;
+		if (renameat2(f->dirfd, f->tmp_name, f->dirfd, f->base, RENAME_EXCHANGE) == 0) {
+			f->placed = f->swapped = true;
+			return 0;
+		}
+		if (errno != EINVAL && errno != ENOSYS && errno != ENOENT)
+			return errno;
+		f->clobbered = errno != ENOENT;
+	}
+	if (renameat(f->dirfd, f->tmp_name, f->dirfd, f->base) != 0)
+		return errno;
+	f->placed = true;
+	return 0;
+}
+
+/* Takes back a file of a failed group: the old file returns to its name
+ * (or the name is free again, when there was none).  A file that replaced
+ * its old one without an exchange cannot be taken back and stays. */
+static void unplace(ws_atomic_file *f)
+{
+	if (f->err || f->clobbered)
+		return; /* failed itself; or in place for good, and reported so */
+	if (f->placed && f->swapped)
+		renameat2(f->dirfd, f->tmp_name, f->dirfd, f->base, RENAME_EXCHANGE);
+	else if (f->placed)
+		unlinkat(f->dirfd, f->base, 0);
+	f->placed = f->swapped = false;
+	f->withdrawn = true;
+	f->err = ECANCELED;
+}
+
 /* A folder or file system seen once: (device, inode). */
 static bool first_time(GHashTable *seen, int fd, bool whole_fs)
 {
@@ -462,11 +541,26 @@ int ws_atomic_batch_commit(ws_atomic_batch *b, ws_atomic_done_fn done, void *use
 		}
 	}
 	g_hash_table_remove_all(seen);
-	/* 2. The names. */
-	for (guint i = 0; i < files->len; i++) {
+	/* 2. The names, a group at a time: all of a group's files or none. */
+	for (guint i = 0, j; i < files->len; i = j) {
 		ws_atomic_file *f = files->pdata[i];
-		if (!f->err && rename(f->tmp_path, f->path) != 0)
-			f->err = errno;
+		for (j = i + 1; f->group && j < files->len && ((ws_atomic_file *)files->pdata[j])->group == f->group; j++)
+			;
+		bool failed = false;
+		for (guint k = i; k < j && !failed; k++)
+			failed = ((ws_atomic_file *)files->pdata[k])->err != 0;
+		for (guint k = i; k < j && !failed; k++) {
+			ws_atomic_file *g = files->pdata[k];
+			g->err = place(g);
+			failed = g->err != 0;
+		}
+		for (guint k = i; k < j; k++) {
+			ws_atomic_file *g = files->pdata[k];
+			if (failed)
+				unplace(g);
+			else if (g->swapped)
+				unlinkat(g->dirfd, g->tmp_name, 0); /* the old file */
+		}
 	}
 	/* 3. The renames themselves: one fsync per folder. */
 	for (guint i = 0; i < files->len; i++) {
@@ -477,16 +571,31 @@ int ws_atomic_batch_commit(ws_atomic_batch *b, ws_atomic_done_fn done, void *use
 	g_hash_table_unref(seen);
 	int worst = WS_OK;
 	bool *ok = g_new(bool, files->len);
-	for (guint i = 0; i < files->len; i++) {
-		ws_atomic_file *f = files->pdata[i];
-		int rc = f->err ? report(diags, f->path, f->err) : WS_OK;
-		ok[i] = rc == WS_OK;
-		if (rc != WS_OK)
-			worst = rc;
-		if (done)
-			done(f->path, rc, user);
-		/* Renamed files are in place; the others' temporary files go. */
-		destroy(f, f->err != 0);
+	/* The files that failed are told first, those withdrawn with them
+	 * after: a caller that keeps the first failure of an item keeps the
+	 * cause. */
+	for (int withdrawn = 0; withdrawn < 2; withdrawn++) {
+		for (guint i = 0; i < files->len; i++) {
+			ws_atomic_file *f = files->pdata[i];
+			if (!f || f->withdrawn != (withdrawn == 1))
+				continue;
+			int rc = WS_OK;
+			if (f->withdrawn) {
+				ws_diag_add(diags, WS_SEVERITY_ERROR, WS_LOC_NONE, NULL, NULL,
+				            "'%s' is not written: another file of the same group could not be", f->path);
+				rc = WS_EIO;
+			} else if (f->err) {
+				rc = report(diags, f->path, f->err);
+			}
+			ok[i] = rc == WS_OK;
+			if (rc != WS_OK)
+				worst = rc;
+			if (done)
+				done(f->path, rc, user);
+			/* Renamed files are in place; the others' temporary files go. */
+			destroy(f, f->err != 0);
+			files->pdata[i] = NULL;
+		}
 	}
 	/* 4. The work that waited for its files to be in place. */
 	for (guint i = 0; i < b->then->len; i++) {

@@ -124,6 +124,21 @@ WS_EXPORT void ws_atomic_batch_then(ws_atomic_batch *batch, size_t files, ws_ato
  * error was added to the diagnostics. */
 typedef void (*ws_atomic_done_fn)(const char *path, int status, void *user);
 
+/* Drops the files queued in `batch` from position `keep` on (their
+ * temporary files are removed, the targets untouched) and the
+ * ws_atomic_batch_then() work that waited for any of them: what a caller
+ * wrote for one item before another of the item's files failed. */
+WS_EXPORT void ws_atomic_batch_discard(ws_atomic_batch *batch, size_t keep);
+
+/* Ties the files queued from position `first` on into one group: at the
+ * commit, all of them are put in place or none (an old file at any of
+ * their names is then left as it was), and `done` hears of each one not
+ * put in place with an error ("'F' is not written: another file of the
+ * same group could not be").  Where the file system cannot exchange two
+ * names (renameat2 RENAME_EXCHANGE), a file that replaced an old one
+ * cannot be taken back and stays in place. */
+WS_EXPORT void ws_atomic_batch_group(ws_atomic_batch *batch, size_t first);
+
 /* Commits every file waiting in `batch` as described above; `done` (may
  * be NULL) hears of each, then the ws_atomic_batch_then() work whose
  * files all succeeded runs.  Returns WS_OK, or WS_EIO when any failed.
