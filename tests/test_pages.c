@@ -140,6 +140,61 @@ Test(pages, an_applicant_is_never_split_across_pages)
 	}
 }
 
+/* A section heading is never the last thing on a page: it goes over with
+ * the table under it, also when that table is kept together and moves on
+ * whole (三、费用 of the 30-person delegated form with long names stood
+ * alone at the foot of page 3).  Read back page by page over the matrix. */
+Test(pages, a_heading_stays_with_its_table)
+{
+	static const struct {
+		const char *heading, *under; /* text of the table's first row */
+	} sections[] = {
+		{"二、申请人信息", "中文姓名"},
+		{"三、费用及材料回寄地址", "签证费"},
+		{"四、随表寄送材料", "委托护照签证部预约美国签证面谈登记表"},
+	};
+	char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix-delegated.yaml", NULL);
+	char *dir = wst_tmpdir();
+	char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
+	const char *args[] = {"render", "registration-delegated", "--data", data, "-o", tmpl, NULL};
+	char *err = NULL;
+	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
+	int checked = 0;
+	for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
+		for (int lng = 0; lng < 2; lng++) {
+			char *pdf = g_strdup_printf("%s/G-S%02d-%s-DLG.pdf", dir, sizes[i], lng ? "LONG" : "SHORT");
+			if (g_file_test(pdf, G_FILE_TEST_EXISTS)) {
+				char *text = wst_pdftotext(pdf, false);
+				cr_assert_not_null(text, "%s", pdf);
+				char **pages = g_strsplit(text, "\f", -1);
+				for (size_t k = 0; k < G_N_ELEMENTS(sections); k++) {
+					int found = 0;
+					for (int p = 0; pages[p]; p++) {
+						char *sq = wst_squeeze(pages[p]); /* 均排 labels read whole */
+						const char *h = strstr(sq, sections[k].heading);
+						if (h) {
+							found++;
+							cr_expect(strstr(h, sections[k].under), "%d applicant(s), %s names: page %d ends with %s",
+							          sizes[i], lng ? "long" : "short", p + 1, sections[k].heading);
+						}
+						g_free(sq);
+					}
+					cr_expect_eq(found, 1, "%s: %s printed %d times", pdf, sections[k].heading, found);
+				}
+				checked++;
+				g_strfreev(pages);
+				g_free(text);
+			}
+			g_free(pdf);
+		}
+	/* the 30-person groups at least (the sanitizer build has 1, 4 and 30) */
+	cr_assert_geq(checked, 6, "%d documents", checked);
+	g_free(err);
+	g_free(tmpl);
+	g_free(dir);
+	g_free(data);
+}
+
 /* A Chinese name is never wrapped inside a table cell: the long
  * compound names of tools/gen-groups (12 characters with the middle dot)
  * read whole on every page of the forms and the note that list them. */

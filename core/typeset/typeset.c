@@ -217,6 +217,16 @@ void ws_flow_place_list(ws_flow *t, const GPtrArray *elems, bool absolute_only)
 			 * with the other 2, rather than leave page 1 half empty.  A
 			 * list is short when it is not much more than its start.) */
 			double whole = ws_flow_block_height(t, next), first = ws_flow_start_height(t, next);
+			/* A block kept together does not split: it starts with all
+			 * of itself, and with the keep_with_previous chain that its
+			 * own keep_together (below) takes along when both fit on a
+			 * page — else the block moves on and leaves the heading
+			 * alone at the foot (三、费用 of a 30-person delegated form). */
+			if ((next->keep_together || next->keep_with_previous) &&
+			    !(next->cls->keeps_items && next->cls->keeps_items(next))) {
+				double chain = after ? chain_height(t, elems, after_at) : 0;
+				first = whole + chain <= t->frame.height ? whole + chain : whole;
+			}
 			bool short_next = next->cls->content_height ||
 			                  (next->cls->flow_rows ? next->cls->flow_rows(t, next) < 2 * WS_KEEP_ROWS
 			                                        : whole <= 2 * first);
