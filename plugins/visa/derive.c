@@ -381,7 +381,10 @@ static void derive_checklist(dctx *c, const visa_money *m)
 			g_free(total);
 		} else if (m->have_totals) {
 			char *visa = visa_cents_format(m->total_cny_cents);
-			note = g_strdup_printf("签证费 %s 元，另加外交部取件手续费（金额按护签部通知）", visa);
+			/* the fee rows above the checklist say what the 取件手续费
+			 * is (另加…, 金额按护签部通知); the item names the visa fee
+			 * and that the other is on top, on one line */
+			note = g_strdup_printf("签证费 %s 元，取件手续费另计", visa);
 			g_free(visa);
 		} else {
 			note = g_strdup("签证费及外交部取件手续费");
