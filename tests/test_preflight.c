@@ -142,6 +142,34 @@ Test(preflight, widow_page)
 	g_string_free(src, TRUE);
 }
 
+/* A heading parted from what it heads: the engine keeps a keep_with_next
+ * element with what follows whenever that fits, so it is the layout that
+ * puts a break between them (here a page_break; in a real one, a block
+ * taller than a page).  Seen by check, at the heading. */
+Test(preflight, heading_alone_at_the_foot_of_a_page)
+{
+	expect(WST_HEAD "elements:\n"
+	                "  - text: 申请人名单如下：\n"
+	                "    keep_with_next: true\n"
+	                "  - page_break: true\n"
+	                "  - text: 王伟\n",
+	       "heading alone at the foot of page 1", WS_SEVERITY_WARNING, 6, 5, "page 1");
+	/* the same heading with what it heads under it: nothing to say */
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - text: 申请人名单如下：\n"
+	                                   "    keep_with_next: true\n"
+	                                   "  - text: 王伟\n"
+	                                   "  - page_break: true\n"
+	                                   "  - text: 李娜\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	cr_assert_null(find(d, "heading alone"));
+	ws_document_free(doc);
+	ws_diags_free(d);
+}
+
 Test(preflight, missing_glyph)
 {
 	/* U+10FFFD is private use: no font has it. */

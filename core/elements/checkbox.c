@@ -71,7 +71,7 @@ static void checkbox_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
 			double gap = side * 0.6;
 			ws_rect lb = {r.x + side + gap, r.y, MAX(1, r.width - side - gap), WS_AUTO};
 			/* the label is the checkbox's own text: same location and style */
-			ws_text_src src = {&x->style, x->label, e->loc, e->type_name};
+			ws_text_src src = {&x->style, x->label, e->loc, e->type_name, false};
 			ws_flow_text_box(t, &src, label, lb);
 		}
 		g_free(label);

@@ -373,7 +373,7 @@ static void draw_row(ws_flow *t, const ws_elem *elem, const row_box *r, double x
 		ws_place_ctx pc = {"cell", c->cell->loc,
 		                {x0 + c->x + e->padding[3], y + e->padding[0],
 		                 MAX(1, c->width - e->padding[1] - e->padding[3]), MAX(1, inner_h)},
-		                c->cell->text ? ws_template_source(c->cell->text) : NULL, false, false};
+		                c->cell->text ? ws_template_source(c->cell->text) : NULL, false, false, false};
 		for (int k = 0; k < c->n; k++) {
 			ws_flow_place_lines(t, c->lays[k], c->lines[k], 0, c->n_lines[k], x0 + c->x + e->padding[3], top,
 			            st->color, &pc);
@@ -615,7 +615,7 @@ static void place_table(ws_flow *t, const ws_elem *elem, double x, double width)
 			if (cont) {
 				int nl;
 				ws_line_info *li = ws_flow_layout_lines(cont, &nl);
-				ws_place_ctx pc = {elem->type_name, elem->loc, {x, t->y, width, cont_h}, ws_template_source(e->continued), true, false};
+				ws_place_ctx pc = {elem->type_name, elem->loc, {x, t->y, width, cont_h}, ws_template_source(e->continued), true, false, false};
 				ws_flow_place_lines(t, cont, li, 0, nl, x, t->y, e->header_style.color, &pc);
 				g_free(li);
 				t->y += cont_h;

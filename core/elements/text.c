@@ -37,7 +37,7 @@ static void text_free(void *data)
 static ws_text_src text_src(const ws_elem *e)
 {
 	const text_elem *x = e->data;
-	return (ws_text_src){&x->style, x->text, e->loc, e->type_name};
+	return (ws_text_src){&x->style, x->text, e->loc, e->type_name, e->keep_with_next};
 }
 
 static void text_place_box(ws_flow *t, const ws_elem *e, ws_rect box)

@@ -71,6 +71,7 @@ typedef struct ws_record {
 	                     * the element's box, the flow's column) */
 	bool header;        /* ROW: a (repeated) table header */
 	bool flow;          /* placed by the flow (not at a fixed box, not every_page) */
+	bool keep_with_next; /* TEXT/LINE: a line of a keep_with_next element (a heading) */
 	bool shrunk_out;    /* TEXT: shrunk to its min_size and still too big */
 	const char *text;   /* TEXT: the line; borrowed from the document, else NULL */
 	const char *source; /* the template it came from (for messages), or NULL */

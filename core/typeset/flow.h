@@ -92,6 +92,7 @@ typedef struct ws_text_src {
 	const ws_template *tpl;  /* may be NULL */
 	ws_loc loc;
 	const char *type;        /* the element's type name, for the records */
+	bool keep_with_next;     /* a heading: its lines' records say so (preflight) */
 } ws_text_src;
 
 /* Where placed lines come from, for the records the preflight checks
@@ -104,6 +105,7 @@ typedef struct ws_place_ctx {
 	const char *source; /* template text, or NULL */
 	bool flow;
 	bool shrunk_out;    /* fit: shrink reached min_size and still overflows */
+	bool keep_with_next; /* a heading's lines (preflight: never the foot of a page) */
 } ws_place_ctx;
 
 /* The line pitch of `st` at `size` pt: the grid's, the style's, or 1.4 em. */

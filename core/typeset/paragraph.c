@@ -230,6 +230,7 @@ static void record_line_text(ws_flow *t, PangoLayout *lay, int index, ws_rect bo
 			.box = ink,
 			.limit = pc->limit,
 			.flow = pc->flow,
+			.keep_with_next = pc->keep_with_next,
 			.shrunk_out = pc->shrunk_out,
 			.text = s,
 			.source = pc->source,
@@ -471,7 +472,7 @@ void ws_flow_text_box(ws_flow *t, const ws_text_src *src, const char *text, ws_r
 		g_strfreev(paras);
 		return;
 	}
-	ws_place_ctx pc = {src->type, src->loc, box, src->tpl ? ws_template_source(src->tpl) : NULL, false, false};
+	ws_place_ctx pc = {src->type, src->loc, box, src->tpl ? ws_template_source(src->tpl) : NULL, false, false, false};
 	if (!fixed_h)
 		pc.limit.height = t->l->page_h - box.y;
 	if (fixed_h && ps.height > box.height + 0.01) {
@@ -515,7 +516,7 @@ void ws_flow_text_flow(ws_flow *t, const ws_text_src *src, const char *text, dou
 	bool constant = src->tpl && ws_template_is_constant(src->tpl);
 	char **paras = ws_flow_split_paragraphs(text);
 	ws_place_ctx pc = {src->type, src->loc, {x, t->frame.y, width, t->frame.height},
-	                src->tpl ? ws_template_source(src->tpl) : NULL, true, false};
+	                src->tpl ? ws_template_source(src->tpl) : NULL, true, false, src->keep_with_next};
 	for (char **p = paras; *p && !ws_flow_stop(t); p++) {
 		bool last_para = p[1] == NULL;
 		PangoLayout *lay = ws_flow_make_layout(t, *p, st, st->size, width, constant);

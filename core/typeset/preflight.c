@@ -207,6 +207,23 @@ static void check_page(pf *p, GPtrArray *recs, size_t page)
 		}
 	}
 	g_free(outside);
+	/* A heading (keep_with_next) that ends a page's flow while the
+	 * document goes on: what it heads is on the next page.  The engine
+	 * keeps it with what follows when that fits on a page; a layout whose
+	 * heading is followed by something taller than a page (or by a box)
+	 * is the case left to see. */
+	const ws_record *last_flow = NULL;
+	for (guint i = 0; i < recs->len; i++) {
+		const ws_record *r = g_ptr_array_index(recs, i);
+		if (r->flow && (r->kind == WS_RECORD_LINE || r->kind == WS_RECORD_ROW))
+			last_flow = r;
+	}
+	if (last_flow && last_flow->keep_with_next && page + 1 < ws_document_page_count(p->doc)) {
+		char *ex = excerpt(last_flow->text);
+		report(p, WS_SEVERITY_WARNING, last_flow,
+		       "heading alone at the foot of page %zu: \"%s\" is parted from what it heads", page + 1, ex);
+		g_free(ex);
+	}
 	if (page > 0 && units > 0 && units < WS_PREFLIGHT_MIN_UNITS) {
 		char *ex = excerpt(first_unit->text);
 		report(p, WS_SEVERITY_WARNING, first_unit,
