@@ -1505,18 +1505,21 @@ static void find_fallbacks(cjk_state *s)
 	g_object_unref(body);
 }
 
-/* Natural advance of U+00B7 in this layout's font, Pango units. */
-static int middle_dot_advance(cjk_state *s)
+/* Natural advance of the U+00B7 at character i, in its own font and
+ * attributes, Pango units.  Measured in place, in the text the caller's
+ * attributes were made for: those attributes on a text of one character
+ * would run past its end, which Pango's break pass reads out of bounds
+ * (an ASan SEGV in pango_attr_break). */
+static int middle_dot_advance(cjk_state *s, int i)
 {
 	PangoLayout *m = pango_layout_copy(s->layout);
 	pango_layout_set_attributes(m, s->orig);
 	pango_layout_set_width(m, -1);
 	pango_layout_set_indent(m, 0);
-	pango_layout_set_text(m, "\u00B7", -1);
 	PangoRectangle r;
-	pango_layout_get_extents(m, NULL, &r);
+	pango_layout_index_to_pos(m, s->off[i], &r);
 	g_object_unref(m);
-	return r.width;
+	return ABS(r.width);
 }
 
 /* The middle dot of transliterated names (买买提·吐尔逊) is half an em
@@ -1533,7 +1536,7 @@ static void middle_dot_width(cjk_state *s)
 		if (s->ch[i] != 0x00B7 || is_latin_like(s->ch[i - 1]) || is_latin_like(s->ch[i + 1]))
 			continue;
 		if (adv < 0)
-			adv = middle_dot_advance(s);
+			adv = middle_dot_advance(s, i);
 		int half = s->size / 2;
 		if (adv != half)
 			s->ls_base[i] += half - adv;
