@@ -116,8 +116,12 @@ static int f_replace(const expr_call *c, ws_value *in, ws_value *const *args, si
 		return expr_call_fail(c, "replace: the text to replace must not be empty");
 	/* Measure first, so a replacement that would blow past the limit is
 	 * refused before it is built. */
+	/* memmem over what is left, not strstr: the lengths are known, and a
+	 * checking strstr (ASan's strict_string_checks) measures the whole
+	 * rest of the text at every hit, 60 000 hits in 600 KB taking hours */
+	const char *end = s + len;
 	size_t count = 0;
-	for (const char *p = strstr(s, from); p; p = strstr(p + fl, from))
+	for (const char *p = memmem(s, len, from, fl); p; p = memmem(p + fl, (size_t)(end - p - fl), from, fl))
 		count++;
 	int rc = expr_call_charge(c, count);
 	if (!rc && tl > fl)
@@ -126,12 +130,12 @@ static int f_replace(const expr_call *c, ws_value *in, ws_value *const *args, si
 		return rc;
 	GString *r = g_string_sized_new(len);
 	const char *p = s;
-	for (const char *hit = strstr(p, from); hit; hit = strstr(p, from)) {
+	for (const char *hit = memmem(p, len, from, fl); hit; hit = memmem(p, (size_t)(end - p), from, fl)) {
 		g_string_append_len(r, p, hit - p);
 		g_string_append_len(r, to, (gssize)tl);
 		p = hit + fl;
 	}
-	g_string_append(r, p);
+	g_string_append_len(r, p, end - p);
 	return out_text(c, g_string_free(r, FALSE), out);
 }
 
