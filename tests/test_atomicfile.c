@@ -1,6 +1,6 @@
 /* Atomic file writing (core/base/atomicfile.c), through its header only:
  * a file appears whole at its path or not at all, an old file survives
- * every failed or abandoned write, no hidden ".NAME.XXXXXX.tmp" stays
+ * every failed or abandoned write, no hidden temporary (".NAME." plus a random mkstemp suffix, ".tmp") stays
  * behind, and a batch's deferred work runs only once its files are in
  * place.  Each test writes into a fresh folder and reads it back the way
  * a user would: the file's bytes, the folder's listing. */
