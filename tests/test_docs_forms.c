@@ -93,29 +93,34 @@ Test(docs_forms, self_sample)
 	cr_assert(g_file_test(pdf, G_FILE_TEST_IS_REGULAR));
 	cr_assert_eq(pdf_pages(pdf), 1, "one applicant fits one page");
 
-	char *text = text_of(pdf, false);
+	/* -layout keeps each table row on one line, so the 均排 labels read whole;
+	 * the applicant's two-line cells interleave, so their lines are checked in order */
+	char *text = text_of(pdf, true);
 	const char *order[] = {
 		"自行预约美国签证面谈时间登记表",
-		"填表日期：2025年3月5日",
+		"一、团组信息填表日期：2025年3月5日",
+		"团组名称某某省示例学术交流团（虚构）",
+		"派出单位某某省示例研究院（虚构）",
+		"出访任务参加学术交流会议",
+		"任务批件文号测外任〔2025〕0001号在美停留天数8天",
+		"出访起止日期2025年4月20日至2025年4月27日",
+		"在美访问地点华盛顿、纽约",
 		/* compact (issue 11): the contact is the group block's last row */
-		"团组名称", "某某省示例学术交流团（虚构）",
-		"派出单位", "某某省示例研究院（虚构）",
-		"出访任务", "参加学术交流会议",
-		"任务批件文号", "测外任〔2025〕0001号", "在美停留天数", "8天",
-		"出访起止日期", "2025年4月20日至2025年4月27日",
-		"在美访问地点", "华盛顿、纽约",
-		"联系人", "甄示例", "固定电话", "010-00000000", "13800000000",
-		"面谈地点", "美利坚合众国驻华大使馆", "北京市朝阳区安家楼路55号",
-		"面谈日期、时间", "2025年3月18日08:30", "签证类别", "B1",
-		"领事馆面谈编号", "TEST-APPT-0001", "申请人数", "1人",
-		/* raw order: each cell top to bottom, cells of a row left to right */
-		"序号", "1", "中文姓名", "拼音姓名", "贾测试", "JIACESHI", "性别", "出生日期", "男", "1980年1月1日",
-		"护照种类", "护照号码", "公务普通", "PE0000001", "DS-160确认编号", "AA00TEST01", "主申请人",
-		"TESTRCPT0001",
-		"随表寄送材料",
+		"联系人甄示例手机13800000000固定电话010-00000000",
+		"二、面谈预约信息",
+		"面谈地点美利坚合众国驻华大使馆北京市朝阳区安家楼路55号，邮编100600",
+		"面谈日期、时间2025年3月18日08:30签证类别B1",
+		"领事馆面谈编号TEST-APPT-0001申请人数1人",
+		/* the applicant table: one applicant = two rows under a two-row header */
+		"三、申请人信息",
+		"序中文姓名护照种类DS-160确认编号", "性别出生日期身份", "号拼音姓名护照号码缴费收据编号",
+		"工作单位及职务家庭电话",
+		"贾测试公务普通AA00TEST01", "1男1980年1月1日主申请人", "JIACESHIPE0000001TESTRCPT0001",
+		"某某省示例研究院（虚构）研究员—",
+		"四、随表寄送材料",
 		"自行预约美国签证面谈时间登记表", "任务批件原件", "中文照会", "外交部取件手续费汇款凭证",
-		"填表人（签字）", "经办人（签字）",
-		"派出单位（盖章）", "某某省示例研究院（虚构）", "2025年3月5日",
+		/* the signature lines beside the seal block */
+		"填表人（签字）", "派出单位（盖章）", "某某省示例研究院（虚构）", "经办人（签字）", "2025年3月5日",
 		"第1页共1页",
 		NULL,
 	};

@@ -25,8 +25,10 @@ static const struct {
 	int short_names[6];
 	int long_names[6];
 } expected[] = {
-	{"registration-self", "groups-matrix-self.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 2, 2, 2, 5}},
-	/* one table row pair per applicant at 小五: the paper form's one page up to 4 */
+	/* both registration forms: one table row pair per applicant at 小五,
+	 * the paper form's one page up to 4 (the self form, with fewer group
+	 * fields and no fees, up to 8 short names or 7 long ones) */
+	{"registration-self", "groups-matrix-self.yaml", {1, 1, 1, 1, 1, 3}, {1, 1, 1, 1, 2, 3}},
 	{"registration-delegated", "groups-matrix-delegated.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 1, 1, 2, 4}},
 	{"note", "groups-matrix.yaml", {1, 1, 1, 1, 2, 3}, {1, 1, 2, 2, 2, 4}},
 	{"interview-confirmation", "groups-matrix.yaml", {1, 1, 1, 1, 2, 2}, {1, 1, 1, 1, 2, 2}},
@@ -90,7 +92,8 @@ static int count_of(const char *hay, const char *needle)
 }
 
 /* An applicant is two table rows on both registration forms: the first
- * with the DS-160 number, the second with the work unit (self) or the
+ * with the DS-160 number, the second with the work unit (self: the
+ * fictional unit's '（虚构）' and a space before the position) or the
  * e-mail address (delegated).  A page break between them would leave half
  * an applicant at the foot of a page; the rows of one `each` item go over
  * together.  Read back page by page from the 30-applicant groups. */
@@ -100,7 +103,7 @@ Test(pages, an_applicant_is_never_split_across_pages)
 		const char *kind, *data, *second; /* the second row's mark */
 		int extra_on_first;                /* the same mark above the table on page 1 */
 	} forms[] = {
-		{"registration-self", "groups-matrix-self.yaml", "工作单位及职务：", 0},
+		{"registration-self", "groups-matrix-self.yaml", "（虚构） ", 0},
 		{"registration-delegated", "groups-matrix-delegated.yaml", "@", 1}, /* 联系邮箱 */
 	};
 	for (size_t k = 0; k < G_N_ELEMENTS(forms); k++) {
