@@ -683,8 +683,8 @@ static const mutation mutations[] = {
 	{SB, IC, "delivery.address.country", "HONG KONG", NULL, NULL, "X9", "group.delivery.address.country", E, false},
 	{SB, IC, "delivery.address.city", "Beijing", NULL, NULL, "X9", "group.delivery.address.city", E, false},
 	{SB, IC, "delivery.address.state", "河北省", NULL, NULL, "X9", "group.delivery.address.state", W, false},
-	/* no address: the seed's is printed, with a note (delivery_address_defaults_to_the_seeds) */
-	{SB, IC, "delivery.address", NULLV, NULL, NULL, "X9-default", "group.delivery.address", WS_SEVERITY_NOTE, true},
+	/* no address: the seed's is printed, and a warning says so (delivery_address_defaults_to_the_seeds) */
+	{SB, IC, "delivery.address", NULLV, NULL, NULL, "X9-default", "group.delivery.address", W, true},
 	{SB, IC, "delivery.option", "drone", NULL, NULL, "F-delivery.option", "group.delivery.option", E, false},
 	{SB, IC, "delivery.option", "pick_up", NULL, NULL, "F-delivery.citic_location", "group.delivery.citic_location", E, true},
 	{SB, IC, "delivery", NULLV, NULL, NULL, "F-delivery", "group.delivery", E, true},
@@ -1111,7 +1111,7 @@ static const char *derived_text(ws_value *g, const char *path)
 }
 
 /* Premium delivery without an address prints the seed's (外交部领事服务中心,
- * collected by 护签部) with a note; its recipient and phone come from
+ * collected by 护签部) with a warning that says so; its recipient and phone come from
  * hqb_address, and a warning names what is missing; a group's own address
  * is printed as given, the seed's without a word, another with X9-seed. */
 Test(visa, delivery_address_defaults_to_the_seeds)
@@ -1129,8 +1129,8 @@ Test(visa, delivery_address_defaults_to_the_seeds)
 		const char *const *hqb;          /* hqb_address, or none */
 		const char *street1, *postal, *recipient, *phone; /* derived; street1 NULL: no delivery_address */
 		bool is_default;
-		const char *note_rule;           /* a note with this rule, or NULL: none */
-		const char *warn_rule, *warn_path, *warn_says; /* a warning, or NULL: no X9-default/X9-seed warning */
+		const char *note_rule;           /* the notice of the default has this rule, or NULL: none */
+		const char *warn_rule, *warn_path, *warn_says; /* another warning, or NULL: no other X9-default/X9-seed warning */
 	} cases[] = {
 		{NULL, true, NULL, NULL, "北京市朝阳区朝阳门外大街18号丰联广场B座11层", "100020", NULL, NULL, true,
 		 "X9-default", "X9-default", "group.delivery.address", "group.hqb_address.recipient and group.hqb_address.phone"},
@@ -1184,23 +1184,31 @@ Test(visa, delivery_address_defaults_to_the_seeds)
 				cr_assert(strstr(derived_text(g, "derived.delivery_address.note"), "由护签部统一领取"),
 				          "case %zu: collected by 护签部", i);
 		}
-		/* the note and the warning share the rule: the note is the one at severity note */
+		/* the notice and the warning on what the default lacks share the
+		 * rule and the severity (render prints warnings, not notes): the
+		 * notice is the one that says no address was given, once */
 		const ws_diag *n = NULL;
+		int notices = 0;
 		for (size_t k = 0; k < ws_diags_count(d); k++)
-			if (!g_strcmp0(ws_diags_at(d, k)->rule, "X9-default") && ws_diags_at(d, k)->severity == WS_SEVERITY_NOTE)
+			if (!g_strcmp0(ws_diags_at(d, k)->rule, "X9-default") &&
+			    g_str_has_prefix(ws_diags_at(d, k)->message, "no delivery address")) {
 				n = ws_diags_at(d, k);
+				notices++;
+			}
 		if (cases[i].note_rule) {
-			cr_assert_not_null(n, "case %zu: a note says the default was used", i);
+			cr_assert_eq(notices, 1, "case %zu: one notice says the default was used, %d found", i, notices);
+			cr_assert_eq(n->severity, WS_SEVERITY_WARNING, "case %zu: the notice is a warning", i);
 			cr_assert(strstr(n->message, "北京市朝阳区朝阳门外大街18号丰联广场B座11层") &&
-			          strstr(n->message, "100020"), "case %zu: the note names the address: %s", i, n->message);
+			          strstr(n->message, "100020"), "case %zu: the notice names the address: %s", i, n->message);
 			cr_assert_eq(n->loc.line, ws_value_loc(del).line, "case %zu: at the delivery block", i);
 		} else {
-			cr_assert_null(n, "case %zu: no default, no note", i);
+			cr_assert_null(n, "case %zu: no default, no notice", i);
 		}
 		const ws_diag *w = NULL;
 		for (size_t k = 0; k < ws_diags_count(d); k++) {
 			const ws_diag *x = ws_diags_at(d, k);
-			if (x->severity == WS_SEVERITY_WARNING && (!g_strcmp0(x->rule, "X9-default") || !g_strcmp0(x->rule, "X9-seed")))
+			if (x != n && x->severity == WS_SEVERITY_WARNING &&
+			    (!g_strcmp0(x->rule, "X9-default") || !g_strcmp0(x->rule, "X9-seed")))
 				w = x;
 		}
 		if (cases[i].warn_rule) {
@@ -1218,9 +1226,8 @@ Test(visa, delivery_address_defaults_to_the_seeds)
 }
 
 /* The defaulted address in the PDF: a premium-delivery group without an
- * address gets a confirmation that prints the seed's; render warns that
- * the recipient and phone are missing (no hqb_address), check also notes
- * the default. */
+ * address gets a confirmation that prints the seed's; render and check say
+ * so and warn that the recipient and phone are missing (no hqb_address). */
 Test(visa, default_delivery_address_in_the_pdf)
 {
 	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
@@ -1240,11 +1247,13 @@ Test(visa, default_delivery_address_in_the_pdf)
 	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
 	cr_assert(strstr(err, "warning: [X9-default]") && strstr(err, "group.hqb_address.recipient"),
 	          "render names what the default lacks:\n%s", err);
+	cr_assert(strstr(err, "no-address.yaml:37:5: warning: [X9-default] no delivery address") &&
+	          strstr(err, "由护签部统一领取"), "render says the default was used, at the delivery block:\n%s", err);
 	const char *cargs[] = {"check", IC, "--data", data, NULL};
 	char *cerr = NULL;
 	cr_assert_eq(wst_wenshu(cargs, NULL, &cerr), 0, "%s", cerr);
-	cr_assert(strstr(cerr, "no-address.yaml:37:5: note: [X9-default]") && strstr(cerr, "由护签部统一领取"),
-	          "check says the default was used, at the delivery block:\n%s", cerr);
+	cr_assert(strstr(cerr, "no-address.yaml:37:5: warning: [X9-default] no delivery address") &&
+	          strstr(cerr, "由护签部统一领取"), "check says the default was used, at the delivery block:\n%s", cerr);
 	g_free(cerr);
 	char *t = wst_pdftotext(pdf, false);
 	char *sq = wst_squeeze(t);
@@ -1255,6 +1264,57 @@ Test(visa, default_delivery_address_in_the_pdf)
 	g_free(t);
 	g_free(err);
 	g_free(pdf);
+	g_free(data);
+	g_free(dir);
+	g_string_free(yaml, TRUE);
+	g_free(text);
+	g_free(src);
+}
+
+/* What render says when the default address is used: its notice, once for
+ * the group however many files it writes, on stderr as the house form
+ * writes a warning (file:line:col: warning: [rule] message (path)), and
+ * nothing else when 护签部's contact gives the recipient and phone; the
+ * exit status stays 0 (a warning, not an error).  check said it alone
+ * before, as a note, which render drops. */
+Test(visa, render_says_the_default_delivery_address_once)
+{
+	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
+	char *text = NULL;
+	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
+	GString *yaml = g_string_new(text);
+	cr_assert(g_string_replace(yaml,
+	                           "    address: {street: 北京市朝阳区朝阳门外大街18号丰联广场B座11层, city: 北京市, state: 北京市,\n"
+	                           "              postal_code: \"100020\", country: CHINA}   # the seed's address; its \"B座\" is not warned of (X9)\n",
+	                           "", 1) == 1);
+	/* 护签部's contact, the default address's recipient and phone: one line
+	 * above the delivery block, which moves to line 38 */
+	cr_assert(g_string_replace(yaml, "  mfa_pickup_fee_cny: null\n",
+	                           "  mfa_pickup_fee_cny: null\n"
+	                           "  hqb_address: {street: 北京市东城区示例路1号, postal_code: \"100010\", recipient: 护签部甄经办, "
+	                           "phone: \"13900000009\"}\n",
+	                           1) == 1);
+	char *dir = wst_tmpdir();
+	char *data = g_build_filename(dir, "no-address.yaml", NULL);
+	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	char *want = g_strdup_printf("%s:38:5: warning: [X9-default] no delivery address (递送地址) given: the documents "
+	                             "print the seed's, 外交部领事服务中心, 北京市朝阳区朝阳门外大街18号丰联广场B座11层, "
+	                             "北京市/北京市/100020 (由护签部统一领取) (group.delivery.address)\n",
+	                             data);
+	/* every kind validates the group, so every kind says it: the one that
+	 * prints the address, and the form, in two formats */
+	static const char *const kinds[] = {IC, RS};
+	for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+		char *out = g_strdup_printf("%s/{group.group_id}-{kind}", dir);
+		const char *args[] = {"render", kinds[k], "--data", data, "-o", out, "--format", "pdf,png", NULL};
+		char *err = NULL;
+		int rc = wst_wenshu(args, NULL, &err);
+		cr_assert_eq(rc, 0, "%s: exit %d\n%s", kinds[k], rc, err);
+		cr_assert_str_eq(err, want, "%s: render's stderr", kinds[k]);
+		g_free(err);
+		g_free(out);
+	}
+	g_free(want);
 	g_free(data);
 	g_free(dir);
 	g_string_free(yaml, TRUE);

@@ -57,7 +57,6 @@ static void report(vctx *c, ws_severity sev, const ws_value *at, const char *rul
 
 #define ERR(...) report(c, WS_SEVERITY_ERROR, __VA_ARGS__)
 #define WARN(...) report(c, WS_SEVERITY_WARNING, __VA_ARGS__)
-#define NOTE(...) report(c, WS_SEVERITY_NOTE, __VA_ARGS__)
 
 const visa_need *visa_form_need(const visa_form *form, const char *path)
 {
@@ -803,8 +802,11 @@ static void check_delivery(vctx *c)
 			     "(%s, %s, %s)",
 			     street, VISA_SEED_DELIVERY_NAME, VISA_SEED_DELIVERY_STREET, VISA_SEED_DELIVERY_NOTE);
 	} else if (premium) {
-		/* derive prints the seed's address (docs/fields.md delivery_address) */
-		NOTE(del, "X9-default", "group.delivery.address",
+		/* derive prints the seed's address (docs/fields.md delivery_address).
+		 * A warning, not a note: render prints warnings and drops notes, and
+		 * whoever renders should learn that the documents carry an address
+		 * nobody typed, not only whoever runs check. */
+		WARN(del, "X9-default", "group.delivery.address",
 		     "no delivery address (递送地址) given: the documents print the seed's, %s, %s, %s/%s/%s (%s)",
 		     VISA_SEED_DELIVERY_NAME, VISA_SEED_DELIVERY_STREET, VISA_SEED_DELIVERY_CITY,
 		     VISA_SEED_DELIVERY_STATE, VISA_SEED_DELIVERY_POSTAL, VISA_SEED_DELIVERY_NOTE);
