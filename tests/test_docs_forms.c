@@ -108,7 +108,8 @@ Test(docs_forms, self_sample)
 		/* compact (issue 11): the contact is the group block's last row */
 		"联系人甄示例手机13800000000固定电话010-00000000",
 		"二、面谈预约信息",
-		"面谈地点美利坚合众国驻华大使馆北京市朝阳区安家楼路55号，邮编100600",
+		/* the post's name over its address, each whole on its line */
+		"美利坚合众国驻华大使馆", "面谈地点北京市朝阳区安家楼路55号，邮编100600",
 		"面谈日期、时间2025年3月18日08:30签证类别B1",
 		"领事馆面谈编号TEST-APPT-0001申请人数1人",
 		/* the applicant table: one applicant = two rows under a two-row header */
@@ -316,6 +317,63 @@ static char **pages_of(const char *pdf, bool layout)
 	}
 	g_free(t);
 	return pages;
+}
+
+/* The interview post's name over its address: every post's address whole
+ * on one line of the form (set after the name on one line, Shanghai's
+ * broke between 邮编 and 200041, Guangzhou's inside 华夏路). */
+Test(docs_forms, self_post_address_on_one_line)
+{
+	static const struct {
+		const char *code, *zh, *name, *address;
+	} posts[] = {
+		{"SHANGHAI", "上海", "美利坚合众国驻上海总领事馆", "上海市南京西路1038号梅龙镇广场8楼，邮编200041"},
+		{"GUANGZHOU", "广州", "美利坚合众国驻广州总领事馆", "广州市天河区珠江新城华就路43号（签证申请人由华夏路入口进入）"},
+		{"SHENYANG", "沈阳", "美利坚合众国驻沈阳总领事馆", "沈阳市和平区十四纬路52号，邮编110003"},
+		{"WUHAN", "武汉", "美利坚合众国驻武汉总领事馆", "武汉市建设大道568号新世界国贸大厦I座47层"},
+	};
+	char *path = g_strdup_printf("%s/examples/data/self-beijing.yaml", WS_TEST_SOURCE_DIR);
+	char *sample = NULL;
+	cr_assert(g_file_get_contents(path, &sample, NULL, NULL), "cannot read %s", path);
+	for (size_t i = 0; i < G_N_ELEMENTS(posts); i++) {
+		char *dir = wst_tmpdir();
+		char *s = g_strdup(sample);
+		/* the post, the DS-160 location and the note's addressee agree (X1) */
+		char *post = g_strdup_printf("interview_post: %s", posts[i].code);
+		char *loc = g_strdup_printf("ds160_location: %s", posts[i].code);
+		char *to = g_strdup_printf("addressee: 美利坚合众国驻%s总领事馆", posts[i].zh);
+		s = replace_once(s, "interview_post: BEIJING", post);
+		s = replace_once(s, "ds160_location: BEIJING", loc);
+		s = replace_once(s, "addressee: 美利坚合众国驻华大使馆", to);
+		char *data = g_strdup_printf("%s/post.yaml", dir);
+		cr_assert(g_file_set_contents(data, s, -1, NULL));
+		render("registration-self", data, dir, "pdf", NULL);
+		char *pdf = g_strdup_printf("%s/G2025-TEST-001-registration-self.pdf", dir);
+		cr_assert_eq(pdf_pages(pdf), 1, "%s", posts[i].code);
+		char *t = wst_pdftotext(pdf, true);
+		cr_assert_not_null(t);
+		/* the lines of the page as they read, spaces squeezed out */
+		char **lines = g_strsplit(t, "\n", -1);
+		bool name = false, address = false;
+		for (char **l = lines; *l; l++) {
+			char *sq = wst_squeeze(*l);
+			name |= strstr(sq, posts[i].name) != NULL;
+			address |= strstr(sq, posts[i].address) != NULL;
+			g_free(sq);
+		}
+		cr_assert(name && address, "%s: the post's name and its address, each whole on a line:\n%s", posts[i].code, t);
+		g_strfreev(lines);
+		g_free(t);
+		g_free(pdf);
+		g_free(data);
+		g_free(to);
+		g_free(loc);
+		g_free(post);
+		g_free(s);
+		g_free(dir);
+	}
+	g_free(sample);
+	g_free(path);
 }
 
 Test(docs_forms, self_twelve_applicants_repeat_the_table_header)
