@@ -379,7 +379,7 @@ static cairo_status_t pdf_page(cairo_surface_t *s, cairo_t *cr, const page_ref *
 	/* must precede any drawing on the page */
 	cairo_pdf_surface_set_size(s, r->width, r->height);
 	ws_text_painter painter = ws_pdf_text_painter(twins);
-	fc->inner = twins ? &painter : NULL;
+	fc->inner = &painter;
 	draw_page_checked(r->doc, r->page, cr, fc);
 	fc->inner = NULL;
 	cairo_show_page(cr);

@@ -210,17 +210,124 @@ static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem 
 	g_free(cg);
 }
 
+/* The byte ranges (absolute, ascending; pairs in *out) of the clusters
+ * of `run` that Pango's renderer would write as empty /ActualText spans:
+ * no glyph but PANGO_GLYPH_EMPTY (the glyphs pangocairo leaves out of a
+ * cluster's count) and only format characters.  Returns the number of
+ * ranges. */
+static int empty_clusters(const char *text, PangoGlyphItem *run, GArray *out)
+{
+	int n = 0;
+	PangoGlyphItemIter it;
+	if (!pango_glyph_item_iter_init_start(&it, run, text))
+		return 0;
+	do {
+		bool glyphless = true;
+		for (int i = MIN(it.start_glyph, it.end_glyph + 1); i < MAX(it.start_glyph + 1, it.end_glyph); i++)
+			if (run->glyphs->glyphs[i].glyph != PANGO_GLYPH_EMPTY)
+				glyphless = false;
+		if (glyphless && invisible_text(text + it.start_index, it.end_index - it.start_index)) {
+			int r[2] = {it.start_index, it.end_index};
+			g_array_append_vals(out, r, 2);
+			n++;
+		}
+	} while (pango_glyph_item_iter_next_cluster(&it));
+	return n;
+}
+
+/* `run` cut around the byte ranges `cut` (n pairs, ascending, on cluster
+ * boundaries) and prepended to `runs` (reversed order) as copies.  The
+ * width of the glyphs cut out is kept as a start offset of the next piece
+ * (*carry: the width still owed), so nothing after them moves. */
+static GSList *cut_run(GSList *runs, const char *text, const PangoGlyphItem *run, const int *cut, int n, int *carry)
+{
+	PangoGlyphItem *rest = pango_glyph_item_copy((PangoGlyphItem *)run);
+	int end_x = rest->end_x_offset;
+	rest->end_x_offset = 0;
+	*carry += rest->start_x_offset;
+	rest->start_x_offset = 0;
+	for (int k = 0; k < n && rest; k++) {
+		int s = cut[2 * k] - rest->item->offset, e = cut[2 * k + 1] - rest->item->offset;
+		if (s > 0) {
+			PangoGlyphItem *head = pango_glyph_item_split(rest, text, s);
+			head->start_x_offset = *carry;
+			*carry = 0;
+			runs = g_slist_prepend(runs, head);
+			e -= s;
+		}
+		PangoGlyphItem *gone = rest;
+		rest = NULL;
+		if (e < gone->item->length) {
+			rest = gone;
+			gone = pango_glyph_item_split(rest, text, e);
+		}
+		*carry += pango_glyph_string_get_width(gone->glyphs);
+		pango_glyph_item_free(gone);
+	}
+	if (rest) {
+		rest->start_x_offset = *carry;
+		*carry = 0;
+		runs = g_slist_prepend(runs, rest);
+	}
+	*carry += end_x;
+	return runs;
+}
+
+/* pango_cairo_show_layout_line() at (x, y), with the glyphless clusters
+ * of format characters left out of the line's runs while it is drawn
+ * (see invisible_text(); the line is put back as it was).  Pango's own
+ * renderer writes each as an empty /ActualText span: the ZWSP of a line
+ * ending at one of ws_cjk_apply()'s break points, a U+200B or U+2060 in
+ * the source text.  Used for the lines the fast path declines. */
+static void show_line_pango(cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+	const char *text = pango_layout_get_text(line->layout);
+	GArray *cut = g_array_new(FALSE, FALSE, sizeof(int));
+	int *first = g_new0(int, g_slist_length(line->runs) + 1);
+	int k = 0, total = 0;
+	for (GSList *l = line->runs; l; l = l->next, k++) {
+		first[k] = (int)cut->len / 2;
+		total += empty_clusters(text, l->data, cut);
+	}
+	first[k] = (int)cut->len / 2;
+	cairo_move_to(cr, x, y);
+	if (total == 0) {
+		pango_cairo_show_layout_line(cr, line);
+	} else {
+		GSList *runs = NULL;
+		int carry = 0;
+		k = 0;
+		for (GSList *l = line->runs; l; l = l->next, k++)
+			runs = cut_run(runs, text, l->data, &g_array_index(cut, int, 2 * first[k]), first[k + 1] - first[k],
+			               &carry);
+		if (runs)
+			((PangoGlyphItem *)runs->data)->end_x_offset += carry;
+		runs = g_slist_reverse(runs);
+		GSList *saved = line->runs;
+		line->runs = runs;
+		pango_cairo_show_layout_line(cr, line);
+		line->runs = saved;
+		g_slist_free_full(runs, (GDestroyNotify)pango_glyph_item_free);
+	}
+	g_free(first);
+	g_array_free(cut, TRUE);
+}
+
 static bool paint_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x, double y)
 {
 	ws_twins *t = self;
-	if (!t || !ws_twins_enabled() || !line || !line->layout)
+	if (!line || !line->layout)
 		return false;
 	cairo_surface_t *target = cairo_get_target(cr);
 	if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_PDF || !cairo_surface_has_show_text_glyphs(target))
 		return false;
-	for (GSList *l = line->runs; l; l = l->next)
-		if (!run_plain(l->data))
-			return false;
+	bool fast = t && ws_twins_enabled();
+	for (GSList *l = line->runs; l && fast; l = l->next)
+		fast = run_plain(l->data);
+	if (!fast) {
+		show_line_pango(cr, line, x, y);
+		return true;
+	}
 
 	/* Pango starts from Cairo's current point, which Cairo keeps in 24.8
 	 * fixed point: round the origin the same way so that the glyphs land
