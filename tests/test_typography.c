@@ -377,6 +377,43 @@ Test(typography, middle_dot_is_half_an_em_with_the_dot_centred, .init = setup, .
 	}
 }
 
+/* A transliterated name with a Latin initial (威廉·R·休利特, the attachment
+ * of docs/typography.md): the dots beside R are the same ½ em, centred,
+ * as between hanzi (they kept FandolFang's full cell, 1 em); a dot
+ * between two Latin letters is Latin punctuation and keeps the font's
+ * advance. */
+Test(typography, middle_dot_beside_a_latin_initial_is_half_an_em, .init = setup, .fini = teardown)
+{
+	static const char *const faces[] = {"Wenshu FangSong", "Wenshu Song"};
+	for (size_t f = 0; f < G_N_ELEMENTS(faces); f++) {
+		PangoLayout *l = pango_layout_new(C);
+		PangoFontDescription *fd = pango_font_description_from_string(faces[f]);
+		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
+		pango_layout_set_font_description(l, fd);
+		pango_font_description_free(fd);
+		pango_layout_set_text(l, "威廉·R·休利特与Paral·lel", -1);
+		cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+		int ng;
+		glyph *g = glyphs_of(l, &ng);
+		cr_assert_eq(ng, 18);
+		cr_assert(g[2].ch == 0x00B7 && g[4].ch == 0x00B7 && g[14].ch == 0x00B7);
+		for (int d = 2; d <= 4; d += 2) {
+			double cell_start = g[d - 1].x + g[d - 1].adv, cell_end = g[d + 1].x;
+			cr_expect_float_eq(cell_end - cell_start, SIZE / 2, 0.02 * SIZE, "%s: the dot %s R takes %.3f pt",
+			                   faces[f], d == 2 ? "before" : "after", cell_end - cell_start);
+			double centre = g[d].x + g[d].adv / 2;
+			cr_expect_float_eq(centre, (cell_start + cell_end) / 2, 0.05 * SIZE,
+			                   "%s: dot centre %.3f, cell centre %.3f", faces[f], centre,
+			                   (cell_start + cell_end) / 2);
+		}
+		/* Paral·lel: the dot keeps its own advance, no spacing around it. */
+		cr_expect_float_eq(g[15].x - g[13].x - g[13].adv, g[14].adv, 0.01, "%s: l·l takes %.3f pt for a %.3f pt dot",
+		                   faces[f], g[15].x - g[13].x - g[13].adv, g[14].adv);
+		g_free(g);
+		g_object_unref(l);
+	}
+}
+
 /* CJK Ext-B characters FandolFang lacks come from Noto Serif CJK SC: its
  * glyphs must sit on the body's em box (not +0.4 pt / +1.5 pt off, as
  * before issue 12), and the line keeps the grid pitch. */

@@ -1528,12 +1528,16 @@ static int middle_dot_advance(cjk_state *s, int i)
  * list of unadjustable marks; GB/T 15834: 间隔号 占半个字位置).  Fonts give it
  * a narrow Latin advance (Noto Serif CJK SC, 0.33 em) or a full cell
  * (FandolFang, 1 em).  The difference goes half before, half after it
- * (letter spacing), so the dot stays in the middle. */
+ * (letter spacing), so the dot stays in the middle.  A name with a Latin
+ * initial (威廉·R·休利特) takes the same ½ em dot: it kept FandolFang's full
+ * cell there, a gap twice as wide as beside hanzi.  Only a dot between two
+ * Latin letters (Catalan "l·l") is Latin punctuation, left as the font
+ * sets it. */
 static void middle_dot_width(cjk_state *s)
 {
 	int adv = -1;
 	for (int i = 1; i + 1 < s->n; i++) {
-		if (s->ch[i] != 0x00B7 || is_latin_like(s->ch[i - 1]) || is_latin_like(s->ch[i + 1]))
+		if (s->ch[i] != 0x00B7 || (is_latin_like(s->ch[i - 1]) && is_latin_like(s->ch[i + 1])))
 			continue;
 		if (adv < 0)
 			adv = middle_dot_advance(s, i);
