@@ -410,6 +410,37 @@ Test(preflight, checkbox_list_never_carries_its_last_row_alone)
 	ws_diags_free(d);
 }
 
+/* A checkbox row in the flow is a line of the document, as a line of
+ * text is: a heading over a checklist that runs onto the next page is
+ * not alone at the foot (it was reported so, and the page after it
+ * "held only" the lines that followed the list), and a page that holds
+ * two checkbox rows and nothing else is a widow page. */
+Test(preflight, checkbox_rows_are_lines_of_the_flow)
+{
+	ws_diags *d = ws_diags_new();
+	int rc = 0;
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                   "  - text: 二、各申请人护照\n"
+	                                   "    keep_with_next: true\n" CHECKLIST("[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,"
+	                                                                          "21,22,23,24,25,26,27,28,29,30]")
+	                                   "  - text: 移交人（签名）\n"
+	                                   "  - text: 接收人（签名）\n",
+	                          d, &rc);
+	cr_assert_eq(rc, WS_OK);
+	cr_assert_eq(page_of(doc, "二、各申请人护照"), 0);
+	cr_assert_eq(page_of(doc, "第1项"), 0);
+	cr_assert_eq(page_of(doc, "第30项"), 1);
+	cr_assert_null(find(d, "heading alone"), "the heading has 25 rows under it");
+	cr_assert_null(find(d, "widow page"), "page 2 holds checkbox rows and two lines");
+	ws_document_free(doc);
+	ws_diags_free(d);
+
+	expect(WST_HEAD "elements:\n"
+	                "  - text: 随表寄送材料\n"
+	                "  - page_break: true\n" CHECKLIST("[1,2]"),
+	       "widow page: page 2 holds only 2 lines", WS_SEVERITY_WARNING, 10, 9, "page 2");
+}
+
 /* A label–value list (an `each` group) followed by a seal block that
  * keeps with it: the last two rows go over with the block. */
 Test(preflight, list_hands_its_last_rows_to_a_keep_with_previous_block)

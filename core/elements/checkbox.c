@@ -53,7 +53,12 @@ static double side_of(const checkbox_elem *x)
 	return x->box_size > 0 ? x->box_size : x->style.size * 0.85;
 }
 
-static void checkbox_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
+/* `row`: the checkbox is a row of the flow (not at a fixed box).  The
+ * square and its label are recorded as a box and text like any other,
+ * and a flow row is also one line of the document: the preflight counts
+ * lines to tell a heading left alone at a page foot and a widow page, and
+ * a checklist is lines to a reader. */
+static void place(ws_flow *t, const ws_elem *e, ws_rect r, bool row)
 {
 	const checkbox_elem *x = e->data;
 	bool checked = false;
@@ -65,17 +70,27 @@ static void checkbox_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
 	ws_rect square = {r.x, r.y + (line_h - side) / 2, side, side};
 	ws_flow_add_shape(t, WS_SHAPE_TICK_BOX, square, &x->stroke, checked);
 	ws_flow_record_box(t, e, WS_RECORD_BOX, square);
-	if (x->label) {
-		char *label = NULL;
-		if (ws_bind_text(x->label, t->scope, &label, t->diags) == WS_OK && *label) {
-			double gap = side * 0.6;
-			ws_rect lb = {r.x + side + gap, r.y, MAX(1, r.width - side - gap), WS_AUTO};
-			/* the label is the checkbox's own text: same location and style */
-			ws_text_src src = {&x->style, x->label, e->loc, e->type_name, false};
-			ws_flow_text_box(t, &src, label, lb);
-		}
-		g_free(label);
+	char *label = NULL;
+	if (x->label && ws_bind_text(x->label, t->scope, &label, t->diags) == WS_OK && *label) {
+		double gap = side * 0.6;
+		ws_rect lb = {r.x + side + gap, r.y, MAX(1, r.width - side - gap), WS_AUTO};
+		/* the label is the checkbox's own text: same location and style */
+		ws_text_src src = {&x->style, x->label, e->loc, e->type_name, false};
+		ws_flow_text_box(t, &src, label, lb);
 	}
+	if (row) {
+		ws_record rec = {.kind = WS_RECORD_LINE, .page = t->page, .loc = e->loc, .type = e->type_name,
+		                 .box = r, .limit = t->frame, .flow = true, .keep_with_next = e->keep_with_next,
+		                 .text = label ? label : "",
+		                 .source = x->label ? ws_template_source(x->label) : NULL};
+		ws_document_add_record(t->doc, &rec);
+	}
+	g_free(label);
+}
+
+static void checkbox_place_box(ws_flow *t, const ws_elem *e, ws_rect r)
+{
+	place(t, e, r, false);
 }
 
 static double checkbox_height(ws_flow *t, const ws_elem *e)
@@ -108,7 +123,7 @@ static void checkbox_place_flow(ws_flow *t, const ws_elem *e, double x0, double 
 {
 	double h = checkbox_flow_height(t, e, width);
 	ws_flow_ensure_room(t, h);
-	checkbox_place_box(t, e, (ws_rect){x0, t->y, width, h});
+	place(t, e, (ws_rect){x0, t->y, width, h}, true);
 	t->y += h;
 	t->page_has_flow = true;
 }
