@@ -225,6 +225,46 @@ Test(typeset, table_rows_repeat_and_header_repeats_on_new_pages)
 	ws_diags_free(d);
 }
 
+/* A footer (合计) is no row of the list: the page that carries it over
+ * holds two rows of the list at least, never one stray row above the
+ * total.  Every count of rows from one page to two, so that one of them
+ * leaves the last row alone with the footer unless the break moves up. */
+Test(typeset, a_table_footer_never_goes_over_with_one_row_alone)
+{
+	for (int n = 24; n <= 36; n++) {
+		GString *data = g_string_new("group:\n  applicants:\n");
+		for (int i = 0; i < n; i++)
+			g_string_append_printf(data, "    - {name: 申请人%02d}\n", i + 1);
+		ws_value *g = wst_group_from(data->str);
+		ws_diags *d = ws_diags_new();
+		ws_document *doc = render(WST_HEAD "elements:\n"
+		                                "  - table:\n"
+		                                "      columns: [15mm, 1fr]\n"
+		                                "      header: [序号, 姓名]\n"
+		                                "      each: group.applicants\n"
+		                                "      rows: [[\"{{ loop.number }}\", \"{{ it.name }}\"]]\n"
+		                                "      footer: [[{text: \"合计 {{ group.applicants | length }} 人\", colspan: 2}]]\n"
+		                                "      min_row_height: 8mm\n",
+		                          g, d, WS_OK);
+		const ws_text_run *total = find_run(doc, "合计");
+		cr_assert_not_null(total);
+		size_t rows_with_total = 0, rows_before = 0;
+		for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+			const ws_text_run *r = ws_document_text_run_at(doc, i);
+			if (strstr(r->text, "申请人"))
+				r->page == total->page ? rows_with_total++ : rows_before++;
+		}
+		cr_assert(rows_with_total >= 2 || (total->page == 0 && rows_with_total == (size_t)n),
+		          "%d rows: the total's page %zu holds %zu row(s) of the list", n, total->page + 1,
+		          rows_with_total);
+		cr_assert_eq(rows_with_total + rows_before, (size_t)n, "every row is drawn once");
+		ws_document_free(doc);
+		ws_value_unref(g);
+		g_string_free(data, TRUE);
+		ws_diags_free(d);
+	}
+}
+
 /* columns: [20mm, 1fr, 2fr] on A4 with 20 mm margins: the fractions share
  * what the fixed column leaves (170 mm - 20 mm = 150 mm) one to two.  A
  * left-aligned cell's text starts at its column's left plus the default

@@ -558,12 +558,17 @@ static GArray *table_plan(ws_flow *t, const ws_elem *elem, const table_rows *tr,
 		}
 		room -= h;
 	}
-	/* Widow: the last page would hold fewer than WS_KEEP_ROWS rows. */
+	/* Widow: the last page would hold fewer than WS_KEEP_ROWS rows.  A
+	 * footer (a total) is no row of the list: the last page holds
+	 * WS_KEEP_ROWS rows of the list as well, or the total would stand
+	 * under one stray row. */
 	if (breaks->len) {
 		guint last = g_array_index(breaks, guint, breaks->len - 1);
 		guint prev = breaks->len > 1 ? g_array_index(breaks, guint, breaks->len - 2) : 0;
-		guint at = n >= WS_KEEP_ROWS ? item_start(e, tr, n - WS_KEEP_ROWS) : last;
-		if (n - last < WS_KEEP_ROWS && at < last && at > prev && last - prev > WS_KEEP_ROWS)
+		guint body_end = n - e->footer_rows->len;
+		guint keep_from = body_end >= WS_KEEP_ROWS ? body_end - WS_KEEP_ROWS : 0;
+		guint at = item_start(e, tr, keep_from);
+		if (last > keep_from && at < last && at > prev && at - prev >= WS_KEEP_ROWS)
 			g_array_index(breaks, guint, breaks->len - 1) = at;
 	}
 	/* What must follow the table does not fit after its last row. */
