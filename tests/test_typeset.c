@@ -231,37 +231,45 @@ Test(typeset, table_rows_repeat_and_header_repeats_on_new_pages)
  * leaves the last row alone with the footer unless the break moves up. */
 Test(typeset, a_table_footer_never_goes_over_with_one_row_alone)
 {
-	for (int n = 24; n <= 36; n++) {
-		GString *data = g_string_new("group:\n  applicants:\n");
-		for (int i = 0; i < n; i++)
-			g_string_append_printf(data, "    - {name: 申请人%02d}\n", i + 1);
-		ws_value *g = wst_group_from(data->str);
-		ws_diags *d = ws_diags_new();
-		ws_document *doc = render(WST_HEAD "elements:\n"
-		                                "  - table:\n"
-		                                "      columns: [15mm, 1fr]\n"
-		                                "      header: [序号, 姓名]\n"
-		                                "      each: group.applicants\n"
-		                                "      rows: [[\"{{ loop.number }}\", \"{{ it.name }}\"]]\n"
-		                                "      footer: [[{text: \"合计 {{ group.applicants | length }} 人\", colspan: 2}]]\n"
-		                                "      min_row_height: 8mm\n",
-		                          g, d, WS_OK);
-		const ws_text_run *total = find_run(doc, "合计");
-		cr_assert_not_null(total);
-		size_t rows_with_total = 0, rows_before = 0;
-		for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
-			const ws_text_run *r = ws_document_text_run_at(doc, i);
-			if (strstr(r->text, "申请人"))
-				r->page == total->page ? rows_with_total++ : rows_before++;
+	/* alone, and with a closing that must not stand alone either (its
+	 * keep_with_previous takes the last rows of the list along) */
+	static const char *const after[] = {"", "  - text: 派出单位（盖章）\n    keep_with_previous: true\n"};
+	for (int a = 0; a < 2; a++) {
+		char *layout = g_strdup_printf(WST_HEAD "elements:\n"
+		                                        "  - table:\n"
+		                                        "      columns: [15mm, 1fr]\n"
+		                                        "      header: [序号, 姓名]\n"
+		                                        "      each: group.applicants\n"
+		                                        "      rows: [[\"{{ loop.number }}\", \"{{ it.name }}\"]]\n"
+		                                        "      footer: [[{text: \"合计 {{ group.applicants | length }} 人\", colspan: 2}]]\n"
+		                                        "      min_row_height: 8mm\n"
+		                                        "%s",
+		                               after[a]);
+		for (int n = 24; n <= 36; n++) {
+			GString *data = g_string_new("group:\n  applicants:\n");
+			for (int i = 0; i < n; i++)
+				g_string_append_printf(data, "    - {name: 申请人%02d}\n", i + 1);
+			ws_value *g = wst_group_from(data->str);
+			ws_diags *d = ws_diags_new();
+			ws_document *doc = render(layout, g, d, WS_OK);
+			const ws_text_run *total = find_run(doc, "合计");
+			cr_assert_not_null(total);
+			size_t rows_with_total = 0, rows_before = 0;
+			for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
+				const ws_text_run *r = ws_document_text_run_at(doc, i);
+				if (strstr(r->text, "申请人"))
+					r->page == total->page ? rows_with_total++ : rows_before++;
+			}
+			cr_assert(rows_with_total >= 2 || (total->page == 0 && rows_with_total == (size_t)n),
+			          "%d rows%s: the total's page %zu holds %zu row(s) of the list", n,
+			          a ? " and a closing" : "", total->page + 1, rows_with_total);
+			cr_assert_eq(rows_with_total + rows_before, (size_t)n, "every row is drawn once");
+			ws_document_free(doc);
+			ws_value_unref(g);
+			g_string_free(data, TRUE);
+			ws_diags_free(d);
 		}
-		cr_assert(rows_with_total >= 2 || (total->page == 0 && rows_with_total == (size_t)n),
-		          "%d rows: the total's page %zu holds %zu row(s) of the list", n, total->page + 1,
-		          rows_with_total);
-		cr_assert_eq(rows_with_total + rows_before, (size_t)n, "every row is drawn once");
-		ws_document_free(doc);
-		ws_value_unref(g);
-		g_string_free(data, TRUE);
-		ws_diags_free(d);
+		g_free(layout);
 	}
 }
 

@@ -573,11 +573,14 @@ static GArray *table_plan(ws_flow *t, const ws_elem *elem, const table_rows *tr,
 	}
 	/* What must follow the table does not fit after its last row. */
 	if (t->tail_need > 0 && room < t->tail_need - 0.01) {
+		/* Rows of the list go along, and the footer with them (it is no
+		 * row of the list: it never counts as one of the two). */
 		guint last = breaks->len ? g_array_index(breaks, guint, breaks->len - 1) : 0;
-		guint m = n - last, k = MIN(WS_KEEP_ROWS, m);
+		guint body_end = n - e->footer_rows->len;
+		guint m = body_end > last ? body_end - last : 0, k = MIN(WS_KEEP_ROWS, m);
 		if (m - k > 0 && m - k < WS_KEEP_ROWS)
 			k = m;
-		guint at = item_start(e, tr, n - k);
+		guint at = item_start(e, tr, body_end - k);
 		if (at < last)
 			at = last;
 		if (rows_height(tr->body, at, n) + t->tail_need <= full) {
