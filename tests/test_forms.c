@@ -186,9 +186,9 @@ Test(forms, template_paths_missing_in_every_group)
 	char *out = NULL, *err = NULL;
 	cr_assert_eq(run(args, &out, &err), 0, "%s", err);
 	const char *want[] = {
-		":5:11: warning: [path] 'group.fao_nmae' is in no group of two.yaml: it prints blank (did you mean 'fao_name'?)",
-		":6:11: warning: [path] 'group.note.numbr' is in no group of two.yaml: it prints blank (did you mean 'number'?)",
-		":10:15: warning: [path] 'group.applicants[*].pasport_no' is in no group of two.yaml: it prints blank (did you "
+		":5:15: warning: [path] 'group.fao_nmae' is in no group of two.yaml: it prints blank (did you mean 'fao_name'?)",
+		":6:15: warning: [path] 'group.note.numbr' is in no group of two.yaml: it prints blank (did you mean 'number'?)",
+		":10:19: warning: [path] 'group.applicants[*].pasport_no' is in no group of two.yaml: it prints blank (did you "
 		"mean 'passport_no'?)",
 		"wenshu: 3 template path(s) found in no group of two.yaml",
 	};

@@ -64,30 +64,33 @@ typedef struct refs_case {
 	const char *want; /* the warnings, "line:col message\n" each; "" none */
 } refs_case;
 
-/* Element lines start at line 5 of refs.yaml; `  - text: "` puts the
- * value's opening quote at column 11. */
+/* Element lines start at line 5 of refs.yaml; `  - text: "{{ ` puts a
+ * path at column 15: a warning stands at the path, not at the quote. */
 static const refs_case CASES[] = {
 	/* a misspelt key: the closest key the groups offer */
 	{"  - text: \"{{ group.rute }}\"\n",
-	 "5:11 'group.rute' is in no group of data.yaml: it prints blank (did you mean 'route'?)\n"},
+	 "5:15 'group.rute' is in no group of data.yaml: it prints blank (did you mean 'route'?)\n"},
 	/* present in one group is enough */
 	{"  - text: \"{{ group.contact.mobile }}\"\n", ""},
 	{"  - text: \"{{ group.contact.mobil }}\"\n",
-	 "5:11 'group.contact.mobil' is in no group of data.yaml: it prints blank (did you mean 'mobile'?)\n"},
+	 "5:15 'group.contact.mobil' is in no group of data.yaml: it prints blank (did you mean 'mobile'?)\n"},
 	/* a null on the way proves nothing */
 	{"  - text: \"{{ group.inviter.name }}\"\n", ""},
 	/* a default says the layout expects it to be missing */
 	{"  - text: \"{{ group.remark | default('—') }}\"\n", ""},
-	{"  - text: \"{{ group.remark }}\"\n", "5:11 'group.remark' is in no group of data.yaml: it prints blank\n"},
+	{"  - text: \"{{ group.remark }}\"\n", "5:15 'group.remark' is in no group of data.yaml: it prints blank\n"},
 	/* inside `each`: `it` (or the `as:` name) is an item of the list */
 	{"  - each: group.applicants\n    elements:\n      - text: \"{{ it.surnme }}\"\n",
-	 "7:15 'group.applicants[*].surnme' is in no group of data.yaml: it prints blank (did you mean 'surname'?)\n"},
+	 "7:19 'group.applicants[*].surnme' is in no group of data.yaml: it prints blank (did you mean 'surname'?)\n"},
 	{"  - each: group.applicants\n    as: p\n    elements:\n      - text: \"{{ p.passport_no }}\"\n", ""},
 	{"  - each: group.applicants\n    as: p\n    elements:\n      - text: \"{{ p.pasport_no }} {{ it.surname }}\"\n",
-	 "8:15 'group.applicants[*].pasport_no' is in no group of data.yaml: it prints blank (did you mean 'passport_no'?)\n"},
+	 "8:19 'group.applicants[*].pasport_no' is in no group of data.yaml: it prints blank (did you mean 'passport_no'?)\n"},
+	/* two paths in one scalar: each at its own column */
+	{"  - text: \"{{ group.route }}（{{ group.rute }}）\"\n",
+	 "5:33 'group.rute' is in no group of data.yaml: it prints blank (did you mean 'route'?)\n"},
 	/* `when` is read too, and one path is reported once, at its first use */
 	{"  - text: a\n    when: \"{{ group.rute == 'self' }}\"\n  - text: \"{{ group.rute }}\"\n",
-	 "6:11 'group.rute' is in no group of data.yaml: it prints blank (did you mean 'route'?)\n"},
+	 "6:15 'group.rute' is in no group of data.yaml: it prints blank (did you mean 'route'?)\n"},
 	/* an empty list in every group proves nothing about its items */
 	{"  - each: group.visits\n    elements:\n      - text: \"{{ it.anything }}\"\n", ""},
 	/* names other than group and the each aliases are not data paths */

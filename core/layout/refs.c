@@ -144,9 +144,12 @@ static void check_path(refs *r, const char *path, ws_loc loc)
 	g_ptr_array_free(segs, TRUE);
 }
 
-/* Every path in `text` that starts at `group` or at an alias. */
-static void scan_text(refs *r, const char *text, ws_loc loc, GHashTable *aliases)
+/* Every path in the scalar `v` that starts at `group` or at an alias,
+ * reported at the path's own first character (in a row of nine cells, the
+ * line and the scalar's quote do not say which cell is misspelt). */
+static void scan_text(refs *r, const ws_value *v, GHashTable *aliases)
 {
+	const char *text = ws_value_text(v);
 	GMatchInfo *m = NULL;
 	g_regex_match(r->ref, text, 0, &m);
 	for (; g_match_info_matches(m); g_match_info_next(m, NULL)) {
@@ -161,8 +164,10 @@ static void scan_text(refs *r, const char *text, ws_loc loc, GHashTable *aliases
 		bool defaulted = *after == '|' &&
 		                 strncmp(after + 1 + strspn(after + 1, " "), "default", 7) == 0;
 		if (base && !defaulted) {
+			gint start = 0;
+			g_match_info_fetch_pos(m, 1, &start, NULL);
 			char *path = g_strconcat(base, rest, NULL);
-			check_path(r, path, loc);
+			check_path(r, path, ws_value_text_loc(v, (size_t)start));
 			g_free(path);
 		}
 		g_free(head);
@@ -195,7 +200,7 @@ static void walk(refs *r, const ws_value *v, GHashTable *aliases, int depth)
 		return;
 	switch (ws_value_get_type(v)) {
 	case WS_VALUE_STRING:
-		scan_text(r, ws_value_text(v), ws_value_loc(v), aliases);
+		scan_text(r, v, aliases);
 		break;
 	case WS_VALUE_LIST:
 		for (size_t i = 0; i < ws_value_length(v); i++)
