@@ -124,6 +124,9 @@ static const load_case load_cases[] = {
 	{"checkbox", "  - checkbox: {label: 是, size2: 3mm}\n", 0, 26,
 	 "unknown key 'size2' in a checkbox (did you mean 'size'?)"},
 	{"checkbox", "  - checkbox: {label: 是, box_size: 3}\n", 0, 36, "box_size '3' has no unit: write 3mm or 3pt"},
+	/* a full-width colon makes one key of `box_size：3mm`: at the colon */
+	{"checkbox", "  - checkbox: {label: 是, box_size：3mm}\n", 0, 34,
+	 "a full-width colon '：' after 'box_size': write 'box_size: 3mm'"},
 	{"image", "  - image: {box: [0, 0, 10mm, 10mm]}\n", 0, 5, "an image needs src"},
 	{"image", "  - image: {src: seal.png}\n", 0, 5, "an image needs a box, or a height in the flow"},
 	{"image", "  - image: {src: ../seal.png, height: 5mm}\n", 0, 18,

@@ -215,6 +215,23 @@ Test(yaml, syntax_errors_have_positions)
 	expect_error("- a\nb: c\n", 2, 1, "did not find expected '-' indicator");
 }
 
+/* A key without its colon is reported on its own line (libyaml stops on
+ * the line after); a full-width colon, what a clerk typing Chinese
+ * writes, is pointed at and named. */
+Test(yaml, a_key_without_its_colon_is_found_on_its_line)
+{
+	expect_error("name: roster\ntitle：出国人员名单\nelements: []\n", 2, 6,
+	             "a full-width colon '：' after a key: write ':' and a space instead (key: value)");
+	expect_error("a: 1\nb：\n  c: 2\nd: 3\n", 2, 2, "a full-width colon '：'");
+	expect_error("name: roster\ntitle 出国人员名单\nelements: []\n", 2, 1,
+	             "this line has no ':' after its key (write key: value)");
+	/* an item `text：标题` is a string: the key under it trips libyaml */
+	expect_error("elements:\n  - text：出国人员名单\n    style: title\n", 2, 9, "a full-width colon '：'");
+	expect_error("elements:\r\n  - text：出国人员名单\r\n    style: title\r\n", 2, 9, "a full-width colon '：'");
+	/* a full-width colon in a value is text, and an error elsewhere is not blamed on it */
+	expect_error("a:\n  - 团组：某某\n    b: c\n", 3, 6, "mapping values are not allowed");
+}
+
 Test(yaml, invalid_utf8_is_located)
 {
 	expect_error("a: ok\nb: \xff\n", 2, 4, "invalid UTF-8 byte 0xFF");

@@ -59,12 +59,24 @@ int ws__ld_check_keys_in(ws_loader *ld, const ws_value *map, const char *const *
 			ok = strcmp(key, g_ptr_array_index(all, k)) == 0;
 		if (ok)
 			continue;
-		const char *hint = ws_suggest(key, (const char *const *)all->pdata, all->len);
-		if (hint)
+		const char *fw = strstr(key, "\xEF\xBC\x9A"); /* U+FF1A ： */
+		char *typed = fw ? g_strndup(key, (gsize)(fw - key)) : NULL;
+		bool known = false;
+		for (guint k = 0; typed && k < all->len && !known; k++)
+			known = strcmp(typed, g_ptr_array_index(all, k)) == 0;
+		const char *hint = known ? NULL : ws_suggest(key, (const char *const *)all->pdata, all->len);
+		if (known) {
+			/* `{font: hei, size：四号}` reads as the key 'size：四号': the
+			 * clerk wrote a full-width colon. */
+			ws_loc kl = ws_value_map_key_loc(map, i);
+			ws__ld_err_loc(ld, ws_loc_along(kl, kl.column, key, (size_t)(fw - key)),
+			               "a full-width colon '：' after '%s': write '%s: %s'", typed, typed, fw + 3);
+		} else if (hint)
 			ws__ld_err_loc(ld, ws_value_map_key_loc(map, i), "unknown key '%s' in %s (did you mean '%s'?)",
 			        key, what, hint);
 		else
 			ws__ld_err_loc(ld, ws_value_map_key_loc(map, i), "unknown key '%s' in %s", key, what);
+		g_free(typed);
 		bad++;
 	}
 	g_ptr_array_free(all, TRUE);

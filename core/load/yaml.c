@@ -681,6 +681,41 @@ static size_t mark_offset(const loader *ld, yaml_mark_t m)
 	return ld->len;
 }
 
+/* The full-width colon (U+FF1A) of a line written `key：value` or
+ * `- key：value` (a key of ASCII letters, as every layout and data key
+ * is), or NULL: what a clerk typing Chinese writes for `key: value`. */
+static const char *fullwidth_key_colon(const loader *ld, size_t line_start)
+{
+	const char *s = ld->text + line_start, *end = ld->text + ld->len;
+	while (s < end && (*s == ' ' || *s == '-'))
+		s++;
+	const char *key = s;
+	while (s < end && (g_ascii_isalnum(*s) || *s == '_'))
+		s++;
+	if (s == key || !g_ascii_isalpha(*key))
+		return NULL;
+	while (s < end && *s == ' ')
+		s++;
+	return end - s >= 3 && memcmp(s, "\xEF\xBC\x9A", 3) == 0 ? s : NULL;
+}
+
+/* Byte offset of the start of the line before the one holding `off`, or
+ * (size_t)-1 on the first line. */
+static size_t previous_line_start(const loader *ld, size_t off)
+{
+	size_t i = off;
+	while (i > 0 && ld->text[i - 1] != '\n' && ld->text[i - 1] != '\r')
+		i--;
+	if (i == 0)
+		return (size_t)-1;
+	i--; /* the break */
+	if (i > 0 && ld->text[i] == '\n' && ld->text[i - 1] == '\r')
+		i--;
+	while (i > 0 && ld->text[i - 1] != '\n' && ld->text[i - 1] != '\r')
+		i--;
+	return i;
+}
+
 static void parser_error(loader *ld, const yaml_parser_t *p)
 {
 	if (p->error == YAML_MEMORY_ERROR) {
@@ -698,6 +733,8 @@ static void parser_error(loader *ld, const yaml_parser_t *p)
 	}
 	const char *problem = p->problem ? p->problem : "syntax error";
 	ws_loc at = mark_loc(ld, p->problem_mark);
+	size_t prev = 0;
+	const char *fw = NULL;
 	bool tab = strstr(problem, "tab character") != NULL;
 	if (!tab && strcmp(problem, "found character that cannot start any token") == 0) {
 		size_t off = mark_offset(ld, p->problem_mark);
@@ -705,6 +742,29 @@ static void parser_error(loader *ld, const yaml_parser_t *p)
 	}
 	if (tab) {
 		ws_error_at(ld->diags, at, "tabs are not allowed for indentation (use spaces)");
+	} else if (p->context && strcmp(problem, "could not find expected ':'") == 0) {
+		/* libyaml says so at the line after the key's, which is not where
+		 * the mistake is.  Typing Chinese, a clerk writes the key's colon
+		 * full-width (`title：出国人员名单`): point at it and say which to
+		 * type; else the key's line simply lacks its colon. */
+		size_t off = mark_offset(ld, p->context_mark);
+		size_t end = off;
+		while (end < ld->len && ld->text[end] != '\n' && ld->text[end] != '\r')
+			end++;
+		fw = g_strstr_len(ld->text + off, (gssize)(end - off), "\xEF\xBC\x9A"); /* U+FF1A ： */
+		if (fw)
+			ws_error_at(ld->diags, ws__loc_at(ld->file, ld->text, ld->len, (size_t)(fw - ld->text)),
+			            "a full-width colon '：' after a key: write ':' and a space instead (key: value)");
+		else
+			ws_error_at(ld->diags, mark_loc(ld, p->context_mark),
+			            "this line has no ':' after its key (write key: value)");
+	} else if (strcmp(problem, "mapping values are not allowed in this context") == 0 &&
+	           (prev = previous_line_start(ld, mark_offset(ld, p->problem_mark))) != (size_t)-1 &&
+	           (fw = fullwidth_key_colon(ld, prev))) {
+		/* `- text：标题` is a text item, valid YAML; the key under it
+		 * (`  style: title`) is what libyaml trips on. */
+		ws_error_at(ld->diags, ws__loc_at(ld->file, ld->text, ld->len, (size_t)(fw - ld->text)),
+		            "a full-width colon '：' after a key: write ':' and a space instead (key: value)");
 	} else if (p->context) {
 		ws_error_at(ld->diags, at, "%s %s that starts at %u:%u", problem, p->context,
 		            (unsigned)p->context_mark.line + 1, (unsigned)p->context_mark.column + 1);
