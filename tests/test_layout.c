@@ -253,6 +253,44 @@ Test(layout, field_rules_check_data)
 	ws_diags_free(d);
 }
 
+/* A missing required field says it is missing, after the rule's own
+ * message (which names the field: 护照号码), and a key of the same map
+ * spelt nearly so is pointed at as the likely field. */
+Test(layout, a_missing_required_field_says_so_and_finds_its_misspelling)
+{
+	ws_diags *d;
+	ws_layout *l = load(HEAD "fields:\n"
+	                         "  applicants[*].passport_no: {required: true, message: 护照号码}\n"
+	                         "  applicants[*].employer: {required: true}\n"
+	                         "elements: []\n",
+	                    &d);
+	cr_assert_not_null(l);
+	ws_loc at = {g_intern_string("data.yaml"), 7, 3};
+	ws_value *g = ws_value_new_map(at);
+	ws_value *apps = ws_value_new_list(at);
+	ws_value *a0 = ws_value_new_map((ws_loc){at.file, 8, 7});
+	ws_value_map_set(a0, "pasport_no", ws_value_new_string("PE0000001", (ws_loc){at.file, 9, 19}),
+	                 (ws_loc){at.file, 9, 7});
+	ws_value_map_set(a0, "employer", ws_value_new_null((ws_loc){at.file, 10, 17}), (ws_loc){at.file, 10, 7});
+	ws_value_list_append(apps, a0);
+	ws_value_map_set(g, "applicants", apps, at);
+	ws_diags *dd = ws_diags_new();
+	ws_layout_check_fields(l, g, dd);
+	cr_assert_eq(ws_diags_count_severity(dd, WS_SEVERITY_ERROR), 2);
+	const ws_diag *e0 = ws_diags_at(dd, 0);
+	cr_assert_str_eq(e0->message,
+	                 "护照号码: required field is missing (the data has 'pasport_no' here: write 'passport_no')");
+	cr_assert_eq(e0->loc.line, 9, "at the misspelt key");
+	cr_assert_eq(e0->loc.column, 7);
+	const ws_diag *e1 = ws_diags_at(dd, 1);
+	cr_assert_str_eq(e1->message, "required field is missing", "employer: null is written, not misspelt");
+	cr_assert_eq(e1->loc.line, 10, "at the null");
+	ws_diags_free(dd);
+	ws_value_unref(g);
+	ws_layout_free(l);
+	ws_diags_free(d);
+}
+
 /* Every shipped layout loads with the real loader and the real plugins. */
 Test(layout, every_shipped_layout_loads)
 {

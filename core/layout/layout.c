@@ -1025,6 +1025,15 @@ static bool is_iso_date(const char *t)
 	return g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y);
 }
 
+/* The value at the first `len` bytes of `path`, or NULL. */
+static const ws_value *lookup_prefix(const ws_value *group, const char *path, size_t len)
+{
+	char *prefix = g_strndup(path, len);
+	const ws_value *v = ws_value_lookup(group, prefix);
+	g_free(prefix);
+	return v;
+}
+
 /* Expands "applicants[*].x" over every item; other paths are looked up directly. */
 static void check_field_path(const ws_field_rule *r, const ws_value *group, const char *path,
                              const char *shown, ws_diags *diags)
@@ -1062,8 +1071,29 @@ static void check_field_path(const ws_field_rule *r, const ws_value *group, cons
 				at = ws_value_lookup(group, parent);
 			}
 			g_free(parent);
-			ws_diag_add(diags, sev, ws_value_loc(at), "layout-field", shown, "%s",
-			            r->message ? r->message : "required field is missing");
+			/* The rule's message names the field (护照号码); it does not
+			 * say what is wrong with it. */
+			GString *msg = g_string_new(r->message ? r->message : "");
+			g_string_append(msg, r->message ? ": required field is missing" : "required field is missing");
+			ws_loc loc = ws_value_loc(at);
+			/* A key of the same map spelt nearly so (pasport_no) is most
+			 * likely the field itself: point at it. */
+			const char *cut = strrchr(path, '.');
+			if (!v && cut && ws_value_get_type(at) == WS_VALUE_MAP && strlen(path) > strlen(cut) &&
+			    at == lookup_prefix(group, path, (size_t)(cut - path))) {
+				GPtrArray *keys = g_ptr_array_new();
+				for (size_t k = 0; k < ws_value_length(at); k++)
+					g_ptr_array_add(keys, (gpointer)ws_value_map_key_at(at, k));
+				const char *near = ws_suggest(cut + 1, (const char *const *)keys->pdata, keys->len);
+				for (size_t k = 0; near && k < ws_value_length(at); k++)
+					if (ws_value_map_key_at(at, k) == near)
+						loc = ws_value_map_key_loc(at, k);
+				if (near)
+					g_string_append_printf(msg, " (the data has '%s' here: write '%s')", near, cut + 1);
+				g_ptr_array_free(keys, TRUE);
+			}
+			ws_diag_add(diags, sev, loc, "layout-field", shown, "%s", msg->str);
+			g_string_free(msg, TRUE);
 		}
 		return;
 	}
