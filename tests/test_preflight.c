@@ -286,6 +286,54 @@ Test(preflight, frame_grows_with_its_content)
 	ws_diags_free(d);
 }
 
+/* A framed group between two texts in the flow, as docs/layout-format.md
+ * writes it: its padding lies inside the frame, so the rule passes
+ * between the texts and the group's own text, crossing none (it crossed
+ * the text above and the text below, 2 mm into each). */
+Test(preflight, frame_padding_stays_clear_of_the_text_around_it)
+{
+	static const char *const groups[] = {
+		"  - frame: {stroke: \"#555555\", stroke_width: 0.5pt, dash: [3pt, 2pt], padding: 2mm}\n"
+		"    elements: [{text: 框内}]\n",
+		"  - each: \"[1, 2]\"\n"
+		"    frame: {stroke: black, padding: 3mm}\n"
+		"    elements: [{text: \"第{{ it }}项\"}]\n",
+	};
+	for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
+		char *src = g_strconcat(WST_HEAD "elements:\n  - text: 上一段\n", groups[g], "  - text: 下一段\n", NULL);
+		ws_diags *d = ws_diags_new();
+		int rc = 0;
+		ws_document *doc = render(src, d, &rc);
+		cr_assert_eq(rc, WS_OK, "nothing crosses the frame:\n%s", src);
+		cr_assert_null(find(d, "overlaps"));
+		const ws_record *frame = NULL;
+		double above = 0, below = 0, inside_top = 0, inside_bottom = 0;
+		for (size_t i = 0; i < ws_document_record_count(doc); i++) {
+			const ws_record *r = ws_document_record_at(doc, i);
+			if (r->kind == WS_RECORD_FRAME)
+				frame = r;
+			if (r->kind != WS_RECORD_TEXT)
+				continue;
+			if (strcmp(r->text, "上一段") == 0)
+				above = r->box.y + r->box.height;
+			else if (strcmp(r->text, "下一段") == 0)
+				below = r->box.y;
+			else if (!inside_top)
+				inside_top = r->box.y;
+			if (r->kind == WS_RECORD_TEXT && strcmp(r->text, "上一段") && strcmp(r->text, "下一段"))
+				inside_bottom = r->box.y + r->box.height;
+		}
+		cr_assert_not_null(frame);
+		cr_assert_geq(frame->box.y, above - 0.01, "the rule is below the text above");
+		cr_assert_lt(frame->box.y, inside_top, "and above the group's text");
+		cr_assert_gt(frame->box.y + frame->box.height, inside_bottom, "below the group's text");
+		cr_assert_leq(frame->box.y + frame->box.height, below + 0.01, "and above the text below");
+		ws_document_free(doc);
+		ws_diags_free(d);
+		g_free(src);
+	}
+}
+
 /* A frame with a declared minimum: as tall as that with little in it (room
  * for the seal), the flow going on below it; taller when its content is. */
 Test(preflight, frame_keeps_its_minimum_height_and_the_flow_goes_below)

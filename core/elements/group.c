@@ -70,8 +70,10 @@ static void group_free(void *data)
 }
 
 /* A group's frame: a rect around everything the group placed from record
- * `first` on, one per page it reached, so it grows with its content. */
-static void frame_group(ws_flow *t, const ws_elem *e, size_t first)
+ * `first` on, one per page it reached, so it grows with its content.
+ * `flowed`: the group's content ran in the flow, which then goes on below
+ * the frame's rule, not through its padding. */
+static void frame_group(ws_flow *t, const ws_elem *e, size_t first, bool flowed)
 {
 	const group_elem *x = e->data;
 	size_t n = ws_document_record_count(t->doc);
@@ -100,6 +102,8 @@ static void frame_group(ws_flow *t, const ws_elem *e, size_t first)
 			if (!e->has_box)
 				t->y = MAX(t->y, r.y + r.height + p); /* clear of the rule */
 		}
+		if (pg == t->page && flowed)
+			t->y = MAX(t->y, r.y + r.height);
 		size_t save = t->page;
 		t->page = pg;
 		ws_flow_add_elem_shape(t, e, WS_SHAPE_RECT, r, &x->frame);
@@ -142,20 +146,51 @@ static void keep_items(ws_flow *t, const ws_elem *e, const ws_value *items, size
 		ws_flow_ensure_room(t, need);
 }
 
+/* A framed group in the flow holds its padding inside the frame: the
+ * content starts `padding` below where the flow stood, and the flow goes
+ * on at the frame's rule — else the rule, drawn `padding` outside the
+ * content, crosses the text above and below the group.  Returns the
+ * padding it stepped down (0: no frame, or not in the flow). */
+static double frame_open(ws_flow *t, const ws_elem *e, bool absolute_only)
+{
+	const group_elem *x = e->data;
+	if (!x->has_frame || absolute_only || e->has_box)
+		return 0;
+	t->y += x->frame_padding;
+	return x->frame_padding;
+}
+
+/* Draws the frame; `pad`, `page0`, `y0`: what frame_open() did and where
+ * the flow stood before it.  A group of boxed elements only moved no
+ * flow: the flow is put back where it was. */
+static void frame_close(ws_flow *t, const ws_elem *e, size_t first_record, double pad, size_t page0, double y0)
+{
+	const group_elem *x = e->data;
+	if (!x->has_frame)
+		return;
+	bool flowed = pad > 0 && (t->page != page0 || t->y > y0 + pad + 0.001);
+	if (pad > 0 && !flowed)
+		t->y = y0;
+	frame_group(t, e, first_record, flowed);
+}
+
 /* The each loop: one pass over the children per item. */
 static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
 {
 	const group_elem *x = e->data;
 	size_t first_record = ws_document_record_count(t->doc);
+	size_t page0 = t->page;
+	double y0 = t->y;
 	if (!x->each) {
+		double pad = frame_open(t, e, absolute_only);
 		ws_flow_place_list(t, x->children, absolute_only);
-		if (x->has_frame)
-			frame_group(t, e, first_record);
+		frame_close(t, e, first_record, pad, page0, y0);
 		return;
 	}
 	ws_value *items = NULL;
 	if (ws_bind_list(x->each, t->scope, &items, t->diags) != WS_OK)
 		return;
+	double pad = frame_open(t, e, absolute_only);
 	size_t n = ws_value_length(items);
 	double tail = t->tail_need; /* a keep_with_previous block after the whole list */
 	bool flow = !absolute_only && !e->has_box;
@@ -191,14 +226,21 @@ static void group_place(ws_flow *t, const ws_elem *e, bool absolute_only)
 	t->tail_need = tail;
 	t->each_at = saved_each;
 	ws_value_unref(items);
-	if (x->has_frame)
-		frame_group(t, e, first_record);
+	frame_close(t, e, first_record, pad, page0, y0);
+}
+
+/* The padding a frame holds above and below its content in the flow. */
+static double frame_pads(const ws_elem *e)
+{
+	const group_elem *x = e->data;
+	return x->has_frame && !e->has_box ? 2 * x->frame_padding : 0;
 }
 
 static double group_start_height(ws_flow *t, const ws_elem *e)
 {
 	const group_elem *x = e->data;
-	return x->children->len ? ws_flow_start_height(t, g_ptr_array_index(x->children, 0)) : 0;
+	return (x->children->len ? ws_flow_start_height(t, g_ptr_array_index(x->children, 0)) : 0) +
+	       frame_pads(e) / 2;
 }
 
 /* All children, once per item of `each`. */
@@ -206,7 +248,7 @@ static double group_block_height(ws_flow *t, const ws_elem *e)
 {
 	const group_elem *x = e->data;
 	if (!x->each)
-		return MAX(ws_flow_list_height(t, x->children), x->frame_min_height);
+		return MAX(ws_flow_list_height(t, x->children) + frame_pads(e), x->frame_min_height);
 	ws_value *items = NULL;
 	ws_diags *quiet = ws_diags_new();
 	double h = 0;
@@ -227,7 +269,7 @@ static double group_block_height(ws_flow *t, const ws_elem *e)
 	}
 	ws_value_unref(items);
 	ws_diags_free(quiet);
-	return h;
+	return h + frame_pads(e);
 }
 
 static bool group_keeps_items(const ws_elem *e)
