@@ -19,9 +19,12 @@
  * breaking it anywhere else.
  *
  * The work is done in two phases:
- *  A. break-affecting rules, iterated with relayout (at most
- *     WS_CJK_MAX_PASSES): L3/L4 forbidden breaks, L7 and L6 compression,
- *     grid spacing (L11), an approximate L9 width, L14 orphans;
+ *  A. the breaks.  L3/L4 forbidden breaks, L7, grid spacing (L11) and an
+ *     approximate L9 width are set first.  A justified paragraph then has
+ *     its breaks chosen over the whole paragraph (total_fit: L6, push-in
+ *     and L14 weighed in one choice) and held; any other paragraph, or one
+ *     total fit cannot set, is broken line by line by Pango, L6 and L14
+ *     iterated with relayout (at most WS_CJK_MAX_PASSES);
  *  B. with the breaks known: L8, exact L9, L10/L13 gaps, then freeze.
  */
 #include "cjk.h"
@@ -32,9 +35,10 @@
 #include <hb.h>
 #include <hb-ot.h>
 
-/* Bound on relayout passes in phase A: an L6 trial needs two passes to
- * settle, an L14 fix two more, a push-in attempt one or two; the bound keeps a pathological paragraph
- * from looping (each mark is tried once, each orphan twice). */
+/* Bound on relayout passes of the line-by-line phase A: an L6 trial needs
+ * two passes to settle, an L14 fix two more; the bound keeps a
+ * pathological paragraph from looping (each mark is tried once, each
+ * orphan twice). */
 #define WS_CJK_MAX_PASSES 24
 
 typedef struct cjk_state {
@@ -53,16 +57,15 @@ typedef struct cjk_state {
 	bool *l6_tried;          /* L6 already tried to pull this mark up a line */
 	bool *l6_end;            /* l6[] was set because the mark ended a line */
 	bool *l6_blocked;        /* L6 gave up on this mark (it would oscillate) */
-	bool *push_tried;        /* push-in already tried for the line starting here */
-	bool *push_halt;         /* halt[] set by the pending push-in attempt */
 	int *push_line;          /* first character of the line whose push-in squeezed this mark, or −1 */
-	int push_end;            /* pending push-in: first character of the unit to pull up, or −1 */
 	bool *nobreak_before;    /* L3/L4: no line break before this character */
 	bool *cursor;            /* grapheme starts */
 	int *rise;               /* Pango units: fallback glyphs raised onto the body's em box */
 	bool *fallback;          /* drawn from a fallback face (not the body font) */
 	bool *full_only;         /* a mark whose glyph does not fit half its width */
 	bool *spread;            /* phase B: a mark sharing its line's push-in squeeze */
+	int *hold_to;            /* total fit: a line starts here and runs to hold_to[i] (next line's start), or −1 */
+	bool *sealed;            /* total fit: an added break point inside a line, to become WJ */
 	int size;                /* Pango units: font size of the layout's description */
 } cjk_state;
 
@@ -217,6 +220,9 @@ static PangoAttrList *base_attrs(cjk_state *s)
 		 * between them (Pango leaves the range's edges breakable). */
 		if (s->nobreak_before[i] && i > 0)
 			insert(l, pango_attr_allow_breaks_new(FALSE), s->off[i - 1], s->off[i + 1]);
+		/* Total fit: no break inside a chosen line. */
+		if (s->hold_to[i] > i + 1)
+			insert(l, pango_attr_allow_breaks_new(FALSE), s->off[i], s->off[s->hold_to[i]]);
 	}
 	return l;
 }
@@ -514,7 +520,7 @@ static bool line_end_compression(cjk_state *s, line_info *li, int nl)
 			 * L14 never ran).  It goes back to full width and stays so
 			 * at that line end: keeping it half inside the line (a
 			 * squeeze) was tried and piled up to four squeezed marks in a
-			 * paragraph; push-in still squeezes where a line needs it. */
+			 * paragraph. */
 			s->l6_end[i] = false;
 			s->l6[i] = false;
 			s->l6_blocked[i] = true;
@@ -573,15 +579,6 @@ static bool fix_orphans(cjk_state *s, line_info *li, int nl, int *tries)
 	return changed;
 }
 
-/* Push-in (xeCJK's, clreq §3.2.2 "compress punctuation first"): a
- * justified line that would be stretched because the next unbreakable unit
- * (a character, a word or number, with the closing marks glued to it) does
- * not fit instead squeezes its mid-line punctuation, each mark down to
- * ½ em, when that makes the unit fit.  One line at a time: the attempt is
- * checked on the next pass and undone if Pango did not pull the unit up.
- * Returns whether anything changed. */
-static bool l9_boundary(const cjk_state *s, int a, int b);
-
 /* A mid-line mark push-in may set half width: not yet compressed, and not
  * a sentence end (。？！ keep their full width inside a line). */
 static bool squeezable(const cjk_state *s, int i)
@@ -596,86 +593,6 @@ static bool squeezable(const cjk_state *s, int i)
 	while (pv >= 0 && is_zw(s->ch[pv]))
 		pv--;
 	return !(nx < s->n && compressible(s, nx)) && !(pv >= 0 && compressible(s, pv));
-}
-
-static bool push_in(cjk_state *s, line_info *li, int nl)
-{
-	if (s->push_end >= 0) {
-		/* Pulled up: the unit's first character no longer starts a line. */
-		bool ok = true;
-		for (int k = 0; k < nl; k++)
-			ok &= li[k].first_char != s->push_end;
-		s->push_end = -1;
-		if (!ok) {
-			for (int i = 0; i < s->n; i++)
-				if (s->push_halt[i]) {
-					s->halt[i] = false;
-					s->push_halt[i] = false;
-					s->push_line[i] = -1;
-				}
-			return true;
-		}
-		memset(s->push_halt, 0, sizeof(bool) * (size_t)s->n);
-	}
-	if (!s->o.justify || s->size <= 0)
-		return false;
-	const PangoLogAttr *la = NULL;
-	int nla = 0;
-	for (int k = 0; k + 1 < nl; k++) {
-		line_info *L = &li[k], *N = &li[k + 1];
-		/* One attempt per line (keyed by its first character): a line
-		 * pulls up at most one unit. */
-		if (L->para_end || L->avail <= 0 || L->n < 2 || N->n == 0 || s->push_tried[L->first_char])
-			continue;
-		int slack = L->avail - L->width;
-		if (slack <= 0)
-			continue;
-		/* The unit: from the next line's start to its first break. */
-		if (!la)
-			la = pango_layout_get_log_attrs_readonly(s->layout, &nla);
-		int ue = N->first_char + 1;
-		while (ue < N->end_char && ue < nla && !la[ue].is_line_break)
-			ue++;
-		if (ue >= N->end_char && !N->para_end)
-			continue;
-		PangoRectangle a, b;
-		pango_layout_index_to_pos(s->layout, s->off[N->first_char], &a);
-		pango_layout_index_to_pos(s->layout, s->off[ue - 1], &b);
-		int unit = b.x + b.width - a.x;
-		/* A closing mark ending the unit will end the line: half width (L6). */
-		if (is_closing(s->ch[ue - 1]) && !s->halt[ue - 1])
-			unit -= b.width / 2;
-		if (l9_boundary(s, L->clusters[L->n - 1], N->first_char))
-			unit += s->size / 4;
-		/* A mark this line ends with loses its L6 half width once it is
-		 * mid-line. */
-		if (s->l6[L->clusters[L->n - 1]])
-			unit += s->size / 2;
-		int shortfall = unit - slack + PANGO_SCALE / 8;
-		/* Squeezable: full-width marks inside the line, not its last. */
-		int room = 0;
-		for (int j = 0; j + 1 < L->n; j++) {
-			int i = L->clusters[j];
-			if (squeezable(s, i))
-				room += s->size / 2;
-		}
-		s->push_tried[L->first_char] = true;
-		if (shortfall <= 0 || shortfall > room)
-			continue;
-		/* Squeeze from the line's end: the marks nearest the break. */
-		for (int j = L->n - 2; j >= 0 && shortfall > 0; j--) {
-			int i = L->clusters[j];
-			if (!squeezable(s, i))
-				continue;
-			s->halt[i] = true;
-			s->push_halt[i] = true;
-			s->push_line[i] = L->first_char;
-			shortfall -= s->size / 2;
-		}
-		s->push_end = N->first_char;
-		return true;
-	}
-	return false;
 }
 
 static void phase_a_attrs(cjk_state *s)
@@ -738,137 +655,366 @@ static gap_kind classify_gap(const cjk_state *s, int pa, int pb)
 	return GAP_HAN;
 }
 
-/* Balancing (issue 12; a step towards TeX's total fit): a justified line
- * left loose because the next unit did not fit (a long number or an
- * English name) takes the last unit of the line before it when that
- * makes the looser of the two lines tighter, so that two lines share the
- * slack instead of one line showing it all.  The unit is moved with the
- * L14 mechanism (spacing on the line before, just enough that the unit no
- * longer fits); it must fit into the loose line's slack, with a quarter
- * em to spare for a Han/Latin gap, so the loose line keeps its end.  One
- * unit per pair of lines per pass; repeated passes even out a run of
- * lines (bounded by WS_CJK_MAX_PASSES).  Returns whether anything changed. */
-static bool balance(cjk_state *s, line_info *li, int nl)
+/* Total fit (issue 12; Knuth and Plass, "Breaking paragraphs into lines",
+ * 1981): a justified paragraph's breaks are chosen over the whole
+ * paragraph, not line by line.  The candidates are the break opportunities
+ * Pango offers (UAX #14 with L1–L4, the caller's unbreakable runs and the
+ * added break points); for every candidate line the widths are known in
+ * advance: the advances with L7 and, for the line's last mark, L6; the
+ * grid's tracking; ¼ em at each Han/Latin boundary inside the line; L8 at
+ * its start.  A line may stretch only where line_spacing() stretches
+ * (between hanzi and marks, at word spaces: never inside a word or
+ * number), and shrink only by squeezing its mid-line ，、；：（） towards ½ em
+ * (push-in, spread over the line's marks by spread_squeeze()).  Each line
+ * costs (FIT_LINE + badness)² + FIT_NEW_LINE, badness = 100·r³ with r the
+ * stretch per gap in quarter ems or the squeeze as a share of what the
+ * marks can give; a squeezed line pays FIT_SQUEEZE on top and a last line
+ * of one character (L14) FIT_ORPHAN.  The sequence with the least total
+ * wins, so one loose line ahead of an English name that no break lets in
+ * becomes several slightly looser ones, and a squeeze is taken where it
+ * saves a looser line or a line.  The weights were set on the typography
+ * texts (docs/typography.md): with FIT_NEW_LINE 0 and FIT_SQUEEZE 2500 the
+ * specimen's second paragraph took a sixth line to avoid two squeezes. */
+#define FIT_LINE 10.0
+#define FIT_SQUEEZE 1000.0  /* about a line 2.4 pt loose a gap */
+#define FIT_NEW_LINE 5000.0 /* a paragraph a line longer can move the page */
+#define FIT_ORPHAN 1e9
+#define FIT_RAGGED 1e8 /* a non-last line that cannot be made flush */
+
+typedef struct fit_para {
+	int m;          /* graphemes */
+	int *g;         /* first character of each */
+	double *pw;     /* prefix: width as Pango's breaker measures it (advance + letter spacing) */
+	double *adv;    /* prefix: advances */
+	double *gap;    /* prefix over gaps 1..k: fixed extra (grid, L9) between graphemes k−1 and k */
+	int *nstretch;  /* prefix over gaps: gaps justification stretches */
+	int *nl9;       /* prefix over gaps: Han/Latin boundaries */
+	double *room;   /* prefix: what squeezable marks can give (half their advance) */
+	int *nchar;     /* prefix: graphemes that are not punctuation (L14) */
+} fit_para;
+
+/* Can the mark at i give half its width to push-in?  Only in a font with
+ * `halt`, or Pango's breaker would not see the squeeze. */
+static bool fit_squeezable(const cjk_state *s, const bool *has_halt, int i)
 {
-	if (!s->o.justify || s->size <= 0)
-		return false;
-	const PangoLogAttr *la = NULL;
-	int nla = 0;
-	bool changed = false;
-	for (int k = 1; k < nl; k++) {
-		line_info *L = &li[k], *P = &li[k - 1];
-		if (L->para_start || L->para_end || L->avail <= 0 || P->avail <= 0 || P->n < 3 || L->n == 0)
-			continue;
-		/* A pending push-in is pulling L's first unit up into P. */
-		if (s->push_end == L->first_char)
-			continue;
-		int slack_l = L->avail - L->width;
-		int slack_p = MAX(P->avail - P->width, 0);
-		if (slack_l < s->size / 2)
-			continue;
-		if (!la)
-			la = pango_layout_get_log_attrs_readonly(s->layout, &nla);
-		/* P's last unit: from its last break opportunity to its end. */
-		int last = P->clusters[P->n - 1];
-		int ub = last;
-		while (ub > P->clusters[1] && !(ub < nla && la[ub].is_line_break))
-			ub--;
-		if (ub <= P->clusters[1] || !(ub < nla && la[ub].is_line_break))
-			continue;
-		PangoRectangle a, b;
-		pango_layout_index_to_pos(s->layout, s->off[ub], &a);
-		pango_layout_index_to_pos(s->layout, s->off[last], &b);
-		int w = b.x + b.width - a.x;
-		/* If push-in squeezed P to pull this unit up, moving it back
-		 * down gives the squeeze back too (a squeeze that pulls nothing
-		 * up is no use). */
-		int squeezed = 0;
-		for (int i = P->first_char; i < P->end_char; i++)
-			if (s->push_line[i] == P->first_char)
-				squeezed += s->size / 2;
-		slack_p -= squeezed;
-		/* Units of P that move: graphemes from ub on (P->clusters[jb]). */
-		int jb = 0;
-		while (jb < P->n && P->clusters[jb] < ub)
-			jb++;
-		if (jb < 2 || jb >= P->n)
-			continue;
-		/* Looseness is what a reader sees: the slack spread over the
-		 * gaps that stretch (between hanzi and marks, at word spaces),
-		 * not the slack itself.  A line of English words and a passport
-		 * number has few such gaps: 87 pt there put 8.7 pt into each,
-		 * while the line before could take 92 pt at 4.6 pt a gap. */
-		int gp = 0, gp_new = 0, gl = 0, gl_new;
-		for (int j = 1; j < P->n; j++) {
-			gap_kind g = classify_gap(s, P->clusters[j - 1], P->clusters[j]);
-			bool st = g == GAP_HAN || g == GAP_SPACE;
-			gp += st;
-			if (j < jb)
-				gp_new += st;
-		}
-		for (int j = 1; j < L->n; j++) {
-			gap_kind g = classify_gap(s, L->clusters[j - 1], L->clusters[j]);
-			gl += g == GAP_HAN || g == GAP_SPACE;
-		}
-		gl_new = gl;
-		for (int j = jb + 1; j < P->n; j++) {
-			gap_kind g = classify_gap(s, P->clusters[j - 1], P->clusters[j]);
-			gl_new += g == GAP_HAN || g == GAP_SPACE;
-		}
-		/* The join between the unit and L's first character: a word
-		 * space left at P's end, or the gap the two characters make. */
-		int join = 0;
-		if (last + 1 < P->end_char && is_white(s->ch[last + 1]) && !is_zw(s->ch[last + 1])) {
-			gl_new++;
-			join = s->size / 4;
-		} else {
-			gap_kind g = classify_gap(s, last, L->clusters[0]);
-			gl_new += g == GAP_HAN || g == GAP_SPACE;
-			if (g == GAP_L9)
-				join = s->size / 4;
-		}
-		int cut = l9_boundary(s, P->clusters[jb - 1], ub) ? s->size / 4 : 0;
-		if (w <= 0)
-			continue;
-		/* The unit does not fit into L's slack: L's last unit goes down,
-		 * and so on to the paragraph's last line (the lines between trade
-		 * units of about the same width), which must have room for it
-		 * with an em to spare, so the paragraph keeps its line count. */
-		int excess = w + join - slack_l;
-		if (excess > 0) {
-			const line_info *E = NULL;
-			for (int j = k + 1; j < nl && !E; j++) {
-				if (li[j].para_start)
-					break;
-				if (li[j].para_end)
-					E = &li[j];
-			}
-			if (!E || E->avail <= 0 || E->avail - E->width < excess + s->size)
-				continue;
-		}
-		double before = MAX((double)slack_p / MAX(gp, 1), (double)slack_l / MAX(gl, 1));
-		double after = MAX((double)(slack_p + w + cut) / MAX(gp_new, 1),
-		                   (double)MAX(slack_l - w - join, 0) / MAX(gl_new, 1));
-		if (after >= 0.9 * before)
-			continue;
-		int delta = MAX(slack_p + w / 2, 0) / P->n + 1;
-		for (int i = P->first_char; i < P->end_char; i++) {
-			if (!is_zw(s->ch[i]))
-				s->ls_orphan[i] += delta;
-			if (s->push_line[i] == P->first_char) {
-				s->halt[i] = false;
-				s->push_line[i] = -1;
-			}
-		}
-		/* Push-in on P would pull the unit straight back up, and push-in
-		 * on the line before P would change P under the move. */
-		s->push_tried[P->first_char] = true;
-		if (k >= 2)
-			s->push_tried[li[k - 2].first_char] = true;
-		changed = true;
-		k++; /* L is done for this pass; so is the next pair's P */
+	return s->o.punct == WS_PUNCT_GB && has_halt[i] && squeezable(s, i);
+}
+
+/* L6 on a mark ending a line, as Pango's breaker sees it. */
+static bool fit_l6(const cjk_state *s, const bool *has_halt, int i)
+{
+	return s->o.punct == WS_PUNCT_GB && is_closing(s->ch[i]) && halvable(s, i) && !s->halt[i] && has_halt[i];
+}
+
+typedef struct fit_line {
+	double pw;      /* Pango's measure, L6 included */
+	double natural; /* drawn width before justification */
+	double room;    /* squeeze available */
+	double stretch; /* gaps that stretch */
+	int l9;
+	int chars;
+} fit_line;
+
+static fit_line fit_measure(const cjk_state *s, const fit_para *p, const int *adv, const bool *has_halt, int i, int e)
+{
+	fit_line f;
+	int first = p->g[i], last = p->g[e - 1];
+	f.pw = p->pw[e] - p->pw[i];
+	f.natural = p->adv[e] - p->adv[i] + p->gap[e - 1] - p->gap[i];
+	f.stretch = p->nstretch[e - 1] - p->nstretch[i];
+	f.l9 = p->nl9[e - 1] - p->nl9[i];
+	/* Not the line's last mark (it ends the line), nor an opening mark
+	 * starting it (L8 halves it; spread_squeeze leaves it alone). */
+	f.room = p->room[e - 1] - p->room[i];
+	if (fit_squeezable(s, has_halt, first) && is_opening(s->ch[first]))
+		f.room -= adv[first] / 2.0;
+	f.chars = p->nchar[e] - p->nchar[i];
+	if (fit_l6(s, has_halt, last)) {
+		f.pw -= adv[last] / 2.0;
+		f.natural -= adv[last] / 2.0;
 	}
-	return changed;
+	if (e - i > 1 && s->o.punct == WS_PUNCT_GB && is_opening(s->ch[first]) && halvable(s, first) &&
+	    !s->halt[first] && has_halt[first])
+		f.natural -= adv[first] / 2.0;
+	return f;
+}
+
+/* Demerits of a line of width `avail`; < 0: the line cannot be set. */
+static double fit_cost(const cjk_state *s, const fit_line *f, double avail, bool last, bool first_line)
+{
+	double em = s->size;
+	/* Pango must take the line as it is: its measure within the width
+	 * (two units to spare for rounding), with whole marks squeezed. */
+	double slack = avail - f->pw;
+	if (last) {
+		if (slack < 0)
+			return -1;
+		return FIT_NEW_LINE + ((s->o.avoid_orphans && !first_line && f->chars == 1) ? FIT_ORPHAN : 0);
+	}
+	if (slack + f->room < 0)
+		return -1;
+	double need = avail - f->natural;
+	double bad, extra = 0;
+	/* Within a quarter point the Han gaps absorb it (the grid's tracking
+	 * makes a full line 0.2 pt over). */
+	if (need >= -PANGO_SCALE / 4.0 || slack >= 0) {
+		need = MAX(need, 0);
+		if (f->stretch > 0) {
+			double r = need / f->stretch / (em / 4);
+			bad = 100 * r * r * r;
+		} else if (f->l9 > 0 && need / f->l9 <= em / 4) {
+			double r = need / f->l9 / (em / 4);
+			bad = 100 * r * r * r;
+		} else {
+			bad = need > PANGO_SCALE / 2 ? FIT_RAGGED : 0;
+		}
+	} else {
+		if (-need > f->room)
+			return -1;
+		double r = -need / f->room;
+		bad = 100 * r * r * r;
+		extra = FIT_SQUEEZE;
+	}
+	return (FIT_LINE + bad) * (FIT_LINE + bad) + extra + FIT_NEW_LINE;
+}
+
+static void fit_para_free(fit_para *p)
+{
+	g_free(p->g);
+	g_free(p->pw);
+	g_free(p->adv);
+	g_free(p->gap);
+	g_free(p->nstretch);
+	g_free(p->nl9);
+	g_free(p->room);
+	g_free(p->nchar);
+}
+
+/* The graphemes of characters [first, end) and their running sums. */
+static void fit_para_init(fit_para *p, const cjk_state *s, const int *adv, const bool *has_halt, int first, int end)
+{
+	p->g = g_new(int, end - first + 1);
+	p->m = 0;
+	for (int i = first; i < end; i++)
+		if (i == first || s->cursor[i])
+			p->g[p->m++] = i;
+	/* The paragraph separator and trailing spaces are no line's content. */
+	while (p->m > 0 && is_white(s->ch[p->g[p->m - 1]]))
+		p->m--;
+	int m = p->m;
+	p->pw = g_new0(double, m + 1);
+	p->adv = g_new0(double, m + 1);
+	p->gap = g_new0(double, m + 1);
+	p->nstretch = g_new0(int, m + 1);
+	p->nl9 = g_new0(int, m + 1);
+	p->room = g_new0(double, m + 1);
+	p->nchar = g_new0(int, m + 1);
+	for (int k = 0; k < m; k++) {
+		int c = p->g[k];
+		int ls = is_zw(s->ch[c]) ? 0 : s->ls_base[c] + s->ls_l9[c];
+		p->pw[k + 1] = p->pw[k] + adv[c] + ls;
+		p->adv[k + 1] = p->adv[k] + adv[c];
+		p->room[k + 1] = p->room[k] + (fit_squeezable(s, has_halt, c) ? adv[c] / 2.0 : 0);
+		p->nchar[k + 1] = p->nchar[k] + (!g_unichar_ispunct(s->ch[c]) && !compressible(s, c));
+		double e = 0;
+		int st = 0, l9 = 0;
+		if (k > 0) {
+			/* As line_spacing_try() sets the gap before stretching. */
+			int pa = p->g[k - 1];
+			gap_kind kind = classify_gap(s, pa, c);
+			if (kind == GAP_HAN || kind == GAP_L9)
+				e = (s->ls_base[pa] + s->ls_base[c]) / 2.0;
+			if (kind == GAP_L9 && s->o.han_latin_space) {
+				e += adv[is_han(s->ch[pa]) ? pa : c] / 4.0;
+				l9 = 1;
+			}
+			st = kind == GAP_HAN || kind == GAP_SPACE;
+		}
+		p->gap[k + 1] = p->gap[k] + e;
+		p->nstretch[k + 1] = p->nstretch[k] + st;
+		p->nl9[k + 1] = p->nl9[k] + l9;
+	}
+}
+
+/* The end of the content of a line broken before grapheme j: trailing
+ * spaces excluded. */
+static int fit_content_end(const cjk_state *s, const fit_para *p, int i, int j)
+{
+	while (j > i && is_white(s->ch[p->g[j - 1]]))
+		j--;
+	return j;
+}
+
+/* Chooses the breaks of one paragraph (characters [first, end)) and sets
+ * what makes Pango take them: L6 and push-in halts, a hold over each
+ * line's interior, added break points inside a line sealed.  Returns false
+ * when no sequence of lines fits (a word wider than the measure). */
+static bool fit_paragraph(cjk_state *s, const int *adv, const bool *has_halt, const PangoLogAttr *la, int nla,
+                          int first, int end, double avail_first, double avail)
+{
+	fit_para p;
+	fit_para_init(&p, s, adv, has_halt, first, end);
+	int m = p.m;
+	if (m == 0) {
+		fit_para_free(&p);
+		return true;
+	}
+	double *best = g_new(double, m + 1);
+	int *from = g_new(int, m + 1);
+	for (int j = 0; j <= m; j++) {
+		best[j] = -1;
+		from[j] = -1;
+	}
+	best[0] = 0;
+	for (int i = 0; i < m; i++) {
+		if (best[i] < 0)
+			continue;
+		double w = i == 0 ? avail_first : avail;
+		for (int j = i + 1; j <= m; j++) {
+			int c = j < m ? p.g[j] : -1;
+			if (j < m && !(c < nla && la[c].is_line_break))
+				continue;
+			int e = fit_content_end(s, &p, i, j);
+			if (e == i)
+				continue;
+			fit_line f = fit_measure(s, &p, adv, has_halt, i, e);
+			/* Longer lines only get wider than any squeeze can help. */
+			if (f.pw - f.room - adv[p.g[e - 1]] > w)
+				break;
+			double d = fit_cost(s, &f, w, j == m, i == 0);
+			if (d < 0)
+				continue;
+			if (best[j] < 0 || best[i] + d < best[j]) {
+				best[j] = best[i] + d;
+				from[j] = i;
+			}
+		}
+	}
+	bool ok = best[m] >= 0;
+	if (ok) {
+		for (int j = m; j > 0; j = from[j]) {
+			int i = from[j], e = fit_content_end(s, &p, i, j);
+			int fc = p.g[i], lc = p.g[e - 1];
+			fit_line f = fit_measure(s, &p, adv, has_halt, i, e);
+			double w = i == 0 ? avail_first : avail;
+			if (fit_l6(s, has_halt, lc)) {
+				s->halt[lc] = true;
+				s->l6[lc] = true;
+			}
+			/* Push-in: whole marks from the line's end until Pango's
+			 * breaker sees the line fit; phase B shares the squeeze out
+			 * (spread_squeeze). */
+			double over = f.pw - w;
+			for (int k = e - 2; k >= i && over > 0 && j < m; k--) {
+				int c = p.g[k];
+				if (!fit_squeezable(s, has_halt, c) || (k == i && is_opening(s->ch[c])))
+					continue;
+				s->halt[c] = true;
+				s->push_line[c] = fc;
+				over -= adv[c] / 2.0;
+			}
+			/* Only the chosen breaks: Pango keeps a ZWSP's break inside
+			 * a hold, so the added break points the line does not end at
+			 * become word joiners (seal_break_points). */
+			int next = j < m ? p.g[j] : end;
+			for (int c = fc + 1; c < next - 1; c++)
+				if (s->ch[c] == ZWSP)
+					s->sealed[c] = true;
+			s->hold_to[fc] = next;
+		}
+	}
+	g_free(from);
+	g_free(best);
+	fit_para_free(&p);
+	return ok;
+}
+
+/* Total fit for a justified paragraph: chooses every paragraph's breaks
+ * (fit_paragraph), seals the added break points no line ends at, and lays
+ * the text out with each line's interior held, checking that Pango took
+ * exactly those lines.  Returns false, with the state as it was, where it
+ * cannot (a word wider than the measure, Pango measuring a line otherwise);
+ * the caller then breaks line by line. */
+static bool total_fit(cjk_state *s)
+{
+	int width = pango_layout_get_width(s->layout);
+	if (!s->o.justify || s->o.distribute || s->size <= 0 || width <= 0)
+		return false;
+	phase_a_attrs(s);
+	int *adv = g_new(int, s->n);
+	bool *has_halt = g_new0(bool, s->n);
+	measure(s, adv, has_halt);
+	int nla;
+	const PangoLogAttr *lla = pango_layout_get_log_attrs_readonly(s->layout, &nla);
+	PangoLogAttr *la = g_memdup2(lla, sizeof(PangoLogAttr) * (size_t)nla);
+	int nl;
+	line_info *li = get_lines(s, &nl);
+	int indent = pango_layout_get_indent(s->layout);
+	size_t nb = sizeof(bool) * (size_t)(s->n + 1);
+	bool *halt0 = g_memdup2(s->halt, nb), *l60 = g_memdup2(s->l6, nb);
+	int *push0 = g_memdup2(s->push_line, sizeof(int) * (size_t)(s->n + 1));
+	bool ok = true;
+	for (int k = 0; k < nl && ok;) {
+		int q = k;
+		while (q + 1 < nl && !li[q + 1].para_start)
+			q++;
+		ok = fit_paragraph(s, adv, has_halt, la, nla, li[k].first_char, li[q].end_char,
+		                   width - MAX(indent, 0), width - MAX(-indent, 0));
+		k = q + 1;
+	}
+	free_lines(li, nl);
+	char *text0 = g_strdup(s->text);
+	if (ok) {
+		char *t = g_strdup(s->text);
+		bool sealed = false;
+		for (int i = 0; i < s->n; i++)
+			if (s->sealed[i]) {
+				g_unichar_to_utf8(WJ, t + s->off[i]);
+				s->ch[i] = WJ;
+				sealed = true;
+			}
+		if (sealed) {
+			pango_layout_set_text(s->layout, t, s->off[s->n]);
+			s->text = pango_layout_get_text(s->layout);
+		}
+		g_free(t);
+		phase_a_attrs(s);
+		li = get_lines(s, &nl);
+		int holds = 0, lines = 0;
+		for (int i = 0; i < s->n; i++)
+			holds += s->hold_to[i] >= 0;
+		for (int k = 0; k < nl && ok; k++) {
+			if (li[k].n == 0)
+				continue;
+			lines++;
+			ok = s->hold_to[li[k].first_char] >= 0;
+		}
+		ok &= lines == holds;
+		free_lines(li, nl);
+	}
+	if (!ok) {
+		memcpy(s->halt, halt0, nb);
+		memcpy(s->l6, l60, nb);
+		memcpy(s->push_line, push0, sizeof(int) * (size_t)(s->n + 1));
+		for (int i = 0; i <= s->n; i++) {
+			s->hold_to[i] = -1;
+			s->sealed[i] = false;
+			if (s->ch[i] == WJ && i < s->n)
+				s->ch[i] = ZWSP;
+		}
+		if (strcmp(text0, s->text) != 0) {
+			pango_layout_set_text(s->layout, text0, s->off[s->n]);
+			s->text = pango_layout_get_text(s->layout);
+		}
+	}
+	g_free(text0);
+	g_free(halt0);
+	g_free(l60);
+	g_free(push0);
+	g_free(la);
+	g_free(has_halt);
+	g_free(adv);
+	return ok;
 }
 
 /* The chain's free value a for a line of n graphemes c[] (see
@@ -1099,11 +1245,13 @@ static bool line_spacing_try(cjk_state *s, const line_info *L, const int *adv, c
 	 * wins over the vote: a word on such a line keeps its zero gaps but
 	 * is shaped in pieces, whereas the half put the line's end past the
 	 * measure ("…7B.12第5段" before “: 3.9 pt, a preflight error, no
-	 * document).  A ZWSP's own spacing cannot cancel it (Pango ignores a
+	 * document).  A negative half ends the line's box short of its last
+	 * glyph by as much (total fit broke "…并参观" before “ with the digits
+	 * of "2026年7月6日—16日" voting: the box ended 7 pt short, the glyphs
+	 * flush).  A ZWSP's own spacing cannot cancel it (Pango ignores a
 	 * negative one there). */
 	bool zw_end = L->end_char - 1 > c[n - 1] && s->ch[L->end_char - 1] == ZWSP;
-	int last_ls = chain0[n - 1] + ((n - 1) % 2 == 0 ? a : -a);
-	if (zw_end && (best == 0 || last_ls > 0))
+	if (zw_end)
 		a = (n - 1) % 2 == 0 ? -chain0[n - 1] : chain0[n - 1];
 	bool fits = true;
 	a = keep_box(n, c, adv, chain0, !zw_end && L->end_char - 1 == c[n - 1], zw_end, a, &fits);
@@ -1178,8 +1326,16 @@ static bool line_spacing_try(cjk_state *s, const line_info *L, const int *adv, c
 static void line_spacing(cjk_state *s, const line_info *L, const int *adv, const bool *has_halt, int *ls,
                          PangoAttrList *freeze)
 {
-	if (!line_spacing_try(s, L, adv, has_halt, ls, freeze, true))
-		line_spacing_try(s, L, adv, has_halt, ls, freeze, false);
+	if (line_spacing_try(s, L, adv, has_halt, ls, freeze, true))
+		return;
+	/* Left ragged, a line push-in squeezed takes its whole ½ em marks
+	 * back (spread_squeeze took them away to share the squeeze out):
+	 * without them it was over the measure ("DS-160约济造照DS-160、——《通知》
+	 * B1/B2", 10 pt at 10.5 pt). */
+	for (int i = L->first_char; i < L->end_char; i++)
+		if (s->push_line[i] == L->first_char && s->spread[i])
+			s->halt[i] = true;
+	line_spacing_try(s, L, adv, has_halt, ls, freeze, false);
 }
 
 static int *line_starts(cjk_state *s, int *count)
@@ -1230,7 +1386,7 @@ static void seal_break_points(cjk_state *s)
 	g_free(ends);
 }
 
-/* Push-in (issue 12) decided the breaks by setting whole marks ½ em, the
+/* Total fit's push-in decided the breaks by setting whole marks ½ em, the
  * ones nearest the line's end: a line then showed one comma squeezed and
  * its other commas full.  With the breaks known, a justified line push-in
  * squeezed gets its marks back full width, and line_spacing() takes what
@@ -1291,10 +1447,10 @@ static void phase_b(cjk_state *s)
 	int *ls = g_new(int, s->n);
 	for (int i = 0; i < s->n; i++)
 		ls[i] = s->ls_base[i] + s->ls_orphan[i];
-	PangoAttrList *l = base_attrs(s);
 	PangoAttrList *freeze = pango_attr_list_new();
 	for (int k = 0; k < nl; k++)
 		line_spacing(s, &li[k], adv, has_halt, ls, freeze);
+	PangoAttrList *l = base_attrs(s);
 	/* Added break points: Pango makes each its own grapheme, so with
 	 * spacing 0 the gap around one inside a line (a WJ by now) is the
 	 * chain's (LS[a]/2 + 0 + LS[b]/2).  At a line end Pango zeroes the
@@ -1601,18 +1757,19 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	s->l6_tried = g_new0(bool, s->n + 1);
 	s->l6_end = g_new0(bool, s->n + 1);
 	s->l6_blocked = g_new0(bool, s->n + 1);
-	s->push_tried = g_new0(bool, s->n + 1);
-	s->push_halt = g_new0(bool, s->n + 1);
 	s->push_line = g_new(int, s->n + 1);
 	for (int i = 0; i <= s->n; i++)
 		s->push_line[i] = -1;
-	s->push_end = -1;
 	s->nobreak_before = g_new0(bool, s->n + 1);
 	s->cursor = g_new0(bool, s->n + 1);
 	s->rise = g_new0(int, s->n + 1);
 	s->fallback = g_new0(bool, s->n + 1);
 	s->full_only = g_new0(bool, s->n + 1);
 	s->spread = g_new0(bool, s->n + 1);
+	s->hold_to = g_new(int, s->n + 1);
+	for (int i = 0; i <= s->n; i++)
+		s->hold_to[i] = -1;
+	s->sealed = g_new0(bool, s->n + 1);
 
 	/* Grapheme starts from Pango's break algorithm on the text alone:
 	 * asking the layout (pango_layout_get_log_attrs_readonly) would lay
@@ -1661,8 +1818,6 @@ static void state_free(cjk_state *s)
 	g_free(s->l6_tried);
 	g_free(s->l6_end);
 	g_free(s->l6_blocked);
-	g_free(s->push_tried);
-	g_free(s->push_halt);
 	g_free(s->push_line);
 	g_free(s->nobreak_before);
 	g_free(s->cursor);
@@ -1670,6 +1825,8 @@ static void state_free(cjk_state *s)
 	g_free(s->fallback);
 	g_free(s->full_only);
 	g_free(s->spread);
+	g_free(s->hold_to);
+	g_free(s->sealed);
 }
 
 /* Should a line be allowed to break before character i (issue 12)?
@@ -1852,10 +2009,11 @@ int ws_cjk_apply_traced(PangoLayout *layout, const ws_cjk_options *opts, ws_cjk_
 	find_fallbacks(&s);
 
 	bool plain = plain_paragraph(&s);
+	bool fitted = total_fit(&s);
 	/* A layout never has more lines than characters + 1. */
 	int *tries = g_new0(int, s.n + 2);
 	int passes = 0;
-	for (int pass = 0; pass < WS_CJK_MAX_PASSES; pass++) {
+	for (int pass = 0; pass < WS_CJK_MAX_PASSES && !fitted; pass++) {
 		phase_a_attrs(&s);
 		passes++;
 		int nl;
@@ -1863,12 +2021,8 @@ int ws_cjk_apply_traced(PangoLayout *layout, const ws_cjk_options *opts, ws_cjk_
 		bool changed = false;
 		if (opts->punct == WS_PUNCT_GB)
 			changed |= line_end_compression(&s, li, nl);
-		if (!changed && opts->punct == WS_PUNCT_GB)
-			changed |= push_in(&s, li, nl);
 		if (!changed && opts->avoid_orphans)
 			changed |= fix_orphans(&s, li, nl, tries);
-		if (!changed)
-			changed |= balance(&s, li, nl);
 		free_lines(li, nl);
 		if (!changed)
 			break;
