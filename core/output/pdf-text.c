@@ -116,10 +116,45 @@ static bool invisible_text(const char *s, int len)
 	return true;
 }
 
+/* Glyphs waiting to be shown with one scaled font.  A justified line of
+ * Latin text is one Pango run per letter (each letter carries its own
+ * letter spacing, cjk.c), and every cairo_show_text_glyphs() is one more
+ * operation that the PDF surface records, replays and adds to the page's
+ * region at cairo_show_page(): the bench page drew 230 runs in 230 calls.
+ * Consecutive forward runs drawn with the same scaled font go out in one
+ * call instead (51 calls on that page): the same glyphs at the same
+ * positions, the same clusters in the same order; Cairo had written those
+ * calls into one TJ anyway, and the PDF's bytes do not change. */
+typedef struct pending {
+	cairo_scaled_font_t *sf; /* a reference, or NULL: nothing waiting */
+	GArray *glyphs;          /* of cairo_glyph_t */
+	GArray *clusters;        /* of cairo_text_cluster_t */
+	GString *text;           /* the clusters' text, run after run */
+} pending;
+
+static void pending_flush(pending *pd, cairo_t *cr, cairo_text_cluster_flags_t flags)
+{
+	if (!pd->sf)
+		return;
+	cairo_save(cr);
+	cairo_set_scaled_font(cr, pd->sf);
+	cairo_show_text_glyphs(cr, pd->text->str, (int)pd->text->len, (cairo_glyph_t *)(void *)pd->glyphs->data,
+	                       (int)pd->glyphs->len, (cairo_text_cluster_t *)(void *)pd->clusters->data,
+	                       (int)pd->clusters->len, flags);
+	cairo_restore(cr);
+	cairo_scaled_font_destroy(pd->sf);
+	pd->sf = NULL;
+	g_array_set_size(pd->glyphs, 0);
+	g_array_set_size(pd->clusters, 0);
+	g_string_truncate(pd->text, 0);
+}
+
 /* One glyph run at (base_x, base_y), as Pango's cairo renderer draws it
  * (pangocairo-render.c, draw_glyph_item and show_text_glyphs of Pango
- * 1.50): the same positions, the same cluster table. */
-static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem *run, double base_x, double base_y)
+ * 1.50): the same positions, the same cluster table.  Added to `pd` when
+ * it goes with what waits there; a backward run is shown on its own. */
+static void show_run(ws_twins *t, cairo_t *cr, pending *pd, const char *text, PangoGlyphItem *run,
+                     double base_x, double base_y)
 {
 	PangoGlyphString *glyphs = run->glyphs;
 	PangoFont *font = run->item->analysis.font;
@@ -134,18 +169,24 @@ static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem 
 	const hb_map_t *map = NULL;
 	if (!unknown && font && PANGO_IS_CAIRO_FONT(font))
 		sf = run_font(t, font, glyphs, &map);
+	bool backward = (run->item->analysis.level & 1) != 0;
+	if (!sf || backward || sf != pd->sf)
+		pending_flush(pd, cr, 0);
 	if (!sf) {
 		/* Hex boxes and odd fonts: Pango's renderer, same origin. */
 		cairo_move_to(cr, base_x, base_y);
 		pango_cairo_show_glyph_item(cr, text, run);
 		return;
 	}
+	if (!pd->sf)
+		pd->sf = cairo_scaled_font_reference(sf);
 
-	cairo_glyph_t *cg = g_new(cairo_glyph_t, glyphs->num_glyphs > 0 ? glyphs->num_glyphs : 1);
+	guint count = pd->glyphs->len;
+	g_array_set_size(pd->glyphs, count + (guint)glyphs->num_glyphs);
+	cairo_glyph_t *cg = (cairo_glyph_t *)(void *)pd->glyphs->data;
 	/* Pango units (1/1024 pt) summed over the run: a very long unbroken
 	 * line passes INT_MAX (about 2.1 million pt), which in an int was
 	 * signed overflow and wrapped glyph positions. */
-	int count = 0;
 	int64_t x_position = 0;
 	for (int i = 0; i < glyphs->num_glyphs; i++) {
 		PangoGlyphInfo *gi = &glyphs->glyphs[i];
@@ -159,12 +200,10 @@ static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem 
 		}
 		x_position += gi->geometry.width;
 	}
+	g_array_set_size(pd->glyphs, count);
 
-	bool backward = (run->item->analysis.level & 1) != 0;
 	const char *run_text = text + run->item->offset;
 	int run_len = run->item->length;
-	cairo_text_cluster_t *cl = g_new(cairo_text_cluster_t, glyphs->num_glyphs > 0 ? glyphs->num_glyphs : 1);
-	int n_cl = 0;
 	/* Bytes of run_text left out of the PDF's text (NULL: none). */
 	bool *dropped = NULL;
 	PangoGlyphItemIter it;
@@ -182,32 +221,23 @@ static void show_run(ws_twins *t, cairo_t *cr, const char *text, PangoGlyphItem 
 					dropped[it.start_index - run->item->offset + b] = true;
 				continue;
 			}
-			cl[n_cl].num_bytes = num_bytes;
-			cl[n_cl].num_glyphs = num_glyphs;
-			n_cl++;
+			cairo_text_cluster_t c = {num_bytes, num_glyphs};
+			g_array_append_val(pd->clusters, c);
 		} while (pango_glyph_item_iter_next_cluster(&it));
 	}
 	/* The run's text without the dropped clusters, in logical order: the
 	 * kept clusters cover it in the same order as before (backward runs
 	 * are read from the end either way). */
-	char *kept = NULL;
 	if (dropped) {
-		kept = g_malloc(run_len > 0 ? (gsize)run_len : 1);
-		int n = 0;
 		for (int b = 0; b < run_len; b++)
 			if (!dropped[b])
-				kept[n++] = run_text[b];
-		run_text = kept;
-		run_len = n;
+				g_string_append_c(pd->text, run_text[b]);
+	} else {
+		g_string_append_len(pd->text, run_text, run_len);
 	}
-	cairo_save(cr);
-	cairo_set_scaled_font(cr, sf);
-	cairo_show_text_glyphs(cr, run_text, run_len, cg, count, cl, n_cl, backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
-	cairo_restore(cr);
-	g_free(kept);
 	g_free(dropped);
-	g_free(cl);
-	g_free(cg);
+	if (backward)
+		pending_flush(pd, cr, CAIRO_TEXT_CLUSTER_FLAG_BACKWARD);
 }
 
 /* The byte ranges (absolute, ascending; pairs in *out) of the clusters
@@ -338,6 +368,9 @@ static bool paint_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x,
 	/* pango_renderer_draw_layout_line(), Pango 1.50: runs left to right,
 	 * each at the sum of the widths before it, in Pango units. */
 	const char *text = pango_layout_get_text(line->layout);
+	pending waiting = {NULL, g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t)),
+	                   g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t)), g_string_new(NULL)};
+	pending *pd = &waiting;
 	/* Summed over the line's runs in 64 bits, like x_position in
 	 * show_run(): a very long unbroken line passes INT_MAX Pango units. */
 	int64_t x_off = 0;
@@ -345,9 +378,13 @@ static bool paint_line(void *self, cairo_t *cr, PangoLayoutLine *line, double x,
 		PangoGlyphItem *run = l->data;
 		int width = pango_glyph_string_get_width(run->glyphs);
 		x_off += run->start_x_offset;
-		show_run(t, cr, text, run, x + (double)x_off / PANGO_SCALE, y - (double)run->y_offset / PANGO_SCALE);
+		show_run(t, cr, pd, text, run, x + (double)x_off / PANGO_SCALE, y - (double)run->y_offset / PANGO_SCALE);
 		x_off += width + run->end_x_offset;
 	}
+	pending_flush(pd, cr, 0);
+	g_array_unref(pd->glyphs);
+	g_array_unref(pd->clusters);
+	g_string_free(pd->text, TRUE);
 	/* Pango leaves the current point where it was. */
 	cairo_move_to(cr, x, y);
 	return true;
