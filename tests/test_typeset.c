@@ -273,6 +273,31 @@ Test(typeset, a_table_footer_never_goes_over_with_one_row_alone)
 	}
 }
 
+/* Fixed columns wider than the frame: one error at the table that says
+ * by how much, not an error for every character of the crushed 1fr
+ * column ("text outside its box by 1.7 mm: 工", "作", "单" …). */
+Test(typeset, fixed_columns_wider_than_the_table_are_one_error_at_the_table)
+{
+	ws_diags *d = ws_diags_new();
+	ws_value *g = wst_group_from("group: {id: x}\n");
+	ws_document *doc = render(WST_HEAD "elements:\n"
+	                                "  - table:\n"
+	                                "      columns: [100mm, 80mm, 1fr]\n"
+	                                "      rows: [[甲, 乙, 工作单位]]\n",
+	                          g, d, WS_EINPUT);
+	cr_assert_null(doc);
+	cr_assert_eq(ws_diags_count_severity(d, WS_SEVERITY_ERROR), 1);
+	const ws_diag *e = ws_diags_at(d, 0);
+	for (size_t i = 0; e->severity != WS_SEVERITY_ERROR; i++)
+		e = ws_diags_at(d, i);
+	cr_assert_eq(e->loc.line, 6);
+	cr_assert_eq(e->loc.column, 5);
+	cr_assert_str_eq(e->message,
+	                 "the table's fixed columns take 180.0 mm but it is 170.0 mm wide: make them 10.0 mm narrower");
+	ws_value_unref(g);
+	ws_diags_free(d);
+}
+
 /* columns: [20mm, 1fr, 2fr] on A4 with 20 mm margins: the fractions share
  * what the fixed column leaves (170 mm - 20 mm = 150 mm) one to two.  A
  * left-aligned cell's text starts at its column's left plus the default

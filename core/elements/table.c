@@ -145,7 +145,7 @@ static void load_table(ws_loader *ld, table_elem *e, const ws_value *props)
 		double fr = t ? g_ascii_strtod(t, &end) : 0;
 		if (t && end != t && strcmp(end, "fr") == 0) {
 			if (!(fr > 0 && fr <= 1000))
-				ws__ld_err(ld, c, "a column fraction must be between 0 and 1000fr");
+				ws__ld_err(ld, c, "a column fraction must be more than 0fr and at most 1000fr");
 			e->col_spec[i] = -fr;
 		} else {
 			ws__ld_length(ld, c, "column width", false, &e->col_spec[i]);
@@ -596,6 +596,18 @@ static GArray *table_plan(ws_flow *t, const ws_elem *elem, const table_rows *tr,
 static void place_table(ws_flow *t, const ws_elem *elem, double x, double width)
 {
 	const table_elem *e = elem->data;
+	/* Fixed columns wider than the table leave the 1fr columns nothing
+	 * and run past the frame: said once, here, in the clerk's terms,
+	 * rather than as every character of a crushed column outside its box. */
+	double fixed = 0;
+	for (int i = 0; i < e->n_cols; i++)
+		fixed += MAX(0, e->col_spec[i]);
+	if (fixed > width + 0.01) {
+		ws_diag_add(t->diags, WS_SEVERITY_ERROR, elem->loc, NULL, NULL,
+		            "the table's fixed columns take %.1f mm but it is %.1f mm wide: make them %.1f mm narrower",
+		            fixed * 25.4 / 72, width * 25.4 / 72, (fixed - width) * 25.4 / 72);
+		return;
+	}
 	table_rows tr;
 	table_measure(t, e, width, &tr, t->diags);
 	double cont_h = 0;
