@@ -203,3 +203,42 @@ Test(forms, template_paths_missing_in_every_group)
 	g_free(data);
 	g_free(dir);
 }
+
+/* The example forms (examples/forms/: a roster, a hand-over receipt with
+ * checkboxes, an emblem and a barcode, a fee summary) are checked clean
+ * against both bundled samples: an example a clerk copies must not teach
+ * a warning.  The summary's rows and totals are the plugin's cents. */
+Test(forms, the_example_forms_check_clean_and_add_up)
+{
+	static const char *const forms[] = {"roster", "handover", "fee-summary"};
+	static const char *const data[] = {SELF, "examples/data/delegated-shanghai.yaml"};
+	for (size_t f = 0; f < G_N_ELEMENTS(forms); f++)
+		for (size_t k = 0; k < G_N_ELEMENTS(data); k++) {
+			char *layout = g_strdup_printf("examples/forms/%s.yaml", forms[f]);
+			const char *args[] = {"check", layout, "--data", data[k], NULL};
+			char *err = NULL;
+			cr_assert_eq(run(args, NULL, &err), 0, "%s with %s:\n%s", forms[f], data[k], err);
+			cr_assert(strstr(err, ": OK"), "%s with %s is clean:\n%s", forms[f], data[k], err);
+			g_free(err);
+			g_free(layout);
+		}
+	char *dir = wst_tmpdir();
+	char *out = g_strdup_printf("%s/sum.pdf", dir);
+	const char *args[] = {"render", "examples/forms/fee-summary.yaml", "--data", "examples/data/delegated-shanghai.yaml",
+	                      "-o", out, NULL};
+	char *err = NULL;
+	cr_assert_eq(run(args, NULL, &err), 0, "%s", err);
+	char *raw = wst_pdftotext(out, false);
+	cr_assert_not_null(raw);
+	char *text = wst_squeeze(raw);
+	g_free(raw);
+	const char *order[] = {"签证费汇总表", "1", "甄示例", "TESTRCPT0002", "185.00", "1369.00", "3", "范例华", "1369.00",
+	                       "555.00", "4107.00", "总计：4107.00CNY（555.00USD）", NULL};
+	wst_assert_in_order(text, order);
+	cr_assert(strstr(text, "合计3人"), "%s", text);
+	cr_assert_null(strstr(text, "1369.0000"), "each line is rounded to the cent:\n%s", text);
+	g_free(text);
+	g_free(err);
+	g_free(out);
+	g_free(dir);
+}
