@@ -1,6 +1,7 @@
 #include "support.h"
 
 #include <cairo.h>
+#include <criterion/alloc.h>
 #include <criterion/criterion.h>
 #include <glib.h>
 #include <stdlib.h>
@@ -109,6 +110,12 @@ void wst_assert_in_order(const char *text, const char *const *needles)
 	}
 }
 
+const char *wst_output_dir(void)
+{
+	const char *dir = g_getenv("WENSHU_TEST_OUTPUT_DIR");
+	return dir && *dir ? dir : WS_TEST_BUILD_DIR "/tests";
+}
+
 /* What the last comparison found, for wst_assert_reference's message. */
 static long last_bad;
 static int last_x = -1, last_y = -1;
@@ -180,7 +187,7 @@ double wst_compare_reference(const char *png, const char *name, double max_fract
 			last_bad = bad;
 			if (result > max_fraction) {
 				/* Into the build folder, never the source tree. */
-				char *base = g_strdup_printf("%s/%s", WS_TEST_BUILD_DIR, name);
+				char *base = g_strdup_printf("%s/%s", wst_output_dir(), name);
 				char *pa_name = g_strdup_printf("%s-actual.png", base);
 				char *pd_name = g_strdup_printf("%s-diff.png", base);
 				cairo_surface_write_to_png(a, pa_name);
@@ -216,8 +223,50 @@ void wst_assert_reference(const char *png, const char *name, double tolerance)
 	cr_assert_leq(d, tolerance,
 	              "%s differs from tests/reference/%s.png: %ld pixels (%.4f%%, allowed %.4f%%), the first at "
 	              "x=%d y=%d (see %s/%s-actual.png and %s-diff.png)",
-	              png, name, last_bad, d * 100, tolerance * 100, last_x, last_y, WS_TEST_BUILD_DIR, name,
+	              png, name, last_bad, d * 100, tolerance * 100, last_x, last_y, wst_output_dir(), name,
 	              name);
+}
+
+static void free_case_indices(struct criterion_test_params *p)
+{
+	cr_free(p->params);
+}
+
+struct criterion_test_params wst_case_indices(size_t n)
+{
+	size_t *ix = cr_malloc(n * sizeof *ix);
+	cr_assert_not_null(ix);
+	for (size_t i = 0; i < n; i++)
+		ix[i] = i;
+	return cr_make_param_array(size_t, ix, n, free_case_indices);
+}
+
+void wst_each_glyph(PangoLayout *l, void (*fn)(const wst_glyph *g, void *user), void *user)
+{
+	const char *t = pango_layout_get_text(l);
+	PangoLayoutIter *it = pango_layout_get_iter(l);
+	int line = 0;
+	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
+	do {
+		if (pango_layout_iter_get_line_readonly(it) != cur) {
+			cur = pango_layout_iter_get_line_readonly(it);
+			line++;
+		}
+		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+		if (!run)
+			continue;
+		PangoRectangle r;
+		pango_layout_iter_get_run_extents(it, NULL, &r);
+		int x = r.x;
+		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
+			const PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
+			wst_glyph wg = {t + run->item->offset + run->glyphs->log_clusters[g], line, x + gi->geometry.x_offset,
+			                run, gi};
+			fn(&wg, user);
+			x += gi->geometry.width;
+		}
+	} while (pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
 }
 
 /* ------------------------------------------------ the engine fixture */

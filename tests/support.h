@@ -7,6 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <pango/pango.h>
+
 #include "engine.h"
 
 /* A new empty temporary folder.  Caller g_free()s (the folder is left for
@@ -41,13 +46,18 @@ char *wst_squeeze(const char *text);
  * passing a tolerance states why (text rasterizes slightly differently
  * across FreeType builds): then a pixel differs when any channel differs by
  * more than 48 of 255, and at most `max_fraction` of the pixels may differ.
- * On failure it writes NAME-actual.png and NAME-diff.png into the build
- * folder (WS_TEST_BUILD_DIR, passed by tests/meson.build), never the
- * source tree.  With
+ * On failure it writes NAME-actual.png and NAME-diff.png into
+ * wst_output_dir(), never the source tree.  With
  * WENSHU_UPDATE_REFERENCES=1 it writes the reference instead (look at it!).
  * Returns the fraction of differing pixels, or -1 when sizes differ or a
  * file is missing. */
 double wst_compare_reference(const char *png, const char *name, double max_fraction);
+
+/* The build folder a failed comparison writes its -actual/-diff images
+ * into: $WENSHU_TEST_OUTPUT_DIR, which tests/meson.build sets to its own
+ * build folder (build/tests), or that folder when a test binary is run
+ * by hand. */
+const char *wst_output_dir(void);
 
 /* Asserts that a PNG exists and has the given size in pixels. */
 void wst_assert_png_size(const char *png, int width, int height);
@@ -55,6 +65,32 @@ void wst_assert_png_size(const char *png, int width, int height);
 /* Asserts that a PNG matches tests/reference/NAME.png within `tolerance`
  * (see wst_compare_reference); the message names the diff image. */
 void wst_assert_reference(const char *png, const char *name, double tolerance);
+
+/* The parameters of a ParameterizedTest over a case table: the indices
+ * 0 .. n-1.  Criterion copies parameters into the test's process byte for
+ * byte, and the process is a new one, where a pointer into the parent
+ * (to a case's strings) is not valid; an index into the same static table
+ * is.  So a table of any shape is run one case per test:
+ *
+ *     ParameterizedTestParameters(suite, name) { return wst_case_indices(G_N_ELEMENTS(cases)); }
+ *     ParameterizedTest(size_t *i, suite, name) { const my_case *c = &cases[*i]; ... }
+ *
+ * and each case's failure is reported on its own (name the case in the
+ * assertion messages). */
+struct criterion_test_params wst_case_indices(size_t n);
+
+/* One glyph of a laid-out paragraph, for the tests that measure where
+ * glyphs stand (test_cjk, test_typography). */
+typedef struct wst_glyph {
+	const char *at;             /* its cluster's first byte in the layout's text */
+	int line;                   /* its line, from 0 */
+	int x;                      /* its pen position plus its own x offset, Pango units */
+	const PangoLayoutRun *run;  /* the run it is in (font, rise) */
+	const PangoGlyphInfo *info; /* its glyph id and geometry */
+} wst_glyph;
+
+/* Calls fn for every glyph of `l`, line by line, in visual order. */
+void wst_each_glyph(PangoLayout *l, void (*fn)(const wst_glyph *g, void *user), void *user);
 
 /* The engine fixture of the typesetting tests (test_paragraph, test_shape,
  * test_typeset, test_preflight): one engine per test, without font

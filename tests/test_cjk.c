@@ -5,6 +5,7 @@
 #include <string.h>
 #include "cjk.h"
 #include "fonts.h"
+#include "support.h"
 #include "unbreakable.h"
 
 static ws_fonts *F;
@@ -60,6 +61,23 @@ static int user_offset(const char *t, const char *at)
 	return k;
 }
 
+typedef struct {
+	const char *text;
+	pos *p;
+} positions_of;
+
+/* The first glyph of each character of the text gives its position. */
+static void note_position(const wst_glyph *g, void *user)
+{
+	positions_of *po = user;
+	int ci = user_offset(po->text, g->at);
+	if (!added(g_utf8_get_char(g->at)) && isnan(po->p[ci].x)) {
+		po->p[ci].x = PT(g->x);
+		po->p[ci].ch = g_utf8_get_char(g->at);
+		po->p[ci].line = g->line;
+	}
+}
+
 static pos *positions(PangoLayout *l, int *n)
 {
 	const char *t = pango_layout_get_text(l);
@@ -67,32 +85,8 @@ static pos *positions(PangoLayout *l, int *n)
 	pos *p = g_new0(pos, nc + 1);
 	for (int i = 0; i < nc; i++)
 		p[i].x = NAN;
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	int line = 0;
-	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
-	do {
-		if (pango_layout_iter_get_line_readonly(it) != cur) {
-			cur = pango_layout_iter_get_line_readonly(it);
-			line++;
-		}
-		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-		if (!run)
-			continue;
-		PangoRectangle r;
-		pango_layout_iter_get_run_extents(it, NULL, &r);
-		int x = r.x;
-		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-			const char *s = t + run->item->offset + run->glyphs->log_clusters[g];
-			int ci = user_offset(t, s);
-			if (!added(g_utf8_get_char(s)) && isnan(p[ci].x)) {
-				p[ci].x = PT(x + run->glyphs->glyphs[g].geometry.x_offset);
-				p[ci].ch = g_utf8_get_char(s);
-				p[ci].line = line;
-			}
-			x += run->glyphs->glyphs[g].geometry.width;
-		}
-	} while (pango_layout_iter_next_run(it));
-	pango_layout_iter_free(it);
+	positions_of po = {t, p};
+	wst_each_glyph(l, note_position, &po);
 	*n = nc;
 	return p;
 }
@@ -542,36 +536,19 @@ typedef struct glyph_at {
 	int line;
 } glyph_at;
 
+static void append_glyph_at(const wst_glyph *g, void *user)
+{
+	PangoRectangle lg;
+	pango_font_get_glyph_extents(g->run->item->analysis.font, g->info->glyph, NULL, &lg);
+	glyph_at ga = {g_utf8_get_char(g->at), PT(g->x), PT(lg.width), g->line};
+	if (!added(ga.ch))
+		g_array_append_val((GArray *)user, ga);
+}
+
 static glyph_at *glyphs_of(PangoLayout *l, int *count)
 {
-	const char *t = pango_layout_get_text(l);
 	GArray *a = g_array_new(FALSE, FALSE, sizeof(glyph_at));
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	int line = 0;
-	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
-	do {
-		if (pango_layout_iter_get_line_readonly(it) != cur) {
-			cur = pango_layout_iter_get_line_readonly(it);
-			line++;
-		}
-		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-		if (!run)
-			continue;
-		PangoRectangle r;
-		pango_layout_iter_get_run_extents(it, NULL, &r);
-		int x = r.x;
-		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-			PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
-			PangoRectangle lg;
-			pango_font_get_glyph_extents(run->item->analysis.font, gi->glyph, NULL, &lg);
-			glyph_at ga = {g_utf8_get_char(t + run->item->offset + run->glyphs->log_clusters[g]),
-			               PT(x + gi->geometry.x_offset), PT(lg.width), line};
-			if (!added(ga.ch))
-				g_array_append_val(a, ga);
-			x += gi->geometry.width;
-		}
-	} while (pango_layout_iter_next_run(it));
-	pango_layout_iter_free(it);
+	wst_each_glyph(l, append_glyph_at, a);
 	*count = (int)a->len;
 	return (glyph_at *)g_array_free(a, FALSE);
 }

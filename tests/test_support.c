@@ -35,7 +35,7 @@ static char *draw(bool poke)
 
 static char *built(const char *suffix)
 {
-	return g_strdup_printf("%s/support-check-%s.png", WS_TEST_BUILD_DIR, suffix);
+	return g_strdup_printf("%s/support-check-%s.png", wst_output_dir(), suffix);
 }
 
 Test(support, identical_image_matches_exactly)
@@ -58,6 +58,9 @@ Test(support, one_changed_pixel_fails_and_writes_into_build_dir)
 	cr_assert(g_file_test(diff, G_FILE_TEST_IS_REGULAR), "%s written", diff);
 	char *src_actual = g_strdup_printf("%s/tests/reference/support-check-actual.png", WS_TEST_SOURCE_DIR);
 	cr_assert_not(g_file_test(src_actual, G_FILE_TEST_EXISTS), "nothing written into the source tree");
+	/* meson's build folder of the tests, as tests/meson.build says */
+	cr_assert(g_str_has_prefix(wst_output_dir(), WS_TEST_BUILD_DIR "/"), "%s is in the build folder",
+	          wst_output_dir());
 	g_free(src_actual);
 	g_free(actual);
 	g_free(diff);

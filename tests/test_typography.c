@@ -22,6 +22,7 @@
 #include <string.h>
 #include "cjk.h"
 #include "fonts.h"
+#include "support.h"
 #include "unbreakable.h"
 
 static ws_fonts *F;
@@ -91,46 +92,33 @@ static PangoLayout *body_layout_width(const char *text, bool justify, double wid
 	return l;
 }
 
+typedef struct {
+	GArray *glyphs;
+	hb_face_t *body_face; /* the layout's own font: not a fallback */
+} glyphs_seen;
+
+static void append_glyph(const wst_glyph *g, void *user)
+{
+	glyphs_seen *seen = user;
+	PangoFont *f = g->run->item->analysis.font;
+	PangoRectangle ink, lg;
+	pango_font_get_glyph_extents(f, g->info->glyph, &ink, &lg);
+	/* run->y_offset: the rise (up +), as pango_renderer draws it. */
+	double dy = PT(-g->run->y_offset + g->info->geometry.y_offset);
+	glyph gl = {g_utf8_get_char(g->at), PT(g->x), PT(lg.width), PT(ink.y) + dy, PT(ink.y + ink.height) + dy,
+	            g->line, hb_font_get_face(pango_font_get_hb_font(f)) == seen->body_face};
+	if (!added(gl.ch))
+		g_array_append_val(seen->glyphs, gl);
+}
+
 static glyph *glyphs_of(PangoLayout *l, int *count)
 {
-	const char *t = pango_layout_get_text(l);
-	GArray *a = g_array_new(FALSE, FALSE, sizeof(glyph));
 	PangoFont *body = pango_context_load_font(C, pango_layout_get_font_description(l));
-	hb_face_t *body_face = hb_font_get_face(pango_font_get_hb_font(body));
-	PangoLayoutIter *it = pango_layout_get_iter(l);
-	int line = 0;
-	PangoLayoutLine *cur = pango_layout_iter_get_line_readonly(it);
-	do {
-		if (pango_layout_iter_get_line_readonly(it) != cur) {
-			cur = pango_layout_iter_get_line_readonly(it);
-			line++;
-		}
-		PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
-		if (!run)
-			continue;
-		PangoRectangle r;
-		pango_layout_iter_get_run_extents(it, NULL, &r);
-		int x = r.x;
-		PangoFont *f = run->item->analysis.font;
-		bool is_body = hb_font_get_face(pango_font_get_hb_font(f)) == body_face;
-		for (int g = 0; g < run->glyphs->num_glyphs; g++) {
-			PangoGlyphInfo *gi = &run->glyphs->glyphs[g];
-			PangoRectangle ink, lg;
-			pango_font_get_glyph_extents(f, gi->glyph, &ink, &lg);
-			/* run->y_offset: the rise (up +), as pango_renderer draws it. */
-			double dy = PT(-run->y_offset + gi->geometry.y_offset);
-			glyph gl = {g_utf8_get_char(t + run->item->offset + run->glyphs->log_clusters[g]),
-			            PT(x + gi->geometry.x_offset), PT(lg.width), PT(ink.y) + dy,
-			            PT(ink.y + ink.height) + dy, line, is_body};
-			if (!added(gl.ch))
-				g_array_append_val(a, gl);
-			x += gi->geometry.width;
-		}
-	} while (pango_layout_iter_next_run(it));
-	pango_layout_iter_free(it);
+	glyphs_seen seen = {g_array_new(FALSE, FALSE, sizeof(glyph)), hb_font_get_face(pango_font_get_hb_font(body))};
+	wst_each_glyph(l, append_glyph, &seen);
 	g_object_unref(body);
-	*count = (int)a->len;
-	return (glyph *)g_array_free(a, FALSE);
+	*count = (int)seen.glyphs->len;
+	return (glyph *)g_array_free(seen.glyphs, FALSE);
 }
 
 static bool hanzi(gunichar c)
