@@ -11,6 +11,7 @@
  * Deadlines are multiplied by $CK_TIMEOUT_MULTIPLIER, which the valgrind
  * test setup sets, because memcheck runs wenshu itself 20–50× slower. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <valgrind/valgrind.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -249,6 +251,26 @@ static int finish(child *c, double timeout, char **err, struct rusage *ru)
 	return status;
 }
 
+/* Runs wenshu to its end, keeping its stdout: returns the status as
+ * finish() does; *out and *err receive stdout and stderr. */
+static int run_out(const spawn_opts *o, const char *const *args, const char *tmp, double timeout, char **out,
+                   char **err)
+{
+	child c;
+	start(&c, o, args, tmp);
+	/* finish() removes the stdout file: read it first, once wenshu ended. */
+	int st = 0;
+	pid_t r;
+	double end = now_s() + timeout;
+	while ((r = waitpid(c.pid, &st, WNOHANG)) == 0 && now_s() < end)
+		g_usleep(10 * 1000);
+	*out = read_file(c.out_path, NULL);
+	if (r == 0)
+		kill(c.pid, SIGKILL);
+	finish(&c, 1, err, NULL);
+	return r == 0 ? -1 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 static int run(const spawn_opts *o, const char *const *args, const char *tmp, double timeout,
                char **err, double *secs)
 {
@@ -277,6 +299,58 @@ static void assert_line(const char *err, const char *prefix)
 	cr_assert(found, "expected a line starting with\n  %s\nin stderr:\n%s", prefix, err);
 }
 
+/* assert_line with the prefix formatted (a path in it, usually). */
+static void G_GNUC_PRINTF(2, 3) assert_linef(const char *err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *prefix = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	assert_line(err, prefix);
+	g_free(prefix);
+}
+
+/* Runs wenshu and asserts its exit status; returns stderr (caller
+ * g_free()s).  *secs (may be NULL) receives the run's duration. */
+static char *run_status(const spawn_opts *o, const char *const *args, const char *tmp, double timeout, int status,
+                        double *secs)
+{
+	char *err = NULL;
+	int rc = run(o, args, tmp, timeout, &err, secs);
+	if (rc != status) {
+		char *cmd = g_strjoinv(" ", (char **)args);
+		cr_assert_fail("wenshu %s: status %d, expected %d; stderr:\n%s", cmd, rc, status, err);
+	}
+	return err;
+}
+
+/* Asserts that TMP/out holds nothing, not even a temporary file; `what`
+ * names the case in the message. */
+static void assert_out_empty(const char *tmp, const char *what)
+{
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *names = list_dir(outdir);
+	cr_assert_str_eq(names, "", "%s: no file, no temporary file in %s: %s", what, outdir, names);
+	g_free(names);
+	g_free(outdir);
+}
+
+/* Asserts that every file in `dir` is a whole one-page PDF (what an
+ * interrupted batch leaves). */
+static void assert_whole_pdfs(const char *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	cr_assert_not_null(d, "%s", dir);
+	for (const char *name; (name = g_dir_read_name(d));) {
+		char *p = g_build_filename(dir, name, NULL);
+		char *info = wst_pdfinfo(p);
+		cr_assert(info && strstr(info, "Pages:           1"), "%s is a complete PDF: %s", name, info);
+		g_free(info);
+		g_free(p);
+	}
+	g_dir_close(d);
+}
+
 /* ---- hostile YAML: bombs and nesting --------------------------------- */
 
 /* A "billion laughs": nine levels of ten aliases each expand to 10^9 nodes. */
@@ -295,16 +369,12 @@ Test(hostile, alias_bomb_layout_refused_fast)
 {
 	char *tmp = wst_tmpdir();
 	char *l = write_file(tmp, "bomb.yaml", bomb);
-	char *err = NULL;
 	double secs;
-	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, &secs);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), 1, &secs);
 	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
 	/* The millionth node is reached at the 8th alias of line 6: a..e
 	 * expand to 123 455 nodes, each *e to 111 111 more. */
-	char *want = g_strdup_printf("%s:6:36: error: [limit] the document expands to more than 1000000 nodes", l);
-	assert_line(err, want);
-	g_free(want);
+	assert_linef(err, "%s:6:36: error: [limit] the document expands to more than 1000000 nodes", l);
 	g_free(err);
 	g_free(l);
 	g_free(tmp);
@@ -322,19 +392,15 @@ Test(hostile, alias_bomb_data_refused_fast)
 	char *data = write_file(tmp, "bomb-data.yaml", d->str);
 	g_string_free(d, TRUE);
 	char *out = g_build_filename(tmp, "out", "{group.group_id}.pdf", NULL);
-	char *err = NULL;
 	double secs;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(10),
-	             &err, &secs);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(10), 1,
+	                       &secs);
 	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
 	/* As above, 3 lines down and 4 columns right. */
-	char *want = g_strdup_printf("%s:9:40: error: [limit] the document expands to more than 1000000 nodes", data);
-	assert_line(err, want);
+	assert_linef(err, "%s:9:40: error: [limit] the document expands to more than 1000000 nodes", data);
 	char *outdir = g_build_filename(tmp, "out", NULL);
 	cr_assert_not(g_file_test(outdir, G_FILE_TEST_EXISTS), "nothing is written for refused data");
 	g_free(outdir);
-	g_free(want);
 	g_free(err);
 	g_free(out);
 	g_free(data);
@@ -359,27 +425,20 @@ Test(hostile, deep_nesting_refused)
 	char *data = write_file(tmp, "deep-data.yaml", b->str);
 	g_string_free(b, TRUE);
 
-	char *err = NULL;
 	double secs;
-	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, &secs);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), 1, &secs);
 	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
 	/* "elements: " is 10 characters; the 65th '[' is one level too deep
 	 * (the root map is level 1). */
-	char *want = g_strdup_printf("%s:3:74: error: [limit] nesting deeper than 64 levels", l);
-	assert_line(err, want);
-	g_free(want);
+	assert_linef(err, "%s:3:74: error: [limit] nesting deeper than 64 levels", l);
 	g_free(err);
 
 	char *good = simple_layout(tmp);
-	rc = run(NULL, (const char *[]){"check", good, "--data", data, NULL}, tmp, slow(10), &err, &secs);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	err = run_status(NULL, (const char *[]){"check", good, "--data", data, NULL}, tmp, slow(10), 1, &secs);
 	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
 	/* Line n >= 4 holds a key at depth n - 1 (root, group, x, ...), so
 	 * the map at depth 65 starts on line 66, at column 4 + 2·62 + 1. */
-	want = g_strdup_printf("%s:66:129: error: [limit] nesting deeper than 64 levels", data);
-	assert_line(err, want);
-	g_free(want);
+	assert_linef(err, "%s:66:129: error: [limit] nesting deeper than 64 levels", data);
 	g_free(err);
 	g_free(good);
 	g_free(data);
@@ -397,16 +456,12 @@ Test(hostile, huge_data_file_refused_before_reading)
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(pwrite(fd, "x\n", 2, 50 * 1000 * 1000 - 2), 2);
 	close(fd);
-	char *err = NULL;
 	double secs;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", "/nonexistent/x.pdf", NULL},
-	             tmp, slow(10), &err, &secs);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", "/nonexistent/x.pdf", NULL},
+	                       tmp, slow(10), 1, &secs);
 	cr_assert_lt(secs, slow(2), "took %.2f s", secs);
-	char *want = g_strdup_printf("wenshu: %s: error: [limit] file is too large (50000000 bytes; the limit is 33554432 bytes)",
-	                             data);
-	assert_line(err, want);
-	g_free(want);
+	assert_linef(err, "wenshu: %s: error: [limit] file is too large (50000000 bytes; the limit is 33554432 bytes)",
+	             data);
 	g_free(err);
 	g_free(data);
 	g_free(l);
@@ -421,40 +476,42 @@ typedef struct bad_length {
 	const char *what;   /* the message's start */
 } bad_length;
 
-Test(hostile, bad_lengths_refused_with_location)
+static const bad_length bad_lengths[] = {
+	{"page: {size: [1000000mm, 297mm]}\nelements: []\n", ":3:15: error: ",
+	 "page width '1000000mm' is larger than the limit of 14400 pt"},
+	{"page: {size: [210mm, 1e308mm]}\nelements: []\n", ":3:22: error: ",
+	 "page height '1e308mm' is larger than the limit of 14400 pt"},
+	{"page: {margins: nanmm}\nelements: []\n", ":3:17: error: ", "margins 'nanmm' is not a length"},
+	{"elements:\n  - text: x\n    box: [0, 0, -5mm, 10mm]\n", ":5:17: error: ",
+	 "box width must not be negative (-5mm)"},
+	{"elements:\n  - text: x\n    box: [0, 0, 1e308mm, 10mm]\n", ":5:17: error: ",
+	 "box width '1e308mm' is larger than the limit of 14400 pt"},
+	{"elements:\n  - text: x\n    box: [nanmm, 0, 5mm, 5mm]\n", ":5:11: error: ", "box x 'nanmm' is not a length"},
+	{"elements:\n  - text: x\n    box: [0, 0, infmm, 5mm]\n", ":5:17: error: ", "box width 'infmm' is not a length"},
+	{"elements:\n  - text: x\n    box: [0, 0, 99999999999999999999999999999999999mm, 5mm]\n", ":5:17: error: ",
+	 "box width '99999999999999999999999999999999999mm' is larger than the limit"},
+	{"styles:\n  s: {size: 1e308pt}\nelements: []\n", ":4:13: error: ",
+	 "size '1e308pt' is larger than the limit of 14400 pt"},
+	{"elements:\n  - space: -1e308mm\n", ":4:12: error: ", "space must not be negative (-1e308mm)"},
+};
+
+ParameterizedTestParameters(hostile, bad_lengths_refused_with_location)
 {
-	static const bad_length cases[] = {
-		{"page: {size: [1000000mm, 297mm]}\nelements: []\n", ":3:15: error: ",
-		 "page width '1000000mm' is larger than the limit of 14400 pt"},
-		{"page: {size: [210mm, 1e308mm]}\nelements: []\n", ":3:22: error: ",
-		 "page height '1e308mm' is larger than the limit of 14400 pt"},
-		{"page: {margins: nanmm}\nelements: []\n", ":3:17: error: ", "margins 'nanmm' is not a length"},
-		{"elements:\n  - text: x\n    box: [0, 0, -5mm, 10mm]\n", ":5:17: error: ",
-		 "box width must not be negative (-5mm)"},
-		{"elements:\n  - text: x\n    box: [0, 0, 1e308mm, 10mm]\n", ":5:17: error: ",
-		 "box width '1e308mm' is larger than the limit of 14400 pt"},
-		{"elements:\n  - text: x\n    box: [nanmm, 0, 5mm, 5mm]\n", ":5:11: error: ", "box x 'nanmm' is not a length"},
-		{"elements:\n  - text: x\n    box: [0, 0, infmm, 5mm]\n", ":5:17: error: ", "box width 'infmm' is not a length"},
-		{"elements:\n  - text: x\n    box: [0, 0, 99999999999999999999999999999999999mm, 5mm]\n", ":5:17: error: ",
-		 "box width '99999999999999999999999999999999999mm' is larger than the limit"},
-		{"styles:\n  s: {size: 1e308pt}\nelements: []\n", ":4:13: error: ",
-		 "size '1e308pt' is larger than the limit of 14400 pt"},
-		{"elements:\n  - space: -1e308mm\n", ":4:12: error: ", "space must not be negative (-1e308mm)"},
-	};
+	return wst_case_indices(G_N_ELEMENTS(bad_lengths));
+}
+
+/* Each row in a layout of its own; a failure names the row's message. */
+ParameterizedTest(size_t *i, hostile, bad_lengths_refused_with_location)
+{
+	const bad_length *c = &bad_lengths[*i];
 	char *tmp = wst_tmpdir();
-	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		char *src = g_strconcat("wenshu: 1\nkind: payment-receipt\n", cases[i].yaml, NULL);
-		char *l = write_file(tmp, "len.yaml", src);
-		char *err = NULL;
-		int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, NULL);
-		cr_assert_eq(rc, 1, "case %zu: status %d; stderr:\n%s", i, rc, err);
-		char *want = g_strconcat(l, cases[i].where, cases[i].what, NULL);
-		assert_line(err, want);
-		g_free(want);
-		g_free(err);
-		g_free(l);
-		g_free(src);
-	}
+	char *src = g_strconcat("wenshu: 1\nkind: payment-receipt\n", c->yaml, NULL);
+	char *l = write_file(tmp, "len.yaml", src);
+	char *err = run_status(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), 1, NULL);
+	assert_linef(err, "%s%s%s", l, c->where, c->what);
+	g_free(err);
+	g_free(l);
+	g_free(src);
 	g_free(tmp);
 }
 
@@ -463,15 +520,12 @@ Test(hostile, dpi_out_of_range_is_usage_error)
 	char *tmp = wst_tmpdir();
 	char *l = simple_layout(tmp);
 	char *out = g_build_filename(tmp, "out", "x.png", NULL);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "100000", NULL},
-	             tmp, slow(10), &err, NULL);
-	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "100000", NULL},
+	                       tmp, slow(10), 2, NULL);
 	assert_line(err, "wenshu: --dpi must be between 10 and 2400");
 	g_free(err);
-	rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "nan", NULL}, tmp,
-	         slow(10), &err, NULL);
-	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	err = run_status(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "nan", NULL}, tmp,
+	                 slow(10), 2, NULL);
 	char *outdir = g_build_filename(tmp, "out", NULL);
 	cr_assert_not(g_file_test(outdir, G_FILE_TEST_EXISTS));
 	g_free(outdir);
@@ -495,18 +549,12 @@ Test(hostile, png_over_pixel_limit_refused_before_allocation)
 	 * page size is the input at fault: exit 1, at the layout (it has no
 	 * `page:`, so its first line). */
 	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("%s:1:1: error: [limit] the page would be 19843 × 28063 = 556854109 pixels at "
-	                             "2400 dpi; the limit is 100000000 pixels", l);
-	assert_line(err, want);
-	g_free(want);
+	assert_linef(err, "%s:1:1: error: [limit] the page would be 19843 × 28063 = 556854109 pixels at "
+	                  "2400 dpi; the limit is 100000000 pixels", l);
 	/* Refused before the pixels were allocated: the process never grew
 	 * anywhere near the 2.2 GB the page needs (ru_maxrss is in KiB). */
 	cr_assert_lt(ru.ru_maxrss, 1024L * 1024L, "peak RSS %ld KiB", ru.ru_maxrss);
-	char *dir = g_build_filename(tmp, "out", NULL);
-	char *names = list_dir(dir);
-	cr_assert_str_eq(names, "", "no file, no temporary file: %s", names);
-	g_free(names);
-	g_free(dir);
+	assert_out_empty(tmp, "2400 dpi");
 	g_free(err);
 	g_free(out);
 	g_free(l);
@@ -525,20 +573,12 @@ Test(hostile, png_over_pixel_limit_names_the_page_size)
 	                     "elements:\n"
 	                     "  - text: \"团组 {{ group.group_id }}\"\n");
 	char *out = g_build_filename(tmp, "out", "x.png", NULL);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "1200", NULL}, tmp,
-	             slow(20), &err, NULL);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, "--dpi", "1200", NULL},
+	                       tmp, slow(20), 1, NULL);
 	/* A3 at 1200 dpi: 14031 × 19843 pixels. */
-	char *want = g_strdup_printf("%s:4:7: error: [limit] the page would be 14031 × 19843 = 278417133 pixels at "
-	                             "1200 dpi; the limit is 100000000 pixels", l);
-	assert_line(err, want);
-	char *dir = g_build_filename(tmp, "out", NULL);
-	char *names = list_dir(dir);
-	cr_assert_str_eq(names, "", "nothing written: %s", names);
-	g_free(names);
-	g_free(dir);
-	g_free(want);
+	assert_linef(err, "%s:4:7: error: [limit] the page would be 14031 × 19843 = 278417133 pixels at "
+	                  "1200 dpi; the limit is 100000000 pixels", l);
+	assert_out_empty(tmp, "A3 at 1200 dpi");
 	g_free(err);
 	g_free(out);
 	g_free(l);
@@ -555,10 +595,8 @@ Test(hostile, traversal_in_data_stays_inside_output_folder)
 	char *l = simple_layout(tmp);
 	char *data = groups_file(tmp, "d.yaml", 3, (const char *const[]){"../../etc/x", "/abs/y", "..", NULL});
 	char *out = g_build_filename(base, "out", "{group.group_name}.pdf", NULL);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
-	             slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
+	                       slow(60), 0, NULL);
 	/* Each '/' became '_', and a leading '.' too: no hidden file, no "..". */
 	char *outdir = g_build_filename(base, "out", NULL);
 	char *names = list_dir(outdir);
@@ -593,17 +631,12 @@ Test(hostile, two_groups_one_file_refused_before_writing)
 	/* Distinct names that sanitize to the same file name. */
 	char *data = groups_file(tmp, "d.yaml", 2, (const char *const[]){"a/b", "a_b", NULL});
 	char *out = g_build_filename(tmp, "out", "{group.group_name}.pdf", NULL);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
-	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("wenshu: two groups would be written to the same file %s/out/a_b.pdf (group G001)", tmp);
-	assert_line(err, want);
-	g_free(want);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), 2, NULL);
+	assert_linef(err, "wenshu: two groups would be written to the same file %s/out/a_b.pdf (group G001)", tmp);
 	g_free(err);
 	/* A fixed name for two groups. */
 	char *fixed = g_build_filename(tmp, "out", "same.pdf", NULL);
-	rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", fixed, NULL}, tmp, slow(30), &err, NULL);
-	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
+	err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", fixed, NULL}, tmp, slow(30), 2, NULL);
 	cr_assert(strstr(err, "two groups would be written to the same file"), "%s", err);
 	char *outdir = g_build_filename(tmp, "out", NULL);
 	cr_assert_not(g_file_test(outdir, G_FILE_TEST_EXISTS), "nothing, not even the folder, was created");
@@ -623,24 +656,17 @@ Test(hostile, output_onto_data_file_refused)
 	char *data = groups_file(tmp, "d.yaml", 1, NULL);
 	gsize len0;
 	char *before = read_file(data, &len0);
-	char *err = NULL;
 	/* --merge straight onto the data file. */
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "--merge", data, NULL}, tmp, slow(30), &err,
-	             NULL);
-	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("wenshu: --merge would overwrite an input file: %s", data);
-	assert_line(err, want);
-	g_free(want);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "--merge", data, NULL}, tmp, slow(30),
+	                       2, NULL);
+	assert_linef(err, "wenshu: --merge would overwrite an input file: %s", data);
 	g_free(err);
 	/* An output name that is a link to the data file. */
 	char *link = g_build_filename(tmp, "G000.pdf", NULL);
 	cr_assert_eq(symlink(data, link), 0);
 	char *out = g_build_filename(tmp, "{group.group_id}.pdf", NULL);
-	rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
-	cr_assert_eq(rc, 2, "status %d; stderr:\n%s", rc, err);
-	want = g_strdup_printf("wenshu: %s: the output would overwrite an input file", link);
-	assert_line(err, want);
-	g_free(want);
+	err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), 2, NULL);
+	assert_linef(err, "wenshu: %s: the output would overwrite an input file", link);
 	gsize len1;
 	char *after = read_file(data, &len1);
 	cr_assert(len0 == len1 && memcmp(before, after, len0) == 0, "the data file is unchanged");
@@ -669,17 +695,13 @@ Test(hostile, read_only_output_folder)
 	cr_assert_eq(chmod(outdir, 0555), 0);
 	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
 	spawn_opts o = {.drop_root = true, .env = (const char *const[]){"WENSHU_NO_FONTPREP=1", NULL}};
-	char *err = NULL;
-	int rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
-	             slow(60), &err, NULL);
-	cr_assert_eq(rc, 3, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("wenshu: error: cannot write '%s/G000.pdf': Permission denied", outdir);
-	assert_line(err, want);
+	char *err = run_status(&o, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
+	                       slow(60), 3, NULL);
+	assert_linef(err, "wenshu: error: cannot write '%s/G000.pdf': Permission denied", outdir);
 	cr_assert(strstr(err, "0 of 2 group(s) rendered, 2 failed"), "summary: %s", err);
 	char *names = list_dir(outdir);
 	cr_assert_str_eq(names, "", "no file and no temporary file: %s", names);
 	g_free(names);
-	g_free(want);
 	g_free(err);
 	g_free(out);
 	g_free(outdir);
@@ -697,9 +719,7 @@ Test(hostile, file_size_limit_keeps_old_file)
 	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
 	char *pdf = g_build_filename(outdir, "G000.pdf", NULL);
 	/* A good file first. */
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), 0, NULL);
 	g_free(err);
 	gsize len0;
 	char *good = read_file(pdf, &len0);
@@ -709,10 +729,9 @@ Test(hostile, file_size_limit_keeps_old_file)
 	/* `ulimit -f 1` (1 KiB): writing the new PDF fails with EFBIG; wenshu
 	 * ignores SIGXFSZ, so it reports instead of dying. */
 	spawn_opts o = {.fsize = 1024};
-	rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
+	int rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(30), &err, NULL);
 	cr_assert_eq(rc, 3, "status %d (not killed by SIGXFSZ); stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("wenshu: error: cannot write '%s': File too large", pdf);
-	assert_line(err, want);
+	assert_linef(err, "wenshu: error: cannot write '%s': File too large", pdf);
 	gsize len1;
 	char *now = read_file(pdf, &len1);
 	cr_assert(len0 == len1 && memcmp(good, now, len0) == 0, "the older file is intact, byte for byte");
@@ -720,7 +739,6 @@ Test(hostile, file_size_limit_keeps_old_file)
 	cr_assert_str_eq(names, "G000.pdf", "no partial or temporary file: %s", names);
 	g_free(names);
 	g_free(now);
-	g_free(want);
 	g_free(err);
 	g_free(good);
 	g_free(pdf);
@@ -745,6 +763,16 @@ static size_t count_pdfs(const char *dir)
 	return n;
 }
 
+/* Waits until a batch of 300 groups has written 5 of them: well under
+ * way, far from done. */
+static void await_batch(const char *outdir)
+{
+	double deadline = now_s() + slow(60);
+	while (count_pdfs(outdir) < 5 && now_s() < deadline)
+		g_usleep(20 * 1000);
+	cr_assert_geq(count_pdfs(outdir), 5, "the batch started");
+}
+
 static void interrupt_batch(int sig, const char *jobs)
 {
 	char *tmp = wst_tmpdir();
@@ -755,11 +783,8 @@ static void interrupt_batch(int sig, const char *jobs)
 	const char *args[] = {"render", l, "--data", data, "-o", out, "--jobs", jobs, NULL};
 	child c;
 	start(&c, NULL, args, tmp);
-	/* Signal once a few groups are done: the batch is well under way. */
-	double deadline = now_s() + slow(60);
-	while (count_pdfs(outdir) < 5 && now_s() < deadline)
-		g_usleep(20 * 1000);
-	cr_assert_geq(count_pdfs(outdir), 5, "the batch started");
+	/* Signal once a few groups are done. */
+	await_batch(outdir);
 	kill(c.pid, sig);
 	double t0 = now_s();
 	char *err = NULL;
@@ -774,20 +799,11 @@ static void interrupt_batch(int sig, const char *jobs)
 	          "summary on stderr:\n%s", err);
 	assert_no_temp(outdir);
 	/* Every finished PDF is complete. */
-	GDir *d = g_dir_open(outdir, 0, NULL);
-	for (const char *name; (name = g_dir_read_name(d));) {
-		char *p = g_build_filename(outdir, name, NULL);
-		char *info = wst_pdfinfo(p);
-		cr_assert(info && strstr(info, "Pages:           1"), "%s is a complete PDF: %s", name, info);
-		g_free(info);
-		g_free(p);
-	}
-	g_dir_close(d);
+	assert_whole_pdfs(outdir);
 	g_free(err);
 
 	/* Running the same command again completes the batch. */
-	rc = run(NULL, args, tmp, slow(600), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	err = run_status(NULL, args, tmp, slow(600), 0, NULL);
 	cr_assert_eq(count_pdfs(outdir), 300);
 	assert_no_temp(outdir);
 	g_free(err);
@@ -850,12 +866,8 @@ Test(hostile, image_symlink_out_and_fifo_refused)
 	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(10), &err, &secs);
 	cr_assert_neq(rc, -1, "wenshu hung (on the FIFO?)");
 	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("%s:4:18: error: image 'emblem.png' resolves outside the layout's folder", l);
-	assert_line(err, want);
-	g_free(want);
-	want = g_strdup_printf("%s:5:18: error: image 'pipe.png' is not a regular file", l);
-	assert_line(err, want);
-	g_free(want);
+	assert_linef(err, "%s:4:18: error: image 'emblem.png' resolves outside the layout's folder", l);
+	assert_linef(err, "%s:5:18: error: image 'pipe.png' is not a regular file", l);
 	g_free(err);
 	g_free(l);
 	g_free(fifo);
@@ -885,19 +897,9 @@ Test(hostile, plugins_never_from_current_directory)
 	 * against the current directory. */
 	spawn_opts o = {.cwd = tmp,
 	                .env = (const char *const[]){"WENSHU_PLUGIN_PATH=plugins:.:./plugins", NULL}};
-	char *err = NULL;
-	child c;
-	start(&c, &o, (const char *[]){"list", "plugins", NULL}, tmp);
-	char *out_path = g_strdup(c.out_path);
-	/* finish() removes the stdout file: read it first, once wenshu ended. */
-	int st;
-	double end = now_s() + slow(30);
-	while (waitpid(c.pid, &st, WNOHANG) == 0 && now_s() < end)
-		g_usleep(10 * 1000);
-	char *out = read_file(out_path, NULL);
-	kill(c.pid, SIGKILL);
-	finish(&c, 1, &err, NULL);
-	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status; stderr:\n%s", err);
+	char *out = NULL, *err = NULL;
+	int rc = run_out(&o, (const char *[]){"list", "plugins", NULL}, tmp, slow(30), &out, &err);
+	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
 	cr_assert_not_null(out);
 	cr_assert(strstr(out, "barcode"), "the build tree's plugins are listed:\n%s", out);
 	cr_assert_null(strstr(out, "good"), "a plugin from the current directory was loaded:\n%s", out);
@@ -905,7 +907,6 @@ Test(hostile, plugins_never_from_current_directory)
 	assert_line(err, "wenshu: warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory 'plugins' refused: not an absolute path");
 	assert_line(err, "wenshu: warning: [plugin] $WENSHU_PLUGIN_PATH: plugin directory '.' refused: not an absolute path");
 	g_free(out);
-	g_free(out_path);
 	g_free(err);
 	g_free(p1);
 	g_free(p2);
@@ -940,13 +941,9 @@ Test(hostile, control_bytes_in_a_layout_key_are_escaped)
 	                     "\"\\e]0;owned\\a\\e[2J\\u202e\": 1\n"
 	                     "elements:\n"
 	                     "  - text: x\n");
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"check", l, NULL}, tmp, slow(30), &err, NULL);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
-	char *want = g_strdup_printf("%s:3:1: error: unknown key '\\x1b]0;owned\\x07\\x1b[2J\\u202E' in the layout", l);
-	assert_line(err, want);
+	char *err = run_status(NULL, (const char *[]){"check", l, NULL}, tmp, slow(30), 1, NULL);
+	assert_linef(err, "%s:3:1: error: unknown key '\\x1b]0;owned\\x07\\x1b[2J\\u202E' in the layout", l);
 	assert_terminal_safe(err, "stderr");
-	g_free(want);
 	g_free(err);
 	g_free(l);
 	g_free(tmp);
@@ -962,9 +959,7 @@ Test(hostile, control_bytes_in_a_data_value_are_escaped)
 	GRegex *re = g_regex_new("group_id: .*", 0, 0, NULL);
 	char *bad = g_regex_replace_literal(re, src, -1, 0, "group_id: \"G\\e[2J\\x9b\\u202e1\"", 0, NULL);
 	char *data = write_file(tmp, "d.yaml", bad);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"check", l, "--data", data, NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 1, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"check", l, "--data", data, NULL}, tmp, slow(60), 1, NULL);
 	cr_assert(strstr(err, "\"G\\x1b[2J\\u009B\\u202E1\" is not 1 to 32 letters"), "%s", err);
 	assert_line(err, "wenshu: G\\x1b[2J\\u009B\\u202E1: 1 error(s)");
 	assert_terminal_safe(err, "stderr");
@@ -1005,18 +1000,9 @@ Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
 	spawn_opts o = {.env = (const char *const[]){env, NULL}};
 	for (int k = 0; k < 2; k++) {
 		const char *what = k ? "kinds" : "plugins";
-		child c;
-		start(&c, &o, (const char *[]){"list", what, NULL}, tmp);
-		char *out_path = g_strdup(c.out_path);
-		int st;
-		double end = now_s() + slow(30);
-		while (waitpid(c.pid, &st, WNOHANG) == 0 && now_s() < end)
-			g_usleep(10 * 1000);
-		char *out = read_file(out_path, NULL);
-		kill(c.pid, SIGKILL);
-		char *err = NULL;
-		finish(&c, 1, &err, NULL);
-		cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "status; stderr:\n%s", err);
+		char *out = NULL, *err = NULL;
+		int rc = run_out(&o, (const char *[]){"list", what, NULL}, tmp, slow(30), &out, &err);
+		cr_assert_eq(rc, 0, "list %s: status %d; stderr:\n%s", what, rc, err);
 		if (k == 0)
 			cr_assert(strstr(out, "evil\\x1b]0;owned\\x07\\x1b[2J plugin \\u202Efdp.exe"), "%s", out);
 		else
@@ -1025,7 +1011,6 @@ Test(hostile, control_bytes_in_a_plugin_description_are_escaped)
 		assert_terminal_safe(err, "stderr");
 		g_free(err);
 		g_free(out);
-		g_free(out_path);
 	}
 	g_free(env);
 	g_free(tmp);
@@ -1039,9 +1024,7 @@ Test(hostile, plugin_element_named_like_a_builtin_is_warned)
 	char *tmp = wst_tmpdir();
 	char *env = plugin_folder_env(tmp, "/tests/plugins/builtin-text.so", "builtin-text.so");
 	spawn_opts o = {.env = (const char *const[]){env, NULL}};
-	char *err = NULL;
-	int rc = run(&o, (const char *[]){"list", "kinds", NULL}, tmp, slow(30), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(&o, (const char *[]){"list", "kinds", NULL}, tmp, slow(30), 0, NULL);
 	assert_line(err, "wenshu: warning: [plugin] plugin 'builtin-text' declares an element type 'text', which is "
 	                 "built in: layouts get the built-in 'text', never the plugin's");
 	g_free(err);
@@ -1073,23 +1056,19 @@ Test(hostile, plugins_are_loaded_on_first_use)
 	                        "  - text: \"团组 {{ group.group_id }}\"\n");
 	char *out1 = g_build_filename(tmp, "out", "other.pdf", NULL);
 	char *out2 = g_build_filename(tmp, "out", "lazy.pdf", NULL);
-	char *err = NULL;
-	int rc = run(&o, (const char *[]){"render", other, "--data", data, "-o", out1, NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(&o, (const char *[]){"render", other, "--data", data, "-o", out1, NULL}, tmp, slow(60), 0,
+	                       NULL);
 	cr_assert_not(g_file_test(marker, G_FILE_TEST_EXISTS), "a render of another kind opened lazy.so");
 	g_free(err);
-	rc = run(&o, (const char *[]){"check", other, "--data", data, NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	err = run_status(&o, (const char *[]){"check", other, "--data", data, NULL}, tmp, slow(60), 0, NULL);
 	cr_assert_not(g_file_test(marker, G_FILE_TEST_EXISTS), "a check of another kind opened lazy.so");
 	g_free(err);
-	rc = run(&o, (const char *[]){"render", mine, "--data", data, "-o", out2, NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	err = run_status(&o, (const char *[]){"render", mine, "--data", data, "-o", out2, NULL}, tmp, slow(60), 0, NULL);
 	cr_assert(g_file_test(marker, G_FILE_TEST_EXISTS), "the layout of its kind opened lazy.so");
 	cr_assert(g_file_test(out2, G_FILE_TEST_IS_REGULAR));
 	g_free(err);
 	cr_assert_eq(g_unlink(marker), 0);
-	rc = run(&o, (const char *[]){"list", "plugins", NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	err = run_status(&o, (const char *[]){"list", "plugins", NULL}, tmp, slow(60), 0, NULL);
 	cr_assert(g_file_test(marker, G_FILE_TEST_EXISTS), "list plugins opens every plugin");
 	g_free(err);
 	g_free(out2);
@@ -1123,9 +1102,7 @@ Test(hostile, a_kind_not_named_after_its_plugin_is_still_found)
 	                     "elements:\n"
 	                     "  - text: \"团组 {{ group.group_id }}\"\n");
 	char *out = g_build_filename(tmp, "out", "tp.pdf", NULL);
-	char *err = NULL;
-	int rc = run(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(60), 0, NULL);
 	cr_assert(g_file_test(out, G_FILE_TEST_IS_REGULAR));
 	char *marker = g_build_filename(marks, "good", NULL);
 	cr_assert(g_file_test(marker, G_FILE_TEST_EXISTS), "good.so was opened");
@@ -1155,10 +1132,8 @@ Test(hostile, output_names_clean_and_cut_at_a_character)
 	const char *names[] = {"invoice\\u202Efdp.exe", "a\\e[2Jb\\u0085c\\a", han->str, NULL};
 	char *data = groups_file(tmp, "d.yaml", 3, names);
 	char *out = g_build_filename(tmp, "out", "{group.group_name}.pdf", NULL);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
-	             slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "1", NULL}, tmp,
+	                       slow(60), 0, NULL);
 	char *outdir = g_build_filename(tmp, "out", NULL);
 	char *files = list_dir(outdir);
 	GString *cut = g_string_new("x");
@@ -1224,15 +1199,12 @@ Test(hostile, workers_die_with_a_killed_parent, .timeout = 600)
 	char *out = g_build_filename(outdir, "{group.group_id}.pdf", NULL);
 	child c;
 	start(&c, NULL, (const char *[]){"render", l, "--data", data, "-o", out, "--jobs", "2", NULL}, tmp);
-	double deadline = now_s() + slow(60);
-	while (count_pdfs(outdir) < 5 && now_s() < deadline)
-		g_usleep(20 * 1000);
-	cr_assert_geq(count_pdfs(outdir), 5, "the batch started");
+	await_batch(outdir);
 	kill(c.pid, SIGKILL);
 	int st;
 	waitpid(c.pid, &st, 0);
 	/* The workers are told at once; give them a moment to go. */
-	deadline = now_s() + slow(2);
+	double deadline = now_s() + slow(2);
 	while (processes_mentioning(data) > 0 && now_s() < deadline)
 		g_usleep(10 * 1000);
 	cr_assert_eq(processes_mentioning(data), 0, "no worker outlives its parent");
@@ -1242,15 +1214,7 @@ Test(hostile, workers_die_with_a_killed_parent, .timeout = 600)
 	cr_assert_lt(after_kill, 300);
 	/* No temporary file left by a worker, and every file is whole. */
 	assert_no_temp(outdir);
-	GDir *d = g_dir_open(outdir, 0, NULL);
-	for (const char *name; (name = g_dir_read_name(d));) {
-		char *p = g_build_filename(outdir, name, NULL);
-		char *info = wst_pdfinfo(p);
-		cr_assert(info && strstr(info, "Pages:           1"), "%s is a complete PDF: %s", name, info);
-		g_free(info);
-		g_free(p);
-	}
-	g_dir_close(d);
+	assert_whole_pdfs(outdir);
 	g_unlink(c.err_path);
 	g_unlink(c.out_path);
 	g_free(c.err_path);
@@ -1269,10 +1233,9 @@ Test(hostile, fifo_in_place_of_a_font_cache_sidecar_does_not_hang, .timeout = 60
 	char *tmp = wst_tmpdir();
 	char *l = simple_layout(tmp);
 	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
-	char *err = NULL;
 	/* The shared test cache holds every prepared font after one render. */
-	int rc = run(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, NULL}, tmp, slow(300), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, NULL}, tmp, slow(300), 0,
+	                       NULL);
 	g_free(err);
 	/* A private cache: links to the shared entries, and a FIFO where the
 	 * first sidecar was (anyone who can write the cache can do this). */
@@ -1301,7 +1264,7 @@ Test(hostile, fifo_in_place_of_a_font_cache_sidecar_does_not_hang, .timeout = 60
 	char *env = g_strdup_printf("XDG_CACHE_HOME=%s", cache);
 	spawn_opts o = {.env = (const char *const[]){env, NULL}};
 	double secs;
-	rc = run(&o, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, NULL}, tmp, slow(120), &err, &secs);
+	int rc = run(&o, (const char *[]){"render", l, "--data", SAMPLE, "-o", out, NULL}, tmp, slow(120), &err, &secs);
 	cr_assert_neq(rc, -1, "wenshu hung on the FIFO");
 	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
 	/* The entry was prepared again, its sidecar a regular file now. */
@@ -1371,54 +1334,52 @@ static const cli_case cli_cases[] = {
 	 NULL, NULL, "check", NULL, 1, "$L:3:1: error: unknown key '\\x1b[2J\\u2066' in the layout"},
 };
 
-Test(hostile, case_table)
+ParameterizedTestParameters(hostile, case_table)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(cli_cases); i++) {
-		const cli_case *k = &cli_cases[i];
-		char *tmp = wst_tmpdir();
-		char *l = k->layout ? write_file(tmp, "l.yaml", k->layout) : simple_layout(tmp);
-		char *d = k->data ? write_file(tmp, k->data_name, k->data) : NULL;
-		char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
-		const char *args[8] = {k->command};
-		if (strcmp(k->command, "list") == 0) {
-			args[1] = "kinds";
-		} else {
-			size_t n = 1;
-			args[n++] = l;
-			if (d) {
-				args[n++] = "--data";
-				args[n++] = d;
-			}
-			if (strcmp(k->command, "render") == 0) {
-				args[n++] = "-o";
-				args[n++] = out;
-			}
+	return wst_case_indices(G_N_ELEMENTS(cli_cases));
+}
+
+ParameterizedTest(size_t *i, hostile, case_table)
+{
+	const cli_case *k = &cli_cases[*i];
+	char *tmp = wst_tmpdir();
+	char *l = k->layout ? write_file(tmp, "l.yaml", k->layout) : simple_layout(tmp);
+	char *d = k->data ? write_file(tmp, k->data_name, k->data) : NULL;
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	const char *args[8] = {k->command};
+	if (strcmp(k->command, "list") == 0) {
+		args[1] = "kinds";
+	} else {
+		size_t n = 1;
+		args[n++] = l;
+		if (d) {
+			args[n++] = "--data";
+			args[n++] = d;
 		}
-		spawn_opts o = {.stdout_to = k->stdout_to};
-		char *err = NULL;
-		int rc = run(&o, args, tmp, slow(60), &err, NULL);
-		cr_assert_eq(rc, k->status, "%s: status %d; stderr:\n%s", k->name, rc, err);
-		char *want = subst(k->line, l, d);
-		cr_assert_not_null(err);
-		bool found = g_str_has_prefix(err, want);
-		for (const char *p = strchr(err, '\n'); !found && p; p = strchr(p + 1, '\n'))
-			found = g_str_has_prefix(p + 1, want);
-		cr_assert(found, "%s: expected a line starting with\n  %s\nin stderr:\n%s", k->name, want, err);
-		assert_terminal_safe(err, k->name);
-		if (k->status != 0) {
-			char *outdir = g_build_filename(tmp, "out", NULL);
-			char *names = list_dir(outdir);
-			cr_assert_str_eq(names, "", "%s: nothing written: %s", k->name, names);
-			g_free(names);
-			g_free(outdir);
+		if (strcmp(k->command, "render") == 0) {
+			args[n++] = "-o";
+			args[n++] = out;
 		}
-		g_free(want);
-		g_free(err);
-		g_free(out);
-		g_free(d);
-		g_free(l);
-		g_free(tmp);
 	}
+	spawn_opts o = {.stdout_to = k->stdout_to};
+	char *err = NULL;
+	int rc = run(&o, args, tmp, slow(60), &err, NULL);
+	cr_assert_eq(rc, k->status, "%s: status %d; stderr:\n%s", k->name, rc, err);
+	char *want = subst(k->line, l, d);
+	cr_assert_not_null(err);
+	bool found = g_str_has_prefix(err, want);
+	for (const char *p = strchr(err, '\n'); !found && p; p = strchr(p + 1, '\n'))
+		found = g_str_has_prefix(p + 1, want);
+	cr_assert(found, "%s: expected a line starting with\n  %s\nin stderr:\n%s", k->name, want, err);
+	assert_terminal_safe(err, k->name);
+	if (k->status != 0)
+		assert_out_empty(tmp, k->name);
+	g_free(want);
+	g_free(err);
+	g_free(out);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
 }
 
 Test(hostile, interrupted_check_exits_4, .timeout = 600)
@@ -1521,31 +1482,30 @@ static const long_text_case long_text_cases[] = {
 	 "$L:5:5: error: [limit] a paragraph of 20000 characters is longer than the limit of 16384 characters"},
 };
 
-Test(hostile, long_text_refused_without_laying_it_all_out, .timeout = 1200)
+ParameterizedTestParameters(hostile, long_text_refused_without_laying_it_all_out)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(long_text_cases); i++) {
-		const long_text_case *k = &long_text_cases[i];
-		char *tmp = wst_tmpdir();
-		char *l = box_layout(tmp, k->fit);
-		char *d = body_data(tmp, k->unit, k->n, 0);
-		char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
-		char *err = NULL;
-		int rc = run(NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp, slow(120), &err, NULL);
-		cr_assert_eq(rc, k->status, "%s: status %d; stderr:\n%s", k->name, rc, err);
-		char *want = subst(k->line, l, NULL);
-		assert_line(err, want);
-		char *outdir = g_build_filename(tmp, "out", NULL);
-		char *names = list_dir(outdir);
-		cr_assert_str_eq(names, "", "%s: nothing written: %s", k->name, names);
-		g_free(names);
-		g_free(outdir);
-		g_free(want);
-		g_free(err);
-		g_free(out);
-		g_free(d);
-		g_free(l);
-		g_free(tmp);
-	}
+	return wst_case_indices(G_N_ELEMENTS(long_text_cases));
+}
+
+ParameterizedTest(size_t *i, hostile, long_text_refused_without_laying_it_all_out, .timeout = 600)
+{
+	const long_text_case *k = &long_text_cases[*i];
+	char *tmp = wst_tmpdir();
+	char *l = box_layout(tmp, k->fit);
+	char *d = body_data(tmp, k->unit, k->n, 0);
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	char *err = NULL;
+	int rc = run(NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp, slow(120), &err, NULL);
+	cr_assert_eq(rc, k->status, "%s: status %d; stderr:\n%s", k->name, rc, err);
+	char *want = subst(k->line, l, NULL);
+	assert_line(err, want);
+	assert_out_empty(tmp, k->name);
+	g_free(want);
+	g_free(err);
+	g_free(out);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
 }
 
 /* The limits of one group, counted as `each` expands: each row's layout
@@ -1592,37 +1552,34 @@ static const group_limit_case group_limit_cases[] = {
 	 5000, "7:9: error: [limit] the document lays out more than 2000000 characters of text"},
 };
 
-Test(hostile, group_limits_counted_as_each_expands, .timeout = 1200)
+ParameterizedTestParameters(hostile, group_limits_counted_as_each_expands)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(group_limit_cases); i++) {
-		const group_limit_case *k = &group_limit_cases[i];
-		char *tmp = wst_tmpdir();
-		char *l = write_file(tmp, "l.yaml", k->layout);
-		char *d = body_data(tmp, "x", 1, k->items);
-		char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
-		child c;
-		start(&c, NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp);
-		struct rusage ru;
-		char *err = NULL;
-		int rc = finish(&c, slow(300), &err, &ru);
-		cr_assert_eq(rc, 1, "%s: status %d; stderr:\n%s", k->name, rc, err);
-		char *want = g_strdup_printf("%s:%s", l, k->line);
-		assert_line(err, want);
+	return wst_case_indices(G_N_ELEMENTS(group_limit_cases));
+}
+
+ParameterizedTest(size_t *i, hostile, group_limits_counted_as_each_expands, .timeout = 600)
+{
+	const group_limit_case *k = &group_limit_cases[*i];
+	char *tmp = wst_tmpdir();
+	char *l = write_file(tmp, "l.yaml", k->layout);
+	char *d = body_data(tmp, "x", 1, k->items);
+	char *out = g_build_filename(tmp, "out", "x.pdf", NULL);
+	child c;
+	start(&c, NULL, (const char *[]){"render", l, "--data", d, "-o", out, NULL}, tmp);
+	struct rusage ru;
+	char *err = NULL;
+	int rc = finish(&c, slow(300), &err, &ru);
+	cr_assert_eq(rc, 1, "%s: status %d; stderr:\n%s", k->name, rc, err);
+	assert_linef(err, "%s:%s", l, k->line);
 #if !defined(__SANITIZE_ADDRESS__)
-		cr_assert_lt(ru.ru_maxrss, 600L * 1024L, "%s: peak RSS %ld KiB", k->name, ru.ru_maxrss);
+	cr_assert_lt(ru.ru_maxrss, 600L * 1024L, "%s: peak RSS %ld KiB", k->name, ru.ru_maxrss);
 #endif
-		char *outdir = g_build_filename(tmp, "out", NULL);
-		char *names = list_dir(outdir);
-		cr_assert_str_eq(names, "", "%s: nothing written: %s", k->name, names);
-		g_free(names);
-		g_free(outdir);
-		g_free(want);
-		g_free(err);
-		g_free(out);
-		g_free(d);
-		g_free(l);
-		g_free(tmp);
-	}
+	assert_out_empty(tmp, k->name);
+	g_free(err);
+	g_free(out);
+	g_free(d);
+	g_free(l);
+	g_free(tmp);
 }
 
 /* SIGTERM inside one huge group (60 000 items of `each`, many seconds of
@@ -1668,11 +1625,7 @@ static void interrupt_one_group(const char *command)
 #endif
 	cr_assert_lt(took, bound, "%s took %.2f s to stop", command, took);
 	if (render) {
-		char *outdir = g_build_filename(tmp, "out", NULL);
-		char *names = list_dir(outdir);
-		cr_assert_str_eq(names, "", "no file, no temporary file: %s", names);
-		g_free(names);
-		g_free(outdir);
+		assert_out_empty(tmp, command);
 	} else {
 		assert_line(err, "wenshu: check interrupted; not every group was checked");
 	}
@@ -1732,70 +1685,87 @@ static void write_noise_png(const char *path, int side)
 	cairo_surface_destroy(img);
 }
 
-Test(hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
+/* A layout of one page per item of group.items, each page its number
+ * then `elements` (YAML lines at the depth of an item's elements). */
+static char *pages_layout(const char *dir, const char *elements)
 {
-	for (size_t k = 0; k < G_N_ELEMENTS(write_cases); k++) {
-		const write_case *w = &write_cases[k];
-		char *tmp = wst_tmpdir();
-		char *noise = g_build_filename(tmp, "noise.png", NULL);
-		write_noise_png(noise, 500);
-		char *yaml = g_strdup_printf("wenshu: 1\n"
-		                             "kind: specimen\n"
-		                             "title: t\n"
-		                             "elements:\n"
-		                             "  - each: group.items\n"
-		                             "    elements:\n"
-		                             "      - text: \"第 {{ it }} 页\"\n"
-		                             "%s"
-		                             "      - page_break: true\n",
-		                             w->elements);
-		char *l = write_file(tmp, "l.yaml", yaml);
-		char *d = body_data(tmp, "x", 1, w->pages);
-		char *outdir = g_build_filename(tmp, "out", NULL);
-		char *name = g_strdup_printf("x.%s", w->format);
-		char *out = g_build_filename(outdir, name, NULL);
-		child c;
-		start(&c, &(spawn_opts){.cwd = tmp},
-		      (const char *[]){"render", l, "--data", d, "-o", out, w->dpi ? "--dpi" : NULL, w->dpi, NULL}, tmp);
-		/* Wait for a temporary file: writing has begun. */
-		bool writing = false;
-		int st;
-		double end = now_s() + slow(120);
-		while (!writing && now_s() < end && waitpid(c.pid, &st, WNOHANG) == 0) {
-			GDir *dir = g_dir_open(outdir, 0, NULL);
-			for (const char *n; dir && (n = g_dir_read_name(dir));)
-				writing = writing || (n[0] == '.' && g_str_has_suffix(n, ".tmp"));
-			if (dir)
-				g_dir_close(dir);
-			if (!writing)
-				g_usleep(5 * 1000);
-		}
-		cr_assert(writing, "%s: the write was seen starting", w->format);
-		double t0 = now_s();
-		kill(c.pid, SIGTERM);
-		char *err = NULL;
-		int rc = finish(&c, slow(60), &err, NULL);
-		double took = now_s() - t0;
-		cr_assert_eq(rc, 4, "%s: status %d; stderr:\n%s", w->format, rc, err);
-#if defined(__SANITIZE_ADDRESS__)
-		const double bound = slow(20.0); /* LeakSanitizer's exit scan, as above */
-#else
-		const double bound = slow(1.0);  /* 0.5 s asked; twice that for a loaded machine */
-#endif
-		cr_assert_lt(took, bound, "%s: the write took %.2f s to stop", w->format, took);
-		char *names = list_dir(outdir);
-		cr_assert_str_eq(names, "", "%s: no file, no temporary file: %s", w->format, names);
-		g_free(names);
-		g_free(err);
-		g_free(out);
-		g_free(name);
-		g_free(outdir);
-		g_free(d);
-		g_free(l);
-		g_free(yaml);
-		g_free(noise);
-		g_free(tmp);
+	char *yaml = g_strdup_printf("wenshu: 1\n"
+	                             "kind: specimen\n"
+	                             "title: t\n"
+	                             "elements:\n"
+	                             "  - each: group.items\n"
+	                             "    elements:\n"
+	                             "      - text: \"第 {{ it }} 页\"\n"
+	                             "%s"
+	                             "      - page_break: true\n",
+	                             elements);
+	char *l = write_file(dir, "l.yaml", yaml);
+	g_free(yaml);
+	return l;
+}
+
+/* Starts rendering write case `w` into TMP/out and returns once a
+ * temporary file is there (writing has begun); *l and *d receive the
+ * layout and data paths. */
+static void start_writing(child *c, const write_case *w, const char *tmp, char **l, char **d)
+{
+	*l = pages_layout(tmp, w->elements);
+	*d = body_data(tmp, "x", 1, w->pages);
+	char *outdir = g_build_filename(tmp, "out", NULL);
+	char *name = g_strdup_printf("x.%s", w->format);
+	char *out = g_build_filename(outdir, name, NULL);
+	start(c, &(spawn_opts){.cwd = tmp},
+	      (const char *[]){"render", *l, "--data", *d, "-o", out, w->dpi ? "--dpi" : NULL, w->dpi, NULL}, tmp);
+	bool writing = false;
+	int st;
+	double end = now_s() + slow(120);
+	while (!writing && now_s() < end && waitpid(c->pid, &st, WNOHANG) == 0) {
+		GDir *dir = g_dir_open(outdir, 0, NULL);
+		for (const char *n; dir && (n = g_dir_read_name(dir));)
+			writing = writing || (n[0] == '.' && g_str_has_suffix(n, ".tmp"));
+		if (dir)
+			g_dir_close(dir);
+		if (!writing)
+			g_usleep(5 * 1000);
 	}
+	cr_assert(writing, "%s: the write was seen starting", w->format);
+	g_free(out);
+	g_free(name);
+	g_free(outdir);
+}
+
+ParameterizedTestParameters(hostile, sigterm_while_writing_stops_the_write)
+{
+	return wst_case_indices(G_N_ELEMENTS(write_cases));
+}
+
+ParameterizedTest(size_t *i, hostile, sigterm_while_writing_stops_the_write, .timeout = 600)
+{
+	const write_case *w = &write_cases[*i];
+	char *tmp = wst_tmpdir();
+	char *noise = g_build_filename(tmp, "noise.png", NULL);
+	write_noise_png(noise, 500);
+	child c;
+	char *l, *d;
+	start_writing(&c, w, tmp, &l, &d);
+	double t0 = now_s();
+	kill(c.pid, SIGTERM);
+	char *err = NULL;
+	int rc = finish(&c, slow(60), &err, NULL);
+	double took = now_s() - t0;
+	cr_assert_eq(rc, 4, "%s: status %d; stderr:\n%s", w->format, rc, err);
+#if defined(__SANITIZE_ADDRESS__)
+	const double bound = slow(20.0); /* LeakSanitizer's exit scan, as above */
+#else
+	const double bound = slow(1.0);  /* 0.5 s asked; twice that for a loaded machine */
+#endif
+	cr_assert_lt(took, bound, "%s: the write took %.2f s to stop", w->format, took);
+	assert_out_empty(tmp, w->format);
+	g_free(err);
+	g_free(d);
+	g_free(l);
+	g_free(noise);
+	g_free(tmp);
 }
 
 /* A group's files are all put in place or none: when its PNG cannot be
@@ -1935,49 +1905,17 @@ Test(hostile, crash_while_writing_leaves_no_temporary_file, .timeout = 300)
 	setrlimit(RLIMIT_CORE, &nocore);
 	const write_case *w = &write_cases[1];
 	char *tmp = wst_tmpdir();
-	char *yaml = g_strdup_printf("wenshu: 1\n"
-	                             "kind: specimen\n"
-	                             "title: t\n"
-	                             "elements:\n"
-	                             "  - each: group.items\n"
-	                             "    elements:\n"
-	                             "      - text: \"第 {{ it }} 页\"\n"
-	                             "%s"
-	                             "      - page_break: true\n",
-	                             w->elements);
-	char *l = write_file(tmp, "l.yaml", yaml);
-	char *d = body_data(tmp, "x", 1, w->pages);
-	char *outdir = g_build_filename(tmp, "out", NULL);
-	char *out = g_build_filename(outdir, "x.png", NULL);
 	child c;
-	start(&c, &(spawn_opts){.cwd = tmp},
-	      (const char *[]){"render", l, "--data", d, "-o", out, "--dpi", w->dpi, NULL}, tmp);
-	bool writing = false;
-	int st;
-	double end = now_s() + slow(120);
-	while (!writing && now_s() < end && waitpid(c.pid, &st, WNOHANG) == 0) {
-		GDir *dir = g_dir_open(outdir, 0, NULL);
-		for (const char *n; dir && (n = g_dir_read_name(dir));)
-			writing = writing || (n[0] == '.' && g_str_has_suffix(n, ".tmp"));
-		if (dir)
-			g_dir_close(dir);
-		if (!writing)
-			g_usleep(5 * 1000);
-	}
-	cr_assert(writing, "the write was seen starting");
+	char *l, *d;
+	start_writing(&c, w, tmp, &l, &d);
 	kill(c.pid, SIGSEGV);
 	char *err = NULL;
 	int rc = finish(&c, slow(60), &err, NULL);
 	cr_assert_eq(rc, 128 + SIGSEGV, "died of SIGSEGV, not status %d; stderr:\n%s", rc, err);
-	char *names = list_dir(outdir);
-	cr_assert_str_eq(names, "", "no file, no temporary file: %s", names);
-	g_free(names);
+	assert_out_empty(tmp, "SIGSEGV");
 	g_free(err);
-	g_free(out);
-	g_free(outdir);
 	g_free(d);
 	g_free(l);
-	g_free(yaml);
 	g_free(tmp);
 }
 
@@ -2107,21 +2045,16 @@ Test(hostile, unknown_font_family_named_once)
 	                     "  - text: \"{{ group.body }}\"\n"
 	                     "    font: Comic Nonexistent\n");
 	char *d = body_data(tmp, "lorem ipsum dolor ", 60, 0);
-	char *err = NULL;
-	int rc = run(NULL, (const char *[]){"check", l, "--data", d, NULL}, tmp, slow(60), &err, NULL);
-	cr_assert_eq(rc, 0, "status %d; stderr:\n%s", rc, err);
+	char *err = run_status(NULL, (const char *[]){"check", l, "--data", d, NULL}, tmp, slow(60), 0, NULL);
 	/* Said once, at the key that names it, with the faces the text is
 	 * drawn with instead; no paragraph says it again (a "fallback" from a
 	 * font that is not there), no warning per character. */
-	char *want = g_strdup_printf("%s:6:11: warning: [font] font 'Comic Nonexistent' is not installed: its text is drawn with '",
-	                             l);
-	assert_line(err, want);
+	assert_linef(err, "%s:6:11: warning: [font] font 'Comic Nonexistent' is not installed: its text is drawn with '", l);
 	cr_assert_null(strstr(err, "character U+"), "no warning per character:\n%s", err);
 	size_t n = 0;
 	for (const char *p = err; (p = strstr(p, "Comic Nonexistent")); p++)
 		n++;
 	cr_assert_eq(n, 1, "one warning:\n%s", err);
-	g_free(want);
 	g_free(err);
 	g_free(d);
 	g_free(l);
