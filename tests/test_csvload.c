@@ -4,10 +4,12 @@
  * them, and every error at the exact line:col an editor shows.  (The
  * sample files and the row-grouping rules are test_data's.) */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <glib.h>
 #include <string.h>
 
 #include "data.h"
+#include "support.h"
 
 static ws_dataset *load(const char *src, ws_diags *d)
 {
@@ -77,30 +79,34 @@ static const value_case VALUES[] = {
 	{"group_id,us_itinerary\nG1,New York;Boston\n", "us_itinerary.1", WS_VALUE_STRING, "Boston", 2, 13},
 };
 
-Test(csvload, cells_become_values_located_at_their_text)
+ParameterizedTestParameters(csvload, cells_become_values_located_at_their_text)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(VALUES); i++) {
-		const value_case *c = &VALUES[i];
-		ws_diags *d = ws_diags_new();
-		ws_dataset *ds = load(c->src, d);
-		ws_value *v = at(ds, c->path);
-		char *src = g_strescape(c->src, NULL);
-		if (!c->text) {
-			cr_expect(!v || ws_value_is_null(v), "%s in %s: not null", c->path, src);
-		} else {
-			cr_assert_not_null(v, "%s in %s: missing", c->path, src);
-			cr_expect_eq(ws_value_get_type(v), c->type, "%s in %s: a %s", c->path, src,
-			             ws_value_type_name(ws_value_get_type(v)));
-			cr_expect_str_eq(ws_value_text(v), c->text, "%s in %s", c->path, src);
-			ws_loc l = ws_value_loc(v);
-			cr_expect_str_eq(l.file, "rows.csv");
-			cr_expect(l.line == c->line && l.column == c->col, "%s in %s: at %u:%u, expected %u:%u",
-			          c->path, src, l.line, l.column, c->line, c->col);
-		}
-		g_free(src);
-		ws_dataset_free(ds);
-		ws_diags_free(d);
+	return wst_case_indices(G_N_ELEMENTS(VALUES));
+}
+
+/* Each row alone: a failure names the path and the CSV text. */
+ParameterizedTest(size_t *i, csvload, cells_become_values_located_at_their_text)
+{
+	const value_case *c = &VALUES[*i];
+	ws_diags *d = ws_diags_new();
+	ws_dataset *ds = load(c->src, d);
+	ws_value *v = at(ds, c->path);
+	char *src = g_strescape(c->src, NULL);
+	if (!c->text) {
+		cr_expect(!v || ws_value_is_null(v), "%s in %s: not null", c->path, src);
+	} else {
+		cr_assert_not_null(v, "%s in %s: missing", c->path, src);
+		cr_expect_eq(ws_value_get_type(v), c->type, "%s in %s: a %s", c->path, src,
+		             ws_value_type_name(ws_value_get_type(v)));
+		cr_expect_str_eq(ws_value_text(v), c->text, "%s in %s", c->path, src);
+		ws_loc l = ws_value_loc(v);
+		cr_expect_str_eq(l.file, "rows.csv", "%s in %s", c->path, src);
+		cr_expect(l.line == c->line && l.column == c->col, "%s in %s: at %u:%u, expected %u:%u", c->path, src,
+		          l.line, l.column, c->line, c->col);
 	}
+	g_free(src);
+	ws_dataset_free(ds);
+	ws_diags_free(d);
 }
 
 typedef struct error_case {
@@ -135,29 +141,33 @@ static const error_case ERRORS[] = {
 	{"", 1, 1, "the CSV file is empty"},
 };
 
-Test(csvload, errors_name_the_exact_line_and_column)
+ParameterizedTestParameters(csvload, errors_name_the_exact_line_and_column)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(ERRORS); i++) {
-		const error_case *c = &ERRORS[i];
-		ws_diags *d = ws_diags_new();
-		ws_dataset *ds = (ws_dataset *)0x1;
-		char *src = g_strescape(c->src, NULL);
-		cr_assert_eq(ws_data_load_buffer(&ds, c->src, strlen(c->src), "rows.csv", d), WS_EINPUT, "%s", src);
-		cr_assert_null(ds, "nothing half-loaded");
-		const ws_diag *e = NULL;
-		for (size_t k = 0; k < ws_diags_count(d) && !e; k++)
-			if (ws_diags_at(d, k)->severity == WS_SEVERITY_ERROR)
-				e = ws_diags_at(d, k);
-		cr_assert_not_null(e, "%s", src);
-		char *msg = ws_diag_format(e);
-		cr_expect_str_eq(e->loc.file, "rows.csv");
-		cr_expect(e->loc.line == c->line && e->loc.column == c->col, "%s: expected %u:%u, got %s", src,
-		          c->line, c->col, msg);
-		cr_expect(strstr(e->message, c->what) != NULL, "%s: expected '%s' in %s", src, c->what, msg);
-		g_free(msg);
-		g_free(src);
-		ws_diags_free(d);
-	}
+	return wst_case_indices(G_N_ELEMENTS(ERRORS));
+}
+
+/* Each row alone: a failure names the CSV text and the expected error. */
+ParameterizedTest(size_t *i, csvload, errors_name_the_exact_line_and_column)
+{
+	const error_case *c = &ERRORS[*i];
+	ws_diags *d = ws_diags_new();
+	ws_dataset *ds = (ws_dataset *)0x1;
+	char *src = g_strescape(c->src, NULL);
+	cr_assert_eq(ws_data_load_buffer(&ds, c->src, strlen(c->src), "rows.csv", d), WS_EINPUT, "%s", src);
+	cr_assert_null(ds, "%s: nothing half-loaded", src);
+	const ws_diag *e = NULL;
+	for (size_t k = 0; k < ws_diags_count(d) && !e; k++)
+		if (ws_diags_at(d, k)->severity == WS_SEVERITY_ERROR)
+			e = ws_diags_at(d, k);
+	cr_assert_not_null(e, "%s: no error", src);
+	char *msg = ws_diag_format(e);
+	cr_expect_str_eq(e->loc.file, "rows.csv", "%s", src);
+	cr_expect(e->loc.line == c->line && e->loc.column == c->col, "%s: expected %u:%u, got %s", src, c->line,
+	          c->col, msg);
+	cr_expect(strstr(e->message, c->what) != NULL, "%s: expected '%s' in %s", src, c->what, msg);
+	g_free(msg);
+	g_free(src);
+	ws_diags_free(d);
 }
 
 /* Rows of one group_id gather in one group, in the order they came;

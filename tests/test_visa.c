@@ -9,6 +9,7 @@
  * 2025-03-05 (Asia/Shanghai) by meson.
  */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <glib.h>
 #include <gmodule.h>
 #include <string.h>
@@ -761,42 +762,49 @@ static ws_loc mutate(ws_value *group, const char *path, const char *value, unsig
 	return strcmp(value, NULLV) == 0 ? ploc : loc;
 }
 
-Test(visa, each_rule_passes_when_valid_and_fires_when_broken)
+ParameterizedTestParameters(visa, each_rule_passes_when_valid_and_fires_when_broken)
 {
-	for (size_t i = 0; i < G_N_ELEMENTS(mutations); i++) {
-		const mutation *m = &mutations[i];
-		/* valid: the untouched sample does not carry the rule there (at that
-		 * severity) */
-		sample s = sample_open(m->file, m->kind);
-		ws_value *g = s.g;
-		const ws_diag *y = find(s.d, m->rule, m->at);
-		cr_assert(!y || y->severity != m->sev, "row %zu: [%s] %s fires on the valid sample", i, m->rule, m->at);
-		/* broken: the rule fires at the changed value (or its parent map) */
-		unsigned line = 900 + (unsigned)i;
-		ws_loc loc = mutate(g, m->path, m->value, line);
-		if (m->path2)
-			mutate(g, m->path2, m->value2, 1900 + (unsigned)i);
-		sample_run(&s, m->kind);
-		const ws_diag *x = find(s.d, m->rule, m->at);
-		if (!x)
-			dump(s.d);
-		cr_assert_not_null(x, "row %zu: no [%s] at %s after %s = %s", i, m->rule, m->at, m->path, m->value);
-		cr_assert_eq(x->severity, m->sev, "row %zu: [%s] severity %d", i, m->rule, x->severity);
-		if (!strcmp(m->value, NULLV)) {
-			cr_assert_eq(x->loc.line, loc.line, "row %zu: [%s] at line %u, parent map at %u", i, m->rule,
-			             x->loc.line, loc.line);
-		} else if (m->at_parent) {
-			/* a field the change made necessary: at its (unchanged) parent map */
-			cr_assert(x->loc.line > 0 && x->loc.line < 900, "row %zu: [%s] at line %u", i, m->rule, x->loc.line);
-		} else {
-			cr_assert_str_eq(x->loc.file, "mutation", "row %zu: [%s] located in %s:%u", i, m->rule,
-			                 x->loc.file ? x->loc.file : "(none)", x->loc.line);
-			cr_assert_eq(x->loc.line, line, "row %zu: [%s] line %u", i, m->rule, x->loc.line);
-			cr_assert_eq(x->loc.column, 7);
-		}
-		cr_assert(strlen(x->message) > 10);
-		sample_close(&s);
+	return wst_case_indices(G_N_ELEMENTS(mutations));
+}
+
+/* One row per test: a failure names the row, its kind, rule and change. */
+ParameterizedTest(size_t *row, visa, each_rule_passes_when_valid_and_fires_when_broken)
+{
+	size_t i = *row;
+	const mutation *m = &mutations[i];
+	/* valid: the untouched sample does not carry the rule there (at that
+	 * severity) */
+	sample s = sample_open(m->file, m->kind);
+	ws_value *g = s.g;
+	const ws_diag *y = find(s.d, m->rule, m->at);
+	cr_assert(!y || y->severity != m->sev, "row %zu (%s): [%s] %s fires on the valid sample", i, m->kind, m->rule,
+	          m->at);
+	/* broken: the rule fires at the changed value (or its parent map) */
+	unsigned line = 900 + (unsigned)i;
+	ws_loc loc = mutate(g, m->path, m->value, line);
+	if (m->path2)
+		mutate(g, m->path2, m->value2, 1900 + (unsigned)i);
+	sample_run(&s, m->kind);
+	const ws_diag *x = find(s.d, m->rule, m->at);
+	if (!x)
+		dump(s.d);
+	cr_assert_not_null(x, "row %zu (%s): no [%s] at %s after %s = %s", i, m->kind, m->rule, m->at, m->path,
+	                   m->value);
+	cr_assert_eq(x->severity, m->sev, "row %zu: [%s] severity %d", i, m->rule, x->severity);
+	if (!strcmp(m->value, NULLV)) {
+		cr_assert_eq(x->loc.line, loc.line, "row %zu: [%s] at line %u, parent map at %u", i, m->rule, x->loc.line,
+		             loc.line);
+	} else if (m->at_parent) {
+		/* a field the change made necessary: at its (unchanged) parent map */
+		cr_assert(x->loc.line > 0 && x->loc.line < 900, "row %zu: [%s] at line %u", i, m->rule, x->loc.line);
+	} else {
+		cr_assert_str_eq(x->loc.file, "mutation", "row %zu: [%s] located in %s:%u", i, m->rule,
+		                 x->loc.file ? x->loc.file : "(none)", x->loc.line);
+		cr_assert_eq(x->loc.line, line, "row %zu: [%s] line %u", i, m->rule, x->loc.line);
+		cr_assert_eq(x->loc.column, 7, "row %zu: [%s] column %u", i, m->rule, x->loc.column);
 	}
+	cr_assert(strlen(x->message) > 10, "row %zu: [%s] says only '%s'", i, m->rule, x->message);
+	sample_close(&s);
 }
 
 /* ---------------- the modules ---------------- */
@@ -1047,18 +1055,33 @@ Test(visa, money_every_printed_equation_holds)
  * applicants and an MFA fee, rendered through both documents that print
  * money; pdftotext shows the rate as entered and equations true as
  * printed (the per-applicant rounding marked ≈). */
+/* examples/data/<file> with each edits[k] (text, replacement; NULL-ended)
+ * made once, written as DIR/<name>; returns that path (caller g_free()s).
+ * The sample's line numbers hold below an edit that keeps its lines. */
+static char *edited_sample(const char *file, const char *const *edits, const char *dir, const char *name)
+{
+	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", file, NULL);
+	char *text = NULL;
+	cr_assert(g_file_get_contents(src, &text, NULL, NULL), "%s", src);
+	GString *yaml = g_string_new(text);
+	for (size_t k = 0; edits[k]; k += 2)
+		cr_assert(g_string_replace(yaml, edits[k], edits[k + 1], 1) == 1, "'%s' is not in %s", edits[k], src);
+	char *data = g_build_filename(dir, name, NULL);
+	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	g_string_free(yaml, TRUE);
+	g_free(text);
+	g_free(src);
+	return data;
+}
+
 Test(visa, money_as_printed_in_the_pdfs)
 {
-	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "delegated-shanghai.yaml", NULL);
-	char *text = NULL;
-	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
-	GString *yaml = g_string_new(text);
-	cr_assert(g_string_replace(yaml, "cny_per_usd: \"7.40\"", "cny_per_usd: \"7.0010\"", 1) == 1);
-	cr_assert(g_string_replace(yaml, "total_cny: \"4107.00\"", "total_cny: \"3885.57\"", 1) == 1);
-	cr_assert(g_string_replace(yaml, "mfa_pickup_fee_cny: null", "mfa_pickup_fee_cny: \"30.00\"", 1) == 1);
 	char *dir = wst_tmpdir();
-	char *data = g_build_filename(dir, "money.yaml", NULL);
-	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	char *data = edited_sample("delegated-shanghai.yaml",
+	                           (const char *const[]){"cny_per_usd: \"7.40\"", "cny_per_usd: \"7.0010\"",
+	                                                 "total_cny: \"4107.00\"", "total_cny: \"3885.57\"",
+	                                                 "mfa_pickup_fee_cny: null", "mfa_pickup_fee_cny: \"30.00\"", NULL},
+	                           dir, "money.yaml");
 	static const struct {
 		const char *kind;
 		const char *lines[4];
@@ -1083,9 +1106,6 @@ Test(visa, money_as_printed_in_the_pdfs)
 	}
 	g_free(data);
 	g_free(dir);
-	g_string_free(yaml, TRUE);
-	g_free(text);
-	g_free(src);
 }
 
 /* ---------------- the delivery address (#11.6) and 护签部's address ---------------- */
@@ -1230,17 +1250,13 @@ Test(visa, delivery_address_defaults_to_the_seeds)
  * so and warn that the recipient and phone are missing (no hqb_address). */
 Test(visa, default_delivery_address_in_the_pdf)
 {
-	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
-	char *text = NULL;
-	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
-	GString *yaml = g_string_new(text);
-	cr_assert(g_string_replace(yaml,
-	                           "    address: {street: 北京市朝阳区朝阳门外大街18号丰联广场B座11层, city: 北京市, state: 北京市,\n"
-	                           "              postal_code: \"100020\", country: CHINA}   # the seed's address; its \"B座\" is not warned of (X9)\n",
-	                           "", 1) == 1);
 	char *dir = wst_tmpdir();
-	char *data = g_build_filename(dir, "no-address.yaml", NULL);
-	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	char *data = edited_sample(
+		"self-beijing.yaml",
+		(const char *const[]){"    address: {street: 北京市朝阳区朝阳门外大街18号丰联广场B座11层, city: 北京市, state: 北京市,\n"
+		                      "              postal_code: \"100020\", country: CHINA}   # the seed's address; its \"B座\" is not warned of (X9)\n",
+		                      "", NULL},
+		dir, "no-address.yaml");
 	char *pdf = g_build_filename(dir, "ic.pdf", NULL);
 	const char *args[] = {"render", IC, "--data", data, "-o", pdf, NULL};
 	char *err = NULL;
@@ -1266,9 +1282,6 @@ Test(visa, default_delivery_address_in_the_pdf)
 	g_free(pdf);
 	g_free(data);
 	g_free(dir);
-	g_string_free(yaml, TRUE);
-	g_free(text);
-	g_free(src);
 }
 
 /* What render says when the default address is used: its notice, once for
@@ -1343,17 +1356,12 @@ Test(visa, delivery_street_single_letter)
 		{"[北京市朝阳区朝阳门外大街18号丰联广场B座11层1101室]", 24, false},
 		{"北京市东城区示例路1号B座5层", 23, true},
 	};
-	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
-	char *text = NULL;
-	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
-	cr_assert(strstr(text, seed_line), "line 38 of %s moved", src);
 	char *dir = wst_tmpdir();
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
-		GString *yaml = g_string_new(text);
 		char *line = g_strdup_printf("    address: {street: %s, city: 北京市, state: 北京市,\n", cases[i].street);
-		cr_assert(g_string_replace(yaml, seed_line, line, 1) == 1);
-		char *data = g_strdup_printf("%s/street-%zu.yaml", dir, i);
-		cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+		char *name = g_strdup_printf("street-%zu.yaml", i);
+		char *data = edited_sample(SB, (const char *const[]){seed_line, line, NULL}, dir, name);
+		g_free(name);
 		const char *args[] = {"check", IC, "--data", data, NULL};
 		char *err = NULL;
 		cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "case %zu: %s", i, err);
@@ -1372,15 +1380,12 @@ Test(visa, delivery_street_single_letter)
 		g_free(err);
 		g_free(data);
 		g_free(line);
-		g_string_free(yaml, TRUE);
 	}
 	/* in process too: the samples' own street, at the X9 path, is clean */
 	sample s = sample_open(SB, IC);
 	cr_assert_null(find(s.d, "X9", STREET));
 	sample_close(&s);
 	g_free(dir);
-	g_free(text);
-	g_free(src);
 }
 
 /* 护签部's address (hqb_address: the mailing label's recipient, the return
