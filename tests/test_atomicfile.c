@@ -80,11 +80,20 @@ static char *only_diag(const ws_diags *d)
 	return ws_diag_format(ws_diags_at(d, 0));
 }
 
+/* A fresh folder (*dir) holding out.pdf, "old": the file a write must
+ * replace whole or leave alone.  Returns its path. */
+static char *old_out_pdf(char **dir)
+{
+	*dir = wst_tmpdir();
+	char *path = g_build_filename(*dir, "out.pdf", NULL);
+	put(path, "old");
+	return path;
+}
+
 Test(atomicfile, commit_puts_the_file_in_place_only_at_commit)
 {
-	char *dir = wst_tmpdir();
-	char *path = g_build_filename(dir, "out.pdf", NULL);
-	put(path, "old");
+	char *dir;
+	char *path = old_out_pdf(&dir);
 	ws_atomic_file *f = open_ok(path);
 	write_str(f, "new ");
 	write_str(f, "content");
@@ -121,9 +130,8 @@ Test(atomicfile, new_file_mode_is_0644_minus_umask)
 
 Test(atomicfile, abort_leaves_the_old_file_and_no_temporary)
 {
-	char *dir = wst_tmpdir();
-	char *path = g_build_filename(dir, "out.pdf", NULL);
-	put(path, "old");
+	char *dir;
+	char *path = old_out_pdf(&dir);
 	ws_atomic_file *f = open_ok(path);
 	write_str(f, "half a docu");
 	ws_atomic_abort(f);
@@ -139,9 +147,8 @@ Test(atomicfile, abort_leaves_the_old_file_and_no_temporary)
  * old file and folder are as they were. */
 Test(atomicfile, failed_write_reports_and_keeps_the_old_file)
 {
-	char *dir = wst_tmpdir();
-	char *path = g_build_filename(dir, "out.pdf", NULL);
-	put(path, "old");
+	char *dir;
+	char *path = old_out_pdf(&dir);
 	signal(SIGXFSZ, SIG_IGN);
 	struct rlimit lim = {1024, 1024};
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
@@ -266,21 +273,32 @@ static void queue(ws_atomic_batch *b, const char *path, const char *text)
 	cr_assert_eq(ws_atomic_commit_later(f, b, NULL), WS_OK);
 }
 
+/* A batch in `dir` that replaces p1.png ("old 1" there now) with "new 1"
+ * and writes a new p2.png, "new 2", with work waiting for both counted in
+ * *s.  *p1 and *p2 receive the paths. */
+static ws_atomic_batch *two_page_batch(const char *dir, char **p1, char **p2, then_seen *s)
+{
+	*p1 = g_build_filename(dir, "p1.png", NULL);
+	*p2 = g_build_filename(dir, "p2.png", NULL);
+	put(*p1, "old 1");
+	ws_atomic_batch *b = ws_atomic_batch_new();
+	cr_assert_not_null(b);
+	queue(b, *p1, "new 1");
+	queue(b, *p2, "new 2");
+	ws_atomic_batch_then(b, 2, then_run, s, then_free);
+	return b;
+}
+
 Test(atomicfile, batch_renames_every_file_at_its_commit)
 {
 	char *dir = wst_tmpdir();
-	char *p1 = g_build_filename(dir, "p1.png", NULL), *p2 = g_build_filename(dir, "p2.png", NULL);
-	put(p1, "old 1");
-	ws_atomic_batch *b = ws_atomic_batch_new();
-	cr_assert_not_null(b);
-	queue(b, p1, "new 1");
-	queue(b, p2, "new 2");
+	char *p1, *p2;
+	then_seen s = {0};
+	ws_atomic_batch *b = two_page_batch(dir, &p1, &p2, &s);
 	cr_assert_eq(ws_atomic_batch_count(b), 2);
 	/* Waiting: the old file whole, the new one absent. */
 	assert_content(p1, "old 1");
 	cr_assert(!g_file_test(p2, G_FILE_TEST_EXISTS));
-	then_seen s = {0};
-	ws_atomic_batch_then(b, 2, then_run, &s, then_free);
 	cr_assert_eq(ws_atomic_batch_commit(b, done_log, &s, NULL), WS_OK);
 	cr_assert_str_eq(s.log, "p1.png=0 p2.png=0 ");
 	cr_assert_eq(s.runs, 1, "the work waiting for both files ran %d times", s.runs);
@@ -301,13 +319,9 @@ Test(atomicfile, batch_renames_every_file_at_its_commit)
 Test(atomicfile, batch_freed_uncommitted_changes_nothing)
 {
 	char *dir = wst_tmpdir();
-	char *p1 = g_build_filename(dir, "p1.png", NULL), *p2 = g_build_filename(dir, "p2.png", NULL);
-	put(p1, "old 1");
-	ws_atomic_batch *b = ws_atomic_batch_new();
-	queue(b, p1, "new 1");
-	queue(b, p2, "new 2");
+	char *p1, *p2;
 	then_seen s = {0};
-	ws_atomic_batch_then(b, 2, then_run, &s, then_free);
+	ws_atomic_batch *b = two_page_batch(dir, &p1, &p2, &s);
 	ws_atomic_batch_free(b);
 	cr_assert_eq(s.runs, 0);
 	cr_assert_eq(s.frees, 1);

@@ -48,22 +48,41 @@ static int pages_of(const char *pdf)
 	return n;
 }
 
+/* Renders `kind` for every group of `data`, one of the groups files that
+ * tests/meson.build generates with tools/gen-groups, into a new folder:
+ * one PDF per group, named after its id.  Returns the folder (caller
+ * g_free()s). */
+static char *render_matrix(const char *kind, const char *data)
+{
+	char *path = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", data, NULL);
+	char *dir = wst_tmpdir();
+	char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
+	const char *args[] = {"render", kind, "--data", path, "-o", tmpl, NULL};
+	char *err = NULL;
+	int rc = wst_wenshu(args, NULL, &err);
+	cr_assert_eq(rc, 0, "%s for %s: exit %d\n%s", kind, data, rc, err);
+	g_free(err);
+	g_free(tmpl);
+	g_free(path);
+	return dir;
+}
+
+/* The PDF of one gen-groups group in a render_matrix() folder (caller
+ * g_free()s; it may not exist in the sanitizer build's smaller matrix). */
+static char *matrix_pdf(const char *dir, int size, bool long_names, const char *route)
+{
+	return g_strdup_printf("%s/G-S%02d-%s-%s.pdf", dir, size, long_names ? "LONG" : "SHORT", route);
+}
+
 Test(pages, what_fits_on_one_page)
 {
 	for (size_t k = 0; k < G_N_ELEMENTS(expected); k++) {
-		char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", expected[k].data, NULL);
-		char *dir = wst_tmpdir();
-		char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
-		const char *args[] = {"render", expected[k].kind, "--data", data, "-o", tmpl, NULL};
-		char *err = NULL;
-		int rc = wst_wenshu(args, NULL, &err);
-		cr_assert_eq(rc, 0, "%s: exit %d\n%s", expected[k].kind, rc, err);
+		char *dir = render_matrix(expected[k].kind, expected[k].data);
 		int checked = 0;
 		for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
 			for (int lng = 0; lng < 2; lng++)
 				for (int dlg = 0; dlg < 2; dlg++) {
-					char *pdf = g_strdup_printf("%s/G-S%02d-%s-%s.pdf", dir, sizes[i], lng ? "LONG" : "SHORT",
-					                            dlg ? "DLG" : "SELF");
+					char *pdf = matrix_pdf(dir, sizes[i], lng, dlg ? "DLG" : "SELF");
 					if (g_file_test(pdf, G_FILE_TEST_EXISTS)) {
 						int want = lng ? expected[k].long_names[i] : expected[k].short_names[i];
 						int got = pages_of(pdf);
@@ -76,10 +95,7 @@ Test(pages, what_fits_on_one_page)
 				}
 		/* one applicant, both name lengths, at least */
 		cr_assert_geq(checked, 2, "%s: only %d documents rendered", expected[k].kind, checked);
-		g_free(err);
-		g_free(tmpl);
 		g_free(dir);
-		g_free(data);
 	}
 }
 
@@ -107,17 +123,10 @@ Test(pages, an_applicant_is_never_split_across_pages)
 		{"registration-delegated", "groups-matrix-delegated.yaml", "@", 1}, /* 联系邮箱 */
 	};
 	for (size_t k = 0; k < G_N_ELEMENTS(forms); k++) {
-		char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", forms[k].data, NULL);
-		char *dir = wst_tmpdir();
-		char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
-		const char *args[] = {"render", forms[k].kind, "--data", data, "-o", tmpl, NULL};
-		char *err = NULL;
-		int rc = wst_wenshu(args, NULL, &err);
-		cr_assert_eq(rc, 0, "%s: exit %d\n%s", forms[k].kind, rc, err);
+		char *dir = render_matrix(forms[k].kind, forms[k].data);
 		int checked = 0;
 		for (int lng = 0; lng < 2; lng++) {
-			const char *route = strstr(forms[k].kind, "self") ? "SELF" : "DLG";
-			char *pdf = g_strdup_printf("%s/G-S30-%s-%s.pdf", dir, lng ? "LONG" : "SHORT", route);
+			char *pdf = matrix_pdf(dir, 30, lng, strstr(forms[k].kind, "self") ? "SELF" : "DLG");
 			char *text = wst_pdftotext(pdf, false);
 			cr_assert_not_null(text, "%s", pdf);
 			char **pages = g_strsplit(text, "\f", -1);
@@ -136,10 +145,7 @@ Test(pages, an_applicant_is_never_split_across_pages)
 			g_free(pdf);
 		}
 		cr_assert_eq(checked, 2);
-		g_free(err);
-		g_free(tmpl);
 		g_free(dir);
-		g_free(data);
 	}
 }
 
@@ -156,16 +162,11 @@ Test(pages, a_heading_stays_with_its_table)
 		{"三、费用及材料回寄地址", "签证费"},
 		{"四、随表寄送材料", "委托护照签证部预约美国签证面谈登记表"},
 	};
-	char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix-delegated.yaml", NULL);
-	char *dir = wst_tmpdir();
-	char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
-	const char *args[] = {"render", "registration-delegated", "--data", data, "-o", tmpl, NULL};
-	char *err = NULL;
-	cr_assert_eq(wst_wenshu(args, NULL, &err), 0, "%s", err);
+	char *dir = render_matrix("registration-delegated", "groups-matrix-delegated.yaml");
 	int checked = 0;
 	for (size_t i = 0; i < G_N_ELEMENTS(sizes); i++)
 		for (int lng = 0; lng < 2; lng++) {
-			char *pdf = g_strdup_printf("%s/G-S%02d-%s-DLG.pdf", dir, sizes[i], lng ? "LONG" : "SHORT");
+			char *pdf = matrix_pdf(dir, sizes[i], lng, "DLG");
 			if (g_file_test(pdf, G_FILE_TEST_EXISTS)) {
 				char *text = wst_pdftotext(pdf, false);
 				cr_assert_not_null(text, "%s", pdf);
@@ -192,10 +193,7 @@ Test(pages, a_heading_stays_with_its_table)
 		}
 	/* the 30-person groups at least (the sanitizer build has 1, 4 and 30) */
 	cr_assert_geq(checked, 6, "%d documents", checked);
-	g_free(err);
-	g_free(tmpl);
 	g_free(dir);
-	g_free(data);
 }
 
 /* A Chinese name is never wrapped inside a table cell: the long
@@ -213,14 +211,8 @@ Test(pages, chinese_names_stay_on_one_line)
 		{"note", "groups-matrix-self.yaml", "SELF"},
 	};
 	for (size_t k = 0; k < G_N_ELEMENTS(docs); k++) {
-		char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", docs[k].data, NULL);
-		char *dir = wst_tmpdir();
-		char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
-		const char *args[] = {"render", docs[k].kind, "--data", data, "-o", tmpl, NULL};
-		char *err = NULL;
-		int rc = wst_wenshu(args, NULL, &err);
-		cr_assert_eq(rc, 0, "%s: exit %d\n%s", docs[k].kind, rc, err);
-		char *pdf = g_strdup_printf("%s/G-S30-LONG-%s.pdf", dir, docs[k].route);
+		char *dir = render_matrix(docs[k].kind, docs[k].data);
+		char *pdf = matrix_pdf(dir, 30, true, docs[k].route);
 		char *text = wst_pdftotext(pdf, false);
 		cr_assert_not_null(text, "%s", pdf);
 		for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
@@ -228,10 +220,7 @@ Test(pages, chinese_names_stay_on_one_line)
 			          names[i], count_of(text, names[i]));
 		g_free(text);
 		g_free(pdf);
-		g_free(err);
-		g_free(tmpl);
 		g_free(dir);
-		g_free(data);
 	}
 }
 
@@ -242,19 +231,13 @@ Test(pages, chinese_names_stay_on_one_line)
  * its heading.  The note of 3 and 4 applicants with long names. */
 Test(pages, a_table_that_can_split_opens_under_its_heading)
 {
-	char *data = g_build_filename(g_getenv("WENSHU_BUILD_DIR"), "tests", "groups-matrix.yaml", NULL);
-	char *dir = wst_tmpdir();
-	char *tmpl = g_strdup_printf("%s/{group.group_id}.pdf", dir);
-	const char *args[] = {"render", "note", "--data", data, "-o", tmpl, NULL};
-	char *err = NULL;
-	int rc = wst_wenshu(args, NULL, &err);
-	cr_assert_eq(rc, 0, "note: exit %d\n%s", rc, err);
+	char *dir = render_matrix("note", "groups-matrix.yaml");
 	static const struct {
 		int size;
 		int on_page1, on_page2; /* passport numbers per page */
 	} cases[] = {{3, 0, 3}, {4, 2, 2}};
 	for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
-		char *pdf = g_strdup_printf("%s/G-S%02d-LONG-SELF.pdf", dir, cases[k].size);
+		char *pdf = matrix_pdf(dir, cases[k].size, true, "SELF");
 		if (!g_file_test(pdf, G_FILE_TEST_EXISTS)) { /* the sanitizer build's smaller matrix */
 			g_free(pdf);
 			continue;
@@ -276,8 +259,5 @@ Test(pages, a_table_that_can_split_opens_under_its_heading)
 		g_free(text);
 		g_free(pdf);
 	}
-	g_free(err);
-	g_free(tmpl);
 	g_free(dir);
-	g_free(data);
 }
