@@ -1292,24 +1292,21 @@ Test(visa, default_delivery_address_in_the_pdf)
  * before, as a note, which render drops. */
 Test(visa, render_says_the_default_delivery_address_once)
 {
-	char *src = g_build_filename(WS_TEST_SOURCE_DIR, "examples", "data", "self-beijing.yaml", NULL);
-	char *text = NULL;
-	cr_assert(g_file_get_contents(src, &text, NULL, NULL));
-	GString *yaml = g_string_new(text);
-	cr_assert(g_string_replace(yaml,
-	                           "    address: {street: 北京市朝阳区朝阳门外大街18号丰联广场B座11层, city: 北京市, state: 北京市,\n"
-	                           "              postal_code: \"100020\", country: CHINA}   # the seed's address; its \"B座\" is not warned of (X9)\n",
-	                           "", 1) == 1);
-	/* 护签部's contact, the default address's recipient and phone: one line
-	 * above the delivery block, which moves to line 38 */
-	cr_assert(g_string_replace(yaml, "  mfa_pickup_fee_cny: null\n",
-	                           "  mfa_pickup_fee_cny: null\n"
-	                           "  hqb_address: {street: 北京市东城区示例路1号, postal_code: \"100010\", recipient: 护签部甄经办, "
-	                           "phone: \"13900000009\"}\n",
-	                           1) == 1);
 	char *dir = wst_tmpdir();
-	char *data = g_build_filename(dir, "no-address.yaml", NULL);
-	cr_assert(g_file_set_contents(data, yaml->str, -1, NULL));
+	char *data = edited_sample(
+		SB,
+		(const char *const[]){
+			"    address: {street: 北京市朝阳区朝阳门外大街18号丰联广场B座11层, city: 北京市, state: 北京市,\n"
+			"              postal_code: \"100020\", country: CHINA}   # the seed's address; its \"B座\" is not warned of (X9)\n",
+			"",
+			/* 护签部's contact, the default address's recipient and phone: one
+			 * line above the delivery block, which moves to line 38 */
+			"  mfa_pickup_fee_cny: null\n",
+			"  mfa_pickup_fee_cny: null\n"
+			"  hqb_address: {street: 北京市东城区示例路1号, postal_code: \"100010\", recipient: 护签部甄经办, "
+			"phone: \"13900000009\"}\n",
+			NULL},
+		dir, "no-address.yaml");
 	char *want = g_strdup_printf("%s:38:5: warning: [X9-default] no delivery address (递送地址) given: the documents "
 	                             "print the seed's, 外交部领事服务中心, 北京市朝阳区朝阳门外大街18号丰联广场B座11层, "
 	                             "北京市/北京市/100020 (由护签部统一领取) (group.delivery.address)\n",
@@ -1330,9 +1327,6 @@ Test(visa, render_says_the_default_delivery_address_once)
 	g_free(want);
 	g_free(data);
 	g_free(dir);
-	g_string_free(yaml, TRUE);
-	g_free(text);
-	g_free(src);
 }
 
 /* X9's single Latin letter (B座): the seed asks for a Chinese-only street
