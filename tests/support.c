@@ -269,6 +269,23 @@ void wst_each_glyph(PangoLayout *l, void (*fn)(const wst_glyph *g, void *user), 
 	pango_layout_iter_free(it);
 }
 
+/* ------------------------------------------------ the text fixture */
+
+PangoContext *wst_pango;
+static ws_fonts *wst_fonts;
+
+void wst_pango_setup(void)
+{
+	cr_assert_eq(ws_fonts_new(&wst_fonts, NULL, NULL, NULL), WS_OK);
+	wst_pango = ws_fonts_create_context(wst_fonts);
+}
+
+void wst_pango_teardown(void)
+{
+	g_object_unref(wst_pango);
+	ws_fonts_free(wst_fonts);
+}
+
 /* ------------------------------------------------ the engine fixture */
 
 ws_engine *wst_engine;

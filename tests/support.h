@@ -13,6 +13,7 @@
 #include <pango/pango.h>
 
 #include "engine.h"
+#include "fonts.h"
 
 /* A new empty temporary folder.  Caller g_free()s (the folder is left for
  * inspection under /tmp). */
@@ -91,6 +92,14 @@ typedef struct wst_glyph {
 
 /* Calls fn for every glyph of `l`, line by line, in visual order. */
 void wst_each_glyph(PangoLayout *l, void (*fn)(const wst_glyph *g, void *user), void *user);
+
+/* The text fixture of the tests that lay text out with Pango directly
+ * (test_cjk, test_typography): the project's fonts (fonts/fonts.conf)
+ * and a Pango context on them, new for each test.  A suite names the two
+ * as its .init and .fini. */
+extern PangoContext *wst_pango;
+void wst_pango_setup(void);
+void wst_pango_teardown(void);
 
 /* The engine fixture of the typesetting tests (test_paragraph, test_shape,
  * test_typeset, test_preflight): one engine per test, without font

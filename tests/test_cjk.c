@@ -8,27 +8,16 @@
 #include "support.h"
 #include "unbreakable.h"
 
-static ws_fonts *F;
-static PangoContext *C;
 
 #define EM 16.0
 #define PT(u) ((double)(u) / PANGO_SCALE)
 
-static void setup(void)
-{
-	cr_assert_eq(ws_fonts_new(&F, NULL, NULL, NULL), WS_OK);
-	C = ws_fonts_create_context(F);
-}
-
-static void teardown(void)
-{
-	g_object_unref(C);
-	ws_fonts_free(F);
-}
+/* Every test lays text out in support.c's fonts and Pango context. */
+TestSuite(cjk, .init = wst_pango_setup, .fini = wst_pango_teardown);
 
 static PangoLayout *make(const char *text, double width_pt)
 {
-	PangoLayout *l = pango_layout_new(C);
+	PangoLayout *l = pango_layout_new(wst_pango);
 	PangoFontDescription *fd = pango_font_description_from_string("Wenshu Song 16");
 	pango_layout_set_font_description(l, fd);
 	pango_font_description_free(fd);
@@ -111,7 +100,7 @@ static int line_chars(PangoLayout *l, int k)
 	return user_offset(t, t + line->length);
 }
 
-Test(cjk, l9_quarter_em_between_han_and_latin, .init = setup, .fini = teardown)
+Test(cjk, l9_quarter_em_between_han_and_latin)
 {
 	PangoLayout *l = make("护照号码E12345678已核验", -1);
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
@@ -133,7 +122,7 @@ Test(cjk, l9_quarter_em_between_han_and_latin, .init = setup, .fini = teardown)
 	g_object_unref(l);
 }
 
-Test(cjk, l9_none_at_line_edges_or_next_to_punctuation, .init = setup, .fini = teardown)
+Test(cjk, l9_none_at_line_edges_or_next_to_punctuation)
 {
 	PangoLayout *l = make("AB护照，CD", -1);
 	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
@@ -170,7 +159,7 @@ Test(cjk, l9_none_at_line_edges_or_next_to_punctuation, .init = setup, .fini = t
 	g_object_unref(l);
 }
 
-Test(cjk, l6_line_end_full_stop_is_half_width, .init = setup, .fini = teardown)
+Test(cjk, l6_line_end_full_stop_is_half_width)
 {
 	/* Width 10.5 em: "十。" only fits when the 。 is half width; without L6
 	 * Pango carries 十 down (L1). */
@@ -190,7 +179,7 @@ Test(cjk, l6_line_end_full_stop_is_half_width, .init = setup, .fini = teardown)
 	g_object_unref(l);
 }
 
-Test(cjk, l6_mark_ending_a_line_loses_its_blank, .init = setup, .fini = teardown)
+Test(cjk, l6_mark_ending_a_line_loses_its_blank)
 {
 	PangoLayout *l = make("一二三四五六七八九，十一二", 10 * EM);
 	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
@@ -199,7 +188,7 @@ Test(cjk, l6_mark_ending_a_line_loses_its_blank, .init = setup, .fini = teardown
 	g_object_unref(l);
 }
 
-Test(cjk, l7_adjacent_marks_take_one_and_a_half_em, .init = setup, .fini = teardown)
+Test(cjk, l7_adjacent_marks_take_one_and_a_half_em)
 {
 	PangoLayout *l = make("他说：“好。”然后（“签证”）走了", -1);
 	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
@@ -217,7 +206,7 @@ Test(cjk, l7_adjacent_marks_take_one_and_a_half_em, .init = setup, .fini = teard
 	g_object_unref(l);
 }
 
-Test(cjk, l3_middle_dot_never_starts_a_line, .init = setup, .fini = teardown)
+Test(cjk, l3_middle_dot_never_starts_a_line)
 {
 	/* · is 5.232 pt wide: without the rule Pango breaks before it. */
 	PangoLayout *l = make("申请人约翰·史密斯先生", 5.2 * EM);
@@ -233,7 +222,7 @@ Test(cjk, l3_middle_dot_never_starts_a_line, .init = setup, .fini = teardown)
 	g_object_unref(raw);
 }
 
-Test(cjk, l4_strict_dashes_never_start_a_line, .init = setup, .fini = teardown)
+Test(cjk, l4_strict_dashes_never_start_a_line)
 {
 	PangoLayout *l = make("一二三四五六七八九——十一", 10 * EM);
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
@@ -244,7 +233,7 @@ Test(cjk, l4_strict_dashes_never_start_a_line, .init = setup, .fini = teardown)
 	g_object_unref(l);
 }
 
-Test(cjk, l14_no_single_character_last_line, .init = setup, .fini = teardown)
+Test(cjk, l14_no_single_character_last_line)
 {
 	PangoLayout *l = make("一二三四五六七八九十百", 10 * EM);
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
@@ -270,7 +259,7 @@ static const char *mixed =
 	"申请人张伟的护照号码为E12345678，预约时间为2025年3月5日上午九点，"
 	"请准时到达美国驻华大使馆签证处。面谈时请携带DS-160确认页、护照及缴费收据。";
 
-Test(cjk, l10_justified_lines_have_equal_gaps_and_flush_edges, .init = setup, .fini = teardown)
+Test(cjk, l10_justified_lines_have_equal_gaps_and_flush_edges)
 {
 	const double W = 300;
 	PangoLayout *l = make(mixed, W);
@@ -309,7 +298,7 @@ Test(cjk, l10_justified_lines_have_equal_gaps_and_flush_edges, .init = setup, .f
 	g_object_unref(l);
 }
 
-Test(cjk, l11_grid_gives_28_hanzi_per_156mm_line, .init = setup, .fini = teardown)
+Test(cjk, l11_grid_gives_28_hanzi_per_156mm_line)
 {
 	/* GB/T 9704 §4.2.3: 156 mm type area, 28 characters of 3号 (16 pt). */
 	const double W = 156.0 / 25.4 * 72.0;
@@ -333,7 +322,7 @@ Test(cjk, l11_grid_gives_28_hanzi_per_156mm_line, .init = setup, .fini = teardow
 	g_object_unref(l);
 }
 
-Test(cjk, l13_distribute_puts_first_at_0_and_last_flush_right, .init = setup, .fini = teardown)
+Test(cjk, l13_distribute_puts_first_at_0_and_last_flush_right)
 {
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
 	o.distribute = true;
@@ -361,7 +350,7 @@ Test(cjk, l13_distribute_puts_first_at_0_and_last_flush_right, .init = setup, .f
 /* 均排 of a label holding a Latin word ("Post 类别" on the delegated
  * form): the word keeps its own letter fit, the space and the Han gap
  * take the spread. */
-Test(cjk, l13_distribute_never_spreads_inside_a_latin_word, .init = setup, .fini = teardown)
+Test(cjk, l13_distribute_never_spreads_inside_a_latin_word)
 {
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
 	o.distribute = true;
@@ -399,7 +388,7 @@ Test(cjk, l13_distribute_never_spreads_inside_a_latin_word, .init = setup, .fini
 	g_object_unref(l);
 }
 
-Test(cjk, kaiming_and_half_styles, .init = setup, .fini = teardown)
+Test(cjk, kaiming_and_half_styles)
 {
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
 	o.punct = WS_PUNCT_KAIMING;
@@ -421,7 +410,7 @@ Test(cjk, kaiming_and_half_styles, .init = setup, .fini = teardown)
 	g_object_unref(l);
 }
 
-Test(cjk, caller_attributes_are_kept, .init = setup, .fini = teardown)
+Test(cjk, caller_attributes_are_kept)
 {
 	PangoLayout *l = make("签证ABC", -1);
 	PangoAttrList *a = pango_attr_list_new();
@@ -440,7 +429,7 @@ Test(cjk, caller_attributes_are_kept, .init = setup, .fini = teardown)
 	g_object_unref(l);
 }
 
-Test(cjk, rejects_bad_arguments, .init = setup, .fini = teardown)
+Test(cjk, rejects_bad_arguments)
 {
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
 	cr_expect_eq(ws_cjk_apply(NULL, &o), WS_EUSAGE);
@@ -465,7 +454,7 @@ static int took_short_path(PangoLayout *l, const ws_cjk_options *o)
 	return path == WS_CJK_PATH_SHORT;
 }
 
-Test(cjk, plain_paragraphs_take_the_short_path_with_the_same_result, .init = setup, .fini = teardown)
+Test(cjk, plain_paragraphs_take_the_short_path_with_the_same_result)
 {
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;
 	/* Plain hanzi wrapping over three lines, no marks: one layout. */
@@ -563,7 +552,7 @@ static bool hanzi(gunichar c)
 	return g_unichar_get_script(c) == G_UNICODE_SCRIPT_HAN;
 }
 
-Test(cjk, measured_note_body_specimen, .init = setup, .fini = teardown)
+Test(cjk, measured_note_body_specimen)
 {
 	const double W = 156.0 / 25.4 * 72.0, PITCH = 225.0 / 25.4 * 72.0 / 22, CELL = W / 28, SIZE = 16;
 	char *path = g_build_filename(WS_TEST_SOURCE_DIR, "tests", "data", "typography-specimen.txt", NULL);
@@ -575,7 +564,7 @@ Test(cjk, measured_note_body_specimen, .init = setup, .fini = teardown)
 	for (char **para = paras; *para; para++) {
 		if (!**para)
 			continue;
-		PangoLayout *l = pango_layout_new(C);
+		PangoLayout *l = pango_layout_new(wst_pango);
 		PangoFontDescription *fd = pango_font_description_from_string("Wenshu FangSong");
 		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
 		pango_layout_set_font_description(l, fd);
@@ -665,7 +654,7 @@ Test(cjk, measured_note_body_specimen, .init = setup, .fini = teardown)
  * before "……" / "——" (which never split); Pango (UAX #14 QU, IN) offers
  * none of these breaks, so "局“" and "附……" travelled as one unit and
  * left the line a character short. */
-Test(cjk, breaks_before_opening_quote_and_ellipsis, .init = setup, .fini = teardown)
+Test(cjk, breaks_before_opening_quote_and_ellipsis)
 {
 	static const struct {
 		const char *text;
@@ -719,7 +708,7 @@ Test(cjk, breaks_before_opening_quote_and_ellipsis, .init = setup, .fini = teard
  * at one (U+200B ending the line); elsewhere they are gone again, so
  * nothing but the user's text reaches the PDF.  Justified, left-aligned
  * and plain (short path) paragraphs alike. */
-Test(cjk, added_break_points_stay_only_where_a_line_breaks, .init = setup, .fini = teardown)
+Test(cjk, added_break_points_stay_only_where_a_line_breaks)
 {
 	const char *text = "甲乙局“技术”附……请协助——以便成行。一二三四五六七八九附……请大使馆协助。";
 	for (int mode = 0; mode < 3; mode++) {
@@ -869,7 +858,7 @@ static int prop_check(PangoLayout *l, const char *input, double width, GString *
 static PangoLayout *prop_layout(const char *text, const char *family, double size, double width, double indent,
                                 bool justify)
 {
-	PangoLayout *l = pango_layout_new(C);
+	PangoLayout *l = pango_layout_new(wst_pango);
 	PangoFontDescription *fd = pango_font_description_from_string(family);
 	pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
 	pango_layout_set_font_description(l, fd);
@@ -891,7 +880,7 @@ static PangoLayout *prop_layout(const char *text, const char *family, double siz
 	return l;
 }
 
-Test(cjk, mixed_paragraphs_stay_inside_their_column, .init = setup, .fini = teardown, .timeout = 240)
+Test(cjk, mixed_paragraphs_stay_inside_their_column, .timeout = 240)
 {
 	/* 170 mm: A4 with 20 mm margins, the delegated form's body. */
 	const double widths[] = {170.0 / 25.4 * 72.0, 331.3, 207.5, 151.0};
@@ -938,7 +927,7 @@ Test(cjk, mixed_paragraphs_stay_inside_their_column, .init = setup, .fini = tear
  * widths where push-in has to act (some comma narrower than an em): the
  * commas inside each such line are equally wide (± 0.1 pt), and the line
  * stays flush. */
-Test(cjk, push_in_squeezes_a_line_evenly, .init = setup, .fini = teardown)
+Test(cjk, push_in_squeezes_a_line_evenly)
 {
 	const char *text = "甲乙，丙丁戊，己庚辛，壬癸甲乙丙丁戊己庚辛壬癸甲乙，丙丁戊己，庚辛壬癸甲乙丙丁戊己庚辛。";
 	ws_cjk_options o = WS_CJK_OPTIONS_INIT;

@@ -25,23 +25,12 @@
 #include "support.h"
 #include "unbreakable.h"
 
-static ws_fonts *F;
-static PangoContext *C;
 
 #define PT(u) ((double)(u) / PANGO_SCALE)
 static const double SIZE = 16, W = 156.0 / 25.4 * 72.0, PITCH = 225.0 / 25.4 * 72.0 / 22;
 
-static void setup(void)
-{
-	cr_assert_eq(ws_fonts_new(&F, NULL, NULL, NULL), WS_OK);
-	C = ws_fonts_create_context(F);
-}
-
-static void teardown(void)
-{
-	g_object_unref(C);
-	ws_fonts_free(F);
-}
+/* Every test lays text out in support.c's fonts and Pango context. */
+TestSuite(typography, .init = wst_pango_setup, .fini = wst_pango_teardown);
 
 /* The break points ws_cjk_apply() may add (U+200B, U+2060) are not text. */
 static bool added(gunichar c)
@@ -66,7 +55,7 @@ static PangoLayout *body_layout(const char *text, bool justify)
 
 static PangoLayout *body_layout_width(const char *text, bool justify, double width)
 {
-	PangoLayout *l = pango_layout_new(C);
+	PangoLayout *l = pango_layout_new(wst_pango);
 	PangoFontDescription *fd = pango_font_description_from_string("Wenshu FangSong");
 	pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
 	pango_layout_set_font_description(l, fd);
@@ -113,7 +102,7 @@ static void append_glyph(const wst_glyph *g, void *user)
 
 static glyph *glyphs_of(PangoLayout *l, int *count)
 {
-	PangoFont *body = pango_context_load_font(C, pango_layout_get_font_description(l));
+	PangoFont *body = pango_context_load_font(wst_pango, pango_layout_get_font_description(l));
 	glyphs_seen seen = {g_array_new(FALSE, FALSE, sizeof(glyph)), hb_font_get_face(pango_font_get_hb_font(body))};
 	wst_each_glyph(l, append_glyph, &seen);
 	g_object_unref(body);
@@ -292,7 +281,7 @@ static void check_file(const char *name, tally *n)
 	g_free(path);
 }
 
-Test(typography, note_body_measured_line_by_line, .init = setup, .fini = teardown)
+Test(typography, note_body_measured_line_by_line)
 {
 	tally n = {0};
 	check_file("typography-note.txt", &n);
@@ -309,7 +298,7 @@ Test(typography, note_body_measured_line_by_line, .init = setup, .fini = teardow
 	cr_expect_leq(n.squeezed, 3, "%d squeezed marks", n.squeezed);
 }
 
-Test(typography, attachment_page_measured_line_by_line, .init = setup, .fini = teardown)
+Test(typography, attachment_page_measured_line_by_line)
 {
 	tally n = {0};
 	check_file("typography-attachment.txt", &n);
@@ -322,7 +311,7 @@ Test(typography, attachment_page_measured_line_by_line, .init = setup, .fini = t
  * international organisation (long English names with commas, 《〈〉》,
  * nested quotes, a URL, an e-mail address, percentages, accented Latin)
  * and an attachment page listing people and arrangements. */
-Test(typography, heritage_note_measured_line_by_line, .init = setup, .fini = teardown)
+Test(typography, heritage_note_measured_line_by_line)
 {
 	/* Lines ahead of a long English word ("（International", "Jean-
 	 * Baptiste") that no break point lets in: xeCJK hyphenates it
@@ -342,7 +331,7 @@ Test(typography, heritage_note_measured_line_by_line, .init = setup, .fini = tea
 	cr_expect_geq(n.flush, 15, "%d justified lines", n.flush);
 }
 
-Test(typography, heritage_attachment_measured_line_by_line, .init = setup, .fini = teardown)
+Test(typography, heritage_attachment_measured_line_by_line)
 {
 	tally n = {.loose = 4};
 	check_file("typography-heritage-attachment.txt", &n);
@@ -358,13 +347,13 @@ Test(typography, heritage_attachment_measured_line_by_line, .init = setup, .fini
 /* The middle dot of transliterated names takes half an em with the dot
  * centred (clreq: in Mainland China interpuncts take half a hanzi's
  * space; GB/T 15834).  It was 1 em, the Taiwan and Hong Kong width. */
-Test(typography, middle_dot_is_half_an_em_with_the_dot_centred, .init = setup, .fini = teardown)
+Test(typography, middle_dot_is_half_an_em_with_the_dot_centred)
 {
 	/* FandolFang's · is 1 em (narrowed), Noto Serif CJK SC's (宋体 role)
 	 * 0.33 em (widened). */
 	static const char *const faces[] = {"Wenshu FangSong", "Wenshu Song"};
 	for (size_t f = 0; f < G_N_ELEMENTS(faces); f++) {
-		PangoLayout *l = pango_layout_new(C);
+		PangoLayout *l = pango_layout_new(wst_pango);
 		PangoFontDescription *fd = pango_font_description_from_string(faces[f]);
 		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
 		pango_layout_set_font_description(l, fd);
@@ -392,11 +381,11 @@ Test(typography, middle_dot_is_half_an_em_with_the_dot_centred, .init = setup, .
  * as between hanzi (they kept FandolFang's full cell, 1 em); a dot
  * between two Latin letters is Latin punctuation and keeps the font's
  * advance. */
-Test(typography, middle_dot_beside_a_latin_initial_is_half_an_em, .init = setup, .fini = teardown)
+Test(typography, middle_dot_beside_a_latin_initial_is_half_an_em)
 {
 	static const char *const faces[] = {"Wenshu FangSong", "Wenshu Song"};
 	for (size_t f = 0; f < G_N_ELEMENTS(faces); f++) {
-		PangoLayout *l = pango_layout_new(C);
+		PangoLayout *l = pango_layout_new(wst_pango);
 		PangoFontDescription *fd = pango_font_description_from_string(faces[f]);
 		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
 		pango_layout_set_font_description(l, fd);
@@ -427,7 +416,7 @@ Test(typography, middle_dot_beside_a_latin_initial_is_half_an_em, .init = setup,
 /* CJK Ext-B characters FandolFang lacks come from Noto Serif CJK SC: its
  * glyphs must sit on the body's em box (not +0.4 pt / +1.5 pt off, as
  * before issue 12), and the line keeps the grid pitch. */
-Test(typography, ext_b_fallback_on_the_body_baseline_and_pitch, .init = setup, .fini = teardown)
+Test(typography, ext_b_fallback_on_the_body_baseline_and_pitch)
 {
 	/* 吉 (body) and 𠮷 (fallback) share their lower half, 口, and differ
 	 * only at the top (士/土): their ink bottoms are the baseline a reader
@@ -484,7 +473,7 @@ static const struct {
 	{"参会代表团名称为示例ICAO 2025会议团组另有随员若干人。", "ICAO 2025", false},
 };
 
-Test(typography, spaced_numbers_stay_whole, .init = setup, .fini = teardown)
+Test(typography, spaced_numbers_stay_whole)
 {
 	double cell = W / 28;
 	for (size_t k = 0; k < G_N_ELEMENTS(numbers); k++) {
