@@ -1032,6 +1032,35 @@ Test(hostile, plugin_element_named_like_a_builtin_is_warned)
 	g_free(tmp);
 }
 
+/* The child environment for a test plugin that marks its loading: its
+ * folder holds only the plugin `built` (copied as `name`), and the
+ * plugins leave a file named after themselves in TMP/marks
+ * (WS_TP_MARKER_DIR), returned in *marks.  NULL-terminated; g_strfreev()
+ * it. */
+static char **marking_plugin_env(const char *tmp, const char *built, const char *name, char **marks)
+{
+	*marks = g_build_filename(tmp, "marks", NULL);
+	cr_assert_eq(g_mkdir(*marks, 0755), 0);
+	char **env = g_new0(char *, 3);
+	env[0] = plugin_folder_env(tmp, built, name);
+	env[1] = g_strdup_printf("WS_TP_MARKER_DIR=%s", *marks);
+	return env;
+}
+
+/* A layout of kind `kind` with one line of text, as DIR/NAME. */
+static char *kind_layout(const char *dir, const char *name, const char *kind)
+{
+	char *text = g_strdup_printf("wenshu: 1\n"
+	                             "kind: %s\n"
+	                             "title: t\n"
+	                             "elements:\n"
+	                             "  - text: \"团组 {{ group.group_id }}\"\n",
+	                             kind);
+	char *p = write_file(dir, name, text);
+	g_free(text);
+	return p;
+}
+
 /* Plugins are opened on first use of their kind or element type: a render
  * of another kind never runs a plugin's ELF constructor (which runs at
  * dlopen, before any check); a layout of its kind opens it; `list
@@ -1040,20 +1069,13 @@ Test(hostile, plugin_element_named_like_a_builtin_is_warned)
 Test(hostile, plugins_are_loaded_on_first_use)
 {
 	char *tmp = wst_tmpdir();
-	char *env = plugin_folder_env(tmp, "/tests/plugins/lazy.so", "lazy.so");
-	char *marks = g_build_filename(tmp, "marks", NULL);
-	cr_assert_eq(g_mkdir(marks, 0755), 0);
-	char *marks_env = g_strdup_printf("WS_TP_MARKER_DIR=%s", marks);
+	char *marks;
+	char **env = marking_plugin_env(tmp, "/tests/plugins/lazy.so", "lazy.so", &marks);
 	char *marker = g_build_filename(marks, "lazy", NULL);
-	spawn_opts o = {.env = (const char *const[]){env, marks_env, NULL}};
+	spawn_opts o = {.env = (const char *const *)env};
 	char *data = groups_file(tmp, "d.yaml", 1, NULL);
 	char *other = simple_layout(tmp);
-	char *mine = write_file(tmp, "lazy.yaml",
-	                        "wenshu: 1\n"
-	                        "kind: lazy-kind\n"
-	                        "title: t\n"
-	                        "elements:\n"
-	                        "  - text: \"团组 {{ group.group_id }}\"\n");
+	char *mine = kind_layout(tmp, "lazy.yaml", "lazy-kind");
 	char *out1 = g_build_filename(tmp, "out", "other.pdf", NULL);
 	char *out2 = g_build_filename(tmp, "out", "lazy.pdf", NULL);
 	char *err = run_status(&o, (const char *[]){"render", other, "--data", data, "-o", out1, NULL}, tmp, slow(60), 0,
@@ -1077,9 +1099,8 @@ Test(hostile, plugins_are_loaded_on_first_use)
 	g_free(other);
 	g_free(data);
 	g_free(marker);
-	g_free(marks_env);
 	g_free(marks);
-	g_free(env);
+	g_strfreev(env);
 	g_free(tmp);
 }
 
@@ -1089,18 +1110,11 @@ Test(hostile, plugins_are_loaded_on_first_use)
 Test(hostile, a_kind_not_named_after_its_plugin_is_still_found)
 {
 	char *tmp = wst_tmpdir();
-	char *env = plugin_folder_env(tmp, "/tests/plugins/good.so", "good.so");
-	char *marks = g_build_filename(tmp, "marks", NULL);
-	cr_assert_eq(g_mkdir(marks, 0755), 0);
-	char *marks_env = g_strdup_printf("WS_TP_MARKER_DIR=%s", marks);
-	spawn_opts o = {.env = (const char *const[]){env, marks_env, NULL}};
+	char *marks;
+	char **env = marking_plugin_env(tmp, "/tests/plugins/good.so", "good.so", &marks);
+	spawn_opts o = {.env = (const char *const *)env};
 	char *data = groups_file(tmp, "d.yaml", 1, NULL);
-	char *l = write_file(tmp, "tp.yaml",
-	                     "wenshu: 1\n"
-	                     "kind: tp-kind\n"
-	                     "title: t\n"
-	                     "elements:\n"
-	                     "  - text: \"团组 {{ group.group_id }}\"\n");
+	char *l = kind_layout(tmp, "tp.yaml", "tp-kind");
 	char *out = g_build_filename(tmp, "out", "tp.pdf", NULL);
 	char *err = run_status(&o, (const char *[]){"render", l, "--data", data, "-o", out, NULL}, tmp, slow(60), 0, NULL);
 	cr_assert(g_file_test(out, G_FILE_TEST_IS_REGULAR));
@@ -1111,9 +1125,8 @@ Test(hostile, a_kind_not_named_after_its_plugin_is_still_found)
 	g_free(out);
 	g_free(l);
 	g_free(data);
-	g_free(marks_env);
 	g_free(marks);
-	g_free(env);
+	g_strfreev(env);
 	g_free(tmp);
 }
 
