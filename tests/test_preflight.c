@@ -7,6 +7,7 @@
  * (1, 2, 3, 4, 8, 30 applicants × short/long names and work units × self/
  * delegated), produce none. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <glib.h>
 #include <string.h>
 
@@ -258,6 +259,17 @@ Test(preflight, seal_block_takes_the_last_rows_along)
 	ws_diags_free(d);
 }
 
+/* The (last) frame record of `doc`; fails the test when there is none. */
+static const ws_record *the_frame(const ws_document *doc)
+{
+	const ws_record *frame = NULL;
+	for (size_t i = 0; i < ws_document_record_count(doc); i++)
+		if (ws_document_record_at(doc, i)->kind == WS_RECORD_FRAME)
+			frame = ws_document_record_at(doc, i);
+	cr_assert_not_null(frame, "a frame is drawn");
+	return frame;
+}
+
 Test(preflight, frame_grows_with_its_content)
 {
 	ws_diags *d = ws_diags_new();
@@ -271,16 +283,13 @@ Test(preflight, frame_grows_with_its_content)
 	                                   "          rows: [[团组名称, \"某某自治区某某地区经济技术合作与城市规划建设考察交流团（虚构）\"]]\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK, "no text crosses the frame");
-	const ws_record *frame = NULL;
+	const ws_record *frame = the_frame(doc);
 	double text_bottom = 0;
 	for (size_t i = 0; i < ws_document_record_count(doc); i++) {
 		const ws_record *r = ws_document_record_at(doc, i);
-		if (r->kind == WS_RECORD_FRAME)
-			frame = r;
 		if (r->kind == WS_RECORD_TEXT)
 			text_bottom = MAX(text_bottom, r->box.y + r->box.height);
 	}
-	cr_assert_not_null(frame);
 	cr_assert_gt(frame->box.y + frame->box.height, text_bottom, "the frame encloses the last line");
 	ws_document_free(doc);
 	ws_diags_free(d);
@@ -347,11 +356,7 @@ Test(preflight, frame_keeps_its_minimum_height_and_the_flow_goes_below)
 	                                   "  - text: 以下空白\n",
 	                          d, &rc);
 	cr_assert_eq(rc, WS_OK, "nothing crosses the frame");
-	const ws_record *frame = NULL;
-	for (size_t i = 0; i < ws_document_record_count(doc); i++)
-		if (ws_document_record_at(doc, i)->kind == WS_RECORD_FRAME)
-			frame = ws_document_record_at(doc, i);
-	cr_assert_not_null(frame);
+	const ws_record *frame = the_frame(doc);
 	cr_assert_float_eq(frame->box.height, 60 * 72 / 25.4, 0.01, "the declared minimum: %.1f pt", frame->box.height);
 	double below = -1;
 	for (size_t i = 0; i < ws_document_text_run_count(doc); i++) {
@@ -371,90 +376,119 @@ Test(preflight, frame_keeps_its_minimum_height_and_the_flow_goes_below)
 	                      "      - text: \"第一行\\n第二行\\n第三行\\n第四行\"\n",
 	             d, &rc);
 	cr_assert_eq(rc, WS_OK);
-	frame = NULL;
-	for (size_t i = 0; i < ws_document_record_count(doc); i++)
-		if (ws_document_record_at(doc, i)->kind == WS_RECORD_FRAME)
-			frame = ws_document_record_at(doc, i);
-	cr_assert_not_null(frame);
+	frame = the_frame(doc);
 	cr_assert_gt(frame->box.height, 10 * 72 / 25.4 + 20, "grows with four lines: %.1f pt", frame->box.height);
 	ws_document_free(doc);
 	ws_diags_free(d);
 }
 
-/* A keep_with_previous chain: the signature lines (A) keep with the list,
- * the seal block (B) keeps with A.  A fits under the list but A and B do
- * not: the whole chain goes over with the list's last two rows, rather
- * than A staying behind or going over alone. */
-Test(preflight, keep_with_previous_chain_travels_whole)
-{
-	ws_diags *d = ws_diags_new();
-	int rc = 0;
-	ws_document *doc = render(WST_HEAD "elements:\n"
-	                                   "  - text: 名单\n"
-	                                   "  - space: 170mm\n"
-	                                   "  - table:\n"
-	                                   "      columns: [1fr]\n"
-	                                   "      each: \"[1,2,3,4,5,6,7,8]\"\n"
-	                                   "      rows: [[\"第{{ it }}行\"]]\n"
-	                                   "  - text: 填表人（签字）：＿＿＿＿\n"
-	                                   "    keep_with_previous: true\n"
-	                                   "  - keep_with_previous: true\n"
-	                                   "    elements:\n"
-	                                   "      - space: 40mm\n"
-	                                   "      - text: 派出单位（盖章）\n",
-	                          d, &rc);
-	cr_assert_eq(rc, WS_OK);
-	size_t seal = page_of(doc, "派出单位");
-	cr_assert_eq(seal, 1, "the chain does not fit under the list");
-	cr_assert_eq(page_of(doc, "填表人"), seal, "the signature lines stay with the seal block");
-	cr_assert_eq(page_of(doc, "第8行"), seal, "the chain takes the list's last rows along");
-	cr_assert_eq(page_of(doc, "第7行"), seal, "two rows, never one");
-	cr_assert_eq(page_of(doc, "第6行"), 0);
-	ws_document_free(doc);
-	ws_diags_free(d);
-}
+/* Where rows and blocks that keep together land: each case renders its
+ * layout and names the page (from 0) each text must be on, and why. */
+typedef struct on_page {
+	const char *text;
+	size_t page;
+	const char *why;
+} on_page;
 
-/* Checkbox rows of an `each` list (10 mm each) at the foot of a page:
- * room for one row only, so the list starts on the next page (no lone
- * first row).  (A space at the top of a page is dropped: a line first.) */
+typedef struct keep_case {
+	const char *name;
+	const char *layout; /* after WST_HEAD "elements:\n" */
+	on_page on[6];      /* up to the first with text NULL */
+	bool no_widow_page; /* and no page holds a lone line or two */
+} keep_case;
+
+/* Checkbox rows of an `each` list (10 mm each). */
 #define CHECKLIST(n)                                                                                        \
 	"  - each: \"" n "\"\n"                                                                                 \
 	"    elements:\n"                                                                                     \
 	"      - checkbox: {label: \"第{{ it }}项材料\"}\n"                                                   \
 	"        line_height: 10mm\n"
 
-Test(preflight, checkbox_list_never_leaves_its_first_row_alone)
+static const keep_case keep_cases[] = {
+	/* A keep_with_previous chain: the signature lines (A) keep with the
+	 * list, the seal block (B) keeps with A.  A fits under the list but A
+	 * and B do not: the whole chain goes over with the list's last two
+	 * rows, rather than A staying behind or going over alone. */
+	{"a keep_with_previous chain travels whole",
+	 "  - text: 名单\n"
+	 "  - space: 170mm\n"
+	 "  - table:\n"
+	 "      columns: [1fr]\n"
+	 "      each: \"[1,2,3,4,5,6,7,8]\"\n"
+	 "      rows: [[\"第{{ it }}行\"]]\n"
+	 "  - text: 填表人（签字）：＿＿＿＿\n"
+	 "    keep_with_previous: true\n"
+	 "  - keep_with_previous: true\n"
+	 "    elements:\n"
+	 "      - space: 40mm\n"
+	 "      - text: 派出单位（盖章）\n",
+	 {{"派出单位", 1, "the chain does not fit under the list"},
+	  {"填表人", 1, "the signature lines stay with the seal block"},
+	  {"第8行", 1, "the chain takes the list's last rows along"},
+	  {"第7行", 1, "two rows, never one"},
+	  {"第6行", 0, "the rest stays"}},
+	 false},
+	/* Room for one checkbox row only at the foot of a page: the list
+	 * starts on the next page (no lone first row).  (A space at the top
+	 * of a page is dropped: a line first.) */
+	{"a checkbox list never leaves its first row alone",
+	 "  - text: 随表寄送材料\n"
+	 "  - space: 236mm\n" CHECKLIST("[1,2,3,4,5,6]"),
+	 {{"第1项", 1, "the first row does not stand alone at the foot"}, {"第2项", 1, "the list goes on"}},
+	 true},
+	/* Room for five of six rows: the last row does not go over alone, the
+	 * fifth goes with it. */
+	{"a checkbox list never carries its last row alone",
+	 "  - text: 随表寄送材料\n"
+	 "  - space: 196mm\n" CHECKLIST("[1,2,3,4,5,6]"),
+	 {{"第1项", 0, "the list starts under its heading"},
+	  {"第4项", 0, "four rows stay"},
+	  {"第5项", 1, "the fifth row goes with the last"},
+	  {"第6项", 1, "the last row"}},
+	 false},
+	/* A label–value list (an `each` group) followed by a seal block that
+	 * keeps with it: the last two rows go over with the block. */
+	{"a list hands its last rows to a keep_with_previous block",
+	 "  - text: 材料清单\n"
+	 "  - space: 150mm\n"
+	 "  - each: \"[1,2,3,4,5,6,7,8]\"\n"
+	 "    elements:\n"
+	 "      - text: \"第{{ it }}项：已附\"\n"
+	 "        line_height: 10mm\n"
+	 "  - keep_with_previous: true\n"
+	 "    elements:\n"
+	 "      - space: 30mm\n"
+	 "      - text: 派出单位（盖章）\n",
+	 {{"派出单位", 1, "the seal block does not fit under the list"},
+	  {"第8项", 1, "the block never stands alone"},
+	  {"第7项", 1, "two rows, never one"},
+	  {"第6项", 0, "the rest stays"}},
+	 false},
+};
+
+ParameterizedTestParameters(preflight, rows_kept_together_land_on_their_page)
 {
-	ws_diags *d = ws_diags_new();
-	int rc = 0;
-	ws_document *doc = render(WST_HEAD "elements:\n"
-	                                   "  - text: 随表寄送材料\n"
-	                                   "  - space: 236mm\n" CHECKLIST("[1,2,3,4,5,6]"),
-	                          d, &rc);
-	cr_assert_eq(rc, WS_OK);
-	cr_assert_eq(page_of(doc, "第1项"), 1, "the first row does not stand alone at the foot");
-	cr_assert_eq(page_of(doc, "第2项"), 1);
-	cr_assert_null(find(d, "widow page"));
-	ws_document_free(doc);
-	ws_diags_free(d);
+	return wst_case_indices(G_N_ELEMENTS(keep_cases));
 }
 
-/* Room for five of six rows: the last row does not go over alone, the
- * fifth goes with it. */
-Test(preflight, checkbox_list_never_carries_its_last_row_alone)
+/* Each case alone; a failure names the case, the text and why. */
+ParameterizedTest(size_t *i, preflight, rows_kept_together_land_on_their_page)
 {
+	const keep_case *k = &keep_cases[*i];
 	ws_diags *d = ws_diags_new();
 	int rc = 0;
-	ws_document *doc = render(WST_HEAD "elements:\n"
-	                                   "  - text: 随表寄送材料\n"
-	                                   "  - space: 196mm\n" CHECKLIST("[1,2,3,4,5,6]"),
-	                          d, &rc);
-	cr_assert_eq(rc, WS_OK);
-	cr_assert_eq(page_of(doc, "第1项"), 0);
-	cr_assert_eq(page_of(doc, "第4项"), 0);
-	cr_assert_eq(page_of(doc, "第5项"), 1, "the fifth row goes with the last");
-	cr_assert_eq(page_of(doc, "第6项"), 1);
+	char *src = g_strconcat(WST_HEAD "elements:\n", k->layout, NULL);
+	ws_document *doc = render(src, d, &rc);
+	cr_assert_eq(rc, WS_OK, "%s: rendered", k->name);
+	for (const on_page *o = k->on; o < k->on + G_N_ELEMENTS(k->on) && o->text; o++) {
+		size_t got = page_of(doc, o->text);
+		cr_assert_eq(got, o->page, "%s: %s on page %zu, want %zu: %s", k->name, o->text, got + 1, o->page + 1,
+		             o->why);
+	}
+	if (k->no_widow_page)
+		cr_assert_null(find(d, "widow page"), "%s: a widow page", k->name);
 	ws_document_free(doc);
+	g_free(src);
 	ws_diags_free(d);
 }
 
@@ -487,34 +521,6 @@ Test(preflight, checkbox_rows_are_lines_of_the_flow)
 	                "  - text: 随表寄送材料\n"
 	                "  - page_break: true\n" CHECKLIST("[1,2]"),
 	       "widow page: page 2 holds only 2 lines", WS_SEVERITY_WARNING, 10, 9, "page 2");
-}
-
-/* A label–value list (an `each` group) followed by a seal block that
- * keeps with it: the last two rows go over with the block. */
-Test(preflight, list_hands_its_last_rows_to_a_keep_with_previous_block)
-{
-	ws_diags *d = ws_diags_new();
-	int rc = 0;
-	ws_document *doc = render(WST_HEAD "elements:\n"
-	                                   "  - text: 材料清单\n"
-	                                   "  - space: 150mm\n"
-	                                   "  - each: \"[1,2,3,4,5,6,7,8]\"\n"
-	                                   "    elements:\n"
-	                                   "      - text: \"第{{ it }}项：已附\"\n"
-	                                   "        line_height: 10mm\n"
-	                                   "  - keep_with_previous: true\n"
-	                                   "    elements:\n"
-	                                   "      - space: 30mm\n"
-	                                   "      - text: 派出单位（盖章）\n",
-	                          d, &rc);
-	cr_assert_eq(rc, WS_OK);
-	size_t seal = page_of(doc, "派出单位");
-	cr_assert_eq(seal, 1, "the seal block does not fit under the list");
-	cr_assert_eq(page_of(doc, "第8项"), seal, "the block never stands alone");
-	cr_assert_eq(page_of(doc, "第7项"), seal, "two rows, never one");
-	cr_assert_eq(page_of(doc, "第6项"), 0);
-	ws_document_free(doc);
-	ws_diags_free(d);
 }
 
 /* ------------------------------------------------------------ the matrix */
