@@ -1,5 +1,6 @@
 /* Data files: YAML/JSON group files, CSV grouping, and their errors. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -8,6 +9,7 @@
 
 #include "data.h"
 #include "diag.h"
+#include "support.h"
 #include "value.h"
 
 #define SAMPLES WS_TEST_SOURCE_DIR "/examples/data/"
@@ -52,15 +54,15 @@ static ws_diags *expect_error_as(const char *name, const char *src, unsigned lin
 	ws_diags *d = ws_diags_new();
 	ws_dataset *ds = (ws_dataset *)0x1;
 	cr_assert_eq(ws_data_load_buffer(&ds, src, strlen(src), name, d), WS_EINPUT, "%s", what);
-	cr_assert_null(ds);
+	cr_assert_null(ds, "%s: nothing half-loaded", what);
 	const ws_diag *e = NULL;
 	for (size_t i = 0; i < ws_diags_count(d) && !e; i++)
 		if (ws_diags_at(d, i)->severity == WS_SEVERITY_ERROR)
 			e = ws_diags_at(d, i);
-	cr_assert_not_null(e);
+	cr_assert_not_null(e, "%s: no error", what);
 	char *s = ws_diag_format(e);
-	cr_assert_str_eq(e->loc.file, name);
-	cr_assert(e->loc.line == line && e->loc.column == col, "expected %u:%u, got: %s", line, col, s);
+	cr_assert_str_eq(e->loc.file, name, "%s: in %s", what, s);
+	cr_assert(e->loc.line == line && e->loc.column == col, "%s: expected %u:%u, got: %s", what, line, col, s);
 	cr_assert(strstr(e->message, what) != NULL, "expected '%s' in: %s", what, s);
 	g_free(s);
 	return d;
@@ -140,26 +142,48 @@ Test(data, groups_list_and_duplicate_ids)
 	ws_diags_free(d);
 }
 
-Test(data, top_level_shape_errors)
+/* A data file that fails to load: its name (the type is its extension),
+ * its text, and the error's line:col and message. */
+typedef struct load_error {
+	const char *name, *src;
+	unsigned line, col;
+	const char *what;
+} load_error;
+
+static const load_error shape_errors[] = {
+	{"d.yaml", "- a\n- b\n", 1, 1, "must be a map with 'group:' or 'groups:', not a list"},
+	{"d.yaml", "", 1, 1, "the data file is empty"},
+	{"d.yaml", "group: {group_id: G1}\nextra: 1\n", 2, 1, "unknown top-level key 'extra'"},
+	{"d.yaml", "meta: 1\n", 1, 1, "unknown top-level key 'meta'"},
+	{"d.yaml", "group: [1, 2]\n", 1, 8, "'group' must be a map"},
+	{"d.yaml", "groups: {group_id: G1}\n", 1, 9, "'groups' must be a list"},
+	{"d.yaml", "groups: []\n", 1, 9, "'groups' is empty"},
+	{"d.yaml", "groups:\n  - G1\n", 2, 5, "a group must be a map"},
+	{"d.yaml", "group:\n  route: self\n", 2, 3, "group has no group_id"},
+	{"d.yaml", "group:\n  group_id: ~\n", 2, 13, "group has no group_id"},
+	{"d.yaml", "group:\n  group_id: [a]\n", 2, 13, "group_id must be text"},
+	/* Loader errors come through with their positions. */
+	{"d.json", "{\"group\": {\"group_id\": \"G1\", \"group_id\": \"G2\"}}", 1, 30, "duplicate key 'group_id'"},
+};
+
+ParameterizedTestParameters(data, top_level_shape_errors)
 {
-	expect_error("d.yaml", "- a\n- b\n", 1, 1, "must be a map with 'group:' or 'groups:', not a list");
-	expect_error("d.yaml", "", 1, 1, "the data file is empty");
-	expect_error("d.yaml", "group: {group_id: G1}\nextra: 1\n", 2, 1, "unknown top-level key 'extra'");
-	ws_diags *d = expect_error_as("d.yaml", "group: {group_id: G1}\ngroups: []\n", 2, 1,
-	                              "not both");
+	return wst_case_indices(G_N_ELEMENTS(shape_errors));
+}
+
+ParameterizedTest(size_t *i, data, top_level_shape_errors)
+{
+	const load_error *c = &shape_errors[*i];
+	expect_error(c->name, c->src, c->line, c->col, c->what);
+}
+
+/* The second of `group:` and `groups:` is the error; a note points at the
+ * first. */
+Test(data, group_and_groups_together)
+{
+	ws_diags *d = expect_error_as("d.yaml", "group: {group_id: G1}\ngroups: []\n", 2, 1, "not both");
 	expect_note(d, 1, 1);
 	ws_diags_free(d);
-	expect_error("d.yaml", "meta: 1\n", 1, 1, "unknown top-level key 'meta'");
-	expect_error("d.yaml", "group: [1, 2]\n", 1, 8, "'group' must be a map");
-	expect_error("d.yaml", "groups: {group_id: G1}\n", 1, 9, "'groups' must be a list");
-	expect_error("d.yaml", "groups: []\n", 1, 9, "'groups' is empty");
-	expect_error("d.yaml", "groups:\n  - G1\n", 2, 5, "a group must be a map");
-	expect_error("d.yaml", "group:\n  route: self\n", 2, 3, "group has no group_id");
-	expect_error("d.yaml", "group:\n  group_id: ~\n", 2, 13, "group has no group_id");
-	expect_error("d.yaml", "group:\n  group_id: [a]\n", 2, 13, "group_id must be text");
-	/* Loader errors come through with their positions. */
-	expect_error("d.json", "{\"group\": {\"group_id\": \"G1\", \"group_id\": \"G2\"}}", 1, 30,
-	             "duplicate key 'group_id'");
 }
 
 Test(data, unknown_extension)
@@ -328,26 +352,40 @@ Test(data, csv_bad_quotes)
 	ws_dataset_free(ds);
 }
 
-Test(data, csv_header_and_row_errors)
+static const load_error csv_errors[] = {
+	{"h.csv", "route,name\nself,x\n", 1, 1, "no group.group_id column"},
+	{"h.csv", "group_id,contact,contact.mobile\nG1,a,b\n", 1, 18, "column 'contact.mobile' is inside column 'contact'"},
+	{"h.csv", "group_id,contact.mobile,contact\nG1,a,b\n", 1, 25, "column 'contact' holds a value"},
+	{"h.csv", "group_id,,x\nG1,a,b\n", 1, 10, "empty column name"},
+	{"h.csv", "group_id,a..b\nG1,a\n", 1, 10, "bad column name 'a..b'"},
+	{"h.csv", "group_id,applicants\nG1,a\n", 1, 10, "applicant fields are named"},
+	{"h.csv", "group_id,a\nG1,x,extra\n", 2, 6, "this row has 3 cells"},
+	{"h.csv", "group_id,a\nG1,x\n,y\n", 3, 1, "this row has no group.group_id"},
+	{"h.csv", "group_id,a\nG1,1e999\n", 2, 4, "number out of range"},
+	{"h.csv", "", 1, 1, "the CSV file is empty"},
+	{"h.csv", "group_id,a\n", 1, 1, "no data rows"},
+	{"h.csv", "group_id,a\nG1,\xff\n", 2, 4, "invalid UTF-8"},
+};
+
+ParameterizedTestParameters(data, csv_header_and_row_errors)
 {
-	expect_error("h.csv", "route,name\nself,x\n", 1, 1, "no group.group_id column");
+	return wst_case_indices(G_N_ELEMENTS(csv_errors));
+}
+
+ParameterizedTest(size_t *i, data, csv_header_and_row_errors)
+{
+	const load_error *c = &csv_errors[*i];
+	expect_error(c->name, c->src, c->line, c->col, c->what);
+}
+
+/* A duplicate column is the error at the second; a note points at the
+ * first. */
+Test(data, csv_duplicate_column_notes_the_first)
+{
 	ws_diags *d = expect_error_as("h.csv", "group_id,route,group.route\nG1,a,b\n", 1, 16,
 	                              "duplicate column 'group.route'");
 	expect_note(d, 1, 10);
 	ws_diags_free(d);
-	expect_error("h.csv", "group_id,contact,contact.mobile\nG1,a,b\n", 1, 18,
-	             "column 'contact.mobile' is inside column 'contact'");
-	expect_error("h.csv", "group_id,contact.mobile,contact\nG1,a,b\n", 1, 25,
-	             "column 'contact' holds a value");
-	expect_error("h.csv", "group_id,,x\nG1,a,b\n", 1, 10, "empty column name");
-	expect_error("h.csv", "group_id,a..b\nG1,a\n", 1, 10, "bad column name 'a..b'");
-	expect_error("h.csv", "group_id,applicants\nG1,a\n", 1, 10, "applicant fields are named");
-	expect_error("h.csv", "group_id,a\nG1,x,extra\n", 2, 6, "this row has 3 cells");
-	expect_error("h.csv", "group_id,a\nG1,x\n,y\n", 3, 1, "this row has no group.group_id");
-	expect_error("h.csv", "group_id,a\nG1,1e999\n", 2, 4, "number out of range");
-	expect_error("h.csv", "", 1, 1, "the CSV file is empty");
-	expect_error("h.csv", "group_id,a\n", 1, 1, "no data rows");
-	expect_error("h.csv", "group_id,a\nG1,\xff\n", 2, 4, "invalid UTF-8");
 }
 
 Test(data, csv_bom_is_stripped)
