@@ -119,7 +119,7 @@ static void expect(const char *src, const char *want)
 	rc = ws_template_render(t, scope, &out, diags);
 	cr_assert_eq(rc, WS_OK, "render %s: %s", src, first_message());
 	cr_expect_str_eq(out, want, "%s", src);
-	cr_expect_eq(ws_diags_count(diags), 0);
+	cr_expect_eq(ws_diags_count(diags), 0, "%s: %s", src, first_message());
 	g_free(out);
 	ws_template_free(t);
 }
@@ -142,19 +142,19 @@ static void expect_error_at(const char *src, bool at_compile, unsigned line, uns
 	int rc = ws_template_compile(&t, src, here(), diags);
 	if (at_compile) {
 		cr_assert_eq(rc, WS_EINPUT, "%s should not compile", src);
-		cr_assert_null(t);
+		cr_assert_null(t, "%s: no half-compiled template", src);
 	} else {
 		cr_assert_eq(rc, WS_OK, "compile %s: %s", src, first_message());
 		char *out = (char *)"untouched";
 		rc = ws_template_render(t, scope, &out, diags);
 		cr_assert_eq(rc, WS_EINPUT, "%s should fail to render", src);
-		cr_assert_null(out);
+		cr_assert_null(out, "%s: no half-rendered text", src);
 		ws_template_free(t);
 	}
 	cr_assert_eq(ws_diags_count(diags), 1, "%s: %zu diagnostics", src, ws_diags_count(diags));
 	const ws_diag *d = ws_diags_at(diags, 0);
-	cr_expect_eq(d->severity, WS_SEVERITY_ERROR);
-	cr_expect_str_eq(d->loc.file, "t.yaml");
+	cr_expect_eq(d->severity, WS_SEVERITY_ERROR, "%s: an error", src);
+	cr_expect_str_eq(d->loc.file, "t.yaml", "%s", src);
 	cr_expect_eq(d->loc.line, line, "%s: line %u, want %u", src, d->loc.line, line);
 	cr_expect_eq(d->loc.column, col, "%s: column %u, want %u (%s)", src, d->loc.column, col,
 	             d->message);
