@@ -162,8 +162,9 @@ static void group_json(server *sv, size_t i, GString *j)
 	bool fresh = !s->load_failed && ws_pv_group_render(s, i);
 	g_string_append_printf(j, "{\"i\":%zu,\"id\":", i);
 	json_str(j, g->id);
-	g_string_append_printf(j, ",\"gen\":%u,\"good_gen\":%u,\"fresh\":%s,\"render_ms\":%.1f,\"pages\":[", s->gen,
-	                       g->good_gen, fresh ? "true" : "false", g->render_ms);
+	g_string_append_printf(j, ",\"gen\":%u,\"good_gen\":%u,\"fresh\":%s,\"draft\":%s,\"render_ms\":%.1f,\"pages\":[",
+	                       s->gen, g->good_gen, fresh ? "true" : "false", fresh && g->draft ? "true" : "false",
+	                       g->render_ms);
 	size_t n = g->doc ? ws_document_page_count(g->doc) : 0;
 	for (size_t p = 0; p < n; p++) {
 		double w = 0, h = 0;

@@ -190,11 +190,18 @@ bool ws_pv_group_render(ws_pv_session *s, size_t i)
 		return g->good_gen == s->gen;
 	g->gen = s->gen;
 	ws_diags_clear(g->findings);
-	ws_document *doc = NULL;
+	ws_document *doc = NULL, *draft = NULL;
 	gint64 t0 = g_get_monotonic_time();
-	int rc = ws_engine_render(s->engine, s->layout, ws_dataset_group(s->data, i), &doc, g->findings);
+	int rc = ws_engine_render_draft(s->engine, s->layout, ws_dataset_group(s->data, i), &doc, &draft, g->findings);
 	g->render_ms = (g_get_monotonic_time() - t0) / 1000.0;
-	if (rc != WS_OK || !doc || ws_document_page_count(doc) == 0) {
+	bool is_draft = rc != WS_OK && draft && ws_document_page_count(draft) > 0;
+	if (is_draft) {
+		ws_document_free(doc);
+		doc = draft;
+	} else {
+		ws_document_free(draft);
+	}
+	if (!is_draft && (rc != WS_OK || !doc || ws_document_page_count(doc) == 0)) {
 		ws_document_free(doc);
 		g->failed = true;
 		return false;
@@ -202,7 +209,8 @@ bool ws_pv_group_render(ws_pv_session *s, size_t i)
 	ws_document_free(g->doc);
 	g->doc = doc;
 	g->good_gen = s->gen;
-	g->failed = false;
+	g->failed = is_draft;
+	g->draft = is_draft;
 	return true;
 }
 

@@ -20,7 +20,9 @@ typedef struct ws_pv_group {
 	unsigned int good_gen;/* generation of `doc` */
 	ws_document *doc;     /* last good render, or NULL (owned) */
 	ws_diags *findings;   /* what the last render reported (owned) */
-	bool failed;          /* the last render failed: `doc` is stale */
+	bool failed;          /* the last render failed: `doc` is stale, or a draft */
+	bool draft;           /* `doc` is this generation's, typeset whole but refused by the
+	                       * preflight: shown with its errors, never for print */
 	double render_ms;     /* wall time of the last render */
 } ws_pv_group;
 
@@ -58,7 +60,9 @@ enum { WS_PV_LAYOUT = 1, WS_PV_DATA = 2, WS_PV_PLUGIN = 4 };
 bool ws_pv_session_reload(ws_pv_session *s, unsigned what);
 
 /* Renders group `i` unless it was rendered in this generation.  Returns
- * true when the group has pages of this generation. */
+ * true when the group has pages of this generation: good ones, or a draft
+ * (g->draft) when only the preflight refused them — a clerk needs to see
+ * the page to see what is wrong on it. */
 bool ws_pv_group_render(ws_pv_session *s, size_t i);
 
 /* Watches the files the session depends on — the layout, the data and

@@ -102,7 +102,8 @@ static void draw_cell(cairo_t *cr, ws_pv_session *s, const cell *c, double x, do
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	text(cr, x, y + THUMB_H + 10, 8, g->id);
 	char *l2 = c->failed ? g_strdup_printf("%s · FAILED", ws_layout_name(s->layout))
-	                     : g_strdup_printf("%s · page %zu/%zu", ws_layout_name(s->layout), c->page + 1, c->pages);
+	                     : g_strdup_printf("%s · page %zu/%zu%s", ws_layout_name(s->layout), c->page + 1, c->pages,
+	                                       g->draft ? " · DRAFT" : "");
 	text(cr, x, y + THUMB_H + 19, 7, l2);
 	g_free(l2);
 	if (ne || nw || c->failed) {
@@ -147,7 +148,7 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 		return 3;
 	}
 	GArray *cells = g_array_new(FALSE, FALSE, sizeof(cell));
-	size_t failed = 0, flagged = 0;
+	size_t failed = 0, flagged = 0, drafts = 0;
 	for (size_t i = 0; i < s->groups->len; i++) {
 		ws_pv_group *g = g_ptr_array_index(s->groups, i);
 		if (s->only_group && strcmp(g->id, s->only_group) != 0)
@@ -156,6 +157,10 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 		ws_cli_print_diags(g->findings, true);
 		if (ws_diags_count_severity(g->findings, WS_SEVERITY_WARNING) || ws_diags_count_severity(g->findings, WS_SEVERITY_ERROR))
 			flagged++;
+		/* A draft's pages are shown (its errors outlined on them), and
+		 * the sheet still says the batch is not printable. */
+		if (ok && g->draft)
+			drafts++;
 		size_t n = ok ? ws_document_page_count(g->doc) : 0;
 		if (!ok) {
 			cell c = {i, 0, 0, true};
@@ -232,5 +237,5 @@ int ws_cli_preview_sheet(ws_pv_session *s, const char *path)
 	if (rc != WS_OK)
 		return 3;
 	printf("wrote %s\n", ws_cli_safe(path));
-	return failed ? 1 : 0;
+	return failed || drafts ? 1 : 0;
 }

@@ -70,13 +70,40 @@ static void mark_stale(files_run *r, const char *why)
 {
 	char *path = g_build_filename(r->out_dir, "STALE.txt", NULL);
 	if (why) {
-		char *text = g_strdup_printf("The pages in this folder are STALE: the last render failed.\n%s", why);
+		char *text = g_strdup_printf("The last render failed: the pages of a group that failed are the last good "
+		                             "ones (STALE), or a DRAFT where only the page check refused them.\n%s",
+		                             why);
 		g_file_set_contents(path, text, -1, NULL);
 		g_free(text);
 	} else {
 		g_unlink(path);
 	}
 	g_free(path);
+}
+
+/* On a draft's page: the places its errors point at, outlined in red,
+ * and a stamp saying it is not for print (a draft PNG that reached the
+ * printer would say so itself). */
+static void mark_draft(const ws_pv_group *g, size_t page, cairo_surface_t *img, double dpi)
+{
+	cairo_t *cr = cairo_create(img);
+	cairo_scale(cr, dpi / 72.0, dpi / 72.0);
+	cairo_set_source_rgb(cr, 0.85, 0.1, 0.1);
+	cairo_set_line_width(cr, 1.5);
+	for (size_t i = 0; i < ws_diags_count(g->findings); i++) {
+		const ws_diag *d = ws_diags_at(g->findings, i);
+		size_t fp;
+		ws_rect b;
+		if (d->severity == WS_SEVERITY_ERROR && ws_overlay_find(g->doc, d->loc, &fp, &b) && fp == page) {
+			cairo_rectangle(cr, b.x - 1.5, b.y - 1.5, b.width + 3, b.height + 3);
+			cairo_stroke(cr);
+		}
+	}
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+	cairo_set_font_size(cr, 14);
+	cairo_move_to(cr, 20, 20);
+	cairo_show_text(cr, "DRAFT - not printable: see the errors outlined in red");
+	cairo_destroy(cr);
 }
 
 static void render_all(files_run *r)
@@ -112,7 +139,11 @@ static void render_all(files_run *r)
 		g_free(base);
 		bool wrote = names != NULL;
 		for (size_t p = 0; wrote && p < n; p++) {
-			cairo_surface_t *img = ws_pv_page_image(s, i, p, r->dpi, false);
+			/* A draft is drawn with the boxes, so what the errors
+			 * name can be found on the page. */
+			cairo_surface_t *img = ws_pv_page_image(s, i, p, r->dpi, g->draft);
+			if (g->draft && img && cairo_surface_status(img) == CAIRO_STATUS_SUCCESS)
+				mark_draft(g, p, img, r->dpi);
 			wrote = img && cairo_surface_status(img) == CAIRO_STATUS_SUCCESS &&
 			        write_png(img, names[p], nd) == WS_OK;
 			if (img)
@@ -131,11 +162,19 @@ static void render_all(files_run *r)
 			printf("wrote %s\n", ws_cli_safe(*nm));
 		pages += n;
 		g_hash_table_insert(r->written, g_strdup(g->id), names);
+		if (g->draft) {
+			failed++;
+			g_string_append_printf(failures,
+			                       "group %s: not printable, the page check found errors; its pages are a DRAFT, "
+			                       "drawn with the element boxes, showing where\n",
+			                       g->id);
+			continue;
+		}
 		ok++;
 	}
 	if (failures->len) {
 		/* The reasons were printed as they came; STALE.txt keeps them. */
-		fprintf(stderr, "wenshu: RENDER FAILED — %s; the pages in %s are stale (see STALE.txt)\n",
+		fprintf(stderr, "wenshu: RENDER FAILED — %s; the pages in %s are stale or drafts (see STALE.txt)\n",
 		        s->load_failed ? "the layout or data has errors" : "a group failed", ws_cli_safe(r->out_dir));
 		mark_stale(r, failures->str);
 		r->status = s->load_failed ? ws_cli_exit_status(WS_EINPUT) : 1;

@@ -146,6 +146,44 @@ Test(preview, debug_draws_margins_grid_and_text_boxes)
 	cr_assert_gt(count_colour(q, 204, 0, 204), 300, "the margin frame is drawn");
 }
 
+/* A page the page check refuses (two texts over each other) is what a
+ * clerk most needs to see: preview writes it as a DRAFT, drawn with the
+ * element boxes, says why with the layout's file:line:col, exits 1, and
+ * render still writes nothing. */
+Test(preview, a_page_the_check_refuses_is_shown_as_a_draft)
+{
+	g_autofree char *dir = wst_tmpdir();
+	g_autofree char *layout = in(dir, "overlap.yaml"), *out = in(dir, "out"), *pdf = in(dir, "x.pdf");
+	save(layout, "wenshu: 1\nkind: interview-confirmation\ntitle: 测试\n"
+	             "page: {size: A4, margins: [18mm, 18mm, 18mm, 18mm]}\n"
+	             "defaults: {font: hei, size: 10.5pt}\n"
+	             "elements:\n"
+	             "  - text: 第一段文字\n"
+	             "    box: [30mm, 50mm, 60mm, 10mm]\n"
+	             "  - text: 第二段文字\n"
+	             "    box: [40mm, 51mm, 60mm, 10mm]\n");
+	const char *a[] = {WENSHU, "preview", layout, "--data", DATA, "-o", out, NULL};
+	char *err = NULL;
+	cr_assert_eq(run(a, &err), 1, "%s", err);
+	cr_assert(strstr(err, "overlap.yaml:7:5: error:") && strstr(err, "overlaps other text"), "%s", err);
+	g_autofree char *page = in(out, "G2025-TEST-001-interview-confirmation.png");
+	cr_assert(exists(page), "the refused page is written: %s", err);
+	cr_assert_gt(count_colour(page, 204, 0, 204), 300, "drawn with the debug boxes (the margin frame)");
+	cr_assert_gt(count_colour(page, 217, 26, 26), 100, "the overlap outlined in red, with the DRAFT stamp");
+	g_autofree char *stale = in(out, "STALE.txt");
+	char *why = NULL;
+	cr_assert(g_file_get_contents(stale, &why, NULL, NULL), "STALE.txt says the pages are not printable");
+	cr_assert(strstr(why, "DRAFT") && strstr(why, "G2025-TEST-001"), "%s", why);
+	g_free(why);
+	g_free(err);
+	err = NULL;
+	/* Printing refuses it as before. */
+	const char *r[] = {WENSHU, "render", layout, "--data", DATA, "-o", pdf, NULL};
+	cr_assert_eq(run(r, &err), 1, "%s", err);
+	cr_assert(missing(pdf), "render writes nothing: %s", err);
+	g_free(err);
+}
+
 Test(preview, sheet_png_and_pdf_label_every_page)
 {
 	g_autofree char *dir = wst_tmpdir();

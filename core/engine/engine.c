@@ -412,15 +412,18 @@ static void prepare_fonts_once(ws_engine *e, ws_diags *diags)
 	ws_diags_free(prep);
 }
 
-int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *group, ws_document **out,
-                     ws_diags *diags)
+static int render(ws_engine *e, const ws_layout *layout, const ws_value *group, ws_document **out,
+                  ws_document **draft, ws_diags *diags)
 {
 	prepare_fonts_once(e, diags);
 	*out = NULL;
+	if (draft)
+		*draft = NULL;
 	ws_value *copy = group ? ws_value_copy(group) : ws_value_new_map(WS_LOC_NONE);
 	int rc = ws_engine_prepare(e, layout, copy, diags);
 	if (rc == WS_OK) {
-		ws_typeset_env env = {.version = WS_TYPESET_ENV_VERSION, .pango = e->pango, .registry = e->registry};
+		ws_typeset_env env = {.version = WS_TYPESET_ENV_VERSION, .pango = e->pango, .registry = e->registry,
+		                      .refused = draft};
 		rc = ws_typeset(layout, copy, &env, out, diags);
 		/* The twins learn the glyphs a PDF of it will need, so a twin
 		 * is built at most once per document, before it is drawn. */
@@ -429,6 +432,18 @@ int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *grou
 	}
 	ws_value_unref(copy);
 	return rc;
+}
+
+int ws_engine_render(ws_engine *e, const ws_layout *layout, const ws_value *group, ws_document **out,
+                     ws_diags *diags)
+{
+	return render(e, layout, group, out, NULL, diags);
+}
+
+int ws_engine_render_draft(ws_engine *e, const ws_layout *layout, const ws_value *group, ws_document **out,
+                           ws_document **draft, ws_diags *diags)
+{
+	return render(e, layout, group, out, draft, diags);
 }
 
 static void expect_strings(ws_twins *twins, const ws_value *v, int depth)

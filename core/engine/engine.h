@@ -95,6 +95,13 @@ WS_EXPORT int ws_engine_prepare(ws_engine *engine, const ws_layout *layout, ws_v
  * ws_document_free().  Returns WS_EINPUT when errors were reported. */
 WS_EXPORT int ws_engine_render(ws_engine *engine, const ws_layout *layout, const ws_value *group,
                                ws_document **out, ws_diags *diags);
+/* ws_engine_render() for a preview: when the group's document was typeset
+ * whole and only the preflight refused it, *draft receives it (caller
+ * frees), so the pages can be shown with the errors marked on them.
+ * Returns what ws_engine_render() returns; *draft is NULL otherwise.  A
+ * draft is never for print. */
+WS_EXPORT int ws_engine_render_draft(ws_engine *engine, const ws_layout *layout, const ws_value *group,
+                                     ws_document **out, ws_document **draft, ws_diags *diags);
 
 /* Tells the engine that the groups of `data` are about to be rendered:
  * the PDF font twins (twins.h) are then built once with every

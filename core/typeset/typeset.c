@@ -329,7 +329,12 @@ int ws_typeset(const ws_layout *layout, const ws_value *group, const ws_typeset_
 	ws_diags_move(diags, mine);
 	ws_diags_free(mine);
 	if (failed) {
-		ws_document_free(t.doc);
+		/* Typeset to the end and refused only by the preflight: a
+		 * preview still wants the pages, to show what is wrong. */
+		if (!t.aborted && env->version >= 2 && env->refused)
+			*env->refused = t.doc;
+		else
+			ws_document_free(t.doc);
 		return WS_EINPUT;
 	}
 	*out = t.doc;

@@ -33,9 +33,14 @@ typedef struct ws_typeset_env {
 	PangoContext *pango;                /* borrowed: from ws_fonts_create_context() */
 	const struct ws_registry *registry; /* borrowed, may be NULL: plugin element types */
 	const char *doc_date;               /* "YYYY-MM-DD" the document carries; NULL → today */
+	/* Version 2.  When not NULL and the document was typeset whole but
+	 * the preflight refused it (text outside its box, an overlap), the
+	 * refused document is handed here instead of being freed, for a
+	 * preview to show where the errors are.  Never print it. */
+	ws_document **refused;
 } ws_typeset_env;
 
-#define WS_TYPESET_ENV_VERSION 1
+#define WS_TYPESET_ENV_VERSION 2
 
 /* Typesets `layout` with `group` (a map; may be NULL for a layout that uses
  * no data).  On success *out is a new document the caller frees with
