@@ -980,7 +980,7 @@ static char *line_text(PangoLayout *l, int k)
  * one part instead; the justified line stays flush.  L3 alone (which
  * only keeps · off a line's start) ended the first line on the dot at
  * these widths: "…欧阳·阿卜杜拉·", "申请人威廉·R·". */
-Test(cjk, a_name_never_ends_a_line_on_its_middle_dot, .init = setup, .fini = teardown)
+Test(cjk, a_name_never_ends_a_line_on_its_middle_dot)
 {
 	static const struct {
 		const char *text;
@@ -1008,4 +1008,47 @@ Test(cjk, a_name_never_ends_a_line_on_its_middle_dot, .init = setup, .fini = tea
 		g_string_free(why, TRUE);
 		g_object_unref(l);
 	}
+}
+
+/* Issue 12: a phone number kept whole at its spaces (unbreakable.h) is
+ * not spread at them either when its line is justified: its characters
+ * stand where they stand in its natural setting, and the stretch goes to
+ * the line's other gaps, the line still flush. */
+Test(cjk, justification_never_spreads_a_phone_number)
+{
+	const char *text = "联系人：王某（+33 1 45 68 10 00，wang.mou@unesco-delegation.example.org），紧急情况请拨打"
+	                   "24小时热线12308。";
+	const double widths[] = {331.3, 300.0, 270.0};
+	const char *phone = "+33 1 45 68 10 00";
+	int start = user_offset(text, strstr(text, phone)), len = (int)g_utf8_strlen(phone, -1);
+	PangoLayout *nat = prop_layout(text, "Wenshu FangSong", 16, 2000, 0, false);
+	int nn;
+	pos *q = positions(nat, &nn);
+	for (size_t w = 0; w < G_N_ELEMENTS(widths); w++) {
+		PangoLayout *l = prop_layout(text, "Wenshu FangSong", 16, widths[w], 0, true);
+		int n;
+		pos *p = positions(l, &n);
+		cr_assert_eq(n, nn);
+		int k = p[start].line;
+		cr_assert_lt(k, pango_layout_get_line_count(l) - 1, "premise: the number is on a justified line");
+		char *s = line_text(l, k);
+		cr_log_info("width %.1f line %d: %s (%.2f pt)", widths[w], k, s, line_width(l, k));
+		g_free(s);
+		cr_expect_float_eq(line_width(l, k), widths[w], 0.1, "line %d width %.2f", k, line_width(l, k));
+		for (int i = start + 1; i < start + len; i++) {
+			if (p[i].ch == ' ')
+				continue;
+			cr_expect_eq(p[i].line, k);
+			cr_expect_float_eq(p[i].x - p[start].x, q[i].x - q[start].x, 0.01,
+			                   "width %.1f: U+%04X at %.2f pt from '+', naturally %.2f", widths[w], (unsigned)p[i].ch,
+			                   p[i].x - p[start].x, q[i].x - q[start].x);
+		}
+		GString *why = g_string_new(NULL);
+		cr_expect_eq(prop_check(l, text, widths[w], why), 0, "%s", why->str);
+		g_string_free(why, TRUE);
+		g_free(p);
+		g_object_unref(l);
+	}
+	g_free(q);
+	g_object_unref(nat);
 }

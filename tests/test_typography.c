@@ -333,7 +333,11 @@ Test(typography, heritage_note_measured_line_by_line)
 
 Test(typography, heritage_attachment_measured_line_by_line)
 {
-	tally n = {.loose = 4};
+	/* Item 7's first line, "7．联系人：王某（+33 1 45 68 10 00，", ahead of
+	 * an e-mail address: the number's spaces no longer stretch (issue
+	 * 12), so its Han gaps take it all, 4.5 pt each; the paragraph's
+	 * first line has nothing to give down, total fit cannot share it. */
+	tally n = {.loose = 4.6};
 	check_file("typography-heritage-attachment.txt", &n);
 	cr_expect_geq(n.l9, 30, "%d Han/Latin boundaries", n.l9);
 	/* Line by line, push-in squeezed 14 marks in this list; total fit
@@ -466,6 +470,7 @@ static const struct {
 	{"汇款金额为人民币30,000.00元，请于三日内汇出并保留凭证。", "30,000.00", true},
 	{"联系电话010-6596 1114，工作日上午九时至下午五时接听。", "010-6596 1114", true},
 	{"美国驻华大使馆电话+86 10 6596 1114，请勿在节假日拨打。", "+86 10 6596 1114", true},
+	{"联系人王某电话+33 1 45 68 10 00，工作日上午九时后接听。", "+33 1 45 68 10 00", true},
 	{"申请人须先在线填写DS-160表格并打印确认页，面谈时携带。", "DS-160", true},
 	{"申请人护照号码为AA00ABCDE1号，有效期至二〇三〇年。", "AA00ABCDE1", true},
 	/* Two values, each whole: a year and a count, a name and a year. */

@@ -66,6 +66,7 @@ typedef struct cjk_state {
 	bool *spread;            /* phase B: a mark sharing its line's push-in squeeze */
 	int *hold_to;            /* total fit: a line starts here and runs to hold_to[i] (next line's start), or −1 */
 	bool *sealed;            /* total fit: an added break point inside a line, to become WJ */
+	bool *held_space;        /* a space inside a unit the caller keeps whole (a phone number) */
 	int size;                /* Pango units: font size of the layout's description */
 } cjk_state;
 
@@ -661,8 +662,10 @@ static gap_kind classify_gap(const cjk_state *s, int pa, int pb)
 	gunichar a = s->ch[pa], b = s->ch[pb];
 	if (is_white(b))
 		return GAP_FIXED;
+	/* The spaces of a number the caller keeps whole ("+33 1 45 68 10
+	 * 00", "EUR 30,000") are part of it: no stretch, like its digits. */
 	if (is_white(a))
-		return GAP_SPACE;
+		return s->held_space[pa] ? GAP_WORD : GAP_SPACE;
 	if (is_latin_like(a) && is_latin_like(b))
 		return GAP_WORD;
 	/* "……" and "——" are one 2-em mark: never spread, never tracked. */
@@ -1788,6 +1791,7 @@ static void state_init(cjk_state *s, PangoLayout *layout, const ws_cjk_options *
 	for (int i = 0; i <= s->n; i++)
 		s->hold_to[i] = -1;
 	s->sealed = g_new0(bool, s->n + 1);
+	s->held_space = g_new0(bool, s->n + 1);
 
 	/* Grapheme starts from Pango's break algorithm on the text alone:
 	 * asking the layout (pango_layout_get_log_attrs_readonly) would lay
@@ -1845,6 +1849,7 @@ static void state_free(cjk_state *s)
 	g_free(s->spread);
 	g_free(s->hold_to);
 	g_free(s->sealed);
+	g_free(s->held_space);
 }
 
 /* Should a line be allowed to break before character i (issue 12)?
@@ -1888,6 +1893,31 @@ static bool inside_no_break(PangoAttrList *attrs, int at)
 	}
 	g_slist_free(all);
 	return inside;
+}
+
+/* Issue 12: the spaces inside a range where the caller forbids breaks
+ * (ALLOW_BREAKS=FALSE: unbreakable.h keeps phone numbers and amounts whole
+ * at their spaces) belong to one number, so justification does not widen
+ * them: "+33 1 45 68 10 00" spread at its spaces reads as six numbers.
+ * A space at the range's edge (Pango leaves the edges breakable) is not
+ * held. */
+static void find_held_spaces(cjk_state *s)
+{
+	if (!s->orig)
+		return;
+	GSList *all = pango_attr_list_get_attributes(s->orig);
+	for (GSList *p = all; p; p = p->next) {
+		PangoAttribute *a = p->data;
+		if (a->klass->type == PANGO_ATTR_ALLOW_BREAKS && !((PangoAttrInt *)a)->value) {
+			int end = (int)MIN(a->end_index, (guint)G_MAXINT);
+			/* The space's break is after it, at off[i + 1]. */
+			for (int i = char_at(s, (int)a->start_index); i < s->n && s->off[i + 1] < end; i++)
+				if (s->off[i] >= (int)a->start_index && is_white(s->ch[i]) && !is_zw(s->ch[i]))
+					s->held_space[i] = true;
+		}
+		pango_attribute_destroy(a);
+	}
+	g_slist_free(all);
 }
 
 /* Pango's breaker (1.50) takes no tailoring and attributes can only take
@@ -1995,6 +2025,7 @@ int ws_cjk_apply_traced(PangoLayout *layout, const ws_cjk_options *opts, ws_cjk_
 		state_free(&s);
 		return WS_OK;
 	}
+	find_held_spaces(&s);
 
 	/* L11: pitch − size, floored: rounding up makes 28 × 15.79 pt exceed
 	 * 156 mm and costs a character per line (DOMAIN.md §2, measured). */

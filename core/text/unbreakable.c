@@ -83,8 +83,10 @@ gboolean ws_url_break_before(const char *w, size_t len, size_t i)
  * word tokens [w, w + len) of digits joined by hyphens, a leading + on the
  * first.  Counts its digits into *digits and returns FALSE for anything
  * else or for a group of one digit (a single digit after a year, "2025
- * 30 3", is no phone number). */
-static gboolean digit_groups(const char *w, size_t len, gboolean first, int *digits)
+ * 30 3", is no phone number), except where `one` allows it: a country
+ * code and the area code after it may be one digit ("+1 212 555 0100",
+ * "+33 1 45 68 10 00"), the + saying it is a phone number. */
+static gboolean digit_groups(const char *w, size_t len, gboolean first, gboolean one, int *digits)
 {
 	size_t i = first && len > 0 && w[0] == '+' ? 1 : 0;
 	int run = 0;
@@ -95,7 +97,7 @@ static gboolean digit_groups(const char *w, size_t len, gboolean first, int *dig
 			run++;
 			continue;
 		}
-		if (run < 2 || run > 4 || (i < len && w[i] != '-'))
+		if (run < (one ? 1 : 2) || run > 4 || (i < len && w[i] != '-'))
 			return FALSE;
 		*digits += run;
 		run = 0;
@@ -144,13 +146,14 @@ static const char *spaced_number_end(const char *p, const char *end)
 			return qe;
 	}
 	int digits = 0;
-	if (!digit_groups(p, len, TRUE, &digits))
+	gboolean intl = p[0] == '+';
+	if (!digit_groups(p, len, TRUE, intl, &digits))
 		return end;
 	const char *unit = end;
 	while (unit[0] == ' ' && g_ascii_isdigit(unit[1])) {
 		const char *q = unit + 1, *qe = word_end(q);
 		int d = digits;
-		if (!digit_groups(q, (size_t)(qe - q), FALSE, &d) || d > 15)
+		if (!digit_groups(q, (size_t)(qe - q), FALSE, intl && unit == end, &d) || d > 15)
 			break;
 		digits = d;
 		unit = qe;

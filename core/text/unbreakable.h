@@ -22,7 +22,8 @@
  *  - nor at the spaces of a number that reads as one: an amount with its
  *    currency code ("EUR 30,000", "185.00 USD"), a phone number in groups
  *    of 2–4 digits, 7 to 15 digits in all ("010-6596 1114",
- *    "+86 10 6596 1114");
+ *    "+86 10 6596 1114"; after a + the country and area codes may be
+ *    one digit, "+33 1 45 68 10 00");
  *  - no break inside a full-width parenthetical of at most
  *    WS_UNBREAKABLE_PAREN_MAX characters, brackets included;
  *  - `cell`: also none inside the names of the office's papers (登记表,
