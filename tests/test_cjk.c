@@ -974,42 +974,6 @@ static char *line_text(PangoLayout *l, int k)
 	return g_string_free(s, FALSE);
 }
 
-/* A transliterated name never ends a line on its dot ("…欧阳·" /
- * "阿卜杜拉"): the dot goes down with the part it joins, beside hanzi and
- * beside a Latin initial alike, and the name breaks between two hanzi of
- * one part instead; the justified line stays flush.  L3 alone (which
- * only keeps · off a line's start) ended the first line on the dot at
- * these widths: "…欧阳·阿卜杜拉·", "申请人威廉·R·". */
-Test(cjk, a_name_never_ends_a_line_on_its_middle_dot)
-{
-	static const struct {
-		const char *text;
-		double width;
-	} cases[] = {
-	    {"代表团成员欧阳·阿卜杜拉·买买提等人", 207.5},
-	    {"申请人威廉·R·休利特先生和夫人", 108.0},
-	};
-	for (size_t c = 0; c < G_N_ELEMENTS(cases); c++) {
-		PangoLayout *l = prop_layout(cases[c].text, "Wenshu FangSong", 16, cases[c].width, 0, true);
-		int lines = pango_layout_get_line_count(l);
-		cr_assert_geq(lines, 2);
-		for (int k = 0; k < lines; k++) {
-			char *s = line_text(l, k);
-			cr_log_info("case %zu line %d: %s (%.2f pt)", c, k, s, line_width(l, k));
-			cr_expect(!g_str_has_suffix(s, "·"), "case %zu line %d ends on the dot: %s", c, k, s);
-			cr_expect(!g_str_has_prefix(s, "·"), "case %zu line %d starts with the dot: %s", c, k, s);
-			if (k < lines - 1)
-				cr_expect_float_eq(line_width(l, k), cases[c].width, 0.1, "case %zu line %d width %.2f", c, k,
-				                   line_width(l, k));
-			g_free(s);
-		}
-		GString *why = g_string_new(NULL);
-		cr_expect_eq(prop_check(l, cases[c].text, cases[c].width, why), 0, "%s", why->str);
-		g_string_free(why, TRUE);
-		g_object_unref(l);
-	}
-}
-
 /* Issue 12: a phone number kept whole at its spaces (unbreakable.h) is
  * not spread at them either when its line is justified: its characters
  * stand where they stand in its natural setting, and the stretch goes to

@@ -141,12 +141,6 @@ static bool is_l3_nonstarter(gunichar c)
 	return c == 0x00B7 || c == 0x30FB || c == 0x2027;
 }
 
-/* A Latin capital standing for a name part ("威廉·R·休利特"). */
-static bool is_initial(gunichar c)
-{
-	return g_unichar_isupper(c) && g_unichar_get_script(c) == G_UNICODE_SCRIPT_LATIN;
-}
-
 /* U+200B ZERO WIDTH SPACE: the break opportunities ws_cjk_apply() adds
  * (add_break_points) are ZWSPs; like white space they draw nothing, never
  * start a grapheme of their own here and are trimmed from a line's end. */
@@ -630,18 +624,6 @@ static bool is_latin_like(gunichar c)
 	if (c < 0x2000)
 		return !g_unichar_iscntrl(c);
 	return is_western(c);
-}
-
-/* Is character i the dot between two parts of a transliterated name: a
- * middle dot (or katakana middle dot) with a hanzi on one side and a hanzi
- * or a Latin initial on the other ("欧阳·阿卜杜拉", "威廉·R·休利特")?
- * Catalan "l·l" and a dot next to a space or a mark are not. */
-static bool name_dot(const cjk_state *s, int i)
-{
-	if (i <= 0 || i + 1 >= s->n || (s->ch[i] != 0x00B7 && s->ch[i] != 0x30FB))
-		return false;
-	gunichar a = s->ch[i - 1], b = s->ch[i + 1];
-	return (is_han(a) && (is_han(b) || is_initial(b))) || (is_initial(a) && is_han(b));
 }
 
 /* How justification may adjust the gap between two graphemes (clreq
@@ -2039,13 +2021,6 @@ int ws_cjk_apply_traced(PangoLayout *layout, const ws_cjk_options *opts, ws_cjk_
 	for (int i = 0; i < s.n; i++) {
 		if (is_l3_nonstarter(s.ch[i]))
 			s.nobreak_before[i] = true;
-		/* Nor after the dot between two parts of a transliterated name
-		 * ("欧阳·阿卜杜拉", "威廉·R·休利特"): L3 allows it, but a line
-		 * ending "…欧阳·" reads as a name cut off; the dot goes down with
-		 * the part it joins.  The name still breaks between two hanzi of
-		 * one part when the line needs it. */
-		if (name_dot(&s, i) && i + 1 < s.n)
-			s.nobreak_before[i + 1] = true;
 		/* L4 strict set: —— and …… never start a line. */
 		if (opts->strict_breaks && i + 1 < s.n && s.ch[i] == s.ch[i + 1] &&
 		    (s.ch[i] == 0x2014 || s.ch[i] == 0x2026))
