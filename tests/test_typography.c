@@ -348,6 +348,19 @@ Test(typography, heritage_attachment_measured_line_by_line)
 	cr_expect_geq(n.flush, 10, "%d justified lines", n.flush);
 }
 
+/* `text` in `face` at SIZE, one unbounded line, the default CJK rules. */
+static PangoLayout *face_layout(const char *face, const char *text)
+{
+	PangoLayout *l = pango_layout_new(wst_pango);
+	PangoFontDescription *fd = pango_font_description_from_string(face);
+	pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
+	pango_layout_set_font_description(l, fd);
+	pango_font_description_free(fd);
+	pango_layout_set_text(l, text, -1);
+	cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+	return l;
+}
+
 /* The middle dot of transliterated names takes half an em with the dot
  * centred (clreq: in Mainland China interpuncts take half a hanzi's
  * space; GB/T 15834).  It was 1 em, the Taiwan and Hong Kong width. */
@@ -357,13 +370,7 @@ Test(typography, middle_dot_is_half_an_em_with_the_dot_centred)
 	 * 0.33 em (widened). */
 	static const char *const faces[] = {"Wenshu FangSong", "Wenshu Song"};
 	for (size_t f = 0; f < G_N_ELEMENTS(faces); f++) {
-		PangoLayout *l = pango_layout_new(wst_pango);
-		PangoFontDescription *fd = pango_font_description_from_string(faces[f]);
-		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
-		pango_layout_set_font_description(l, fd);
-		pango_font_description_free(fd);
-		pango_layout_set_text(l, "阿依古丽·艾买提", -1);
-		cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+		PangoLayout *l = face_layout(faces[f], "阿依古丽·艾买提");
 		int ng;
 		glyph *g = glyphs_of(l, &ng);
 		cr_assert_eq(ng, 8);
@@ -389,13 +396,7 @@ Test(typography, middle_dot_beside_a_latin_initial_is_half_an_em)
 {
 	static const char *const faces[] = {"Wenshu FangSong", "Wenshu Song"};
 	for (size_t f = 0; f < G_N_ELEMENTS(faces); f++) {
-		PangoLayout *l = pango_layout_new(wst_pango);
-		PangoFontDescription *fd = pango_font_description_from_string(faces[f]);
-		pango_font_description_set_absolute_size(fd, SIZE * PANGO_SCALE);
-		pango_layout_set_font_description(l, fd);
-		pango_font_description_free(fd);
-		pango_layout_set_text(l, "威廉·R·休利特与Paral·lel", -1);
-		cr_assert_eq(ws_cjk_apply(l, NULL), WS_OK);
+		PangoLayout *l = face_layout(faces[f], "威廉·R·休利特与Paral·lel");
 		int ng;
 		glyph *g = glyphs_of(l, &ng);
 		cr_assert_eq(ng, 18);
